@@ -1,0 +1,44 @@
+# tars_generate(<target> OUTPUT_DIR <dir> FILES <x.tars>... [INCLUDE_DIRS <dir>...] [WITH_TARS])
+#
+# Runs tars2cpp over the .tars files at build time and makes <target>, an INTERFACE
+# library: linking to it puts <dir> (holding <x>.h for every file) on the include
+# path and orders the generation before the compile. Generated code stays in the
+# build tree. WITH_TARS allows the module name `tars` (the framework's own files).
+function(tars_generate target)
+  cmake_parse_arguments(TG "WITH_TARS" "OUTPUT_DIR" "FILES;INCLUDE_DIRS" ${ARGN})
+  if(NOT TG_OUTPUT_DIR)
+    set(TG_OUTPUT_DIR ${CMAKE_CURRENT_BINARY_DIR}/tars_gen/${target})
+  endif()
+  set(include_flags)
+  if(TG_WITH_TARS)
+    list(APPEND include_flags --with-tars)
+  endif()
+  foreach(dir ${TG_INCLUDE_DIRS})
+    get_filename_component(abs_dir ${dir} ABSOLUTE)
+    list(APPEND include_flags -I ${abs_dir})
+  endforeach()
+  set(abs_files)
+  foreach(f ${TG_FILES})
+    get_filename_component(abs ${f} ABSOLUTE)
+    list(APPEND abs_files ${abs})
+  endforeach()
+  set(outputs)
+  foreach(abs ${abs_files})
+    get_filename_component(name ${abs} NAME_WE)
+    set(out ${TG_OUTPUT_DIR}/${name}.h)
+    list(APPEND outputs ${out})
+    # Any file of the set may be included by another: depend on all of them.
+    add_custom_command(
+      OUTPUT ${out}
+      COMMAND ${CMAKE_COMMAND} -E make_directory ${TG_OUTPUT_DIR}
+      COMMAND $<TARGET_FILE:tars2cpp> --dir=${TG_OUTPUT_DIR} ${include_flags} ${abs}
+      DEPENDS tars2cpp ${abs_files}
+      COMMENT "tars2cpp ${name}.tars"
+      VERBATIM)
+  endforeach()
+  add_custom_target(${target}_gen DEPENDS ${outputs})
+  add_library(${target} INTERFACE)
+  target_include_directories(${target} INTERFACE ${TG_OUTPUT_DIR})
+  target_link_libraries(${target} INTERFACE tars_codec)
+  add_dependencies(${target} ${target}_gen)
+endfunction()

@@ -1,0 +1,26 @@
+# Sourced by deploy/quickstart.sh and tests/run.sh: installs the Debian packages the
+# build needs when they are missing. Safe to run again; prints nothing when all is there.
+
+tars_build_packages=(
+  cmake ninja-build g++ clang-14 libclang-rt-14-dev flex bison pkg-config
+  libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev
+  libprotobuf-dev protobuf-compiler libspdlog-dev libfmt-dev
+  libssl-dev zlib1g-dev libsqlite3-dev
+)
+
+tars_install_missing() {
+  local missing=()
+  local pkg
+  for pkg in "$@"; do
+    if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
+      missing+=("$pkg")
+    fi
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "installing: ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq || return 1
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || return 1
+}

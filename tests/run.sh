@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Builds everything and runs every test: unit and integration tests under ctest,
+# then the fuzz targets under ASan+UBSan. Exits non-zero on any failure.
+#
+#   tests/run.sh                 everything
+#   TARS_FUZZ_SECONDS=10 tests/run.sh    shorter fuzzing (default 60 s per target)
+#   TARS_SKIP_FUZZ=1 tests/run.sh        ctest only
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+source tests/lib/deps.sh
+tars_install_missing "${tars_build_packages[@]}"
+
+jobs=${TARS_JOBS:-2}
+build=${TARS_BUILD_DIR:-build}
+
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DTARS_WERROR=ON -DTARS_BENCH=ON -DTARS_BENCH_PROTOBUF=ON >/dev/null
+cmake --build "$build" -j "$jobs"
+
+status=0
+ctest --test-dir "$build" -j "$jobs" --output-on-failure --timeout 600 || status=1
+
+if [ "${TARS_SKIP_FUZZ:-0}" != 1 ]; then
+  fuzz_build=${build}-fuzz
+  cmake -S . -B "$fuzz_build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 \
+    -DTARS_FUZZ=ON -DTARS_BUILD_TESTS=OFF -DTARS_BENCH=OFF >/dev/null
+  cmake --build "$fuzz_build" -j "$jobs" --target fuzz_targets
+  bash tests/fuzz/run_fuzzers.sh "$fuzz_build" "${TARS_FUZZ_SECONDS:-60}" || status=1
+fi
+
+if [ $status -ne 0 ]; then
+  echo "tests/run.sh: FAILED"
+else
+  echo "tests/run.sh: all passed"
+fi
+exit $status
