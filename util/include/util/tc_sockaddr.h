@@ -1,0 +1,56 @@
+// TC_SockAddr: an IPv4 or IPv6 socket address, as a plain value (copy it, compare it,
+// share it read-only between threads).
+//
+// parse() accepts numeric addresses (IPv6 with or without brackets), "" or "*" for
+// 0.0.0.0, and host names (resolved with a blocking getaddrinfo: keep names out of event
+// loops, or resolve once at start-up). Errors: parse() throws TC_Socket_Exception naming
+// the host and the resolver's reason; parseNumeric() returns std::nullopt instead.
+#pragma once
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "util/tc_ex.h"
+
+namespace tars {
+
+struct TC_Socket_Exception : TC_Exception {
+    using TC_Exception::TC_Exception;
+};
+
+class TC_SockAddr {
+public:
+    TC_SockAddr() = default;  // AF_UNSPEC, empty
+    TC_SockAddr(const sockaddr* addr, socklen_t len);
+
+    // host: a numeric IPv4 or IPv6 address (brackets "[::1]" allowed), "" or "*" for
+    // 0.0.0.0, or a host name resolved with getaddrinfo (blocking). Throws on failure.
+    static TC_SockAddr parse(const std::string& host, uint16_t port);
+    // Numeric addresses only (never blocks); nullopt if host is not one.
+    static std::optional<TC_SockAddr> parseNumeric(const std::string& host, uint16_t port);
+
+    int family() const { return _addr.ss_family; }
+    bool isIPv6() const { return _addr.ss_family == AF_INET6; }
+    const sockaddr* addr() const { return reinterpret_cast<const sockaddr*>(&_addr); }
+    sockaddr* addr() { return reinterpret_cast<sockaddr*>(&_addr); }
+    socklen_t len() const { return _len; }
+    // For calls that fill the address in: pass addr() and &capacityLen() after reset().
+    socklen_t& capacityLen() { return _len; }
+    void reset() { _addr = {}; _len = sizeof(_addr); }
+
+    std::string ip() const;      // "127.0.0.1", "::1"; "" when empty
+    uint16_t port() const;       // host byte order
+    std::string toString() const;  // "127.0.0.1:80", "[::1]:80"
+
+    bool operator==(const TC_SockAddr& other) const;
+
+private:
+    sockaddr_storage _addr{};
+    socklen_t _len = 0;
+};
+
+}  // namespace tars
