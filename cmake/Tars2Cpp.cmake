@@ -39,6 +39,12 @@ function(tars_generate target)
   add_custom_target(${target}_gen DEPENDS ${outputs})
   add_library(${target} INTERFACE)
   target_include_directories(${target} INTERFACE ${TG_OUTPUT_DIR})
-  target_link_libraries(${target} INTERFACE tars_codec)
+  # Generated headers include the codec, and for interfaces "servant/Servant.h",
+  # which reaches util headers and the protocol's BaseF.h. Header paths only: a
+  # target that runs a servant or a proxy links the runtime itself.
+  target_link_libraries(${target} INTERFACE tars_codec tars_util)
+  if(NOT TG_WITH_TARS)
+    target_link_libraries(${target} INTERFACE tars_protocol)
+  endif()
   add_dependencies(${target} ${target}_gen)
 endfunction()

@@ -272,14 +272,95 @@ TEST(Tars2CppCompiler, MembersAreReadAndWrittenInTagOrder)
     EXPECT_LT(header.find("tars::Int32 c = 0;"), header.find("tars::Int32 a = 0;"));
 }
 
-TEST(Tars2CppCompiler, InterfacesAreCheckedButGenerateNoCodeYet)
+TEST(Tars2CppCompiler, InterfacesGenerateServants)
 {
     const std::string header = headerOf(
         "module M { struct P { 0 optional int x; }; key[P, x];\n"
         "interface I { void ping(); P get(routekey string id, out vector<P> all, out map<P, int> counts); }; };");
-    EXPECT_FALSE(contains(header, "struct I"));
-    EXPECT_FALSE(contains(header, "class I"));
-    EXPECT_FALSE(contains(header, "ping"));
+    EXPECT_TRUE(contains(header, "#include \"servant/Servant.h\"\n")) << header;
+    EXPECT_TRUE(contains(header, "#include \"tup/TarsUniAttribute.h\"\n")) << header;
+    EXPECT_TRUE(contains(header, "class I : public tars::Servant\n{\npublic:\n    ~I() override = default;\n"))
+        << header;
+    EXPECT_TRUE(contains(header, "    virtual void ping(tars::TarsCurrentPtr current) = 0;\n")) << header;
+    EXPECT_TRUE(contains(header, "    virtual ::M::P get(const std::string& id, std::vector<::M::P>& all, "
+                                 "std::map<::M::P, tars::Int32>& counts, tars::TarsCurrentPtr current) = 0;\n"))
+        << header;
+    EXPECT_TRUE(contains(header, "    static void async_response_ping(tars::TarsCurrentPtr current)\n")) << header;
+    EXPECT_TRUE(contains(header, "    static void async_response_get(tars::TarsCurrentPtr current, const ::M::P& _ret, "
+                                 "const std::vector<::M::P>& all, const std::map<::M::P, tars::Int32>& counts)\n"))
+        << header;
+    EXPECT_TRUE(contains(header, "    int onDispatch(tars::TarsCurrentPtr current, std::vector<char>& _sResponseBuffer) "
+                                 "override\n"))
+        << header;
+    // The client side is not generated here.
+    EXPECT_FALSE(contains(header, "Prx")) << header;
+}
+
+TEST(Tars2CppCompiler, FilesWithoutInterfacesDoNotNeedTheServerRuntime)
+{
+    const std::string header = headerOf("module M { struct P { 0 optional int x; }; };");
+    EXPECT_FALSE(contains(header, "servant/Servant.h")) << header;
+    EXPECT_FALSE(contains(header, "TarsUniAttribute")) << header;
+}
+
+TEST(Tars2CppCompiler, DispatchFindsMethodsInASortedTable)
+{
+    const std::string header = headerOf("module M { interface I { void b(); void a(); void c(); void B(); }; };");
+    EXPECT_TRUE(contains(header, "std::string_view _methods[] = {\n"
+                                 "            \"B\",\n"
+                                 "            \"a\",\n"
+                                 "            \"b\",\n"
+                                 "            \"c\",\n"
+                                 "        };\n"))
+        << header;
+    EXPECT_TRUE(contains(header, "std::lower_bound(")) << header;
+    EXPECT_FALSE(contains(header, "getFuncName() ==")) << header;
+}
+
+TEST(Tars2CppCompiler, EmptyInterfaceKnowsNoFunction)
+{
+    const std::string header = headerOf("module M { interface I { }; };");
+    EXPECT_TRUE(contains(header, "    int onDispatch(tars::TarsCurrentPtr, std::vector<char>&) override\n"
+                                 "    {\n"
+                                 "        return tars::TARSSERVERNOFUNCERR;\n"))
+        << header;
+}
+
+TEST(Tars2CppCompiler, GeneratedNamesAvoidParameterNames)
+{
+    const std::string header = headerOf("module M { interface I {\n"
+                                        "  int f(string current, string _current, out int _ret, out int _buffer);\n"
+                                        "  void g(int _sResponseBuffer, int _version, int _is, int _os, int _attr);\n"
+                                        "  void _encodeResult_g();\n"
+                                        "}; };");
+    EXPECT_TRUE(contains(header, "tars::TarsCurrentPtr _current1) = 0;")) << header;
+    EXPECT_TRUE(contains(header, "int onDispatch(tars::TarsCurrentPtr _current1, std::vector<char>& _sResponseBuffer1)"))
+        << header;
+    EXPECT_TRUE(contains(header, "static void async_response_f(tars::TarsCurrentPtr _current1, tars::Int32 _ret1, "
+                                 "tars::Int32 _ret, tars::Int32 _buffer)"))
+        << header;
+    EXPECT_TRUE(contains(header, "const short _version1 = _current1->getRequestVersion();")) << header;
+    EXPECT_TRUE(contains(header, "tars::TarsInputStream<tars::BufferReader> _is1;")) << header;
+    // A method named like an encoder: the encoders take another prefix.
+    EXPECT_TRUE(contains(header, "static void _encodeResult1_g(short _version1, std::vector<char>& _buffer1)"))
+        << header;
+}
+
+TEST(Tars2CppCompiler, TarsRetNamesAParameterOfAVoidMethod)
+{
+    EXPECT_TRUE(contains(headerOf("module M { interface I { void f(out int tars_ret); }; };"),
+                         "_attr.put(\"tars_ret\", tars_ret);"));
+}
+
+TEST(Tars2CppCompiler, UnjsonServantsHaveNoJsonProtocol)
+{
+    GenerateOptions options;
+    options.json = false;
+    const std::string header =
+        headerOf("module M { struct P { 0 optional int x; }; interface I { P f(P p, out P q); }; };", options);
+    EXPECT_TRUE(contains(header, "class I : public tars::Servant")) << header;
+    EXPECT_FALSE(contains(header, "JSONVERSION")) << header;
+    EXPECT_FALSE(contains(header, "Json")) << header;
 }
 
 TEST(Tars2CppCompiler, StringEscapesAreKeptExactly)

@@ -106,6 +106,45 @@ TEST(Tars2CppErrors, DuplicateParameterName)
                 "2:42: error: duplicate parameter name 'x' in method 'f' (first at {dir}/a.tars:2:28)");
 }
 
+TEST(Tars2CppErrors, MethodNamedLikeItsInterface)
+{
+    expectError("module M {\n  interface I { void I(); };\n};\n",
+                "2:22: error: method 'I' cannot have the name of its interface");
+}
+
+TEST(Tars2CppErrors, MethodNamedLikeAServantMember)
+{
+    expectError("module M {\n  interface I { int onDispatch(); };\n};\n",
+                "2:21: error: method name 'onDispatch' clashes with onDispatch() of the generated servant class 'I' "
+                "(a tars::Servant)");
+    expectError("module M {\n  interface I { void initialize(); };\n};\n",
+                "2:22: error: method name 'initialize' clashes with initialize() of the generated servant class 'I' "
+                "(a tars::Servant)");
+}
+
+TEST(Tars2CppErrors, MethodNamedLikeTheAsyncResponseOfAnother)
+{
+    expectError("module M {\n  interface I {\n    void f();\n    void async_response_f();\n  };\n};\n",
+                "4:10: error: method name 'async_response_f' clashes with the generated async_response_ of method 'f' "
+                "(at {dir}/a.tars:3:10)");
+}
+
+TEST(Tars2CppErrors, ParameterNamedTarsRetBesideAReturnValue)
+{
+    expectError("module M {\n  interface I { int f(out int tars_ret); };\n};\n",
+                "2:31: error: parameter name 'tars_ret' is used for the return value of method 'f' (TUP and JSON); "
+                "choose another name");
+}
+
+TEST(Tars2CppErrors, MoreParametersThanTags)
+{
+    std::string parameters;
+    for (int i = 0; i < 256; ++i)
+        parameters += (i == 0 ? "int p" : ", int p") + std::to_string(i);
+    expectError("module M {\n  interface I { void f(" + parameters + "); };\n};\n",
+                "2:22: error: method 'f' has 256 parameters; TARS numbers them with tags 1..255");
+}
+
 TEST(Tars2CppErrors, DuplicateTypeName)
 {
     expectError("module M {\n  struct A { 0 optional int x; };\n  enum A { X };\n};\n",

@@ -159,4 +159,42 @@ std::string cppDefaultValue(const Type& type)
     }
 }
 
+std::string cppInParameterType(const Type& type)
+{
+    if (type.isInteger() || type.isFloating() || type.kind == Type::Kind::Bool || type.kind == Type::Kind::Enum)
+        return cppType(type);
+    return "const " + cppType(type) + "&";
+}
+
+std::string cppOutParameterType(const Type& type)
+{
+    return cppType(type) + "&";
+}
+
+std::string cppLocalDeclaration(const Type& type, const std::string& name)
+{
+    switch (type.kind)
+    {
+    case Type::Kind::String:
+    case Type::Kind::Vector:
+    case Type::Kind::Map:
+    case Type::Kind::Struct:
+        return cppType(type) + " " + name + ";";
+    default:
+        return cppType(type) + " " + name + " = " + cppDefaultValue(type) + ";";
+    }
+}
+
+std::string unusedName(const std::string& wanted, const std::set<std::string>& taken)
+{
+    if (taken.count(wanted) == 0)
+        return wanted;
+    for (int suffix = 1;; ++suffix)
+    {
+        std::string candidate = wanted + std::to_string(suffix);
+        if (taken.count(candidate) == 0)
+            return candidate;
+    }
+}
+
 } // namespace tars2cpp

@@ -3,6 +3,7 @@
 
 #include "Ast.h"
 
+#include <set>
 #include <string>
 
 namespace tars2cpp
@@ -21,5 +22,18 @@ std::string cppStringLiteral(const std::string& bytes);
 std::string cppValue(const Type& type, const Value& value);
 // The C++ expression of the value a member of `type` has when the IDL gives no default.
 std::string cppDefaultValue(const Type& type);
+
+// How a method passes a value it only reads: bool, integers, floating-point
+// numbers and enums by value (tars::Int32), everything else by const
+// reference (const std::string&). Servants and proxies spell parameters alike.
+std::string cppInParameterType(const Type& type);
+// How a method passes a value it fills in (an `out` parameter): T&.
+std::string cppOutParameterType(const Type& type);
+// A local variable of `type` holding its default (`tars::Int32 x = 0;`, `std::string s;`).
+std::string cppLocalDeclaration(const Type& type, const std::string& name);
+
+// `wanted`, or the first of `wanted`1, `wanted`2, ... that is not in `taken`:
+// generated parameters and locals must not collide with IDL names.
+std::string unusedName(const std::string& wanted, const std::set<std::string>& taken);
 
 } // namespace tars2cpp

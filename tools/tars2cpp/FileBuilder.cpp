@@ -24,6 +24,20 @@ constexpr std::string_view kGeneratedMembers[] = {
 // one of them would be shadowed inside those functions.
 constexpr std::string_view kGeneratedLocals[] = {"_os", "_is", "_j", "_ds", "_level", "_s"};
 
+// Member functions of the servant class generated for an interface, its own
+// (onDispatch) and those it inherits from tars::Servant (servant/servant/Servant.h):
+// a method of the same name would hide or overload them.
+constexpr std::string_view kServantMembers[] = {
+    "onDispatch", "initialize", "destroy",  "doRequest", "doClose", "getName", "getHandle",
+    "setName",    "setHandle",  "addAdminCommandNormal", "addAdminCommandPrefix",
+};
+
+// The prefix of the static functions that answer a method later.
+constexpr std::string_view kAsyncResponsePrefix = "async_response_";
+
+// TARS numbers parameters with tags 1..255.
+constexpr std::size_t kMaxParameters = 255;
+
 // Names at module scope the generated code or the codec already uses.
 constexpr std::string_view kReservedModuleNames[] = {"tars", "std", "etos", "stoe"};
 
@@ -456,6 +470,12 @@ void FileBuilder::beginOperation(std::optional<Type> returnType, const SourceLoc
     if (!inserted)
         error(nameLocation, "duplicate method name '" + name + "' in interface '" + _interface->name +
                                 "' (first at " + formatLocation(existing->second) + "); TARS has no overloading");
+    if (name == _interface->name)
+        error(nameLocation, "method '" + name + "' cannot have the name of its interface");
+    for (std::string_view member : kServantMembers)
+        if (name == member)
+            error(nameLocation, "method name '" + name + "' clashes with " + name +
+                                    "() of the generated servant class '" + _interface->name + "' (a tars::Servant)");
     if (returnType)
         noteTypeUse(*returnType, typeLocation);
     _operation.emplace();
@@ -486,6 +506,10 @@ void FileBuilder::addParameter(const ParameterAttributes& attributes, Type type,
         if (other.name == name)
             error(nameLocation, "duplicate parameter name '" + name + "' in method '" + _operation->name +
                                     "' (first at " + formatLocation(other.location) + ")");
+    // TUP and JSON carry the return value under this name beside the parameters.
+    if (name == "tars_ret" && _operation->returnType)
+        error(nameLocation, "parameter name 'tars_ret' is used for the return value of method '" + _operation->name +
+                                "' (TUP and JSON); choose another name");
     noteTypeUse(type, typeLocation);
     Parameter parameter;
     parameter.location = nameLocation;
@@ -498,12 +522,28 @@ void FileBuilder::addParameter(const ParameterAttributes& attributes, Type type,
 
 void FileBuilder::endOperation()
 {
+    if (_operation->parameters.size() > kMaxParameters)
+        error(_operation->location, "method '" + _operation->name + "' has " +
+                                        std::to_string(_operation->parameters.size()) +
+                                        " parameters; TARS numbers them with tags 1..255");
     _interface->operations.push_back(std::move(*_operation));
     _operation.reset();
 }
 
 void FileBuilder::endInterface()
 {
+    // The servant class has async_response_<method>() for every method.
+    for (const Operation& operation : _interface->operations)
+    {
+        if (operation.name.compare(0, kAsyncResponsePrefix.size(), kAsyncResponsePrefix) != 0)
+            continue;
+        const std::string answered = operation.name.substr(kAsyncResponsePrefix.size());
+        const auto other = _operationNames.find(answered);
+        if (other != _operationNames.end())
+            error(operation.location, "method name '" + operation.name +
+                                          "' clashes with the generated async_response_ of method '" + answered +
+                                          "' (at " + formatLocation(other->second) + ")");
+    }
     _interface = nullptr;
 }
 

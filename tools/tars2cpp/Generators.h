@@ -13,7 +13,9 @@ namespace tars2cpp
 void generateStruct(const StructDecl& decl, const GenerateOptions& options, CodeWriter& out);
 void generateEnum(const EnumDecl& decl, CodeWriter& out);
 void generateConst(const ConstDecl& decl, CodeWriter& out);
-// Proxies and servants of an interface (client and server issues).
+// Everything an interface becomes: calls the generators below in turn.
 void generateInterface(const InterfaceDecl& decl, const GenerateOptions& options, CodeWriter& out);
+// The server side (ServantGenerator.cpp): class <Name> : public tars::Servant.
+void generateServant(const InterfaceDecl& decl, const GenerateOptions& options, CodeWriter& out);
 
 } // namespace tars2cpp

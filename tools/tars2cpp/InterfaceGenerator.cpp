@@ -3,12 +3,12 @@
 namespace tars2cpp
 {
 
-// Interfaces are parsed and checked in full; their proxies (XxxPrx,
-// XxxPrxCallback) and servants arrive with the client and server issues and
-// are written here, from the operations in `decl`. Until then an interface
-// produces no C++.
-void generateInterface(const InterfaceDecl& /*decl*/, const GenerateOptions& /*options*/, CodeWriter& /*out*/)
+// An interface becomes its server side, the servant class (ServantGenerator.cpp).
+// The client side, the proxy (XxxPrx, XxxPrxCallback), belongs in a
+// ProxyGenerator.cpp of its own, called from here beside generateServant().
+void generateInterface(const InterfaceDecl& decl, const GenerateOptions& options, CodeWriter& out)
 {
+    generateServant(decl, options, out);
 }
 
 } // namespace tars2cpp
