@@ -1,0 +1,387 @@
+#include "servant/Application.h"
+
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <condition_variable>
+#include <csignal>
+#include <cstdlib>
+#include <iostream>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+#include "servant/AdminServant.h"
+#include "util/tc_common.h"
+#include "util/tc_file.h"
+#include "util/tc_logger.h"
+#include "util/tc_timeprovider.h"
+#include "util/tc_timer.h"
+
+#ifndef TARS_VERSION
+#define TARS_VERSION "0.1.0"
+#endif
+
+namespace tars {
+
+namespace {
+
+// Process-wide and never destroyed: an Application is usually a global itself, and the
+// order in which globals of different files are destroyed is unspecified.
+std::atomic<Application*> g_application{nullptr};
+std::atomic<TC_EpollServer*> g_epollServer{nullptr};
+TC_Config& serverConfig() {
+    static TC_Config* config = new TC_Config();
+    return *config;
+}
+
+constexpr const char* kServerPath = "/tars/application/server";
+
+}  // namespace
+
+Application::Application() { g_application = this; }
+
+Application::~Application() {
+    if (_epollServer && !_shutdownDone) _epollServer->stop(0);
+    g_epollServer = nullptr;
+    _epollServer.reset();
+    _logFlusher.reset();
+    if (_signalFd >= 0) ::close(_signalFd);
+    if (_terminateFd >= 0) ::close(_terminateFd);
+    Application* self = this;
+    g_application.compare_exchange_strong(self, nullptr);
+}
+
+const TC_Config& Application::getConfig() { return serverConfig(); }
+TC_EpollServer* Application::getEpollServer() { return g_epollServer; }
+Application* Application::getApplication() { return g_application; }
+
+void Application::main(int argc, char* argv[]) {
+    try {
+        start(argc, argv);
+    } catch (const std::exception& e) {
+        std::string exe = argc > 0 ? TC_File::extractFileName(argv[0]) : "server";
+        std::cerr << exe << ": " << e.what() << std::endl;
+        TLOGERROR("[app] start failed: " << e.what() << std::endl);
+        if (_epollServer) _epollServer->stop(0);
+        // initialize() may have started threads of the user's: let destroyApp() stop them
+        // before exit() destroys the globals they use.
+        if (_initialized) {
+            try {
+                destroyApp();
+            } catch (const std::exception& inner) {
+                TLOGERROR("[app] destroyApp threw: " << inner.what() << std::endl);
+            }
+        }
+        TC_Logger::global().flush();
+        std::exit(EXIT_FAILURE);
+    }
+}
+
+void Application::start(int argc, char* argv[]) {
+    std::string configFile;
+    for (int i = 1; i < argc; ++i) {
+        std::string arg = argv[i];
+        if (arg.starts_with("--config=")) {
+            configFile = arg.substr(9);
+        } else if (arg == "--version") {
+            std::cout << "TARS C++20 server runtime " << TARS_VERSION << std::endl;
+            std::exit(EXIT_SUCCESS);
+        }
+    }
+    std::string exe = argc > 0 ? TC_File::extractFileName(argv[0]) : "server";
+    if (configFile.empty()) throw Application_Exception("usage: " + exe + " --config=<config file>");
+
+    serverConfig().parseFile(configFile);  // errors name the file and the line
+    loadServerConfig(serverConfig(), configFile, exe);
+    setupLogging();
+    for (const std::string& key : unknownConfigKeys(serverConfig(), kServerPath, "server")) {
+        TLOGWARN("[config] " << kServerPath << ": unknown key '" << key << "' ignored" << std::endl);
+    }
+
+    // Signals: taken by waitForShutdown() through a signalfd; blocked before any thread starts
+    // so that every thread inherits the mask.
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    ::signal(SIGPIPE, SIG_IGN);
+    _signalFd = ::signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+    _terminateFd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (_signalFd < 0 || _terminateFd < 0) throw Application_Exception("signalfd/eventfd", errno);
+
+    _logFlusher = std::make_unique<TC_Timer>();
+    _logFlusher->postRepeated(1000, false, [] { TC_Logger::global().flush(); });
+
+    _epollServer = std::make_unique<TC_EpollServer>(static_cast<size_t>(ServerConfig::NetThread));
+    g_epollServer = _epollServer.get();
+    bindAdapters();
+    registerBuiltinCommands();
+
+    _initialized = true;  // even if it throws half-way: destroyApp() must clean up
+    initialize();
+
+    _startTime = TC_TimeProvider::getInstance()->getNow();  // before any admin thread can read it
+    _epollServer->start();
+    std::ostringstream os;
+    for (const auto& a : _epollServer->getAdapters()) {
+        os << " " << a->getServant() << "@" << a->getEndpoint().toString() << " (port " << a->getBoundPort() << ")";
+    }
+    TLOGINFO("[app] " << ServerConfig::Application << "." << ServerConfig::ServerName << " started, pid "
+                      << ::getpid() << ", serving" << os.str() << std::endl);
+}
+
+void Application::setupLogging() {
+    std::string dir = ServerConfig::LogPath + "/" + ServerConfig::Application + "/" + ServerConfig::ServerName;
+    std::string file = dir + "/" + ServerConfig::Application + "." + ServerConfig::ServerName + ".log";
+    TC_Logger::global().setRollBySize(file, ServerConfig::LogSize, static_cast<size_t>(ServerConfig::LogNum));
+    TC_Logger::global().setLogLevel(ServerConfig::LogLevel);
+}
+
+void Application::bindAdapters() {
+    const std::string prefix = ServerConfig::Application + "." + ServerConfig::ServerName + ".";
+    for (const std::string& name : serverConfig().getDomainVector(kServerPath)) {
+        auto adapter = BindAdapter::fromConfig(serverConfig(), name, ServerConfig::LocalIp, ServerConfig::MergeNetImp);
+        if (!adapter->getServant().starts_with(prefix)) {
+            throw Application_Exception("adapter " + name + ": servant " + adapter->getServant() +
+                                        " must start with " + prefix + " (app.server. of this server)");
+        }
+        adapter->setBackPacketLimit(ServerConfig::BackPacketLimit);
+        _epollServer->addAdapter(adapter);
+    }
+    if (!ServerConfig::Local.empty()) {
+        TC_Endpoint endpoint;
+        try {
+            endpoint.parse(ServerConfig::Local);
+        } catch (const TC_Exception& e) {
+            throw Application_Exception(std::string("config ") + kServerPath + "<local>: " + e.what());
+        }
+        if (endpoint.getHost() == "localip") endpoint.setHost(ServerConfig::LocalIp);
+        auto admin = std::make_shared<BindAdapter>(AdminServant::kAdapterName, endpoint, AdminServant::kServantName);
+        admin->setHandleNum(1);
+        admin->setMaxConns(64);
+        admin->setBackPacketLimit(ServerConfig::BackPacketLimit);
+        admin->setServantFactory([] { return std::static_pointer_cast<Servant>(std::make_shared<AdminServant>()); });
+        _epollServer->addAdapter(admin);
+    }
+}
+
+void Application::addServantFactory(const std::string& objName, BindAdapter::ServantFactory factory) {
+    if (!_epollServer) throw Application_Exception("addServant(" + objName + ") called before main()");
+    auto adapter = _epollServer->getAdapterByServant(objName);
+    if (!adapter) {
+        throw Application_Exception("addServant: no adapter in " + ServerConfig::ConfigFile + " serves " + objName);
+    }
+    adapter->setServantFactory(std::move(factory));
+}
+
+void Application::addServantProtocol(const std::string& objName, ProtocolParser parser) {
+    if (!_epollServer) throw Application_Exception("addServantProtocol(" + objName + ") called before main()");
+    auto adapter = _epollServer->getAdapterByServant(objName);
+    if (!adapter) {
+        throw Application_Exception("addServantProtocol: no adapter in " + ServerConfig::ConfigFile + " serves " +
+                                    objName);
+    }
+    std::string name = adapter->getProtocolName() == "tars" ? "custom" : adapter->getProtocolName();
+    adapter->setProtocol(std::move(parser), name, false);
+}
+
+void Application::addAdminCommandNormal(const std::string& command, AdminCommandHandler handler) {
+    NotifyObserver::getInstance().registerNormal(command, std::move(handler));
+}
+
+void Application::addAdminCommandPrefix(const std::string& command, AdminCommandHandler handler) {
+    NotifyObserver::getInstance().registerPrefix(command, std::move(handler));
+}
+
+void Application::terminate() {
+    if (_terminateFd < 0) return;
+    uint64_t one = 1;
+    [[maybe_unused]] ssize_t n = ::write(_terminateFd, &one, sizeof(one));
+}
+
+void Application::waitForShutdown() {
+    if (!_epollServer || _shutdownDone) return;
+    pollfd fds[2] = {{_signalFd, POLLIN, 0}, {_terminateFd, POLLIN, 0}};
+    while (true) {
+        int n = ::poll(fds, 2, -1);
+        if (n > 0) break;
+        if (n < 0 && errno != EINTR) {
+            TLOGERROR("[app] poll: " << errnoText(errno) << std::endl);
+            break;
+        }
+    }
+    if (fds[0].revents & POLLIN) {
+        signalfd_siginfo info{};
+        if (::read(_signalFd, &info, sizeof(info)) == static_cast<ssize_t>(sizeof(info))) {
+            TLOGINFO("[app] signal " << info.ssi_signo << " received: shutting down" << std::endl);
+        }
+    } else {
+        TLOGINFO("[app] shutdown requested" << std::endl);
+    }
+    shutdown();
+}
+
+void Application::shutdown() {
+    if (_shutdownDone) return;
+    _shutdownDone = true;
+    // A servant that never returns must not keep the process alive forever.
+    std::mutex mutex;
+    std::condition_variable cond;
+    bool finished = false;
+    int64_t bound = ServerConfig::ShutdownTimeoutMs + 10000;
+    std::thread watchdog([&] {
+        std::unique_lock lock(mutex);
+        if (!cond.wait_for(lock, std::chrono::milliseconds(bound), [&] { return finished; })) {
+            TLOGERROR("[app] shutdown did not finish within " << bound << " ms: exiting" << std::endl);
+            TC_Logger::global().flush();
+            ::_exit(EXIT_FAILURE);
+        }
+    });
+
+    int64_t begin = TC_TimeProvider::steadyNowMs();
+    _epollServer->stop(ServerConfig::ShutdownTimeoutMs);
+    try {
+        destroyApp();
+    } catch (const std::exception& e) {
+        TLOGERROR("[app] destroyApp threw: " << e.what() << std::endl);
+    }
+    NotifyObserver::getInstance().clear();
+    TLOGINFO("[app] " << ServerConfig::Application << "." << ServerConfig::ServerName << " stopped in "
+                      << TC_TimeProvider::steadyNowMs() - begin << " ms" << std::endl);
+    if (_logFlusher) _logFlusher->stopTimer();
+    TC_Logger::global().flush();
+    {
+        std::lock_guard lock(mutex);
+        finished = true;
+    }
+    cond.notify_all();
+    watchdog.join();
+}
+
+void Application::registerBuiltinCommands() {
+    auto add = [this](const char* name, bool (Application::*fn)(const std::string&, const std::string&, std::string&)) {
+        NotifyObserver::getInstance().registerNormal(
+            name, [this, fn](const std::string& c, const std::string& p, std::string& r) { return (this->*fn)(c, p, r); });
+    };
+    add("tars.help", &Application::cmdHelp);
+    add("tars.viewstatus", &Application::cmdViewStatus);
+    add("tars.setloglevel", &Application::cmdSetLogLevel);
+    add("tars.loadconfig", &Application::cmdLoadConfig);
+    add("tars.connection", &Application::cmdConnection);
+    add("tars.viewversion", &Application::cmdViewVersion);
+}
+
+bool Application::cmdHelp(const std::string&, const std::string&, std::string& result) {
+    std::ostringstream os;
+    os << "commands:\n";
+    for (const std::string& c : NotifyObserver::getInstance().commands()) os << "  " << c << "\n";
+    result = os.str();
+    return true;
+}
+
+bool Application::cmdViewStatus(const std::string&, const std::string&, std::string& result) {
+    std::ostringstream os;
+    int64_t uptime = TC_TimeProvider::getInstance()->getNow() - _startTime;
+    os << "\napp=" << ServerConfig::Application << "\nserver=" << ServerConfig::ServerName << "\npid=" << ::getpid()
+       << "\nuptime=" << uptime << "s\nnetthread=" << ServerConfig::NetThread
+       << "\nmergenetimp=" << ServerConfig::MergeNetImp << "\nloglevel="
+       << TC_Logger::levelName(TC_Logger::global().getLogLevel()) << "\n";
+    for (const auto& a : _epollServer->getAdapters()) {
+        const AdapterStats& s = a->stats();
+        auto v = [](const std::atomic<uint64_t>& x) { return x.load(std::memory_order_relaxed); };
+        os << "[adapter " << a->getName() << "]\n"
+           << "endpoint=" << a->getEndpoint().toString() << "\n"
+           << "port=" << a->getBoundPort() << "\n"
+           << "servant=" << a->getServant() << "\n"
+           << "protocol=" << a->getProtocolName() << "\n"
+           << "threads=" << a->getHandleNum() << "\n"
+           << "merge=" << a->isMerge() << "\n"
+           << "maxconns=" << a->getMaxConns() << "\n"
+           << "queuecap=" << a->getQueueCapacity() << "\n"
+           << "queuetimeout=" << a->getQueueTimeout() << "\n"
+           << "conn.current=" << a->getConnectionCount() << "\n"
+           << "conn.accepted=" << v(s.accepted) << "\n"
+           << "conn.refused.maxconns=" << v(s.refusedMaxConns) << "\n"
+           << "conn.refused.denied=" << v(s.refusedDenied) << "\n"
+           << "conn.closed.peer=" << v(s.closedByPeer) << "\n"
+           << "conn.closed.idle=" << v(s.closedIdle) << "\n"
+           << "conn.closed.badpacket=" << v(s.closedBadPacket) << "\n"
+           << "conn.closed.sendlimit=" << v(s.closedSendLimit) << "\n"
+           << "conn.closed.server=" << v(s.closedByServer) << "\n"
+           << "conn.closed.error=" << v(s.closedOnError) << "\n"
+           << "queue.size=" << a->getQueueSize() << "\n"
+           << "queue.max=" << v(s.maxQueueDepth) << "\n"
+           << "req.total=" << v(s.requests) << "\n"
+           << "req.oneway=" << v(s.oneway) << "\n"
+           << "rsp.total=" << v(s.responses) << "\n"
+           << "rsp.dropped=" << v(s.droppedResponses) << "\n";
+        for (int code : {0, -1, -2, -3, -4, -6, -9, -99}) os << "ret." << code << "=" << s.resultCount(code) << "\n";
+        os << "ret.other=" << s.resultCount(1) << "\n"
+           << "latency.queuewait=" << s.queueWait.summary() << "\n"
+           << "latency.handle=" << s.handleTime.summary() << "\n";
+    }
+    result = os.str();
+    return true;
+}
+
+bool Application::cmdSetLogLevel(const std::string&, const std::string& params, std::string& result) {
+    std::string level = TC_Common::upper(TC_Common::trim(params));
+    if (TC_Logger::global().setLogLevel(level)) {
+        result = "set log level [" + level + "] ok";
+    } else {
+        result = "set log level [" + level + "] error: use NONE, ERROR, WARN, INFO, DEBUG or TARS";
+    }
+    return true;
+}
+
+bool Application::cmdLoadConfig(const std::string&, const std::string& params, std::string& result) {
+    // TARS pulls the file from the config service into basepath. Without that client (it
+    // comes with the client runtime), the command checks the file already in basepath, so
+    // a deployment that ships files by other means can still reload them through a
+    // servant's own command.
+    std::string file = TC_Common::trim(params);
+    if (file.empty() || file.find('/') != std::string::npos || file == "." || file == "..") {
+        result = "[fail] usage: tars.loadconfig <file name>";
+        return true;
+    }
+    if (!ServerConfig::Config.empty()) {
+        result = "[fail] pulling " + file + " from " + ServerConfig::Config + " needs the config client (not available yet)";
+        return true;
+    }
+    std::string path = ServerConfig::BasePath + "/" + file;
+    if (!TC_File::isFileExist(path)) {
+        result = "[fail] " + path + " does not exist (no config servant configured)";
+        return true;
+    }
+    try {
+        TC_Config check;
+        check.parseFile(path);
+        result = "[succ] " + path + " is present (" + std::to_string(TC_File::getFileSize(path)) + " bytes, parses)";
+    } catch (const TC_Exception& e) {
+        result = "[succ] " + path + " is present (" + std::to_string(TC_File::getFileSize(path)) +
+                 " bytes; not in TARS config syntax: " + e.what() + ")";
+    }
+    return true;
+}
+
+bool Application::cmdConnection(const std::string&, const std::string&, std::string& result) {
+    std::ostringstream os;
+    size_t total = 0;
+    for (const auto& t : _epollServer->getNetThreads()) total += t->getConnectionCount();
+    os << "connections: " << total << "\n" << _epollServer->connectionsReport();
+    result = os.str();
+    return true;
+}
+
+bool Application::cmdViewVersion(const std::string&, const std::string&, std::string& result) {
+    result = std::string("tars version: ") + TARS_VERSION + " (C++20)";
+    return true;
+}
+
+}  // namespace tars

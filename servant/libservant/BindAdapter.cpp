@@ -1,0 +1,163 @@
+#include "servant/BindAdapter.h"
+
+#include "servant/HttpProtocol.h"
+#include "servant/ServantHandle.h"
+#include "servant/ServerConfig.h"
+#include "servant/TarsProtocol.h"
+#include "util/tc_common.h"
+#include "util/tc_logger.h"
+
+namespace tars {
+
+void StartLatch::done(const std::string& error) {
+    std::lock_guard lock(_mutex);
+    if (!error.empty() && _error.empty()) _error = error;
+    if (_remaining > 0) --_remaining;
+    _cond.notify_all();
+}
+
+std::string StartLatch::wait() {
+    std::unique_lock lock(_mutex);
+    _cond.wait(lock, [&] { return _remaining == 0; });
+    return _error;
+}
+
+BindAdapter::BindAdapter(std::string name, const TC_Endpoint& endpoint, std::string servant)
+    : _name(std::move(name)),
+      _endpoint(endpoint),
+      _servant(std::move(servant)),
+      _protocol(TarsProtocol::parser()),
+      _maxPacketSize(TarsProtocol::kMaxPacketSize) {}
+
+BindAdapter::~BindAdapter() { stopHandles(); }
+
+std::shared_ptr<BindAdapter> BindAdapter::fromConfig(const TC_Config& conf, const std::string& name,
+                                                     const std::string& localIp, bool serverMerge) {
+    const std::string path = "/tars/application/server/" + name;
+    auto fail = [&](const std::string& what) -> BindAdapter_Exception {
+        return BindAdapter_Exception("adapter " + name + ": " + what);
+    };
+    std::string endpointText = configString(conf, path, "adapter", "endpoint");
+    if (endpointText.empty()) throw fail("no endpoint");
+    TC_Endpoint endpoint;
+    try {
+        endpoint.parse(endpointText);
+    } catch (const TC_Exception& e) {
+        throw fail(e.what());
+    }
+    if (endpoint.isUdp()) throw fail("udp endpoints are not supported yet: " + endpointText);
+    if (endpoint.isSSL()) throw fail("ssl endpoints are not supported yet: " + endpointText);
+    if (endpoint.getHost() == "localip") endpoint.setHost(localIp);
+    std::string servant = configString(conf, path, "adapter", "servant");
+    if (servant.empty()) throw fail("no servant");
+
+    auto adapter = std::make_shared<BindAdapter>(name, endpoint, servant);
+    try {
+        adapter->setHandleNum(static_cast<int>(configInt(conf, path, "adapter", "threads")));
+        int64_t maxConns = configInt(conf, path, "adapter", "maxconns");
+        adapter->setMaxConns(maxConns < 0 ? 0 : static_cast<size_t>(maxConns));
+        int64_t queueCap = configInt(conf, path, "adapter", "queuecap");
+        adapter->setQueueCapacity(queueCap < 1 ? 1 : static_cast<size_t>(queueCap));
+        adapter->setQueueTimeout(configInt(conf, path, "adapter", "queuetimeout"));
+        uint64_t maxPacket = configSize(conf, path, "adapter", "maxpacketsize");
+        if (maxPacket > TarsProtocol::kMaxPacketSize || maxPacket < TarsProtocol::kMinPacketSize) {
+            throw fail("maxpacketsize " + std::to_string(maxPacket) + " is outside 5 .. 100M");
+        }
+        adapter->setMaxPacketSize(static_cast<uint32_t>(maxPacket));
+        std::string merge = configString(conf, path, "adapter", "mergenetimp");
+        adapter->setMerge(merge.empty() ? serverMerge : configBool(conf, path, "adapter", "mergenetimp"));
+        adapter->setAllow(TC_Common::sepstr(configString(conf, path, "adapter", "allow"), ";, "));
+        adapter->setDeny(TC_Common::sepstr(configString(conf, path, "adapter", "deny"), ";, "));
+        std::string order = TC_Common::lower(TC_Common::trim(configString(conf, path, "adapter", "order")));
+        order = TC_Common::replace(order, " ", "");
+        if (order == "deny,allow") {
+            adapter->setOrder(Order::DenyAllow);
+        } else if (order == "allow,deny" || order.empty()) {
+            adapter->setOrder(Order::AllowDeny);
+        } else {
+            throw fail("order must be allow,deny or deny,allow, not '" + order + "'");
+        }
+    } catch (const ServerConfig_Exception& e) {
+        throw fail(e.what());
+    }
+    std::string protocol = TC_Common::lower(configString(conf, path, "adapter", "protocol"));
+    if (protocol.empty() || protocol == "tars") {
+        adapter->setProtocol(TarsProtocol::parser(adapter->getMaxPacketSize()), "tars", true);
+    } else if (protocol == "http") {
+        adapter->setProtocol(&HttpProtocol::parse, "http", false);
+    } else {
+        // A parser must come from Application::addServantProtocol (checked at start).
+        adapter->setProtocol(nullptr, protocol, false);
+    }
+    for (const std::string& key : unknownConfigKeys(conf, path, "adapter")) {
+        TLOGWARN("[config] " << path << ": unknown key '" << key << "' ignored" << std::endl);
+    }
+    return adapter;
+}
+
+void BindAdapter::setMaxPacketSize(uint32_t bytes) {
+    _maxPacketSize = bytes;
+    if (_isTars && _protocolName == "tars") _protocol = TarsProtocol::parser(bytes);
+}
+
+void BindAdapter::setProtocol(ProtocolParser parser, const std::string& name, bool isTars) {
+    _protocol = std::move(parser);
+    _protocolName = name;
+    _isTars = isTars;
+}
+
+bool BindAdapter::isIpAllowed(const std::string& ip) const {
+    auto matches = [&](const std::vector<std::string>& list) {
+        for (const std::string& entry : list) {
+            std::string prefix = entry;
+            while (!prefix.empty() && prefix.back() == '*') prefix.pop_back();
+            if (prefix.empty() || ip.starts_with(prefix)) return true;
+        }
+        return false;
+    };
+    if (_order == Order::AllowDeny) {
+        if (matches(_allow)) return true;
+        if (matches(_deny)) return false;
+    } else {
+        if (matches(_deny)) return false;
+        if (matches(_allow)) return true;
+    }
+    return _allow.empty();
+}
+
+void BindAdapter::bind() {
+    try {
+        TC_SockAddr addr = TC_SockAddr::parse(_endpoint.getHost(), static_cast<uint16_t>(_endpoint.getPort()));
+        TC_Socket sock = TC_Socket::create(addr.family(), SOCK_STREAM);
+        sock.setReuseAddr(true);
+        sock.bind(addr);
+        sock.listen(1024);
+        _boundPort = sock.getSockName().port();
+        _listen = std::move(sock);
+    } catch (const TC_Exception& e) {
+        throw BindAdapter_Exception("adapter " + _name + ": cannot listen on " + _endpoint.toString() + ": " +
+                                    e.what());
+    }
+}
+
+void BindAdapter::startHandles(StartLatch& latch) {
+    if (_merge) return;
+    for (int i = 0; i < _handleNum; ++i) {
+        _handleThreads.emplace_back([this, &latch] {
+            ServantHandle handle(this);
+            handle.run(latch);
+        });
+    }
+}
+
+void BindAdapter::stopHandles() {
+    _queue.terminate();
+    for (std::thread& t : _handleThreads) {
+        if (t.joinable()) t.join();
+    }
+    _handleThreads.clear();
+    // Whatever is left (nothing after a clean drain) holds ConnectionStates that hold us.
+    _queue.clear();
+}
+
+}  // namespace tars

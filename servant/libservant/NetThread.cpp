@@ -1,0 +1,650 @@
+#include "servant/NetThread.h"
+
+#include <sys/uio.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <future>
+#include <sstream>
+
+#include "BaseF.h"
+#include "servant/ServantHandle.h"
+#include "servant/TC_EpollServer.h"
+#include "servant/TarsProtocol.h"
+#include "util/tc_logger.h"
+#include "util/tc_timeprovider.h"
+
+namespace tars {
+
+namespace {
+
+// The epoll user value: a kind in the top byte, an id below it.
+constexpr uint64_t kKindMask = 0xffull << 56;
+constexpr uint64_t kIdMask = ~kKindMask;
+constexpr uint64_t kNotifyKind = 1ull << 56;
+constexpr uint64_t kListenerKind = 2ull << 56;
+constexpr uint64_t kConnectionKind = 3ull << 56;
+
+constexpr size_t kReadBudget = 1024 * 1024;  // bytes read from one connection per loop turn
+constexpr size_t kReadChunk = 64 * 1024;
+constexpr size_t kMaxIov = 64;
+constexpr int kAcceptBatch = 64;
+constexpr int64_t kSweepIntervalMs = 100;
+constexpr int64_t kAcceptPauseMs = 100;
+
+}  // namespace
+
+NetThread::NetThread(TC_EpollServer* server, size_t index) : _server(server), _index(index) {
+    _notify.init(&_epoller, kNotifyKind);
+}
+
+NetThread::~NetThread() {
+    _stopFlag.store(true);
+    _notify.notify();
+    join();
+}
+
+void NetThread::addListener(const std::shared_ptr<BindAdapter>& adapter) { _listeners.push_back(adapter); }
+
+void NetThread::start(StartLatch& latch, size_t mergeAdapters) {
+    _started = true;
+    _thread = std::thread([this, &latch, mergeAdapters] { run(&latch, mergeAdapters); });
+}
+
+void NetThread::run(StartLatch* latch, size_t mergeAdapters) {
+    _threadId.store(std::this_thread::get_id(), std::memory_order_release);
+    _nowMs = TC_TimeProvider::steadyNowMs();
+    _nextSweepMs = _nowMs + kSweepIntervalMs;
+    _idleLists.resize(_server->getAdapters().size());
+
+    std::string error;
+    if (mergeAdapters > 0) {
+        for (const auto& adapter : _server->getAdapters()) {
+            if (!adapter->isMerge()) continue;
+            auto handle = std::make_unique<ServantHandle>(adapter.get());
+            error = handle->initialize();
+            if (!error.empty()) break;
+            _mergeHandles.emplace(adapter.get(), std::move(handle));
+        }
+    }
+    if (error.empty()) {
+        try {
+            for (size_t i = 0; i < _listeners.size(); ++i) {
+                _epoller.add(_listeners[i]->listenSocket().getfd(), kListenerKind | i, EPOLLIN);
+            }
+        } catch (const std::exception& e) {
+            error = std::string("net thread ") + std::to_string(_index) + ": " + e.what();
+        }
+    }
+    latch->done(error);
+    if (error.empty()) {
+        try {
+            loop();
+        } catch (const std::exception& e) {
+            TLOGERROR("[net] thread " << _index << " stopped on error: " << e.what() << std::endl);
+        }
+    }
+
+    // Teardown, on the loop thread: connections, then merge-mode servants.
+    std::vector<uint64_t> uids;
+    uids.reserve(_connections.size());
+    for (const auto& [uid, c] : _connections) uids.push_back(uid);
+    for (uint64_t uid : uids) closeConnection(uid, CloseReason::Shutdown);
+    for (auto& [adapter, handle] : _mergeHandles) handle->destroy();
+    _mergeHandles.clear();
+    std::vector<NewConnection> pending;
+    {
+        std::lock_guard lock(_inboxMutex);
+        _stopped = true;
+        pending.swap(_inConnections);
+        _inSends.clear();
+        _inTasks.clear();
+    }
+    for (NewConnection& nc : pending) nc.adapter->connectionCount().fetch_sub(1, std::memory_order_relaxed);
+}
+
+void NetThread::loop() {
+    while (true) {
+        int timeout = _readAgain.empty() ? static_cast<int>(kSweepIntervalMs) : 0;
+        if (_exitWhenFlushed) timeout = std::min(timeout, 10);
+        int n = _epoller.wait(timeout);
+        _nowMs = TC_TimeProvider::steadyNowMs();
+        for (int i = 0; i < n; ++i) {
+            const epoll_event& ev = _epoller.get(i);
+            uint64_t data = TC_Epoller::data(ev);
+            uint64_t kind = data & kKindMask;
+            if (kind == kNotifyKind) {
+                _notify.clear();
+                processInbox();
+            } else if (kind == kListenerKind) {
+                size_t index = data & kIdMask;
+                if (_reading && index < _listeners.size()) accept(_listeners[index].get());
+            } else {
+                uint64_t uid = data & kIdMask;
+                if (_reading && (ev.events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))) {
+                    readConnection(uid);
+                } else if (ev.events & (EPOLLHUP | EPOLLERR)) {
+                    closeConnection(uid, CloseReason::Peer);
+                    continue;
+                }
+                if (ev.events & EPOLLOUT) {
+                    if (Connection* c = find(uid); c && !c->send.empty()) markDirty(*c);
+                }
+            }
+        }
+        if (!_readAgain.empty()) {
+            std::vector<uint64_t> again;
+            again.swap(_readAgain);
+            if (_reading) {
+                for (uint64_t uid : again) readConnection(uid);
+            }
+        }
+        processInbox();
+        flushDirty();
+        if (_nowMs >= _nextSweepMs) {
+            sweepIdle(_nowMs);
+            _nextSweepMs = _nowMs + kSweepIntervalMs;
+        }
+        if (_acceptPausedUntilMs != 0 && _nowMs >= _acceptPausedUntilMs && _reading) pauseAccept(false);
+        if (_stopFlag.load(std::memory_order_relaxed)) break;
+        if (_exitWhenFlushed && (allFlushed() || _nowMs >= _exitDeadlineMs)) break;
+    }
+}
+
+// ------------------------------------------------------------------ cross-thread entries
+
+bool NetThread::send(SendItem&& item) {
+    if (inLoopThread()) {
+        applySend(std::move(item));
+        return true;
+    }
+    bool wake;
+    {
+        std::lock_guard lock(_inboxMutex);
+        if (_stopped) return false;
+        _inSends.push_back(std::move(item));
+        wake = !_wakePending;
+        _wakePending = true;
+    }
+    if (wake) _notify.notify();
+    return true;
+}
+
+void NetThread::postConnection(TC_Socket&& socket, const TC_SockAddr& peer, const std::shared_ptr<BindAdapter>& adapter) {
+    bool wake;
+    {
+        std::lock_guard lock(_inboxMutex);
+        if (_stopped) {
+            adapter->connectionCount().fetch_sub(1, std::memory_order_relaxed);
+            return;  // socket closes here
+        }
+        _inConnections.push_back(NewConnection{std::move(socket), peer, adapter});
+        wake = !_wakePending;
+        _wakePending = true;
+    }
+    if (wake) _notify.notify();
+}
+
+bool NetThread::runInLoop(std::function<void()> task) {
+    bool wake;
+    {
+        std::lock_guard lock(_inboxMutex);
+        if (_stopped) return false;
+        _inTasks.push_back(std::move(task));
+        wake = !_wakePending;
+        _wakePending = true;
+    }
+    if (wake) _notify.notify();
+    return true;
+}
+
+void NetThread::stopAccepting() {
+    if (!_started) {
+        for (const auto& adapter : _listeners) adapter->closeListen();
+        return;
+    }
+    auto done = std::make_shared<std::promise<void>>();
+    std::future<void> finished = done->get_future();
+    bool queued = runInLoop([this, done] {
+        _reading = false;
+        for (const auto& adapter : _listeners) {
+            _epoller.del(adapter->listenSocket().getfd());
+            adapter->closeListen();
+        }
+        _readAgain.clear();
+        done->set_value();
+    });
+    if (queued) {
+        finished.wait_for(std::chrono::seconds(5));
+    } else {
+        for (const auto& adapter : _listeners) adapter->closeListen();
+    }
+}
+
+void NetThread::stopWhenFlushed(int64_t deadlineMs) {
+    if (!_started) return;
+    if (!runInLoop([this, deadlineMs] {
+            _exitWhenFlushed = true;
+            _exitDeadlineMs = deadlineMs;
+        })) {
+        _stopFlag.store(true);
+    }
+}
+
+void NetThread::join() {
+    if (_thread.joinable()) _thread.join();
+}
+
+// ------------------------------------------------------------------ loop internals
+
+void NetThread::processInbox() {
+    std::vector<SendItem> sends;
+    std::vector<NewConnection> connections;
+    std::vector<std::function<void()>> tasks;
+    {
+        std::lock_guard lock(_inboxMutex);
+        sends.swap(_inSends);
+        connections.swap(_inConnections);
+        tasks.swap(_inTasks);
+        _wakePending = false;
+    }
+    for (NewConnection& nc : connections) addConnection(std::move(nc));
+    for (SendItem& item : sends) applySend(std::move(item));
+    for (auto& task : tasks) task();
+}
+
+void NetThread::pauseAccept(bool pause) {
+    for (size_t i = 0; i < _listeners.size(); ++i) {
+        int fd = _listeners[i]->listenSocket().getfd();
+        if (fd < 0) continue;
+        if (pause) {
+            _epoller.del(fd);
+        } else {
+            _epoller.add(fd, kListenerKind | i, EPOLLIN);
+        }
+    }
+    _acceptPausedUntilMs = pause ? _nowMs + kAcceptPauseMs : 0;
+}
+
+void NetThread::accept(BindAdapter* adapter) {
+    std::shared_ptr<BindAdapter> shared;
+    for (const auto& a : _listeners) {
+        if (a.get() == adapter) shared = a;
+    }
+    AdapterStats& stats = adapter->stats();
+    for (int i = 0; i < kAcceptBatch; ++i) {
+        TC_Socket client;
+        TC_SockAddr peer;
+        int err = adapter->listenSocket().accept(client, &peer);
+        if (err == EAGAIN || err == EWOULDBLOCK) return;
+        if (err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM) {
+            TLOGERROR("[net] " << adapter->getName() << ": accept: " << errnoText(err) << "; pausing accepts for "
+                               << kAcceptPauseMs << " ms" << std::endl);
+            if (_acceptPausedUntilMs == 0) pauseAccept(true);
+            return;
+        }
+        if (err != 0) continue;  // ECONNABORTED and the like: that one connection is gone
+        std::string ip = peer.ip();
+        if (!adapter->isIpAllowed(ip)) {
+            stats.refusedDenied.fetch_add(1, std::memory_order_relaxed);
+            TLOGWARN("[net] " << adapter->getName() << ": connection from " << ip << " refused by allow/deny"
+                              << std::endl);
+            continue;
+        }
+        if (adapter->connectionCount().load(std::memory_order_relaxed) >= adapter->getMaxConns()) {
+            stats.refusedMaxConns.fetch_add(1, std::memory_order_relaxed);
+            TLOGWARN("[net] " << adapter->getName() << ": connection from " << peer.toString() << " refused: maxconns "
+                              << adapter->getMaxConns() << " reached" << std::endl);
+            continue;
+        }
+        adapter->connectionCount().fetch_add(1, std::memory_order_relaxed);
+        stats.accepted.fetch_add(1, std::memory_order_relaxed);
+        NetThread* target = _server->nextNetThread();
+        if (target == this) {
+            addConnection(NewConnection{std::move(client), peer, shared});
+        } else {
+            target->postConnection(std::move(client), peer, shared);
+        }
+    }
+}
+
+void NetThread::addConnection(NewConnection&& nc) {
+    BindAdapter* adapter = nc.adapter.get();
+    if (!_reading) {
+        adapter->connectionCount().fetch_sub(1, std::memory_order_relaxed);
+        return;
+    }
+    uint64_t uid = _server->nextUid();
+    auto state = std::make_shared<ConnectionState>();
+    state->uid = uid;
+    state->ip = nc.peer.ip();
+    state->port = nc.peer.port();
+    state->fd = nc.socket.getfd();
+    state->adapter = nc.adapter;
+    state->owner = weak_from_this();
+    try {
+        nc.socket.setNoDelay(true);
+        _epoller.add(nc.socket.getfd(), kConnectionKind | uid, EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET);
+    } catch (const std::exception& e) {
+        TLOGERROR("[net] " << adapter->getName() << ": cannot add connection from " << nc.peer.toString() << ": "
+                           << e.what() << std::endl);
+        adapter->connectionCount().fetch_sub(1, std::memory_order_relaxed);
+        return;
+    }
+    Connection& c = _connections[uid];
+    c.socket = std::move(nc.socket);
+    c.state = std::move(state);
+    c.adapter = adapter;
+    c.lastActiveMs = _nowMs;
+    std::list<uint64_t>& idle = _idleLists[adapter->getIndex()];
+    c.idleIt = idle.insert(idle.end(), uid);
+    _connectionCount.fetch_add(1, std::memory_order_relaxed);
+    TLOGTARS("[net] " << adapter->getName() << ": connection " << uid << " from " << c.state->ip << ":"
+                      << c.state->port << " on thread " << _index << std::endl);
+}
+
+NetThread::Connection* NetThread::find(uint64_t uid) {
+    auto it = _connections.find(uid);
+    return it == _connections.end() ? nullptr : &it->second;
+}
+
+void NetThread::touch(Connection& c) {
+    c.lastActiveMs = _nowMs;
+    std::list<uint64_t>& idle = _idleLists[c.adapter->getIndex()];
+    idle.splice(idle.end(), idle, c.idleIt);
+}
+
+void NetThread::readConnection(uint64_t uid) {
+    Connection* c = find(uid);
+    if (c == nullptr || c->closeAfterFlush) return;
+    size_t total = 0;
+    while (true) {
+        auto [space, size] = c->recv.getWriteSpace(kReadChunk);
+        ssize_t r = c->socket.recv(space, size);
+        if (r > 0) {
+            c->recv.commitWrite(static_cast<size_t>(r));
+            total += static_cast<size_t>(r);
+            touch(*c);
+            if (!parsePackets(*c)) return;
+            if (c->closeAfterFlush) return;
+            if (total >= kReadBudget) {
+                _readAgain.push_back(uid);
+                return;
+            }
+        } else if (r == 0) {
+            c->recv.commitWrite(0);
+            closeConnection(uid, CloseReason::Peer);
+            return;
+        } else {
+            c->recv.commitWrite(0);
+            if (errno == EAGAIN || errno == EWOULDBLOCK) return;
+            closeConnection(uid, CloseReason::Error);
+            return;
+        }
+    }
+}
+
+bool NetThread::parsePackets(Connection& c) {
+    const ProtocolParser& parser = c.adapter->getProtocol();
+    while (!c.closeAfterFlush) {
+        std::vector<char> packet;
+        PACKET_TYPE type;
+        try {
+            type = parser(c.recv, packet);
+        } catch (const std::exception& e) {
+            TLOGERROR("[net] " << c.adapter->getName() << ": protocol parser threw: " << e.what() << std::endl);
+            type = PACKET_ERR;
+        }
+        if (type == PACKET_LESS) return true;
+        if (type == PACKET_ERR) {
+            c.adapter->stats().closedBadPacket.fetch_add(1, std::memory_order_relaxed);
+            TLOGWARN("[net] " << c.adapter->getName() << ": bad packet from " << c.state->ip << ":" << c.state->port
+                              << ", closing the connection" << std::endl);
+            closeConnection(c.state->uid, CloseReason::BadPacket);
+            return false;
+        }
+        dispatch(c, std::move(packet));
+    }
+    return true;
+}
+
+void NetThread::dispatch(Connection& c, std::vector<char>&& packet) {
+    BindAdapter* adapter = c.adapter;
+    RecvContext ctx;
+    ctx.conn = c.state;
+    ctx.recvTimeUs = TC_TimeProvider::steadyNowUs();
+    ctx.buffer = std::move(packet);
+    if (!adapter->isTarsProtocol()) ctx.seq = c.nextSeq++;
+    if (adapter->isMerge()) {
+        if (ServantHandle* handle = mergeHandle(adapter)) handle->handle(ctx, false);
+        return;
+    }
+    size_t depth = adapter->getQueueSize();
+    if (depth >= adapter->getQueueCapacity()) {
+        if (adapter->isTarsProtocol()) {
+            answerOverload(c, ctx.buffer);
+        } else {
+            // Other protocols have no overload reply: close once the earlier replies are out.
+            adapter->stats().countResult(TARSSERVEROVERLOAD);
+            adapter->stats().requests.fetch_add(1, std::memory_order_relaxed);
+            SendItem item;
+            item.uid = c.state->uid;
+            item.adapter = adapter;
+            item.seq = ctx.seq;
+            item.close = true;
+            c.closeReason = CloseReason::Server;
+            apply(c, std::move(item));
+        }
+        return;
+    }
+    adapter->stats().noteQueueDepth(depth + 1);
+    adapter->queue().push_back(std::move(ctx));
+}
+
+void NetThread::answerOverload(Connection& c, const std::vector<char>& packet) {
+    AdapterStats& stats = c.adapter->stats();
+    RequestPacket req;
+    try {
+        TarsProtocol::decodeRequest(packet.data(), packet.size(), req);
+    } catch (const std::exception& e) {
+        stats.closedBadPacket.fetch_add(1, std::memory_order_relaxed);
+        closeLater(c, CloseReason::BadPacket);
+        return;
+    }
+    stats.requests.fetch_add(1, std::memory_order_relaxed);
+    if (req.cPacketType == TARSONEWAY) {
+        stats.oneway.fetch_add(1, std::memory_order_relaxed);
+        stats.countResult(TARSSERVEROVERLOAD);
+        return;
+    }
+    stats.countResult(TARSSERVEROVERLOAD);
+    stats.responses.fetch_add(1, std::memory_order_relaxed);
+    SendItem item;
+    item.uid = c.state->uid;
+    item.adapter = c.adapter;
+    item.data = TarsProtocol::encodeResponse(req, TARSSERVEROVERLOAD, {}, {}, "server overload: queue full", {});
+    apply(c, std::move(item));
+}
+
+ServantHandle* NetThread::mergeHandle(BindAdapter* adapter) {
+    auto it = _mergeHandles.find(adapter);
+    return it == _mergeHandles.end() ? nullptr : it->second.get();
+}
+
+void NetThread::applySend(SendItem&& item) {
+    Connection* c = find(item.uid);
+    if (c == nullptr) {
+        if (item.adapter != nullptr && !item.data.empty()) {
+            item.adapter->stats().droppedResponses.fetch_add(1, std::memory_order_relaxed);
+        }
+        return;
+    }
+    apply(*c, std::move(item));
+}
+
+void NetThread::apply(Connection& c, SendItem&& item) {
+    auto append = [&](SendItem&& one) {
+        if (!one.data.empty()) c.send.addBuffer(std::move(one.data));
+        if (one.close && !c.closeAfterFlush) {
+            c.closeAfterFlush = true;
+            c.closeReason = CloseReason::Server;
+        }
+    };
+    if (item.seq == 0) {
+        append(std::move(item));
+    } else if (item.seq == c.nextSendSeq) {
+        append(std::move(item));
+        ++c.nextSendSeq;
+        for (auto it = c.waiting.begin(); it != c.waiting.end() && it->first == c.nextSendSeq;
+             it = c.waiting.erase(it)) {
+            append(std::move(it->second));
+            ++c.nextSendSeq;
+        }
+    } else {
+        c.waiting.emplace(item.seq, std::move(item));
+    }
+    markDirty(c);
+}
+
+void NetThread::closeLater(Connection& c, CloseReason reason) {
+    if (!c.closeAfterFlush) {
+        c.closeAfterFlush = true;
+        c.closeReason = reason;
+    }
+    markDirty(c);
+}
+
+void NetThread::markDirty(Connection& c) {
+    if (!c.dirty) {
+        c.dirty = true;
+        _dirty.push_back(c.state->uid);
+    }
+}
+
+void NetThread::flushDirty() {
+    // Flushing may close connections and a merge-mode doClose may mark others dirty: loop
+    // until nothing is left.
+    while (!_dirty.empty()) {
+        std::vector<uint64_t> dirty;
+        dirty.swap(_dirty);
+        for (uint64_t uid : dirty) {
+            Connection* c = find(uid);
+            if (c == nullptr) continue;
+            c->dirty = false;
+            flush(*c);
+        }
+    }
+}
+
+bool NetThread::flush(Connection& c) {
+    uint64_t uid = c.state->uid;
+    while (!c.send.empty()) {
+        iovec iov[kMaxIov];
+        size_t count = c.send.getIovec(iov, kMaxIov);
+        ssize_t w = c.socket.sendv(iov, static_cast<int>(count));
+        if (w > 0) {
+            c.send.moveHeader(static_cast<size_t>(w));
+            touch(c);
+            continue;
+        }
+        if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+        closeConnection(uid, CloseReason::Error);
+        return false;
+    }
+    if (c.send.empty()) {
+        if (c.closeAfterFlush) {
+            closeConnection(uid, c.closeReason);
+            return false;
+        }
+    } else if (c.send.getBufferLength() > c.adapter->getBackPacketLimit()) {
+        TLOGWARN("[net] " << c.adapter->getName() << ": " << c.state->ip << ":" << c.state->port << " holds "
+                          << c.send.getBufferLength() << " unsent bytes (backpacketlimit "
+                          << c.adapter->getBackPacketLimit() << "), closing" << std::endl);
+        closeConnection(uid, CloseReason::SendLimit);
+        return false;
+    }
+    return true;
+}
+
+void NetThread::closeConnection(uint64_t uid, CloseReason reason) {
+    auto it = _connections.find(uid);
+    if (it == _connections.end()) return;
+    Connection& c = it->second;
+    BindAdapter* adapter = c.adapter;
+    AdapterStats& stats = adapter->stats();
+    switch (reason) {
+        case CloseReason::Peer: stats.closedByPeer.fetch_add(1, std::memory_order_relaxed); break;
+        case CloseReason::Idle: stats.closedIdle.fetch_add(1, std::memory_order_relaxed); break;
+        case CloseReason::BadPacket: break;  // counted where it was found
+        case CloseReason::SendLimit: stats.closedSendLimit.fetch_add(1, std::memory_order_relaxed); break;
+        case CloseReason::Server: stats.closedByServer.fetch_add(1, std::memory_order_relaxed); break;
+        case CloseReason::Error: stats.closedOnError.fetch_add(1, std::memory_order_relaxed); break;
+        case CloseReason::Shutdown: break;
+    }
+    _epoller.del(c.socket.getfd());
+    c.state->closed.store(true, std::memory_order_release);
+    std::shared_ptr<ConnectionState> state = c.state;
+    _idleLists[adapter->getIndex()].erase(c.idleIt);
+    _connections.erase(it);  // closes the socket
+    adapter->connectionCount().fetch_sub(1, std::memory_order_relaxed);
+    _connectionCount.fetch_sub(1, std::memory_order_relaxed);
+    TLOGTARS("[net] " << adapter->getName() << ": connection " << uid << " closed (" << static_cast<int>(reason)
+                      << ")" << std::endl);
+
+    if (!adapter->isTarsProtocol() && reason != CloseReason::Shutdown) {
+        RecvContext ctx;
+        ctx.conn = std::move(state);
+        ctx.closeEvent = true;
+        ctx.recvTimeUs = TC_TimeProvider::steadyNowUs();
+        if (adapter->isMerge()) {
+            if (ServantHandle* handle = mergeHandle(adapter)) handle->handle(ctx, false);
+        } else {
+            adapter->queue().push_back(std::move(ctx));
+        }
+    }
+}
+
+void NetThread::sweepIdle(int64_t nowMs) {
+    for (const auto& adapter : _server->getAdapters()) {
+        int64_t timeout = adapter->getIdleTimeout();
+        if (timeout <= 0) continue;
+        std::list<uint64_t>& idle = _idleLists[adapter->getIndex()];
+        while (!idle.empty()) {
+            uint64_t uid = idle.front();
+            Connection* c = find(uid);
+            if (c == nullptr) {
+                idle.pop_front();
+                continue;
+            }
+            if (nowMs - c->lastActiveMs < timeout) break;
+            TLOGDEBUG("[net] " << adapter->getName() << ": " << c->state->ip << ":" << c->state->port << " idle for "
+                               << nowMs - c->lastActiveMs << " ms, closing" << std::endl);
+            closeConnection(uid, CloseReason::Idle);
+        }
+    }
+}
+
+bool NetThread::allFlushed() const {
+    {
+        std::lock_guard lock(_inboxMutex);
+        if (!_inSends.empty() || !_inTasks.empty()) return false;
+    }
+    if (!_dirty.empty()) return false;
+    for (const auto& [uid, c] : _connections) {
+        if (!c.send.empty() || !c.waiting.empty()) return false;
+    }
+    return true;
+}
+
+std::string NetThread::connectionsReport() {
+    std::ostringstream os;
+    for (const auto& [uid, c] : _connections) {
+        os << "thread " << _index << " uid " << uid << " " << c.state->ip << ":" << c.state->port << " adapter "
+           << c.adapter->getName() << " fd " << c.socket.getfd() << " recvbuf " << c.recv.getBufferLength()
+           << " sendbuf " << c.send.getBufferLength() << " idle " << (_nowMs - c.lastActiveMs) << "ms\n";
+    }
+    return os.str();
+}
+
+}  // namespace tars

@@ -1,0 +1,169 @@
+#include "servant/ServerConfig.h"
+
+#include <algorithm>
+#include <set>
+
+#include "util/tc_common.h"
+#include "util/tc_logger.h"
+
+namespace tars {
+
+namespace {
+
+constexpr const char* kServerPath = "/tars/application/server";
+
+// Keys other TARS components (tarsnode, TLS, coroutines) put in the same sections: a TARS
+// user's config file carries them, so they are accepted without a warning.
+const std::set<std::string>& toleratedServerKeys() {
+    static const std::set<std::string> keys = {
+        "opencoroutine", "coroutinememsize", "coroutinestack", "manuallisten", "backpacketmin",
+        "emptyconntimeout", "bakflag", "baktype", "ca", "cert", "key", "verifyclient", "ciphers",
+        "hearttimeout", "enableworking", "env", "java", "nodejs", "php", "jvmparams", "mainclass",
+        "classpath", "deactivating-timeout", "activating-timeout", "reportflow", "closecout",
+        "enableset", "setdivision", "asyncthread", "logLevel", "loglevel", "sample-rate",
+        "max-sample-count", "tarsversion", "pushlogsize", "pushlogpath"};
+    return keys;
+}
+
+}  // namespace
+
+const std::vector<ConfigKeyInfo>& serverConfigKeys() {
+    static const std::vector<ConfigKeyInfo> keys = {
+        {"server", "app", "UNKNOWN", "Application name; servant names must start with <app>.<server>."},
+        {"server", "server", "", "Server name (empty: the executable's file name)."},
+        {"server", "localip", "127.0.0.1", "This host's IP; `-h localip` in an adapter endpoint means it."},
+        {"server", "nodename", "", "Node name reported to framework services (empty: localip)."},
+        {"server", "basepath", ".", "Directory of the server's binary and of config files it loads."},
+        {"server", "datapath", ".", "Directory of the server's data files."},
+        {"server", "logpath", ".", "Root of the log tree: the log is <logpath>/<app>/<server>/<app>.<server>.log."},
+        {"server", "logsize", "50M", "Size at which the log file rolls (K/M/G suffixes)."},
+        {"server", "lognum", "10", "Number of rolled log files kept."},
+        {"server", "logLevel", "DEBUG", "Log level: NONE, ERROR, WARN, INFO, DEBUG or TARS (tars.setloglevel changes it)."},
+        {"server", "local", "", "Endpoint of the AdminObj (admin commands); empty: no admin endpoint."},
+        {"server", "node", "", "tarsnode ServerObj for heartbeats; empty: none (not used yet)."},
+        {"server", "log", "", "Remote log servant; empty: local logs only (not used yet)."},
+        {"server", "config", "", "Config servant for tars.loadconfig; empty: local files only (not used yet)."},
+        {"server", "notify", "", "Notify servant for server events; empty: none (not used yet)."},
+        {"server", "netthread", "1", "Number of network threads (1..1024) shared by every adapter."},
+        {"server", "mergenetimp", "0", "1: run servants inside the network threads (no queue hop) for every adapter."},
+        {"server", "backpacketlimit", "100M", "Bytes of unsent responses a connection may hold before it is closed."},
+        {"server", "shutdowntimeout", "5000", "Milliseconds allowed at exit to answer queued requests and flush responses."},
+        {"server", "checkset", "1", "Set-division check of callers (read; set routing is not implemented yet)."},
+        {"adapter", "endpoint", "", "Listen endpoint, e.g. `tcp -h 127.0.0.1 -p 20001 -t 60000` (-t: idle close, ms; 0: never)."},
+        {"adapter", "servant", "", "The servant object served, <app>.<server>.<Name>."},
+        {"adapter", "protocol", "tars", "tars (TARS/TUP/JSON packets), http (HTTP/1.1), or any other name for a parser given with addServantProtocol."},
+        {"adapter", "threads", "1", "Handle threads, each with its own servant instance."},
+        {"adapter", "maxconns", "128", "Most open connections; past it new connections are closed at accept."},
+        {"adapter", "queuecap", "1024", "Most requests waiting for a handle; past it the answer is -9 (overload)."},
+        {"adapter", "queuetimeout", "10000", "Milliseconds a request may wait in the queue; past it the answer is -6."},
+        {"adapter", "allow", "", "IP prefixes allowed to connect, separated by ; or , (empty: all)."},
+        {"adapter", "deny", "", "IP prefixes refused, separated by ; or ,."},
+        {"adapter", "order", "allow,deny", "allow,deny: an allowed IP wins over deny; deny,allow: deny wins."},
+        {"adapter", "mergenetimp", "", "Per adapter override of the server's mergenetimp (0 or 1)."},
+        {"adapter", "maxpacketsize", "100M", "Largest TARS packet accepted (at most 100M); a larger length closes the connection."},
+    };
+    return keys;
+}
+
+namespace {
+
+const ConfigKeyInfo& findKey(const char* scope, const char* key) {
+    for (const ConfigKeyInfo& k : serverConfigKeys()) {
+        if (std::string_view(k.scope) == scope && std::string_view(k.name) == key) return k;
+    }
+    throw ServerConfig_Exception(std::string("config key '") + key + "' of scope " + scope + " is not declared");
+}
+
+std::string describe(const std::string& path, const char* key) { return path + "<" + key + ">"; }
+
+}  // namespace
+
+std::string configString(const TC_Config& conf, const std::string& path, const char* scope, const char* key) {
+    const ConfigKeyInfo& info = findKey(scope, key);
+    return conf.get(path + "<" + key + ">", info.defaultValue);
+}
+
+int64_t configInt(const TC_Config& conf, const std::string& path, const char* scope, const char* key) {
+    std::string text = configString(conf, path, scope, key);
+    auto value = TC_Common::tryStrto<int64_t>(text);
+    if (!value) {
+        throw ServerConfig_Exception("config " + describe(path, key) + "='" + text + "' is not an integer");
+    }
+    return *value;
+}
+
+uint64_t configSize(const TC_Config& conf, const std::string& path, const char* scope, const char* key) {
+    std::string text = configString(conf, path, scope, key);
+    try {
+        return TC_Common::toSize(text);
+    } catch (const TC_Exception&) {
+        throw ServerConfig_Exception("config " + describe(path, key) + "='" + text +
+                                     "' is not a size (bytes, or a number with K, M or G)");
+    }
+}
+
+bool configBool(const TC_Config& conf, const std::string& path, const char* scope, const char* key) {
+    std::string text = configString(conf, path, scope, key);
+    auto value = TC_Common::tryStrto<bool>(text);
+    if (!value) {
+        throw ServerConfig_Exception("config " + describe(path, key) + "='" + text + "' is not 0/1/true/false");
+    }
+    return *value;
+}
+
+void loadServerConfig(const TC_Config& conf, const std::string& configFile, const std::string& exeName) {
+    const std::string p = kServerPath;
+    if (!conf.hasDomainVector(p)) {
+        throw ServerConfig_Exception("config file '" + configFile + "' has no section " + p);
+    }
+    ServerConfig::ConfigFile = configFile;
+    ServerConfig::Application = configString(conf, p, "server", "app");
+    ServerConfig::ServerName = configString(conf, p, "server", "server");
+    if (ServerConfig::ServerName.empty()) ServerConfig::ServerName = exeName;
+    ServerConfig::LocalIp = configString(conf, p, "server", "localip");
+    if (ServerConfig::LocalIp.empty()) ServerConfig::LocalIp = "127.0.0.1";
+    ServerConfig::NodeName = configString(conf, p, "server", "nodename");
+    if (ServerConfig::NodeName.empty()) ServerConfig::NodeName = ServerConfig::LocalIp;
+    ServerConfig::BasePath = configString(conf, p, "server", "basepath");
+    ServerConfig::DataPath = configString(conf, p, "server", "datapath");
+    ServerConfig::LogPath = configString(conf, p, "server", "logpath");
+    ServerConfig::LogSize = configSize(conf, p, "server", "logsize");
+    ServerConfig::LogNum = static_cast<int>(std::clamp<int64_t>(configInt(conf, p, "server", "lognum"), 1, 1000));
+    // TarsCpp spells it logLevel; accept the lower-case spelling too.
+    ServerConfig::LogLevel = conf.get(p + "<logLevel>", conf.get(p + "<loglevel>", "DEBUG"));
+    if (!TC_Logger::parseLevel(ServerConfig::LogLevel)) {
+        throw ServerConfig_Exception("config " + p + "<logLevel>='" + ServerConfig::LogLevel +
+                                     "' is not one of NONE, ERROR, WARN, INFO, DEBUG, TARS");
+    }
+    ServerConfig::Local = configString(conf, p, "server", "local");
+    ServerConfig::Node = configString(conf, p, "server", "node");
+    ServerConfig::Log = configString(conf, p, "server", "log");
+    ServerConfig::Config = configString(conf, p, "server", "config");
+    ServerConfig::Notify = configString(conf, p, "server", "notify");
+    int64_t netThreads = configInt(conf, p, "server", "netthread");
+    if (netThreads < 1 || netThreads > 1024) {
+        throw ServerConfig_Exception("config " + p + "<netthread>=" + std::to_string(netThreads) +
+                                     " is out of range 1..1024");
+    }
+    ServerConfig::NetThread = static_cast<int>(netThreads);
+    ServerConfig::MergeNetImp = configBool(conf, p, "server", "mergenetimp");
+    ServerConfig::BackPacketLimit = configSize(conf, p, "server", "backpacketlimit");
+    ServerConfig::ShutdownTimeoutMs = std::max<int64_t>(0, configInt(conf, p, "server", "shutdowntimeout"));
+    ServerConfig::IsCheckSet = configBool(conf, p, "server", "checkset");
+}
+
+std::vector<std::string> unknownConfigKeys(const TC_Config& conf, const std::string& path, const char* scope) {
+    static const std::set<std::string> toleratedAdapterKeys = {"handlegroup", "accesskey", "secretkey", "ca", "cert",
+                                                               "key", "verifyclient", "ciphers", "checkset"};
+    std::vector<std::string> unknown;
+    for (const std::string& key : conf.getDomainKey(path)) {
+        bool declared = std::any_of(serverConfigKeys().begin(), serverConfigKeys().end(), [&](const ConfigKeyInfo& k) {
+            return std::string_view(k.scope) == scope && key == k.name;
+        });
+        const auto& tolerated = std::string_view(scope) == "server" ? toleratedServerKeys() : toleratedAdapterKeys;
+        if (!declared && !tolerated.count(key)) unknown.push_back(key);
+    }
+    return unknown;
+}
+
+}  // namespace tars

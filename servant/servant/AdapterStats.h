@@ -1,0 +1,64 @@
+// AdapterStats: the counters of one BindAdapter, shown by the admin command tars.viewstatus.
+//
+// Every member is a relaxed atomic: network threads, handle threads and user threads
+// (async replies, pushes) update them without locks; a report is a snapshot that may mix
+// values a few microseconds apart.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+namespace tars {
+
+// Durations in power-of-two microsecond buckets (1 us .. about 35 minutes); percentiles are
+// the upper bound of the bucket they fall in (at most a factor of 2 above the true value).
+class LatencyHistogram {
+public:
+    static constexpr size_t kBuckets = 32;
+
+    void record(int64_t micros);
+    uint64_t count() const;
+    // Upper bound in microseconds of the q-quantile (0 < q <= 1); 0 when empty.
+    int64_t percentile(double q) const;
+    // "n=12 p50<=64us p90<=128us p99<=256us max<=512us"
+    std::string summary() const;
+
+private:
+    std::array<std::atomic<uint64_t>, kBuckets> _buckets{};
+};
+
+struct AdapterStats {
+    // Connections.
+    std::atomic<uint64_t> accepted{0};
+    std::atomic<uint64_t> refusedMaxConns{0};    // closed at accept: maxconns reached
+    std::atomic<uint64_t> refusedDenied{0};      // closed at accept: allow/deny
+    std::atomic<uint64_t> closedByPeer{0};
+    std::atomic<uint64_t> closedIdle{0};         // idle past the endpoint's -t
+    std::atomic<uint64_t> closedBadPacket{0};    // framing error or undecodable RequestPacket
+    std::atomic<uint64_t> closedSendLimit{0};    // unsent responses past backpacketlimit
+    std::atomic<uint64_t> closedByServer{0};     // Current::close(), overload of a non-TARS protocol ...
+    std::atomic<uint64_t> closedOnError{0};      // socket errors
+    // Requests.
+    std::atomic<uint64_t> requests{0};           // packets handed to a servant or answered by the framework
+    std::atomic<uint64_t> responses{0};          // replies queued for sending
+    std::atomic<uint64_t> oneway{0};             // one-way requests (no reply)
+    std::atomic<uint64_t> droppedResponses{0};   // replies for connections already gone
+    std::atomic<uint64_t> maxQueueDepth{0};
+
+    // Reply codes of TARS replies: 0, -1, -2, -3, -4, -6, -9, -99, and everything else.
+    void countResult(int iRet);
+    uint64_t resultCount(int iRet) const;
+
+    LatencyHistogram queueWait;    // from the packet's arrival to the start of its handling
+    LatencyHistogram handleTime;   // inside the servant
+
+    void noteQueueDepth(uint64_t depth);
+
+private:
+    static size_t resultIndex(int iRet);
+    std::array<std::atomic<uint64_t>, 9> _results{};
+};
+
+}  // namespace tars

@@ -1,0 +1,111 @@
+// Application: the process of a TARS server. A user derives from it, implements
+// initialize() (register servants with addServant<T>()) and destroyApp(), and writes
+//
+//   HelloServer g_app;
+//   int main(int argc, char* argv[]) {
+//       g_app.main(argc, argv);      // --config=HelloServer.conf
+//       g_app.waitForShutdown();     // until SIGTERM/SIGINT or AdminF.shutdown()
+//       return 0;
+//   }
+//
+// main() reads the config file (ServerConfig, one BindAdapter per adapter section, the
+// AdminObj on `local`), opens the log <logpath>/<app>/<server>/<app>.<server>.log, calls
+// initialize(), checks that every adapter has its servant and that servant names start
+// with <app>.<server>., then listens. Any error there (missing or malformed config file:
+// the message names file and line; a port in use; a servant whose initialize() throws) is
+// printed to stderr and logged, destroyApp() runs if initialize() did, and the process
+// exits with status 1.
+//
+// Shutdown: waitForShutdown() returns after SIGTERM/SIGINT, AdminF.shutdown() or
+// terminate(): accepting stops, every request already read is answered and every reply
+// written (within shutdowntimeout ms), servants are destroyed, destroyApp() runs, logs
+// are flushed. main() blocks SIGTERM and SIGINT in the calling thread before any server
+// thread starts; threads the user started before main() should block them too.
+// Threads: main()/waitForShutdown() from the main thread; terminate(), the admin-command
+// registration and the static getters from any thread.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "servant/BindAdapter.h"
+#include "servant/NotifyObserver.h"
+#include "servant/ProtocolParser.h"
+#include "servant/Servant.h"
+#include "servant/ServerConfig.h"
+#include "servant/TC_EpollServer.h"
+#include "util/tc_config.h"
+#include "util/tc_timer.h"
+
+namespace tars {
+
+struct Application_Exception : TC_Exception {
+    using TC_Exception::TC_Exception;
+};
+
+class Application {
+public:
+    Application();
+    virtual ~Application();
+    Application(const Application&) = delete;
+    Application& operator=(const Application&) = delete;
+
+    // Parses --config=FILE (also --version); starts the server. Exits the process with
+    // status 1 on any start-up error (after printing it).
+    void main(int argc, char* argv[]);
+    // Blocks until a shutdown is requested, then shuts down gracefully.
+    void waitForShutdown();
+    // Requests the shutdown (async-signal-safe); waitForShutdown() does the work.
+    void terminate();
+
+    // The parsed server config file (valid once main() has read it).
+    static const TC_Config& getConfig();
+    static TC_EpollServer* getEpollServer();
+    static Application* getApplication();
+
+    // Admin commands of the application (see NotifyObserver); usable from initialize().
+    void addAdminCommandNormal(const std::string& command, AdminCommandHandler handler);
+    void addAdminCommandPrefix(const std::string& command, AdminCommandHandler handler);
+
+protected:
+    // Register servants here: addServant<HelloImp>(ServerConfig::Application + "." +
+    // ServerConfig::ServerName + ".HelloObj").
+    virtual void initialize() = 0;
+    // After the server stopped: release what initialize() acquired.
+    virtual void destroyApp() = 0;
+
+    // One instance of T per handle thread of the adapter serving objName. Throws
+    // Application_Exception when no adapter serves objName.
+    template <typename T>
+    void addServant(const std::string& objName) {
+        addServantFactory(objName, [] { return std::static_pointer_cast<Servant>(std::make_shared<T>()); });
+    }
+    void addServantFactory(const std::string& objName, BindAdapter::ServantFactory factory);
+    // Replaces the packet parser of the adapter serving objName (a non-TARS protocol: its
+    // servant implements doRequest/doClose).
+    void addServantProtocol(const std::string& objName, ProtocolParser parser);
+
+private:
+    void start(int argc, char* argv[]);
+    void setupLogging();
+    void bindAdapters();
+    void registerBuiltinCommands();
+    void shutdown();
+
+    bool cmdHelp(const std::string& command, const std::string& params, std::string& result);
+    bool cmdViewStatus(const std::string& command, const std::string& params, std::string& result);
+    bool cmdSetLogLevel(const std::string& command, const std::string& params, std::string& result);
+    bool cmdLoadConfig(const std::string& command, const std::string& params, std::string& result);
+    bool cmdConnection(const std::string& command, const std::string& params, std::string& result);
+    bool cmdViewVersion(const std::string& command, const std::string& params, std::string& result);
+
+    std::unique_ptr<TC_EpollServer> _epollServer;
+    std::unique_ptr<TC_Timer> _logFlusher;  // flushes the log every second (an idle tail reaches the file)
+    int _signalFd = -1;
+    int _terminateFd = -1;
+    int64_t _startTime = 0;
+    bool _shutdownDone = false;
+    bool _initialized = false;
+};
+
+}  // namespace tars

@@ -1,0 +1,176 @@
+// BindAdapter: one `<XxxAdapter>` block of the server config: a listen endpoint, the servant
+// it serves, its protocol parser, its limits (maxconns, queuecap, queuetimeout, allow/deny)
+// and its Handle threads, which take requests from the adapter's queue and run them in a
+// servant instance of their own.
+//
+// Ownership: TC_EpollServer owns its adapters (shared_ptr: ConnectionState and saved
+// Currents keep one alive after the server stopped, for counters and names only).
+// Configuration setters are for start-up, before TC_EpollServer::start(); afterwards every
+// public member is thread-safe (counters are atomics, the queue is a TC_ThreadQueue).
+// Errors: fromConfig() and bind() throw BindAdapter_Exception naming the adapter.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "servant/AdapterStats.h"
+#include "servant/ConnectionState.h"
+#include "servant/ProtocolParser.h"
+#include "util/tc_config.h"
+#include "util/tc_endpoint.h"
+#include "util/tc_ex.h"
+#include "util/tc_socket.h"
+#include "util/tc_thread_queue.h"
+
+namespace tars {
+
+class Servant;
+class ServantHandle;
+using ServantPtr = std::shared_ptr<Servant>;
+
+struct BindAdapter_Exception : TC_Exception {
+    using TC_Exception::TC_Exception;
+};
+
+// One complete packet on its way from a NetThread to a handle, or the notice that a
+// connection closed (for Servant::doClose).
+struct RecvContext {
+    std::shared_ptr<ConnectionState> conn;
+    uint64_t seq = 0;          // order of the reply on its connection (non-TARS protocols), 0 = none
+    int64_t recvTimeUs = 0;    // steady clock, when the packet was complete
+    std::vector<char> buffer;  // the packet as the parser cut it
+    bool closeEvent = false;
+};
+
+// Fires once every registered participant has started, or one of them failed.
+class StartLatch {
+public:
+    explicit StartLatch(size_t count) : _remaining(count) {}
+    void done(const std::string& error = "");
+    // Waits for every participant; returns the first error ("" = all started).
+    std::string wait();
+
+private:
+    std::mutex _mutex;
+    std::condition_variable _cond;
+    size_t _remaining;
+    std::string _error;
+};
+
+class BindAdapter {
+public:
+    enum class Order { AllowDeny, DenyAllow };
+
+    using ServantFactory = std::function<ServantPtr()>;
+
+    // Reads /tars/application/server/<name> of conf. localIp replaces `-h localip`.
+    static std::shared_ptr<BindAdapter> fromConfig(const TC_Config& conf, const std::string& name,
+                                                   const std::string& localIp, bool serverMerge);
+
+    BindAdapter(std::string name, const TC_Endpoint& endpoint, std::string servant);
+    ~BindAdapter();
+    BindAdapter(const BindAdapter&) = delete;
+    BindAdapter& operator=(const BindAdapter&) = delete;
+
+    // ---- configuration (before start)
+    void setHandleNum(int n) { _handleNum = n < 1 ? 1 : n; }
+    void setMaxConns(size_t n) { _maxConns = n; }
+    void setQueueCapacity(size_t n) { _queueCap = n; }
+    void setQueueTimeout(int64_t ms) { _queueTimeoutMs = ms; }
+    void setMerge(bool merge) { _merge = merge; }
+    void setMaxPacketSize(uint32_t bytes);
+    void setAllow(const std::vector<std::string>& prefixes) { _allow = prefixes; }
+    void setDeny(const std::vector<std::string>& prefixes) { _deny = prefixes; }
+    void setOrder(Order order) { _order = order; }
+    // isTars: packets are TARS RequestPackets (dispatched to onDispatch); otherwise the
+    // servant's doRequest/doClose see the raw packets.
+    void setProtocol(ProtocolParser parser, const std::string& name, bool isTars);
+    void setServantFactory(ServantFactory factory) { _factory = std::move(factory); }
+    void setBackPacketLimit(uint64_t bytes) { _backPacketLimit = bytes; }
+    void setIndex(size_t index) { _index = index; }
+
+    // ---- what it is
+    const std::string& getName() const { return _name; }
+    const TC_Endpoint& getEndpoint() const { return _endpoint; }
+    const std::string& getServant() const { return _servant; }
+    const std::string& getProtocolName() const { return _protocolName; }
+    const ProtocolParser& getProtocol() const { return _protocol; }
+    bool isTarsProtocol() const { return _isTars; }
+    int getHandleNum() const { return _handleNum; }
+    size_t getMaxConns() const { return _maxConns; }
+    size_t getQueueCapacity() const { return _queueCap; }
+    int64_t getQueueTimeout() const { return _queueTimeoutMs; }
+    bool isMerge() const { return _merge; }
+    uint32_t getMaxPacketSize() const { return _maxPacketSize; }
+    uint64_t getBackPacketLimit() const { return _backPacketLimit; }
+    // Idle close after this many ms without traffic (the endpoint's -t; 0 = never).
+    int64_t getIdleTimeout() const { return _endpoint.getTimeout(); }
+    bool hasServantFactory() const { return static_cast<bool>(_factory); }
+    ServantPtr createServant() const { return _factory(); }
+    size_t getIndex() const { return _index; }
+
+    // ---- access control: allow/deny by IP prefix ("192.168." or "10.1.*")
+    bool isIpAllowed(const std::string& ip) const;
+
+    // ---- listening
+    // Creates, binds and listens the socket (non-blocking). Throws BindAdapter_Exception.
+    void bind();
+    TC_Socket& listenSocket() { return _listen; }
+    // The port really bound (the endpoint's, or the kernel's choice for -p 0).
+    int getBoundPort() const { return _boundPort; }
+    void closeListen() { _listen.close(); }
+
+    // ---- connections (counted by the NetThreads)
+    std::atomic<size_t>& connectionCount() { return _connections; }
+    size_t getConnectionCount() const { return _connections.load(std::memory_order_relaxed); }
+
+    // ---- the request queue and its handle threads
+    TC_ThreadQueue<RecvContext>& queue() { return _queue; }
+    size_t getQueueSize() const { return _queue.size(); }
+    // Starts the handle threads (not in merge mode); each reports to latch once its servant
+    // is initialized.
+    void startHandles(StartLatch& latch);
+    // Lets the handles finish every queued request, then destroy their servants and exit.
+    void stopHandles();
+    // Number of handle threads startHandles() starts (0 in merge mode).
+    size_t handleThreadCount() const { return _merge ? 0 : static_cast<size_t>(_handleNum); }
+
+    AdapterStats& stats() { return _stats; }
+    const AdapterStats& stats() const { return _stats; }
+
+private:
+    std::string _name;
+    TC_Endpoint _endpoint;
+    std::string _servant;
+    std::string _protocolName = "tars";
+    ProtocolParser _protocol;
+    bool _isTars = true;
+    int _handleNum = 1;
+    size_t _maxConns = 128;
+    size_t _queueCap = 1024;
+    int64_t _queueTimeoutMs = 10000;
+    bool _merge = false;
+    uint32_t _maxPacketSize;
+    uint64_t _backPacketLimit = 100 * 1024 * 1024;
+    std::vector<std::string> _allow;
+    std::vector<std::string> _deny;
+    Order _order = Order::AllowDeny;
+    ServantFactory _factory;
+    size_t _index = 0;
+
+    TC_Socket _listen;
+    int _boundPort = 0;
+    std::atomic<size_t> _connections{0};
+    TC_ThreadQueue<RecvContext> _queue;
+    std::vector<std::thread> _handleThreads;
+    AdapterStats _stats;
+};
+
+}  // namespace tars

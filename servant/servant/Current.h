@@ -1,0 +1,115 @@
+// Current: one request as its servant sees it, and the way to answer it.
+//
+// A handle creates one Current per request and passes it to Servant::onDispatch (TARS
+// protocols) or doRequest (others). It gives the caller's address, the decoded request
+// (TARS) or the raw packet (others), and it carries the reply back to the connection's
+// network thread: the framework sends the reply when the dispatch returns, unless the
+// servant called setResponse(false) to answer later (async) with sendResponse().
+//
+// Lifetime: a Current may be kept after the dispatch returned (async replies, the push
+// pattern) and used from any thread. It keeps the connection's ConnectionState, never the
+// socket: when the connection is gone, sendResponse() drops the bytes, counts them and
+// returns false. It is never a crash.
+// Threads: the getters are safe from any thread (they read what was fixed at creation);
+// the setters belong to the thread that runs the dispatch; sendResponse() and close() are
+// thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "RequestF.h"
+#include "servant/ConnectionState.h"
+
+namespace tars {
+
+class BindAdapter;
+
+class Current {
+public:
+    // kind: TARS packets (request decoded by the handle) or raw packets of another protocol.
+    Current(std::shared_ptr<ConnectionState> conn, bool isTars, uint64_t seq, int64_t recvTimeUs);
+    Current(const Current&) = delete;
+    Current& operator=(const Current&) = delete;
+
+    // ---- the caller
+    const std::string& getIp() const { return _conn->ip; }
+    int getPort() const { return _conn->port; }
+    uint64_t getUId() const { return _conn->uid; }
+    int getFd() const { return _conn->fd; }
+    BindAdapter* getBindAdapter() const { return _conn->adapter.get(); }
+    // True while the connection is open (it may close the next instant).
+    bool isConnectionOpen() const { return !_conn->closed.load(std::memory_order_acquire); }
+
+    // ---- the request (TARS protocols)
+    const std::string& getServantName() const;  // the adapter's servant for other protocols
+    const std::string& getFuncName() const { return _request.sFuncName; }
+    short getRequestVersion() const { return _request.iVersion; }
+    char getPacketType() const { return _request.cPacketType; }
+    int getMessageType() const { return _request.iMessageType; }
+    int getRequestId() const { return _request.iRequestId; }
+    int getTimeout() const { return _request.iTimeout; }
+    const std::map<std::string, std::string>& getContext() const { return _request.context; }
+    const std::map<std::string, std::string>& getRequestStatus() const { return _request.status; }
+    const RequestPacket& getRequest() const { return _request; }
+    // RequestPacket.sBuffer for TARS protocols; the whole packet for others.
+    const std::vector<char>& getRequestBuffer() const { return _isTars ? _request.sBuffer : _raw; }
+    bool isTarsProtocol() const { return _isTars; }
+    bool isOneway() const;
+    // When the packet was complete (steady clock, microseconds).
+    int64_t getRecvTimeUs() const { return _recvTimeUs; }
+
+    // ---- the reply
+    void setResponseContext(const std::map<std::string, std::string>& context) { _responseContext = context; }
+    const std::map<std::string, std::string>& getResponseContext() const { return _responseContext; }
+    // false: the framework does not answer when the dispatch returns; the servant answers
+    // later with sendResponse() (generated async_response_xxx call it).
+    void setResponse(bool value) { _response = value; }
+    bool isResponse() const { return _response; }
+
+    // Sends the TARS reply (in the request's version) with iRet and the encoded result;
+    // nothing for one-way requests. False when it was dropped (connection gone, not TARS).
+    bool sendResponse(int iRet, const std::vector<char>& buffer = {},
+                      const std::map<std::string, std::string>& status = {}, const std::string& resultDesc = "");
+    // Sends raw bytes on the connection (other protocols, pushes). False when dropped.
+    bool sendResponse(const char* data, size_t length);
+    bool sendResponse(const std::string& data) { return sendResponse(data.data(), data.size()); }
+    // Closes the connection once the replies queued before have been written.
+    void close();
+
+    // ---- used by the handles
+    RequestPacket& mutableRequest() { return _request; }
+    void setRawRequest(std::vector<char>&& raw) { _raw = std::move(raw); }
+    // Brackets the dispatch: a close() during it is delayed until the framework's reply is
+    // queued. endDispatch() says whether close() was called.
+    void beginDispatch();
+    bool endDispatch();
+    uint64_t getSeq() const { return _seq; }
+    const std::shared_ptr<ConnectionState>& connection() const { return _conn; }
+
+    // Queues bytes (and/or a close) for the connection; the routing used by all of the above.
+    static bool post(const std::shared_ptr<ConnectionState>& conn, uint64_t seq, std::string&& data, bool close);
+
+private:
+    std::shared_ptr<ConnectionState> _conn;
+    bool _isTars;
+    uint64_t _seq;
+    int64_t _recvTimeUs;
+    RequestPacket _request;
+    std::vector<char> _raw;
+    std::map<std::string, std::string> _responseContext;
+    bool _response = true;
+
+    std::mutex _closeMutex;
+    bool _dispatching = false;
+    bool _closeRequested = false;
+};
+
+using CurrentPtr = std::shared_ptr<Current>;
+using TarsCurrentPtr = CurrentPtr;
+
+}  // namespace tars
