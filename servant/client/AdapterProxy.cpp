@@ -1,0 +1,193 @@
+#include "servant/AdapterProxy.h"
+
+#include <algorithm>
+
+#include "BaseF.h"
+#include "servant/CommunicatorEpoll.h"
+#include "servant/ObjectProxy.h"
+#include "util/tc_logger.h"
+
+namespace tars {
+
+AdapterProxy::AdapterProxy(ObjectProxy* objectProxy, const TC_Endpoint& endpoint)
+    : _objectProxy(objectProxy),
+      _epoll(objectProxy->epoll()),
+      _endpoint(endpoint),
+      _endpointString(endpoint.toString()),
+      _trans(std::make_unique<Transceiver>(this, _epoll, endpoint)) {}
+
+AdapterProxy::~AdapterProxy() { closeAndFail(TARSPROXYCONNECTERR, "endpoint " + _endpointString + " removed"); }
+
+bool AdapterProxy::usable(int64_t nowMs) const {
+    if (_isolatedUntil > nowMs) return false;
+    if (_trans->state() == Transceiver::CLOSED && _nextConnectAt > nowMs) return false;
+    return true;
+}
+
+int64_t AdapterProxy::usableAt() const {
+    int64_t at = _isolatedUntil;
+    if (_trans->state() == Transceiver::CLOSED) at = std::max(at, _nextConnectAt);
+    return at;
+}
+
+void AdapterProxy::invoke(ReqMessage* msg) {
+    msg->adapter = this;
+    switch (_trans->state()) {
+        case Transceiver::CONNECTED:
+            sendNow(msg);
+            return;
+        case Transceiver::CONNECTING:
+            _waiting.push_back(msg);
+            return;
+        case Transceiver::CLOSED:
+            break;
+    }
+    if (_nextConnectAt > _epoll->nowMs()) {
+        _epoll->fail(msg, TARSPROXYCONNECTERR, "no connection to " + _endpointString + " (reconnect back-off)");
+        return;
+    }
+    _waiting.push_back(msg);
+    int err = _trans->connect(_objectProxy->connectTimeoutMs());
+    if (err != 0) onConnectFailed(TARSPROXYCONNECTERR, "connect to " + _endpointString + " failed: " + errnoText(err));
+}
+
+void AdapterProxy::sendNow(ReqMessage* msg) {
+    _trans->send(std::move(msg->encoded));
+    msg->sent = true;
+    if (msg->eType == ReqMessage::ONE_WAY) {
+        _epoll->complete(msg);  // nothing comes back: it ends once its bytes are queued
+        return;
+    }
+    _sent.push_back(msg);
+}
+
+void AdapterProxy::onConnected() {
+    _reconnectFailures = 0;
+    while (ReqMessage* msg = _waiting.pop_front()) {
+        sendNow(msg);
+        if (!_trans->isConnected()) break;
+    }
+}
+
+void AdapterProxy::onConnectFailed(int code, const std::string& why) {
+    int64_t now = _epoll->nowMs();
+    const CheckTimeoutInfo& info = _objectProxy->checkTimeout();
+    ++_reconnectFailures;
+    int64_t backoff = info.minReconnectMs;
+    for (int i = 1; i < _reconnectFailures && backoff < info.maxReconnectMs; ++i) backoff *= 2;
+    _nextConnectAt = now + std::min<int64_t>(backoff, info.maxReconnectMs);
+    TLOGWARN("[client] " << why << "; next attempt in " << (_nextConnectAt - now) << " ms" << std::endl);
+    recordFailure(now, false);
+    // Calls that were never written may still go to another endpoint.
+    while (ReqMessage* msg = _waiting.pop_front()) {
+        msg->adapter = nullptr;
+        _objectProxy->redispatch(msg, code, why);
+    }
+}
+
+void AdapterProxy::onClose(int code, const std::string& why) {
+    int64_t now = _epoll->nowMs();
+    _nextConnectAt = now;  // reconnect on the next call; a failed reconnect starts the back-off
+    bool hadCalls = !_sent.empty();
+    if (hadCalls) TLOGWARN("[client] " << why << "; " << _sent.size() << " calls fail" << std::endl);
+    while (ReqMessage* msg = _sent.front()) _epoll->fail(msg, code, why);
+    if (hadCalls) recordFailure(now, false);
+    while (ReqMessage* msg = _waiting.pop_front()) {
+        msg->adapter = nullptr;
+        _objectProxy->redispatch(msg, code, why);
+    }
+}
+
+void AdapterProxy::onResponse(ResponsePacket& rsp) {
+    if (rsp.iRequestId == 0) {
+        _objectProxy->onPush(rsp);
+        return;
+    }
+    bool custom = static_cast<bool>(_objectProxy->protocol().responseFunc);
+    ReqMessage* msg = custom && rsp.iRequestId == ProxyProtocol::kOldestCall ? _sent.front()
+                                                                              : _epoll->findCall(rsp.iRequestId);
+    if (msg == nullptr || msg->adapter != this || msg->list != &_sent) {
+        // Late (the call already ended with -7) or unknown: dropped.
+        return;
+    }
+    int64_t now = _epoll->nowMs();
+    if (!custom) {
+        // TARS-FACTS 1.1: what TarsCpp clients reject.
+        if (rsp.iVersion != msg->request.iVersion) {
+            recordSuccess(now);
+            _epoll->fail(msg, TARSCLIENTDECODEERR,
+                         "response version " + std::to_string(rsp.iVersion) + " differs from request version " +
+                             std::to_string(msg->request.iVersion));
+            return;
+        }
+        if (rsp.cPacketType != TARSNORMAL || rsp.iRet < TARSSERVERUNKNOWNERR) {
+            recordSuccess(now);
+            _epoll->fail(msg, TARSCLIENTDECODEERR,
+                         "invalid response (cPacketType " + std::to_string(rsp.cPacketType) + ", iRet " +
+                             std::to_string(rsp.iRet) + ")" + (rsp.sResultDesc.empty() ? "" : ": " + rsp.sResultDesc));
+            return;
+        }
+    }
+    recordSuccess(now);
+    msg->response = std::move(rsp);
+    _epoll->complete(msg);
+}
+
+void AdapterProxy::onCallTimeout(ReqMessage* /*msg*/) { recordFailure(_epoll->nowMs(), true); }
+
+void AdapterProxy::closeAndFail(int code, const std::string& why) {
+    _trans->close();
+    while (ReqMessage* msg = _sent.front()) _epoll->fail(msg, code, why);
+    while (ReqMessage* msg = _waiting.front()) _epoll->fail(msg, code, why);
+}
+
+void AdapterProxy::recordSuccess(int64_t nowMs) {
+    const CheckTimeoutInfo& info = _objectProxy->checkTimeout();
+    _consecutiveFailures = 0;
+    if (_probing) {
+        _probing = false;
+        _isolations = 0;
+    }
+    if (nowMs - _windowStart >= info.checkTimeoutInterval) {
+        _windowStart = nowMs;
+        _windowCalls = _windowTimeouts = 0;
+    }
+    ++_windowCalls;
+}
+
+void AdapterProxy::recordFailure(int64_t nowMs, bool timeout) {
+    const CheckTimeoutInfo& info = _objectProxy->checkTimeout();
+    if (_probing && nowMs >= _isolatedUntil) {
+        isolate(nowMs);  // the probe failed
+        return;
+    }
+    ++_consecutiveFailures;
+    if (nowMs - _windowStart >= info.checkTimeoutInterval) {
+        _windowStart = nowMs;
+        _windowCalls = _windowTimeouts = 0;
+    }
+    ++_windowCalls;
+    if (timeout) ++_windowTimeouts;
+    if (_isolatedUntil > nowMs) return;
+    if (_consecutiveFailures >= info.frequenceFailInvoke) {
+        isolate(nowMs);
+    } else if (timeout && _windowTimeouts >= info.minTimeoutInvoke &&
+               static_cast<double>(_windowTimeouts) >= info.radio * _windowCalls) {
+        isolate(nowMs);
+    }
+}
+
+void AdapterProxy::isolate(int64_t nowMs) {
+    const CheckTimeoutInfo& info = _objectProxy->checkTimeout();
+    int64_t interval = static_cast<int64_t>(info.tryTimeInterval) << std::min(_isolations, 3);
+    _isolatedUntil = nowMs + interval;
+    ++_isolations;
+    _probing = true;
+    _consecutiveFailures = 0;
+    _windowStart = nowMs;
+    _windowCalls = _windowTimeouts = 0;
+    TLOGWARN("[client] endpoint " << _endpointString << " of " << _objectProxy->name() << " isolated for "
+                                  << interval << " ms" << std::endl);
+}
+
+}  // namespace tars

@@ -1,0 +1,77 @@
+#include "servant/AsyncProcThread.h"
+
+#include <pthread.h>
+
+#include <memory>
+#include <string>
+
+#include "servant/ServantProxy.h"
+#include "util/tc_logger.h"
+
+namespace tars {
+
+AsyncProcThread::AsyncProcThread(size_t index) : _index(index) {}
+
+AsyncProcThread::~AsyncProcThread() { terminate(); }
+
+void AsyncProcThread::start() {
+    _thread = std::thread([this] { run(); });
+}
+
+void AsyncProcThread::push(ReqMessage* msg) {
+    {
+        std::lock_guard lock(_mutex);
+        _queue.push_back(msg);
+    }
+    _cond.notify_one();
+}
+
+void AsyncProcThread::terminate() {
+    {
+        std::lock_guard lock(_mutex);
+        _stop = true;
+    }
+    _cond.notify_one();
+    if (_thread.joinable()) _thread.join();
+    // Never started, or pushed after the thread left: run here so every call ends.
+    std::vector<ReqMessage*> rest;
+    {
+        std::lock_guard lock(_mutex);
+        rest.swap(_queue);
+    }
+    for (ReqMessage* msg : rest) dispatch(msg);
+}
+
+void AsyncProcThread::dispatch(ReqMessage* msg) {
+    std::unique_ptr<ReqMessage> owned(msg);
+    ServantProxyCallback::setCurrentMessage(msg);
+    try {
+        msg->callback->onDispatch(msg);
+    } catch (const std::exception& e) {
+        TLOGERROR("[client] callback of " << msg->request.sFuncName << " threw: " << e.what() << std::endl);
+    } catch (...) {
+        TLOGERROR("[client] callback of " << msg->request.sFuncName << " threw" << std::endl);
+    }
+    ServantProxyCallback::setCurrentMessage(nullptr);
+    // The callback object may hold the last reference to things the callback used; drop
+    // it here, on this thread, like the message.
+    msg->callback.reset();
+}
+
+void AsyncProcThread::run() {
+    std::string name = "tars-async-" + std::to_string(_index);
+    pthread_setname_np(pthread_self(), name.substr(0, 15).c_str());
+    std::vector<ReqMessage*> batch;
+    for (;;) {
+        {
+            std::unique_lock lock(_mutex);
+            _cond.wait(lock, [this] { return _stop || !_queue.empty(); });
+            if (_queue.empty()) return;  // stopping and drained
+            batch.swap(_queue);
+        }
+        for (ReqMessage* msg : batch) dispatch(msg);
+        batch.clear();
+    }
+}
+
+}  // namespace tars

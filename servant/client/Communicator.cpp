@@ -1,0 +1,202 @@
+#include "servant/Communicator.h"
+
+#include <algorithm>
+
+#include "servant/AsyncProcThread.h"
+#include "servant/CommunicatorEpoll.h"
+#include "servant/ObjectProxy.h"
+#include "util/tc_common.h"
+#include "util/tc_endpoint.h"
+#include "util/tc_logger.h"
+
+namespace tars {
+
+namespace {
+
+struct Range {
+    int min;
+    int max;
+};
+
+// Bounds of the numeric keys: values outside are clamped (with a warning).
+Range rangeOf(const std::string& key) {
+    if (key == "netthread") return {1, 64};
+    if (key == "asyncthread") return {1, 1024};
+    if (key == "refresh-endpoint-interval") return {5000, 24 * 3600 * 1000};
+    if (key == "keep-alive-interval") return {0, 24 * 3600 * 1000};
+    return {1, 24 * 3600 * 1000};
+}
+
+}  // namespace
+
+const std::vector<Communicator::KeyInfo>& Communicator::keys() {
+    // Each key is declared once, here: its default and what it does. docs/client.md
+    // lists the same table.
+    static const std::vector<KeyInfo> kKeys = {
+        {"locator", "", "QueryF object of the registry (tars.tarsregistry.QueryObj@tcp -h .. -p 17890); "
+                        "resolves object names given without endpoints"},
+        {"sync-invoke-timeout", "3000", "timeout of sync calls, ms (sent as iTimeout)"},
+        {"async-invoke-timeout", "5000", "timeout of async, promise, coroutine and one-way calls, ms"},
+        {"connect-timeout", "1500", "how long a TCP connect may take, ms"},
+        {"netthread", "1", "network threads (CommunicatorEpoll), 1..64"},
+        {"asyncthread", "3", "callback threads (AsyncProcThread), 1..1024"},
+        {"refresh-endpoint-interval", "60000", "how often the locator is asked again, ms (at least 5000)"},
+        {"keep-alive-interval", "0", "accepted for TARS configs; idle tars_ping is not sent yet"},
+        {"modulename", "", "this program's name in call statistics (accepted; statistics not reported yet)"},
+    };
+    return kKeys;
+}
+
+Communicator::Communicator() {
+    for (const KeyInfo& k : keys()) _properties[k.key] = k.defaultValue;
+}
+
+Communicator::Communicator(const TC_Config& conf, const std::string& domain) : Communicator() {
+    setProperty(conf, domain);
+}
+
+Communicator::~Communicator() {
+    terminate();
+    _epolls.clear();  // the ObjectProxies go with them; they only point at the proxies
+    _asyncThreads.clear();
+    std::lock_guard lock(_mutex);
+    _proxies.clear();
+    _locatorProxy.reset();
+}
+
+void Communicator::setProperty(const TC_Config& conf, const std::string& domain) {
+    std::map<std::string, std::string> values = conf.getDomainMap(domain);
+    std::lock_guard lock(_mutex);
+    for (auto& [key, value] : values) _properties[key] = value;
+    applyPropertiesLocked();
+}
+
+void Communicator::setProperty(const std::string& name, const std::string& value) {
+    std::lock_guard lock(_mutex);
+    _properties[name] = value;
+    applyPropertiesLocked();
+}
+
+std::string Communicator::getProperty(const std::string& name, const std::string& dft) const {
+    std::lock_guard lock(_mutex);
+    auto it = _properties.find(name);
+    return it == _properties.end() || it->second.empty() ? dft : it->second;
+}
+
+void Communicator::applyPropertiesLocked() {
+    auto number = [this](const std::string& key) {
+        const std::string& text = _properties[key];
+        std::string fallback;
+        for (const KeyInfo& k : keys()) {
+            if (key == k.key) fallback = k.defaultValue;
+        }
+        auto value = TC_Common::tryStrto<int>(text.empty() ? fallback : text);
+        if (!value) {
+            throw Communicator_Exception("client config " + std::string(CONFIG_ROOT_PATH) + "<" + key + ">: '" + text +
+                                         "' is not a number");
+        }
+        Range r = rangeOf(key);
+        int clamped = std::clamp(*value, r.min, r.max);
+        if (clamped != *value) {
+            TLOGWARN("[client] " << key << "=" << *value << " is out of range, using " << clamped << std::endl);
+        }
+        return clamped;
+    };
+    int netThreads = number("netthread");
+    int asyncThreads = number("asyncthread");
+    _syncTimeout = number("sync-invoke-timeout");
+    _asyncTimeout = number("async-invoke-timeout");
+    _connectTimeout = number("connect-timeout");
+    _refreshInterval = number("refresh-endpoint-interval");
+    number("keep-alive-interval");
+    if (!_started) {
+        _netThreads = netThreads;
+        _asyncThreadCount = asyncThreads;
+    }
+}
+
+int32_t Communicator::nextRequestId() {
+    // Non-zero (0 marks a push) and positive, unique within this Communicator until it wraps.
+    for (;;) {
+        uint32_t id = (_requestId.fetch_add(1, std::memory_order_relaxed) + 1) & 0x7fffffffu;
+        if (id != 0) return static_cast<int32_t>(id);
+    }
+}
+
+void Communicator::startLocked() {
+    if (_started) return;
+    _started = true;
+    for (int i = 0; i < _asyncThreadCount; ++i) {
+        _asyncThreads.push_back(std::make_unique<AsyncProcThread>(static_cast<size_t>(i)));
+        _asyncThreads.back()->start();
+    }
+    for (int i = 0; i < _netThreads; ++i) {
+        _epolls.push_back(std::make_unique<CommunicatorEpoll>(this, static_cast<size_t>(i)));
+        _epolls.back()->start();
+    }
+}
+
+std::vector<ObjectProxy*> Communicator::makeObjectProxies(ServantProxy* proxy, const std::string& objectName,
+                                                          bool forLocator) {
+    TC_ObjectEndpoints parsed;
+    try {
+        parsed = TC_ObjectEndpoints::parse(objectName);
+    } catch (const TC_Exception& e) {
+        throw Communicator_Exception("bad object string '" + objectName + "': " + e.what());
+    }
+    std::vector<ObjectProxy*> locatorProxies;
+    if (parsed.endpoints.empty()) {
+        if (forLocator) throw Communicator_Exception("locator '" + objectName + "' has no endpoint");
+        std::string locator = _properties["locator"];
+        if (locator.empty()) {
+            throw Communicator_Exception("object '" + objectName +
+                                         "' has no endpoints and no locator is configured (" +
+                                         std::string(CONFIG_ROOT_PATH) + "<locator>)");
+        }
+        if (!_locatorProxy) {
+            auto locatorProxy = std::make_shared<ServantProxy>();
+            auto ops = makeObjectProxies(locatorProxy.get(), locator, true);
+            TC_ObjectEndpoints locatorParsed = TC_ObjectEndpoints::parse(locator);
+            locatorProxy->tars_initialize(this, locator, locatorParsed.name, ops, _syncTimeout, _asyncTimeout);
+            _locatorProxy = locatorProxy;
+        }
+        locatorProxies = _locatorProxy->_objectProxies;
+    }
+    std::vector<ObjectProxy*> result;
+    for (size_t i = 0; i < _epolls.size(); ++i) {
+        ObjectProxy* locator = locatorProxies.empty() ? nullptr : locatorProxies[i];
+        result.push_back(_epolls[i]->addObjectProxy(
+            std::make_unique<ObjectProxy>(_epolls[i].get(), proxy, parsed.name, parsed.endpoints, locator)));
+    }
+    return result;
+}
+
+std::shared_ptr<ServantProxy> Communicator::getServantProxy(const std::string& objectName,
+                                                            const std::string& setName,
+                                                            const std::type_info& type, const ProxyMaker& make) {
+    std::string key = objectName + '\x01' + setName + '\x01' + type.name();
+    std::lock_guard lock(_mutex);
+    if (isTerminating()) throw Communicator_Exception("stringToProxy('" + objectName + "'): communicator terminated");
+    auto found = _proxies.find(key);
+    if (found != _proxies.end()) return found->second;
+    startLocked();
+    std::shared_ptr<ServantProxy> proxy = make();
+    auto ops = makeObjectProxies(proxy.get(), objectName, false);
+    proxy->tars_initialize(this, objectName, TC_ObjectEndpoints::parse(objectName).name, std::move(ops), _syncTimeout,
+                           _asyncTimeout);
+    _proxies.emplace(key, proxy);
+    return proxy;
+}
+
+void Communicator::terminate() {
+    {
+        std::lock_guard lock(_mutex);
+        if (_terminating.exchange(true, std::memory_order_acq_rel)) return;
+    }
+    // Network threads first: they end every call, queueing the async ones' callbacks;
+    // then the callback threads run those and stop.
+    for (auto& e : _epolls) e->terminate();
+    for (auto& a : _asyncThreads) a->terminate();
+}
+
+}  // namespace tars

@@ -1,0 +1,409 @@
+#include "servant/CommunicatorEpoll.h"
+
+#include <pthread.h>
+
+#include <algorithm>
+#include <functional>
+#include <thread>
+
+#include "BaseF.h"
+#include "servant/AsyncProcThread.h"
+#include "servant/Communicator.h"
+#include "servant/ObjectProxy.h"
+#include "servant/Transceiver.h"
+#include "util/tc_logger.h"
+#include "util/tc_spsc_queue.h"
+#include "util/tc_timeprovider.h"
+
+namespace tars {
+
+// One caller thread's queue towards one network thread. The ring is single-producer
+// single-consumer and lock-free; when it is full the caller spills into `overflow` (a
+// mutex, but only then). `pushed` counts every push (both ways) with a seq_cst increment:
+// with the loop's seq_cst `_sleeping` flag it makes the wake-up exact (either the loop
+// sees the new count before sleeping, or the caller sees it asleep and writes the
+// eventfd). `pushing` brackets a push so terminate() can wait for pushes under way.
+struct CallerQueue {
+    static constexpr size_t kCapacity = 1024;
+
+    TC_SpscQueue<ReqMessage*> ring{kCapacity};
+    std::atomic<uint64_t> pushed{0};
+    uint64_t popped = 0;  // network thread only
+    std::atomic<bool> pushing{false};
+    std::atomic<bool> ownerGone{false};     // the caller thread has exited
+    std::atomic<bool> consumerGone{false};  // the network thread has stopped
+    std::mutex overflowMutex;
+    std::vector<ReqMessage*> overflow;
+};
+
+namespace {
+
+constexpr uint64_t kNotifyKey = ~uint64_t{0};
+constexpr int kMaxWaitMs = 1000;
+
+std::atomic<uint64_t> g_nextLoopId{1};
+
+// The calling thread's queues, one per network thread it has called through.
+struct ThreadQueues {
+    struct Entry {
+        uint64_t loopId;
+        std::shared_ptr<CallerQueue> queue;
+    };
+    std::vector<Entry> entries;
+
+    ~ThreadQueues() {
+        for (auto& e : entries) e.queue->ownerGone.store(true, std::memory_order_release);
+    }
+};
+thread_local ThreadQueues t_queues;
+
+struct DeadlineLater {
+    bool operator()(const std::pair<int64_t, int32_t>& a, const std::pair<int64_t, int32_t>& b) const {
+        return a.first > b.first;
+    }
+};
+
+}  // namespace
+
+CommunicatorEpoll::CommunicatorEpoll(Communicator* communicator, size_t index)
+    : _communicator(communicator), _index(index), _id(g_nextLoopId.fetch_add(1)), _epoller(1024) {
+    _notify.init(&_epoller, kNotifyKey);
+    _handles.resize(1);  // slot 0 is never a handle: key 0 means "none"
+    _nowMs = TC_TimeProvider::steadyNowMs();
+}
+
+CommunicatorEpoll::~CommunicatorEpoll() {
+    terminate();
+    // Connections deregister from the handle table, so they go first.
+    _objectProxies.clear();
+    _newObjectProxies.clear();
+}
+
+void CommunicatorEpoll::start() {
+    _thread = std::thread([this] { run(); });
+}
+
+void CommunicatorEpoll::terminate() {
+    bool already = _terminating.exchange(true, std::memory_order_seq_cst);
+    if (_thread.joinable()) {
+        _notify.notify();
+        _thread.join();
+    } else if (!already) {
+        shutdown();  // never started: end what was queued from here
+    }
+}
+
+ObjectProxy* CommunicatorEpoll::addObjectProxy(std::unique_ptr<ObjectProxy> objectProxy) {
+    ObjectProxy* raw = objectProxy.get();
+    std::lock_guard lock(_mutex);
+    _newObjectProxies.push_back(std::move(objectProxy));
+    _newThings.store(true, std::memory_order_seq_cst);
+    return raw;
+}
+
+bool CommunicatorEpoll::push(ReqMessage* msg) {
+    CallerQueue* queue = nullptr;
+    for (auto& e : t_queues.entries) {
+        if (e.loopId == _id) {
+            queue = e.queue.get();
+            break;
+        }
+    }
+    if (queue == nullptr) {
+        std::erase_if(t_queues.entries,
+                      [](const auto& e) { return e.queue->consumerGone.load(std::memory_order_acquire); });
+        auto created = std::make_shared<CallerQueue>();
+        {
+            std::lock_guard lock(_mutex);
+            if (_terminating.load(std::memory_order_seq_cst)) return false;
+            _newQueues.push_back(created);
+            _newThings.store(true, std::memory_order_seq_cst);
+        }
+        t_queues.entries.push_back({_id, created});
+        queue = created.get();
+    }
+
+    queue->pushing.store(true, std::memory_order_seq_cst);
+    if (_terminating.load(std::memory_order_seq_cst)) {
+        queue->pushing.store(false, std::memory_order_release);
+        return false;
+    }
+    if (!queue->ring.push(msg)) {
+        std::lock_guard lock(queue->overflowMutex);
+        queue->overflow.push_back(msg);
+    }
+    queue->pushed.fetch_add(1, std::memory_order_seq_cst);
+    queue->pushing.store(false, std::memory_order_release);
+    if (_sleeping.load(std::memory_order_seq_cst) && _sleeping.exchange(false, std::memory_order_acq_rel)) {
+        _notify.notify();
+    }
+    return true;
+}
+
+// ---------------------------------------------------------------- the loop
+
+void CommunicatorEpoll::run() {
+    std::string name = "tars-net-" + std::to_string(_index);
+    pthread_setname_np(pthread_self(), name.substr(0, 15).c_str());
+    for (;;) {
+        _sleeping.store(true, std::memory_order_seq_cst);
+        bool work = _newThings.load(std::memory_order_seq_cst) || hasQueuedWork() ||
+                    _terminating.load(std::memory_order_seq_cst);
+        int timeout = work ? 0 : waitTimeMs();
+        int events = 0;
+        try {
+            events = _epoller.wait(timeout);
+        } catch (const TC_Exception& e) {
+            TLOGERROR("[client] epoll_wait: " << e.what() << std::endl);
+        }
+        _sleeping.store(false, std::memory_order_relaxed);
+        _nowMs = TC_TimeProvider::steadyNowMs();
+        if (_terminating.load(std::memory_order_acquire)) break;
+
+        for (int i = 0; i < events; ++i) {
+            const epoll_event& ev = _epoller.get(i);
+            uint64_t key = TC_Epoller::data(ev);
+            if (key == kNotifyKey) {
+                _notify.clear();
+                continue;
+            }
+            if (Transceiver* t = findHandle(key)) t->onEvent(ev.events);
+        }
+        drainQueues();
+        expireCalls();
+        _timers.runExpired(_nowMs);
+        flushDirty();
+    }
+    shutdown();
+}
+
+int CommunicatorEpoll::waitTimeMs() {
+    int64_t now = TC_TimeProvider::steadyNowMs();
+    int wait = _timers.waitTimeMs(now, kMaxWaitMs);
+    if (!_deadlines.empty()) {
+        int64_t untilDeadline = std::max<int64_t>(0, _deadlines.front().first - now);
+        wait = static_cast<int>(std::min<int64_t>(wait, untilDeadline));
+    }
+    return std::max(wait, 0);
+}
+
+bool CommunicatorEpoll::hasQueuedWork() {
+    for (const auto& q : _queues) {
+        if (q->pushed.load(std::memory_order_seq_cst) != q->popped) return true;
+    }
+    return false;
+}
+
+void CommunicatorEpoll::adoptNewQueues() {
+    std::lock_guard lock(_mutex);
+    _newThings.store(false, std::memory_order_relaxed);
+    for (auto& q : _newQueues) _queues.push_back(std::move(q));
+    _newQueues.clear();
+    for (auto& op : _newObjectProxies) _objectProxies.push_back(std::move(op));
+    _newObjectProxies.clear();
+}
+
+void CommunicatorEpoll::drainQueues() {
+    if (_newThings.load(std::memory_order_acquire)) adoptNewQueues();
+    std::vector<ReqMessage*> spilled;
+    for (size_t i = 0; i < _queues.size();) {
+        CallerQueue& q = *_queues[i];
+        // Take what was pushed before now; later pushes wait for the next turn.
+        uint64_t target = q.pushed.load(std::memory_order_acquire);
+        while (q.popped < target) {
+            ReqMessage* msg = nullptr;
+            if (q.ring.pop(msg)) {
+                ++q.popped;
+                msg->objectProxy->invoke(msg);
+                continue;
+            }
+            {
+                std::lock_guard lock(q.overflowMutex);
+                spilled.swap(q.overflow);
+            }
+            for (ReqMessage* m : spilled) {
+                ++q.popped;
+                m->objectProxy->invoke(m);
+            }
+            spilled.clear();
+        }
+        if (q.ownerGone.load(std::memory_order_acquire) && q.popped == q.pushed.load(std::memory_order_acquire)) {
+            _queues[i] = std::move(_queues.back());
+            _queues.pop_back();
+            continue;
+        }
+        ++i;
+    }
+}
+
+void CommunicatorEpoll::expireCalls() {
+    while (!_deadlines.empty() && _deadlines.front().first <= _nowMs) {
+        int32_t id = _deadlines.front().second;
+        std::pop_heap(_deadlines.begin(), _deadlines.end(), DeadlineLater());
+        _deadlines.pop_back();
+        auto it = _calls.find(id);
+        if (it == _calls.end()) continue;  // ended already
+        ReqMessage* msg = it->second;
+        if (msg->deadlineMs > _nowMs) continue;
+        if (msg->adapter != nullptr) msg->adapter->onCallTimeout(msg);
+        fail(msg, TARSINVOKETIMEOUT,
+             "no response within " + std::to_string(msg->request.iTimeout) + " ms" +
+                 (msg->adapter ? " from " + msg->adapter->endpointString() : std::string()));
+    }
+}
+
+void CommunicatorEpoll::flushDirty() {
+    if (_dirty.empty()) return;
+    std::vector<uint64_t> keys;
+    keys.swap(_dirty);
+    for (uint64_t key : keys) {
+        Transceiver* t = findHandle(key);
+        if (t != nullptr && t->dirty) {
+            t->dirty = false;
+            t->flush();
+        }
+    }
+}
+
+// ---------------------------------------------------------------- handles
+
+uint64_t CommunicatorEpoll::addHandle(Transceiver* transceiver) {
+    uint32_t slot;
+    if (!_freeHandles.empty()) {
+        slot = _freeHandles.back();
+        _freeHandles.pop_back();
+    } else {
+        slot = static_cast<uint32_t>(_handles.size());
+        _handles.emplace_back();
+    }
+    _handles[slot].transceiver = transceiver;
+    return (static_cast<uint64_t>(_handles[slot].generation) << 32) | slot;
+}
+
+void CommunicatorEpoll::removeHandle(uint64_t key) {
+    uint32_t slot = static_cast<uint32_t>(key);
+    if (slot == 0 || slot >= _handles.size()) return;
+    Handle& h = _handles[slot];
+    if (h.generation != static_cast<uint32_t>(key >> 32) || h.transceiver == nullptr) return;
+    h.transceiver = nullptr;
+    ++h.generation;
+    _freeHandles.push_back(slot);
+}
+
+Transceiver* CommunicatorEpoll::findHandle(uint64_t key) const {
+    uint32_t slot = static_cast<uint32_t>(key);
+    if (slot == 0 || slot >= _handles.size()) return nullptr;
+    const Handle& h = _handles[slot];
+    return h.generation == static_cast<uint32_t>(key >> 32) ? h.transceiver : nullptr;
+}
+
+void CommunicatorEpoll::markDirty(Transceiver* transceiver) {
+    if (transceiver->dirty) return;
+    transceiver->dirty = true;
+    _dirty.push_back(transceiver->handleKey());
+}
+
+// ---------------------------------------------------------------- calls
+
+bool CommunicatorEpoll::track(ReqMessage* msg) {
+    int32_t id = msg->request.iRequestId;
+    auto [it, inserted] = _calls.emplace(id, msg);
+    if (!inserted) {
+        msg->response.iVersion = msg->request.iVersion;
+        msg->response.iRequestId = id;
+        msg->response.iRet = TARSSENDREQUESTERR;
+        msg->response.sResultDesc = "request id " + std::to_string(id) + " is already in use";
+        handOn(msg);
+        return false;
+    }
+    _deadlines.emplace_back(msg->deadlineMs, id);
+    std::push_heap(_deadlines.begin(), _deadlines.end(), DeadlineLater());
+    return true;
+}
+
+ReqMessage* CommunicatorEpoll::findCall(int32_t requestId) const {
+    auto it = _calls.find(requestId);
+    return it == _calls.end() ? nullptr : it->second;
+}
+
+void CommunicatorEpoll::complete(ReqMessage* msg) {
+    if (msg->list != nullptr) static_cast<ReqMessageList*>(msg->list)->erase(msg);
+    auto it = _calls.find(msg->request.iRequestId);
+    if (it != _calls.end() && it->second == msg) _calls.erase(it);
+    handOn(msg);
+}
+
+void CommunicatorEpoll::fail(ReqMessage* msg, int code, const std::string& why) {
+    msg->response.iVersion = msg->request.iVersion;
+    msg->response.iRequestId = msg->request.iRequestId;
+    msg->response.iRet = code;
+    msg->response.sResultDesc = why;
+    complete(msg);
+}
+
+void CommunicatorEpoll::dispatchPush(ReqMessage* msg) { handOn(msg); }
+
+void CommunicatorEpoll::handOn(ReqMessage* msg) {
+    switch (msg->eType) {
+        case ReqMessage::SYNC_CALL:
+            msg->signal();  // the caller owns and deletes it from here on
+            return;
+        case ReqMessage::ASYNC_CALL:
+        case ReqMessage::PUSH:
+            if (msg->callback) {
+                _communicator->asyncThread(_index + _asyncSeq++)->push(msg);
+                return;
+            }
+            delete msg;
+            return;
+        case ReqMessage::ONE_WAY:
+            delete msg;
+            return;
+        case ReqMessage::INTERNAL: {
+            std::unique_ptr<ReqMessage> owned(msg);
+            auto done = std::move(msg->done);
+            if (done) done(msg);
+            return;
+        }
+    }
+    delete msg;
+}
+
+// ---------------------------------------------------------------- shutdown
+
+void CommunicatorEpoll::shutdown() {
+    _stopping = true;
+    _nowMs = TC_TimeProvider::steadyNowMs();
+    adoptNewQueues();  // no queue registers once _terminating is set
+    // Calls still in the callers' queues were never routed: -13.
+    for (auto& q : _queues) {
+        for (int spins = 0; q->pushing.load(std::memory_order_acquire); ++spins) {
+            // A push that started before terminate() finishes within a few instructions.
+            std::this_thread::yield();
+        }
+        std::vector<ReqMessage*> pending;
+        ReqMessage* msg = nullptr;
+        while (q->ring.pop(msg)) pending.push_back(msg);
+        {
+            std::lock_guard lock(q->overflowMutex);
+            pending.insert(pending.end(), q->overflow.begin(), q->overflow.end());
+            q->overflow.clear();
+        }
+        q->popped = q->pushed.load(std::memory_order_acquire);
+        for (ReqMessage* m : pending) {
+            m->response.iVersion = m->request.iVersion;
+            m->response.iRequestId = m->request.iRequestId;
+            m->response.iRet = TARSSENDREQUESTERR;
+            m->response.sResultDesc = "communicator terminated";
+            handOn(m);
+        }
+        q->consumerGone.store(true, std::memory_order_release);
+    }
+    _queues.clear();
+    // Routed calls: waiting ones end with -13, sent ones with -8.
+    for (auto& op : _objectProxies) op->terminate(TARSSENDREQUESTERR);
+    while (!_calls.empty()) fail(_calls.begin()->second, TARSSENDREQUESTERR, "communicator terminated");
+    _deadlines.clear();
+}
+
+}  // namespace tars

@@ -1,0 +1,106 @@
+#include "servant/ObjectProxy.h"
+
+#include "BaseF.h"
+#include "servant/Communicator.h"
+#include "servant/CommunicatorEpoll.h"
+#include "util/tc_logger.h"
+
+namespace tars {
+
+ObjectProxy::ObjectProxy(CommunicatorEpoll* epoll, ServantProxy* servantProxy, const std::string& name,
+                         const std::vector<TC_Endpoint>& endpoints, ObjectProxy* locator)
+    : _epoll(epoll), _servantProxy(servantProxy), _name(name), _fixedEndpoints(endpoints), _locator(locator) {}
+
+ObjectProxy::~ObjectProxy() {
+    // Adapters close first (their calls end), then the calls still waiting for endpoints.
+    _endpoints.reset();
+    while (ReqMessage* msg = _waiting.front()) _epoll->fail(msg, TARSSENDREQUESTERR, "communicator terminated");
+}
+
+void ObjectProxy::initialize() {
+    _initialized = true;
+    // The proxy's settings, read once by this thread (set them before the first call).
+    _protocol = _servantProxy->tars_get_protocol();
+    _checkTimeout = _servantProxy->tars_get_check_timeout();
+    _connectTimeoutMs = _epoll->communicator()->connectTimeout();
+    _endpoints = std::make_unique<EndpointManager>(this, _servantProxy->tars_get_load_balance());
+    if (!_fixedEndpoints.empty()) {
+        _endpoints->setEndpoints(_fixedEndpoints);
+    } else if (_locator != nullptr) {
+        _endpoints->setLocator(_locator, _epoll->communicator()->refreshEndpointInterval(),
+                               _epoll->communicator()->syncInvokeTimeout());
+    }
+}
+
+void ObjectProxy::invoke(ReqMessage* msg) {
+    msg->objectProxy = this;
+    if (!_epoll->track(msg)) return;
+    redispatch(msg, TARSSENDREQUESTERR, "");
+}
+
+void ObjectProxy::redispatch(ReqMessage* msg, int code, const std::string& why) {
+    if (!_initialized) initialize();
+    if (_terminated || _epoll->terminating()) {
+        _epoll->fail(msg, TARSSENDREQUESTERR, "communicator terminated");
+        return;
+    }
+    int64_t now = _epoll->nowMs();
+    if (!_endpoints->ready()) {
+        if (!_endpoints->hasLocator()) {
+            _epoll->fail(msg, TARSADAPTERNULL, "no endpoint for " + _name);
+            return;
+        }
+        _waiting.push_back(msg);
+        _endpoints->refreshIfDue(now);
+        if (!_endpoints->querying() && !_endpoints->ready()) {
+            // The locator failed recently and will not be asked again yet.
+            while (ReqMessage* m = _waiting.front())
+                _epoll->fail(m, TARSADAPTERNULL, "the locator knows no endpoint of " + _name);
+        }
+        return;
+    }
+    AdapterProxy* adapter = _endpoints->select(msg, now);
+    if (adapter == nullptr) {
+        _epoll->fail(msg, why.empty() ? TARSADAPTERNULL : code, why.empty() ? "no endpoint for " + _name : why);
+        return;
+    }
+    adapter->invoke(msg);
+    _endpoints->refreshIfDue(now);
+}
+
+void ObjectProxy::onEndpointsReady() {
+    if (_waiting.empty()) return;
+    if (_endpoints->ready() && !_endpoints->adapters().empty()) {
+        ReqMessageList ready;
+        while (ReqMessage* msg = _waiting.pop_front()) ready.push_back(msg);
+        while (ReqMessage* msg = ready.pop_front()) redispatch(msg, TARSADAPTERNULL, "");
+    } else if (!_endpoints->querying()) {
+        while (ReqMessage* msg = _waiting.front())
+            _epoll->fail(msg, TARSADAPTERNULL, "the locator knows no endpoint of " + _name);
+    }
+}
+
+void ObjectProxy::onPush(ResponsePacket& rsp) {
+    ServantProxyCallbackPtr callback = _servantProxy->tars_get_push_callback();
+    if (!callback) {
+        TLOGDEBUG("[client] push to " << _name << " dropped: no push callback" << std::endl);
+        return;
+    }
+    auto* msg = new ReqMessage;
+    msg->eType = ReqMessage::PUSH;
+    msg->callback = std::move(callback);
+    msg->objectProxy = this;
+    msg->request.iVersion = rsp.iVersion;
+    auto func = rsp.status.find("TARS_FUNC");
+    if (func != rsp.status.end()) msg->request.sFuncName = func->second;
+    msg->response = std::move(rsp);
+    _epoll->dispatchPush(msg);
+}
+
+void ObjectProxy::terminate(int code) {
+    _terminated = true;
+    while (ReqMessage* msg = _waiting.front()) _epoll->fail(msg, code, "communicator terminated");
+    if (_endpoints) _endpoints->closeAll(TARSPROXYCONNECTERR, "communicator terminated");
+}
+
+}  // namespace tars

@@ -1,0 +1,98 @@
+// AdapterProxy: one endpoint of one object, seen from one network thread: its
+// connection (Transceiver), the calls waiting for that connection and the calls sent on
+// it, and the endpoint's health.
+//
+// Health rules (CheckTimeoutInfo of the proxy):
+//  - connect failures back off exponentially (minReconnectMs, doubling, up to
+//    maxReconnectMs); while backing off the endpoint takes no calls;
+//  - frequenceFailInvoke consecutive failures (timeouts, connect errors, lost
+//    connections), or, within checkTimeoutInterval, at least minTimeoutInvoke timeouts
+//    making up at least `radio` of the calls, isolate the endpoint for tryTimeInterval
+//    (doubling after each failed probe, up to 8x);
+//  - once that time passes the endpoint is probed: it takes calls again; the first
+//    success makes it healthy, a failure isolates it again at once.
+// The EndpointManager's balancers skip endpoints that are not usable().
+//
+// Every call handed to invoke() ends exactly once: with its response, or (through the
+// CommunicatorEpoll) with -7 at its deadline, -8 when the connection is lost or cannot be
+// made, -12 when the reply is malformed. Calls that were never written may be re-routed
+// to another endpoint instead (ObjectProxy::redispatch).
+// Ownership: the EndpointManager owns it; network thread only.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "servant/ReqMessage.h"
+#include "servant/Transceiver.h"
+#include "util/tc_endpoint.h"
+
+namespace tars {
+
+class CommunicatorEpoll;
+class ObjectProxy;
+
+class AdapterProxy {
+public:
+    AdapterProxy(ObjectProxy* objectProxy, const TC_Endpoint& endpoint);
+    ~AdapterProxy();
+    AdapterProxy(const AdapterProxy&) = delete;
+    AdapterProxy& operator=(const AdapterProxy&) = delete;
+
+    const TC_Endpoint& endpoint() const { return _endpoint; }
+    const std::string& endpointString() const { return _endpointString; }
+    ObjectProxy* objectProxy() const { return _objectProxy; }
+
+    // Whether the balancers may give it a call at nowMs.
+    bool usable(int64_t nowMs) const;
+    // When it becomes usable again (nowMs or earlier if usable).
+    int64_t usableAt() const;
+    bool isolated(int64_t nowMs) const { return _isolatedUntil > nowMs; }
+
+    // Sends msg now, or once connected; connects if needed. A call that cannot be sent
+    // (reconnect back-off) ends with -8 at once.
+    void invoke(ReqMessage* msg);
+
+    // From the Transceiver.
+    void onConnected();
+    void onConnectFailed(int code, const std::string& why);
+    void onClose(int code, const std::string& why);
+    void onResponse(ResponsePacket& rsp);
+
+    // From the CommunicatorEpoll: msg (carried by this adapter) reached its deadline.
+    void onCallTimeout(ReqMessage* msg);
+
+    // Ends every call it holds with code and closes the connection.
+    void closeAndFail(int code, const std::string& why);
+    // Calls waiting or sent.
+    size_t outstanding() const { return _waiting.size() + _sent.size(); }
+    bool idle() const { return outstanding() == 0; }
+
+private:
+    void sendNow(ReqMessage* msg);
+    void recordSuccess(int64_t nowMs);
+    void recordFailure(int64_t nowMs, bool timeout);
+    void isolate(int64_t nowMs);
+
+    ObjectProxy* _objectProxy;
+    CommunicatorEpoll* _epoll;
+    TC_Endpoint _endpoint;
+    std::string _endpointString;
+    std::unique_ptr<Transceiver> _trans;
+    ReqMessageList _waiting;  // not written yet: waiting for the connection
+    ReqMessageList _sent;     // written, waiting for the response
+
+    // health
+    int _reconnectFailures = 0;
+    int64_t _nextConnectAt = 0;
+    int _consecutiveFailures = 0;
+    int64_t _windowStart = 0;
+    int _windowCalls = 0;
+    int _windowTimeouts = 0;
+    int64_t _isolatedUntil = 0;
+    int _isolations = 0;
+    bool _probing = false;
+};
+
+}  // namespace tars

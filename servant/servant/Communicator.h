@@ -1,0 +1,140 @@
+// Communicator: the client side of a process. It owns the network threads
+// (CommunicatorEpoll, `netthread` of them), the callback threads (AsyncProcThread,
+// `asyncthread`) and every proxy it made, and turns object strings into proxies:
+//
+//   tars::Communicator comm;                       // or Communicator(conf) for
+//   auto prx = comm.stringToProxy<HelloPrx>(       //   /tars/application/client
+//       "TestApp.HelloServer.HelloObj@tcp -h 127.0.0.1 -p 20001");
+//   HelloPrx prx2; comm.stringToProxy("TestApp.HelloServer.HelloObj", prx2);  // via locator
+//
+// Configuration: /tars/application/client of a TC_Config, or setProperty(key, value),
+// before the first stringToProxy (threads start then; later changes apply only to the
+// timeouts of proxies made afterwards). keys() lists every key with its default.
+// One Communicator per process is usual (a server's Application owns one); several work.
+// Thread-safety: every method may be called from any thread.
+// Lifetime: the destructor (or terminate()) stops the threads after ending every
+// outstanding call with an error (callbacks run), then releases the proxies; proxies kept
+// by the user must not be called afterwards.
+// Errors: a malformed object string or config value throws Communicator_Exception; a bare
+// object name without a configured locator too.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <typeinfo>
+#include <vector>
+
+#include "servant/ServantProxy.h"
+#include "util/tc_config.h"
+#include "util/tc_ex.h"
+
+namespace tars {
+
+class AsyncProcThread;
+class CommunicatorEpoll;
+class ObjectProxy;
+
+struct Communicator_Exception : TC_Exception {
+    using TC_Exception::TC_Exception;
+};
+
+// stringToProxy<HelloPrx> and stringToProxy<HelloProxy> both give a std::shared_ptr<HelloProxy>.
+template <typename T>
+struct ProxyTypeOf {
+    using type = T;
+};
+template <typename T>
+struct ProxyTypeOf<std::shared_ptr<T>> {
+    using type = T;
+};
+
+class Communicator {
+public:
+    static constexpr const char* CONFIG_ROOT_PATH = "/tars/application/client";
+
+    struct KeyInfo {
+        const char* key;
+        const char* defaultValue;
+        const char* description;
+    };
+    // Every client key this Communicator reads, with its default and meaning.
+    static const std::vector<KeyInfo>& keys();
+
+    Communicator();
+    explicit Communicator(const TC_Config& conf, const std::string& domain = CONFIG_ROOT_PATH);
+    virtual ~Communicator();
+    Communicator(const Communicator&) = delete;
+    Communicator& operator=(const Communicator&) = delete;
+
+    // Reads every key of domain (unknown keys are kept and ignored).
+    void setProperty(const TC_Config& conf, const std::string& domain = CONFIG_ROOT_PATH);
+    void setProperty(const std::string& name, const std::string& value);
+    std::string getProperty(const std::string& name, const std::string& dft = "") const;
+
+    template <typename T>
+    std::shared_ptr<typename ProxyTypeOf<T>::type> stringToProxy(const std::string& objectName,
+                                                                 const std::string& setName = "") {
+        using P = typename ProxyTypeOf<T>::type;
+        static_assert(std::is_base_of_v<ServantProxy, P>, "stringToProxy<T>: T must be an XxxProxy or XxxPrx");
+        auto base = getServantProxy(objectName, setName, typeid(P),
+                                    [] { return std::static_pointer_cast<ServantProxy>(std::make_shared<P>()); });
+        return std::static_pointer_cast<P>(base);
+    }
+    // The TARS form: comm.stringToProxy(objectName, prx).
+    template <typename T>
+    void stringToProxy(const std::string& objectName, T& proxy, const std::string& setName = "") {
+        proxy = stringToProxy<T>(objectName, setName);
+    }
+
+    // Ends every outstanding call with an error, stops the threads. Idempotent; calls
+    // made afterwards throw TarsSendRequestException.
+    void terminate();
+    bool isTerminating() const { return _terminating.load(std::memory_order_acquire); }
+
+    // ---- used by the runtime
+    size_t netThreadNum() const { return _epolls.size(); }
+    CommunicatorEpoll* epoll(size_t index) const { return _epolls[index].get(); }
+    AsyncProcThread* asyncThread(size_t index) const { return _asyncThreads[index % _asyncThreads.size()].get(); }
+    size_t asyncThreadNum() const { return _asyncThreads.size(); }
+    int32_t nextRequestId();
+    int refreshEndpointInterval() const { return _refreshInterval.load(std::memory_order_relaxed); }
+    int connectTimeout() const { return _connectTimeout.load(std::memory_order_relaxed); }
+    int syncInvokeTimeout() const { return _syncTimeout.load(std::memory_order_relaxed); }
+
+private:
+    using ProxyMaker = std::function<std::shared_ptr<ServantProxy>()>;
+    std::shared_ptr<ServantProxy> getServantProxy(const std::string& objectName, const std::string& setName,
+                                                  const std::type_info& type, const ProxyMaker& make);
+    void startLocked();
+    void applyPropertiesLocked();
+    std::vector<ObjectProxy*> makeObjectProxies(ServantProxy* proxy, const std::string& objectName,
+                                                bool forLocator);
+
+    mutable std::mutex _mutex;
+    std::map<std::string, std::string> _properties;
+    bool _started = false;
+    std::atomic<bool> _terminating{false};
+    std::atomic<uint32_t> _requestId{0};
+
+    int _netThreads = 1;
+    int _asyncThreadCount = 3;
+    // Read by network threads at any time, so atomics.
+    std::atomic<int> _syncTimeout{3000};
+    std::atomic<int> _asyncTimeout{5000};
+    std::atomic<int> _connectTimeout{1500};
+    std::atomic<int> _refreshInterval{60000};
+
+    std::vector<std::unique_ptr<CommunicatorEpoll>> _epolls;
+    std::vector<std::unique_ptr<AsyncProcThread>> _asyncThreads;
+    std::map<std::string, std::shared_ptr<ServantProxy>> _proxies;
+    std::shared_ptr<ServantProxy> _locatorProxy;
+};
+
+using CommunicatorPtr = std::shared_ptr<Communicator>;
+
+}  // namespace tars

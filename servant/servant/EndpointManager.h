@@ -1,0 +1,90 @@
+// EndpointManager: the endpoints of one object in one network thread, and the choice of
+// one of them for each call.
+//
+// Endpoints come from the object string ("Obj@tcp -h .. -p ..:tcp ...", fixed) or from
+// the locator (a bare "Obj": QueryF.findObjectById4Any on the Communicator's `locator`,
+// asked on first use and again, lazily on a call, every refresh-endpoint-interval; an
+// empty answer keeps the old list and asks again after 10 s, a failed one after 2 s).
+// Each endpoint has an AdapterProxy. select() asks a balancer (LoadBalancer.h): the
+// call's hash kind picks "hash" or "consistenthash", other calls use the proxy's policy
+// ("roundrobin" by default; "weighted" when every endpoint has weightType 1). Only usable
+// endpoints (not isolated, not backing off) are offered; when none is, the one that
+// becomes usable first is taken, so calls still probe rather than all failing at once.
+// Ownership: its ObjectProxy owns it; network thread only.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "EndpointF.h"
+#include "servant/AdapterProxy.h"
+#include "servant/LoadBalancer.h"
+#include "servant/ReqMessage.h"
+#include "util/tc_endpoint.h"
+
+namespace tars {
+
+class ObjectProxy;
+
+class EndpointManager {
+public:
+    EndpointManager(ObjectProxy* objectProxy, const std::string& balancer);
+    ~EndpointManager();
+    EndpointManager(const EndpointManager&) = delete;
+    EndpointManager& operator=(const EndpointManager&) = delete;
+
+    // Fixed endpoints (from the object string).
+    void setEndpoints(const std::vector<TC_Endpoint>& active);
+    // Endpoints resolved by the locator through locatorProxy (an ObjectProxy of the same
+    // network thread for tars.tarsregistry.QueryObj).
+    void setLocator(ObjectProxy* locatorProxy, int refreshIntervalMs, int queryTimeoutMs);
+
+    // True once endpoints are known (fixed, or a first locator answer came).
+    bool ready() const { return _ready; }
+    bool hasLocator() const { return _locator != nullptr; }
+    bool querying() const { return _querying; }
+    // Asks the locator if it is time (or if nothing is known yet and no query is under way).
+    void refreshIfDue(int64_t nowMs);
+
+    // The endpoint for msg, or nullptr when there is none.
+    AdapterProxy* select(const ReqMessage* msg, int64_t nowMs);
+
+    // Replaces the list: adapters of endpoints still present stay (with their
+    // connections and health); the others take no new calls and close once their
+    // outstanding calls have ended.
+    void updateEndpoints(const std::vector<TC_Endpoint>& active);
+
+    const std::vector<std::unique_ptr<AdapterProxy>>& adapters() const { return _adapters; }
+    // Closes every connection, failing every call held with code.
+    void closeAll(int code, const std::string& why);
+
+    static TC_Endpoint toEndpoint(const EndpointF& ep);
+
+private:
+    void queryLocator(int64_t nowMs);
+    void onLocatorResponse(ReqMessage* msg);
+    void rebuildBalancers();
+    void dropIdleRetired();
+
+    ObjectProxy* _objectProxy;
+    std::string _balancerName;
+    std::vector<std::unique_ptr<AdapterProxy>> _adapters;
+    std::vector<std::unique_ptr<AdapterProxy>> _retired;  // dropped, draining
+    bool _retireTimerPending = false;
+    std::unique_ptr<LoadBalancer> _default;
+    std::unique_ptr<LoadBalancer> _hash;
+    std::unique_ptr<LoadBalancer> _consistent;
+    std::vector<uint8_t> _usable;
+    bool _ready = false;
+
+    ObjectProxy* _locator = nullptr;
+    int _refreshIntervalMs = 60000;
+    int _queryTimeoutMs = 5000;
+    int64_t _nextRefreshAt = 0;
+    bool _querying = false;
+    int _queryFailures = 0;
+};
+
+}  // namespace tars

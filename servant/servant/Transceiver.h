@@ -1,0 +1,78 @@
+// Transceiver: one client connection (TCP) of an AdapterProxy: the socket, the
+// non-blocking connect with its timeout, the bytes waiting to be written and the bytes
+// received but not yet parsed.
+//
+// Ownership: the AdapterProxy owns it; it lives on one network thread (CommunicatorEpoll)
+// and is registered in that loop's epoll under a handle key that is never reused, so a
+// stale event for a closed connection finds nothing. Writes are batched: send() only
+// appends and marks the connection dirty; the loop flushes every dirty connection once per
+// turn with writev.
+// Errors: every failure (connect refused or timed out, reset, EOF, write error, a stream
+// that cannot parse) closes the socket and is reported once to the owner
+// (AdapterProxy::onConnectFailed or onClose); the object can connect again afterwards.
+// Thread-safety: none; network thread only.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "servant/ProxyProtocol.h"
+#include "util/tc_endpoint.h"
+#include "util/tc_network_buffer.h"
+#include "util/tc_socket.h"
+
+namespace tars {
+
+class AdapterProxy;
+class CommunicatorEpoll;
+
+class Transceiver {
+public:
+    enum State { CLOSED, CONNECTING, CONNECTED };
+
+    Transceiver(AdapterProxy* adapter, CommunicatorEpoll* epoll, const TC_Endpoint& endpoint);
+    ~Transceiver();
+    Transceiver(const Transceiver&) = delete;
+    Transceiver& operator=(const Transceiver&) = delete;
+
+    State state() const { return _state; }
+    bool isConnected() const { return _state == CONNECTED; }
+
+    // Starts a non-blocking connect bounded by connectTimeoutMs. Returns 0, or the errno
+    // of a failure found at once (the state stays CLOSED and nothing is reported).
+    int connect(int connectTimeoutMs);
+    // Closes the socket and drops unsent bytes (no report to the owner).
+    void close();
+
+    // Queues bytes for the next flush (CONNECTED: marks the connection dirty).
+    void send(std::string&& bytes);
+    // Writes what it can now; on a write error closes and reports.
+    void flush();
+    bool hasPendingWrite() const { return !_sendBuffer.empty(); }
+
+    // From the loop: the epoll events of this connection.
+    void onEvent(uint32_t events);
+    // From the loop's timer: the connect attempt `attempt` took too long.
+    void onConnectTimeout(uint64_t attempt);
+
+    // The loop's handle key (0 when closed).
+    uint64_t handleKey() const { return _key; }
+    bool dirty = false;  // in the loop's flush list
+
+private:
+    void onConnectResult(int err);
+    void doRead();
+    void fail(int code, const std::string& why);
+
+    AdapterProxy* _adapter;
+    CommunicatorEpoll* _epoll;
+    TC_Endpoint _endpoint;
+    TC_Socket _socket;
+    State _state = CLOSED;
+    uint64_t _key = 0;
+    uint64_t _attempt = 0;
+    TC_NetWorkBuffer _sendBuffer;
+    TC_NetWorkBuffer _recvBuffer;
+};
+
+}  // namespace tars

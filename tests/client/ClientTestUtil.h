@@ -1,0 +1,49 @@
+// Shared pieces of the client tests: a callback that records how each call ended.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "HelloProxy.h"
+
+namespace tars::test {
+
+// Counts callbacks; wait(n) polls until n calls ended (bounded).
+class RecordingCallback : public TestApp::HelloPrxCallback {
+public:
+    void callback_testHello(tars::Int32 ret, const std::string& sRsp) override {
+        std::lock_guard lock(_mutex);
+        ++successes;
+        lastRet = ret;
+        lastRsp = sRsp;
+        lastThread = std::this_thread::get_id();
+        _cond.notify_all();
+    }
+    void callback_testHello_exception(tars::Int32 ret) override {
+        std::lock_guard lock(_mutex);
+        ++failures;
+        lastError = ret;
+        _cond.notify_all();
+    }
+    bool wait(int n, int timeoutMs = 10000) {
+        std::unique_lock lock(_mutex);
+        return _cond.wait_for(lock, std::chrono::milliseconds(timeoutMs),
+                              [&] { return successes + failures >= n; });
+    }
+
+    int successes = 0;
+    int failures = 0;
+    tars::Int32 lastRet = 0;
+    tars::Int32 lastError = 0;
+    std::string lastRsp;
+    std::thread::id lastThread;
+
+private:
+    std::mutex _mutex;
+    std::condition_variable _cond;
+};
+
+}  // namespace tars::test

@@ -1,0 +1,291 @@
+// Failures: timeouts, refused and lost connections, a killed server under load, bad
+// replies, isolation and recovery of a failing endpoint, reconnects, shutdown.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <memory>
+#include <vector>
+
+#include "ClientTestUtil.h"
+#include "HelloProxy.h"
+#include "TestServer.h"
+#include "servant/Communicator.h"
+#include "util/tc_socket.h"
+
+using namespace tars;
+using namespace tars::test;
+using TestApp::HelloPrx;
+
+namespace {
+
+// A loopback port nobody listens on (bound, never listening, kept while the test runs).
+class DeadPort {
+public:
+    DeadPort() {
+        _socket = TC_Socket::create(AF_INET, SOCK_STREAM, true);
+        _socket.bind("127.0.0.1", 0);
+        _port = _socket.getSockName().port();
+    }
+    std::string endpoint() const { return "tcp -h 127.0.0.1 -p " + std::to_string(_port); }
+
+private:
+    TC_Socket _socket;
+    int _port = 0;
+};
+
+// One callback per call, recording how many times and with which code it ended.
+class CountingCallback : public TestApp::HelloPrxCallback {
+public:
+    CountingCallback(std::vector<std::atomic<int>>* ends, std::vector<int>* codes, size_t index,
+                     std::atomic<int>* total)
+        : _ends(ends), _codes(codes), _index(index), _total(total) {}
+    void callback_testHello(tars::Int32, const std::string&) override { end(0); }
+    void callback_testHello_exception(tars::Int32 ret) override { end(ret); }
+
+private:
+    void end(int code) {
+        (*_codes)[_index] = code;
+        (*_ends)[_index].fetch_add(1);
+        _total->fetch_add(1);
+    }
+    std::vector<std::atomic<int>>* _ends;
+    std::vector<int>* _codes;
+    size_t _index;
+    std::atomic<int>* _total;
+};
+
+}  // namespace
+
+TEST(FailureTest, CallPastItsTimeoutEndsWithMinus7AndItsLateResponseIsDropped) {
+    TestServer server(1);
+    server.start();
+    Communicator comm;
+    auto prx = comm.stringToProxy<HelloPrx>("A.B.Obj@" + server.endpoint());
+    prx->tars_set_timeout(100);
+    std::string rsp;
+    try {
+        prx->testHello("sleep:400", rsp);
+        FAIL() << "no timeout";
+    } catch (const TarsSyncCallTimeoutException& e) {
+        EXPECT_EQ(e.getErrCode(), TARSINVOKETIMEOUT);
+    }
+    prx->tars_set_async_timeout(100);
+    auto cb = std::make_shared<RecordingCallback>();
+    prx->async_testHello(cb, "sleep:400");
+    ASSERT_TRUE(cb->wait(1));
+    EXPECT_EQ(cb->lastError, TARSINVOKETIMEOUT);
+    // The late replies arrive on the same connection and are dropped; calls go on.
+    prx->tars_set_timeout(3000);
+    ASSERT_TRUE(waitUntil([&] { return server.requests() >= 2; }));
+    for (int i = 0; i < 5; ++i) {
+        EXPECT_EQ(prx->testHello("sleep:100", rsp), 1);
+        EXPECT_EQ(rsp, "sleep:100");
+    }
+    EXPECT_EQ(cb->successes + cb->failures, 1);  // never answered twice
+}
+
+TEST(FailureTest, ConnectRefusedEndsWithMinus8) {
+    DeadPort dead;
+    Communicator comm;
+    auto prx = comm.stringToProxy<HelloPrx>("A.B.Obj@" + dead.endpoint());
+    std::string rsp;
+    try {
+        prx->testHello("x", rsp);
+        FAIL();
+    } catch (const TarsServerConnectionException& e) {
+        EXPECT_EQ(e.getErrCode(), TARSPROXYCONNECTERR);
+    }
+    auto cb = std::make_shared<RecordingCallback>();
+    prx->async_testHello(cb, "x");
+    ASSERT_TRUE(cb->wait(1));
+    EXPECT_EQ(cb->lastError, TARSPROXYCONNECTERR);
+}
+
+TEST(FailureTest, ConnectThatDoesNotCompleteEndsWithMinus8AfterConnectTimeout) {
+    // A listener that never accepts, its backlog filled: the kernel drops further SYNs,
+    // so a connect stays in progress.
+    TC_Socket listener = TC_Socket::create(AF_INET, SOCK_STREAM, true);
+    listener.bind("127.0.0.1", 0);
+    listener.listen(0);
+    int port = listener.getSockName().port();
+    std::vector<TC_Socket> fillers;
+    for (int i = 0; i < 4; ++i) {
+        fillers.push_back(TC_Socket::create(AF_INET, SOCK_STREAM, true));
+        fillers.back().connect(TC_SockAddr::parse("127.0.0.1", static_cast<uint16_t>(port)));
+    }
+    Communicator comm;
+    comm.setProperty("connect-timeout", "200");
+    auto prx = comm.stringToProxy<HelloPrx>("A.B.Obj@tcp -h 127.0.0.1 -p " + std::to_string(port));
+    prx->tars_set_timeout(10000);
+    auto start = std::chrono::steady_clock::now();
+    std::string rsp;
+    try {
+        prx->testHello("x", rsp);
+        FAIL() << "the call succeeded";
+    } catch (const TarsCallException& e) {
+        EXPECT_EQ(e.getErrCode(), TARSPROXYCONNECTERR) << e.what();
+    }
+    auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+    EXPECT_LT(took.count(), 5000);
+}
+
+TEST(FailureTest, ConnectionClosedByServerFailsItsOutstandingCalls) {
+    TestServer server(1);
+    server.start();
+    Communicator comm;
+    auto prx = comm.stringToProxy<HelloPrx>("A.B.Obj@" + server.endpoint());
+    auto cb = std::make_shared<RecordingCallback>();
+    for (int i = 0; i < 10; ++i) prx->async_testHello(cb, "sleep:5000");
+    ASSERT_TRUE(waitUntil([&] { return server.requests() == 10; }));
+    std::string rsp;
+    EXPECT_THROW(prx->testHello("close", rsp), TarsServerConnectionException);
+    ASSERT_TRUE(cb->wait(10));
+    EXPECT_EQ(cb->failures, 10);
+    EXPECT_EQ(cb->lastError, TARSPROXYCONNECTERR);
+    // The next call reconnects.
+    EXPECT_EQ(prx->testHello("again", rsp), 1);
+}
+
+TEST(FailureTest, KilledServerEndsEachOf10000OutstandingAsyncCallsExactlyOnce) {
+    TestServerProcess server(3);
+    Communicator comm;
+    comm.setProperty("async-invoke-timeout", "60000");
+    auto prx = comm.stringToProxy<HelloPrx>("A.B.Obj@" + server.endpoint());
+    std::string rsp;
+    ASSERT_EQ(prx->testHello("warm-up", rsp), 3);
+
+    constexpr size_t kCalls = 10000;
+    std::vector<std::atomic<int>> ends(kCalls);
+    std::vector<int> codes(kCalls, 1);
+    std::atomic<int> total{0};
+    for (size_t i = 0; i < kCalls; ++i) {
+        prx->async_testHello(std::make_shared<CountingCallback>(&ends, &codes, i, &total), "sleep:600000");
+    }
+    // One connection, answered in order: when this reply comes, the server has read all
+    // 10,000 requests, which it will never answer. Then it dies.
+    ASSERT_EQ(prx->testHello("marker", rsp), 3);
+    server.kill();
+    ASSERT_TRUE(waitUntil([&] { return total.load() >= static_cast<int>(kCalls); }, 30000))
+        << total.load() << " of " << kCalls << " ended";
+    for (size_t i = 0; i < kCalls; ++i) {
+        ASSERT_EQ(ends[i].load(), 1) << "call " << i;
+        EXPECT_TRUE(codes[i] == TARSPROXYCONNECTERR || codes[i] == TARSSENDREQUESTERR) << codes[i];
+    }
+    // Nothing more arrives later.
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    EXPECT_EQ(total.load(), static_cast<int>(kCalls));
+}
+
+TEST(FailureTest, ResponseWithAnotherVersionIsAClientDecodeError) {
+    TestServer server(1);
+    server.start();
+    Communicator comm;
+    auto prx = comm.stringToProxy<HelloPrx>("A.B.Obj@" + server.endpoint());
+    std::string rsp;
+    EXPECT_THROW(prx->testHello("badversion", rsp), TarsClientDecodeException);
+    // iRet below -99 is not a TARS code: rejected the same way.
+    EXPECT_THROW(prx->testHello("ret:-150", rsp), TarsClientDecodeException);
+    EXPECT_EQ(prx->testHello("fine", rsp), 1);
+}
+
+TEST(FailureTest, FailingEndpointIsIsolatedThenProbedAndRecovers) {
+    TestServer good(1, "good");
+    TestServer bad(2, "bad");
+    good.start();
+    bad.start();
+    bad.setMode("noreply");
+    Communicator comm;
+    auto prx = comm.stringToProxy<HelloPrx>("A.B.Obj@" + good.endpoint() + ":" + bad.endpoint());
+    CheckTimeoutInfo info;
+    info.frequenceFailInvoke = 3;
+    info.minTimeoutInvoke = 1000;  // only the consecutive-failure rule here
+    info.tryTimeInterval = 300;
+    prx->tars_set_check_timeout(info);
+    prx->tars_set_timeout(50);
+
+    std::string rsp;
+    int timeouts = 0;
+    for (int i = 0; i < 20; ++i) {
+        try {
+            prx->testHello("x", rsp);
+        } catch (const TarsSyncCallTimeoutException&) {
+            ++timeouts;
+        }
+    }
+    // Round robin sends every other call to "bad" until it is isolated after 3 failures.
+    EXPECT_EQ(timeouts, 3);
+    uint64_t badBefore = bad.requests();
+    for (int i = 0; i < 20; ++i) EXPECT_EQ(prx->testHello("x", rsp), 1);
+    EXPECT_EQ(bad.requests(), badBefore);  // isolated: no calls meanwhile
+
+    // It recovers; after tryTimeInterval it is probed and takes calls again.
+    bad.setMode("");
+    ASSERT_TRUE(waitUntil([&] { return prx->testHello("x", rsp) == 2; }, 5000));
+    int fromBad = 0;
+    for (int i = 0; i < 20; ++i) fromBad += prx->testHello("x", rsp) == 2;
+    EXPECT_EQ(fromBad, 10);
+}
+
+TEST(FailureTest, ReconnectsAfterTheServerComesBack) {
+    auto server = std::make_unique<TestServer>(1);
+    server->start();
+    int port = server->port();
+    Communicator comm;
+    auto prx = comm.stringToProxy<HelloPrx>("A.B.Obj@" + server->endpoint());
+    CheckTimeoutInfo info;
+    info.minReconnectMs = 10;
+    info.maxReconnectMs = 50;
+    prx->tars_set_check_timeout(info);
+    std::string rsp;
+    EXPECT_EQ(prx->testHello("x", rsp), 1);
+    server->stop();
+    EXPECT_THROW(prx->testHello("x", rsp), TarsServerConnectionException);
+    server = std::make_unique<TestServer>(1);
+    server->start(port);
+    EXPECT_TRUE(waitUntil(
+        [&] {
+            try {
+                return prx->testHello("x", rsp) == 1;
+            } catch (const TarsCallException&) {
+                return false;
+            }
+        },
+        5000));
+}
+
+TEST(FailureTest, DestroyingTheCommunicatorEndsEveryOutstandingCall) {
+    TestServer server(1);
+    server.start();
+    auto cb = std::make_shared<RecordingCallback>();
+    std::atomic<int> futureErrors{0};
+    {
+        Communicator comm;
+        auto prx = comm.stringToProxy<HelloPrx>("A.B.Obj@" + server.endpoint());
+        for (int i = 0; i < 100; ++i) prx->async_testHello(cb, "sleep:60000");
+        auto future = prx->promise_async_testHello("sleep:60000");
+        future.then([&futureErrors](const auto& f) {
+            if (f.hasException()) ++futureErrors;
+        });
+        ASSERT_TRUE(waitUntil([&] { return server.requests() == 101; }));
+    }
+    EXPECT_EQ(cb->failures, 100);
+    EXPECT_EQ(cb->successes, 0);
+    EXPECT_EQ(futureErrors.load(), 1);
+}
+
+TEST(FailureTest, CallsAfterTerminateThrowSendRequestError) {
+    TestServer server(1);
+    server.start();
+    Communicator comm;
+    auto prx = comm.stringToProxy<HelloPrx>("A.B.Obj@" + server.endpoint());
+    comm.terminate();
+    std::string rsp;
+    EXPECT_THROW(prx->testHello("x", rsp), TarsSendRequestException);
+    EXPECT_THROW(prx->async_testHello(nullptr, "x"), TarsSendRequestException);
+}
+
+TEST(FailureTest, ObjectWithoutEndpointsNeedsALocator) {
+    Communicator comm;
+    EXPECT_THROW(comm.stringToProxy<HelloPrx>("A.B.Obj"), Communicator_Exception);
+    EXPECT_THROW(comm.stringToProxy<HelloPrx>("A.B.Obj@tcp -h 127.0.0.1 -p nope"), Communicator_Exception);
+}
