@@ -261,8 +261,8 @@ template <typename Packet>
 std::string encodeFrame(const Packet& packet)
 {
     Output os;
-    const char placeholder[4] = {};
-    os.writeBuf(placeholder, 4);
+    const char lengthPrefix[4] = {}; // patched once the body is written
+    os.writeBuf(lengthPrefix, 4);
     packet.writeTo(os);
     const std::uint32_t length = static_cast<std::uint32_t>(os.getLength());
     const char prefix[4] = {static_cast<char>(length >> 24), static_cast<char>(length >> 16),

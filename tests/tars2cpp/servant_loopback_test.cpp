@@ -85,8 +85,8 @@ public:
     Bytes call(const tars::RequestPacket& request, int expectedRet = tars::TARSSERVERSUCCESS)
     {
         tars::TarsOutputStream<tars::BufferWriterVector> os;
-        const std::uint32_t placeholder = 0;
-        os.writeBuf(&placeholder, sizeof(placeholder));
+        const std::uint32_t lengthPrefix = 0; // patched once the body is written
+        os.writeBuf(&lengthPrefix, sizeof(lengthPrefix));
         request.writeTo(os);
         Bytes packet = os.getByteBuffer();
         const std::uint32_t length = htonl(static_cast<std::uint32_t>(packet.size()));
