@@ -136,4 +136,15 @@ std::size_t Result::size() const
     return _attr.size() - (_attr.containsKey("tars_ret") ? 1 : 0);
 }
 
+std::string versionName(const ::testing::TestParamInfo<short>& info)
+{
+    switch (info.param)
+    {
+    case tars::TARSVERSION: return "Tars";
+    case tars::TUP_VERSION_COMPLEX: return "TupComplex";
+    case tars::TUPVERSION: return "Tup";
+    default: return "Json";
+    }
+}
+
 } // namespace tars2cpp::test

@@ -29,6 +29,9 @@ std::string goldenField(const std::string& name, const std::string& field);
 tars::CurrentPtr makeCurrent(short version, const std::string& func, const std::vector<char>& args,
                              const std::map<std::string, std::string>& context = {});
 
+// Test-name suffix for a request version: Tars, TupComplex, Tup or Json.
+std::string versionName(const ::testing::TestParamInfo<short>& info);
+
 // Runs servant.onDispatch(); fails the test unless it returns TARSSERVERSUCCESS.
 std::vector<char> dispatch(tars::Servant& servant, const tars::CurrentPtr& current);
 

@@ -283,15 +283,7 @@ TEST_P(AsyncResponse, ErrorsReachTheClient)
 INSTANTIATE_TEST_SUITE_P(Versions, AsyncResponse,
                          ::testing::Values(tars::TARSVERSION, tars::TUP_VERSION_COMPLEX, tars::TUPVERSION,
                                            tars::JSONVERSION),
-                         [](const ::testing::TestParamInfo<short>& info) {
-                             switch (info.param)
-                             {
-                             case tars::TARSVERSION: return std::string("Tars");
-                             case tars::TUP_VERSION_COMPLEX: return std::string("TupComplex");
-                             case tars::TUPVERSION: return std::string("Tup");
-                             default: return std::string("Json");
-                             }
-                         });
+                         versionName);
 
 } // namespace
 } // namespace tars2cpp::test

@@ -367,15 +367,7 @@ TEST_P(EveryVersion, NoResponseWantedLeavesTheBufferEmpty)
 INSTANTIATE_TEST_SUITE_P(Versions, EveryVersion,
                          ::testing::Values(tars::TARSVERSION, tars::TUP_VERSION_COMPLEX, tars::TUPVERSION,
                                            tars::JSONVERSION),
-                         [](const ::testing::TestParamInfo<short>& info) {
-                             switch (info.param)
-                             {
-                             case tars::TARSVERSION: return std::string("Tars");
-                             case tars::TUP_VERSION_COMPLEX: return std::string("TupComplex");
-                             case tars::TUPVERSION: return std::string("Tup");
-                             default: return std::string("Json");
-                             }
-                         });
+                         versionName);
 
 // --- errors ---------------------------------------------------------------------
 
