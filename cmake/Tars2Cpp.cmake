@@ -1,21 +1,23 @@
-# tars_generate(<target> OUTPUT_DIR <dir> FILES <x.tars>... [INCLUDE_DIRS <dir>...] [WITH_TARS])
+# tars_generate(<target> OUTPUT_DIR <dir> FILES <x.tars>... [INCLUDE_DIRS <dir>...] [WITH_TARS]
+#               [OPTIONS <tars2cpp option>...])
 #
 # Runs tars2cpp over the .tars files at build time and makes <target>, an INTERFACE
 # library: linking to it puts <dir> (holding <x>.h for every file) on the include
 # path and orders the generation before the compile. Generated code stays in the
-# build tree. WITH_TARS allows the module name `tars` (the framework's own files).
+# build tree. WITH_TARS allows the module name `tars` (the framework's own files);
+# OPTIONS go to tars2cpp as they are (--unjson, --check-default=false).
 function(tars_generate target)
-  cmake_parse_arguments(TG "WITH_TARS" "OUTPUT_DIR" "FILES;INCLUDE_DIRS" ${ARGN})
+  cmake_parse_arguments(TG "WITH_TARS" "OUTPUT_DIR" "FILES;INCLUDE_DIRS;OPTIONS" ${ARGN})
   if(NOT TG_OUTPUT_DIR)
     set(TG_OUTPUT_DIR ${CMAKE_CURRENT_BINARY_DIR}/tars_gen/${target})
   endif()
-  set(include_flags)
+  set(flags ${TG_OPTIONS})
   if(TG_WITH_TARS)
-    list(APPEND include_flags --with-tars)
+    list(APPEND flags --with-tars)
   endif()
   foreach(dir ${TG_INCLUDE_DIRS})
     get_filename_component(abs_dir ${dir} ABSOLUTE)
-    list(APPEND include_flags -I ${abs_dir})
+    list(APPEND flags -I ${abs_dir})
   endforeach()
   set(abs_files)
   foreach(f ${TG_FILES})
@@ -31,7 +33,7 @@ function(tars_generate target)
     add_custom_command(
       OUTPUT ${out}
       COMMAND ${CMAKE_COMMAND} -E make_directory ${TG_OUTPUT_DIR}
-      COMMAND $<TARGET_FILE:tars2cpp> --dir=${TG_OUTPUT_DIR} ${include_flags} ${abs}
+      COMMAND $<TARGET_FILE:tars2cpp> --dir=${TG_OUTPUT_DIR} ${flags} ${abs}
       DEPENDS tars2cpp ${abs_files}
       COMMENT "tars2cpp ${name}.tars"
       VERBATIM)
@@ -39,9 +41,10 @@ function(tars_generate target)
   add_custom_target(${target}_gen DEPENDS ${outputs})
   add_library(${target} INTERFACE)
   target_include_directories(${target} INTERFACE ${TG_OUTPUT_DIR})
-  # Generated headers include the codec, and for interfaces "servant/Servant.h",
-  # which reaches util headers and the protocol's BaseF.h. Header paths only: a
-  # target that runs a servant or a proxy links the runtime itself.
+  # Generated headers include the codec, and for interfaces "servant/Servant.h" and
+  # "servant/ServantProxy.h", which reach util headers and the protocol's headers.
+  # Header paths only: a target that runs a servant or a proxy links the runtime
+  # itself (tars_servant, which brings tars_client; or tars_client alone).
   target_link_libraries(${target} INTERFACE tars_codec tars_util)
   if(NOT TG_WITH_TARS)
     target_link_libraries(${target} INTERFACE tars_protocol)

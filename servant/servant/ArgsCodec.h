@@ -11,10 +11,15 @@
 // ArgsDecoder reads a ResponsePacket's body in the version of the response (which echoes
 // the request's). Any decode failure throws TarsClientDecodeException (code -12) naming the
 // argument. One object per call, one thread; cheap to build.
+//
+// put/get/getReturn take `WithJson = false` for code generated with --unjson, whose structs
+// have no JSON functions: a call through a proxy set to iVersion 5 then throws
+// TarsCallException(TARSSERVERENCODEERR) naming the reason before anything is sent.
 #pragma once
 
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -27,6 +32,9 @@
 
 namespace tars {
 
+inline constexpr const char* noJsonMessage =
+    "the JSON version (5) needs code generated without tars2cpp --unjson";
+
 class ArgsEncoder {
 public:
     explicit ArgsEncoder(short version) : _version(version) {
@@ -34,7 +42,7 @@ public:
     }
 
     // The argument `name` at position `tag` (1-based, counting out parameters).
-    template <typename T>
+    template <bool WithJson = true, typename T>
     void put(uint8_t tag, const char* name, const T& value) {
         if (_version == TUPVERSION || _version == TUP_VERSION_COMPLEX) {
             if (!_attr) {
@@ -43,7 +51,11 @@ public:
             }
             _attr->put(name, value);
         } else if (_version == JSONVERSION) {
-            (*_json)[name] = JsonOutput::writeJson(value);
+            if constexpr (WithJson) {
+                (*_json)[name] = JsonOutput::writeJson(value);
+            } else {
+                throw TarsCallException(TARSSERVERENCODEERR, noJsonMessage);
+            }
         } else {
             _os.write(value, tag);
         }
@@ -94,14 +106,15 @@ public:
     }
 
     // The method's return value.
-    template <typename T>
+    template <bool WithJson = true, typename T>
     void getReturn(T& value) {
         try {
             if (_attr) {
                 if (_attr->containsKey("")) _attr->get("", value);
                 else _attr->get("tars_ret", value);
             } else if (_json) {
-                JsonInput::readField(value, *_json, "tars_ret", true);
+                if constexpr (WithJson) JsonInput::readField(value, *_json, "tars_ret", true);
+                else throw std::invalid_argument(noJsonMessage);
             } else {
                 _is.read(value, 0, true);
             }
@@ -112,13 +125,14 @@ public:
 
     // The out parameter `name` at position `tag`. TARS requires it; TUP and JSON leave
     // value unchanged when the server left it out.
-    template <typename T>
+    template <bool WithJson = true, typename T>
     void get(uint8_t tag, const char* name, T& value) {
         try {
             if (_attr) {
                 if (_attr->containsKey(name)) _attr->get(name, value);
             } else if (_json) {
-                JsonInput::readField(value, *_json, name, false);
+                if constexpr (WithJson) JsonInput::readField(value, *_json, name, false);
+                else throw std::invalid_argument(noJsonMessage);
             } else {
                 _is.read(value, tag, true);
             }

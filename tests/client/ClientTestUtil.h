@@ -7,7 +7,7 @@
 #include <string>
 #include <thread>
 
-#include "HelloProxy.h"
+#include "Hello.h"
 
 namespace tars::test {
 

@@ -4,7 +4,7 @@
 #include <map>
 #include <memory>
 
-#include "HelloProxy.h"
+#include "Hello.h"
 #include "TestServer.h"
 #include "servant/Communicator.h"
 

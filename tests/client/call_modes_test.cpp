@@ -5,7 +5,7 @@
 #include <thread>
 
 #include "ClientTestUtil.h"
-#include "HelloProxy.h"
+#include "Hello.h"
 #include "TestServer.h"
 #include "servant/Communicator.h"
 

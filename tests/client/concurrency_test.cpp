@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "ClientTestUtil.h"
-#include "HelloProxy.h"
+#include "Hello.h"
 #include "TestServer.h"
 #include "servant/Communicator.h"
 

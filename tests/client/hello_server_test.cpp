@@ -14,7 +14,7 @@
 #include <fstream>
 
 #include "ClientTestUtil.h"
-#include "HelloProxy.h"
+#include "Hello.h"
 #include "TestServer.h"
 #include "servant/Communicator.h"
 #include "util/tc_socket.h"

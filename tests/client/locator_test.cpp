@@ -4,7 +4,7 @@
 
 #include <map>
 
-#include "HelloProxy.h"
+#include "Hello.h"
 #include "TestServer.h"
 #include "servant/Communicator.h"
 #include "servant/EndpointManager.h"

@@ -261,6 +261,24 @@ public:
         _methods = _version * 3;
     }
 
+    // Answers with its inputs joined, "1".."7" in its outputs, and the context
+    // argument as the response context "echo".
+    std::string proxyNames(const std::string& context, const std::string& callback, const std::string& msg,
+                           const std::string& _enc, const std::string& _dec, std::string& ret, std::string& _rsp,
+                           std::string& _promise, std::string& _ptr, std::string& _e, std::string& _mRspContext,
+                           std::string& pResponseContext, tars::TarsCurrentPtr current) override
+    {
+        current->setResponseContext({{"echo", context}});
+        ret = "1";
+        _rsp = "2";
+        _promise = "3";
+        _ptr = "4";
+        _e = "5";
+        _mRspContext = "6";
+        pResponseContext = "7";
+        return context + "|" + callback + "|" + msg + "|" + _enc + "|" + _dec;
+    }
+
     tars::Int64 tars(tars::Int64 tars, tars::Int64 std, tars::Int64& _buffer, tars::Int64& _text, tars::Int64& _data,
                      tars::TarsCurrentPtr) override
     {

@@ -292,8 +292,27 @@ TEST(Tars2CppCompiler, InterfacesGenerateServants)
     EXPECT_TRUE(contains(header, "    int onDispatch(tars::TarsCurrentPtr current, std::vector<char>& _sResponseBuffer) "
                                  "override\n"))
         << header;
-    // The client side is not generated here.
-    EXPECT_FALSE(contains(header, "Prx")) << header;
+    // The client side: the proxy, its callback class and its promise types.
+    EXPECT_TRUE(contains(header, "#include \"servant/ServantProxy.h\"\n")) << header;
+    EXPECT_TRUE(contains(header, "class IProxy : public tars::ServantProxy\n")) << header;
+    EXPECT_TRUE(contains(header, "using IPrx = std::shared_ptr<IProxy>;\n")) << header;
+    EXPECT_TRUE(contains(header, "class IPrxCallback : public tars::ServantProxyCallback\n")) << header;
+    EXPECT_TRUE(contains(header, "    ::M::P get(const std::string& id, std::vector<::M::P>& all, "
+                                 "std::map<::M::P, tars::Int32>& counts, const std::map<std::string, std::string>& "
+                                 "context = TARS_CONTEXT(), std::map<std::string, std::string>* pResponseContext = "
+                                 "nullptr)\n"))
+        << header;
+    EXPECT_TRUE(contains(header, "    void async_get(IPrxCallbackPtr callback, const std::string& id, "
+                                 "const std::map<std::string, std::string>& context = TARS_CONTEXT())\n"))
+        << header;
+    EXPECT_TRUE(contains(header, "    tars::Future<IPrxCallbackPromise::PromisegetPtr> promise_async_get("
+                                 "const std::string& id, const std::map<std::string, std::string>& context = "
+                                 "TARS_CONTEXT())\n"))
+        << header;
+    EXPECT_TRUE(contains(header, "    virtual void callback_get(const ::M::P& ret, const std::vector<::M::P>& all, "
+                                 "const std::map<::M::P, tars::Int32>& counts)\n"))
+        << header;
+    EXPECT_TRUE(contains(header, "    virtual void callback_ping()\n")) << header;
 }
 
 TEST(Tars2CppCompiler, FilesWithoutInterfacesDoNotNeedTheServerRuntime)

@@ -129,6 +129,39 @@ TEST(Tars2CppErrors, MethodNamedLikeTheAsyncResponseOfAnother)
                 "(at {dir}/a.tars:3:10)");
 }
 
+TEST(Tars2CppErrors, MethodNamedLikeAProxyMember)
+{
+    expectError("module M {\n  interface I { void tars_ping(); };\n};\n",
+                "2:22: error: method name 'tars_ping' clashes with the generated proxy class 'IProxy' (a "
+                "tars::ServantProxy, whose own functions are rpc_call, rpc_call_async and tars_*)");
+    expectError("module M {\n  interface I { void rpc_call(); };\n};\n",
+                "2:22: error: method name 'rpc_call' clashes with the generated proxy class 'IProxy' (a "
+                "tars::ServantProxy, whose own functions are rpc_call, rpc_call_async and tars_*)");
+}
+
+TEST(Tars2CppErrors, MethodsWhoseGeneratedProxyNamesMeet)
+{
+    expectError("module M {\n  interface I {\n    void f();\n    int async_f();\n  };\n};\n",
+                "4:9: error: methods 'f' (at {dir}/a.tars:3:10) and 'async_f' both generate 'async_f' in the proxy "
+                "class of interface 'I'; rename one");
+    expectError("module M {\n  interface I {\n    int f_exception();\n    int f();\n  };\n};\n",
+                "4:9: error: methods 'f_exception' (at {dir}/a.tars:3:9) and 'f' both generate 'callback_f_exception' "
+                "in the callback class of interface 'I'; rename one");
+    expectError("module M {\n  interface I {\n    void f();\n    void fPtr();\n  };\n};\n",
+                "4:10: error: methods 'f' (at {dir}/a.tars:3:10) and 'fPtr' both generate 'PromisefPtr' in the "
+                "promise types of interface 'I'; rename one");
+}
+
+TEST(Tars2CppErrors, NamesClashingWithTheTypesOfAProxy)
+{
+    expectError("module M {\n  interface Hello { void f(); };\n  struct HelloPrx { 0 optional int a; };\n};\n",
+                "3:10: error: the name 'HelloPrx' clashes with the type tars2cpp generates for interface 'Hello' "
+                "(defined at {dir}/a.tars:2:13)");
+    expectError("module M {\n  enum HelloProxy { A };\n  interface Hello { void f(); };\n};\n",
+                "3:13: error: interface 'Hello' generates the type 'HelloProxy', which clashes with enum "
+                "'HelloProxy' defined at {dir}/a.tars:2:8");
+}
+
 TEST(Tars2CppErrors, ParameterNamedTarsRetBesideAReturnValue)
 {
     expectError("module M {\n  interface I { int f(out int tars_ret); };\n};\n",

@@ -4,11 +4,9 @@
 // a loopback port of the kernel's choosing (parallel-safe), and calls each
 // method twice over one connection: answered at once, and answered later from
 // another thread (request context "async" = "1").
+#include "LoopbackServer.h"
 #include "ServantImps.h"
 #include "ServantTestSupport.h"
-
-#include "servant/BindAdapter.h"
-#include "servant/TC_EpollServer.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -30,35 +28,6 @@ namespace
 {
 
 using Bytes = std::vector<char>;
-
-// One servant of type Imp on 127.0.0.1 (port chosen by the kernel).
-class LoopbackServer
-{
-public:
-    template <typename Imp>
-    static std::unique_ptr<LoopbackServer> start(const std::string& servantName)
-    {
-        auto server = std::make_unique<LoopbackServer>();
-        server->_adapter = std::make_shared<tars::BindAdapter>(
-            servantName + "Adapter", tars::TC_Endpoint("tcp -h 127.0.0.1 -p 0 -t 60000"), servantName);
-        server->_adapter->setServantFactory([] { return std::make_shared<Imp>(); });
-        server->_server.addAdapter(server->_adapter);
-        server->_server.start();
-        return server;
-    }
-
-    ~LoopbackServer()
-    {
-        joinLater();
-        _server.stop(5000);
-    }
-
-    int port() const { return _adapter->getBoundPort(); }
-
-private:
-    tars::TC_EpollServer _server{1};
-    std::shared_ptr<tars::BindAdapter> _adapter;
-};
 
 // A blocking client with a receive timeout, over one connection.
 class Client

@@ -2,11 +2,15 @@
 
 #include "CppNames.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <set>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace tars2cpp
 {
@@ -34,6 +38,37 @@ constexpr std::string_view kServantMembers[] = {
 
 // The prefix of the static functions that answer a method later.
 constexpr std::string_view kAsyncResponsePrefix = "async_response_";
+
+// The proxy's own public functions (servant/servant/ServantProxy.h) besides those
+// starting with tars_: a method of the same name would hide them.
+constexpr std::string_view kProxyMembers[] = {"rpc_call", "rpc_call_async"};
+
+// The types an interface I adds to its module: IPrx, IProxy, IPrxCallback, ...
+constexpr std::string_view kProxyTypeSuffixes[] = {"Prx", "Proxy", "PrxCallback", "PrxCallbackPtr",
+                                                   "PrxCallbackPromise"};
+
+// The names the generated classes give each method m, one list per class; within a
+// class, two methods must not get the same name. {prefix, suffix}.
+struct GeneratedMemberName
+{
+    std::string_view prefix;
+    std::string_view suffix;
+};
+struct GeneratedScope
+{
+    std::string_view what; // for the message
+    std::vector<GeneratedMemberName> names;
+};
+const std::vector<GeneratedScope>& generatedScopes()
+{
+    static const std::vector<GeneratedScope> scopes = {
+        {"servant class", {{"", ""}, {kAsyncResponsePrefix, ""}}},
+        {"proxy class", {{"", ""}, {"async_", ""}, {"promise_async_", ""}, {"co_", ""}}},
+        {"callback class", {{"callback_", ""}, {"callback_", "_exception"}}},
+        {"promise types", {{"Promise", ""}, {"Promise", "Ptr"}, {"", "Callback"}}},
+    };
+    return scopes;
+}
 
 // TARS numbers parameters with tags 1..255.
 constexpr std::size_t kMaxParameters = 255;
@@ -206,6 +241,7 @@ void FileBuilder::checkModuleScopeName(const std::string& name, const SourceLoca
 
 void FileBuilder::declare(const std::string& name, const Symbol& symbol)
 {
+    checkProxyTypeNames(name, symbol);
     const std::string qualified = _module->name + "::" + name;
     const auto [existing, inserted] = _unit.visible.emplace(qualified, symbol);
     if (inserted)
@@ -220,6 +256,31 @@ void FileBuilder::declare(const std::string& name, const Symbol& symbol)
     }
     error(symbol.location, "duplicate name '" + name + "' in module '" + _module->name + "': already defined as " +
                                describeSymbol(first, name) + " at " + formatLocation(first.location));
+}
+
+void FileBuilder::checkProxyTypeNames(const std::string& name, const Symbol& symbol)
+{
+    for (std::string_view suffix : kProxyTypeSuffixes)
+    {
+        // An interface's generated type against a name already declared ...
+        if (symbol.kind == Symbol::Kind::Interface)
+        {
+            const std::string generated = name + std::string(suffix);
+            const auto existing = _unit.visible.find(_module->name + "::" + generated);
+            if (existing != _unit.visible.end())
+                error(symbol.location, "interface '" + name + "' generates the type '" + generated +
+                                           "', which clashes with " + describeSymbol(existing->second, generated) +
+                                           " defined at " + formatLocation(existing->second.location));
+        }
+        // ... and a new name against the generated type of an interface declared before.
+        if (name.size() <= suffix.size() || name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0)
+            continue;
+        const std::string base = name.substr(0, name.size() - suffix.size());
+        const auto interface = _unit.visible.find(_module->name + "::" + base);
+        if (interface != _unit.visible.end() && interface->second.kind == Symbol::Kind::Interface)
+            error(symbol.location, "the name '" + name + "' clashes with the type tars2cpp generates for interface '" +
+                                       base + "' (defined at " + formatLocation(interface->second.location) + ")");
+    }
 }
 
 void FileBuilder::beginStruct(const std::string& name, const SourceLocation& where)
@@ -476,6 +537,12 @@ void FileBuilder::beginOperation(std::optional<Type> returnType, const SourceLoc
         if (name == member)
             error(nameLocation, "method name '" + name + "' clashes with " + name +
                                     "() of the generated servant class '" + _interface->name + "' (a tars::Servant)");
+    const bool proxyMember = name.compare(0, 5, "tars_") == 0 ||
+                             std::find(std::begin(kProxyMembers), std::end(kProxyMembers), name) != std::end(kProxyMembers);
+    if (proxyMember)
+        error(nameLocation, "method name '" + name + "' clashes with the generated proxy class '" + _interface->name +
+                                "Proxy' (a tars::ServantProxy, whose own functions are rpc_call, rpc_call_async and "
+                                "tars_*)");
     if (returnType)
         noteTypeUse(*returnType, typeLocation);
     _operation.emplace();
@@ -532,17 +599,38 @@ void FileBuilder::endOperation()
 
 void FileBuilder::endInterface()
 {
-    // The servant class has async_response_<method>() for every method.
-    for (const Operation& operation : _interface->operations)
+    // Each generated class names its members after the methods (async_response_f,
+    // async_f, callback_f_exception, Promisef ...): two methods must not meet there.
+    for (const GeneratedScope& scope : generatedScopes())
     {
-        if (operation.name.compare(0, kAsyncResponsePrefix.size(), kAsyncResponsePrefix) != 0)
-            continue;
-        const std::string answered = operation.name.substr(kAsyncResponsePrefix.size());
-        const auto other = _operationNames.find(answered);
-        if (other != _operationNames.end())
-            error(operation.location, "method name '" + operation.name +
-                                          "' clashes with the generated async_response_ of method '" + answered +
-                                          "' (at " + formatLocation(other->second) + ")");
+        // generated name -> (method, the rule that made it)
+        std::map<std::string, std::pair<const Operation*, const GeneratedMemberName*>> seen;
+        for (const Operation& operation : _interface->operations)
+        {
+            for (const GeneratedMemberName& rule : scope.names)
+            {
+                const std::string generated = std::string(rule.prefix) + operation.name + std::string(rule.suffix);
+                const auto [existing, inserted] = seen.emplace(generated, std::make_pair(&operation, &rule));
+                // The same method, or a duplicate method name (reported already).
+                if (inserted || existing->second.first->name == operation.name)
+                    continue;
+                // Report at the later method, naming what the earlier one generated.
+                const Operation& first = *existing->second.first;
+                const bool firstIsPlain = existing->second.second->prefix.empty() && existing->second.second->suffix.empty();
+                const bool laterIsPlain = rule.prefix.empty() && rule.suffix.empty();
+                const Operation& plain = laterIsPlain ? operation : first;
+                const Operation& other = laterIsPlain ? first : operation;
+                if (scope.what == std::string_view("servant class") && (laterIsPlain || firstIsPlain))
+                    error(plain.location, "method name '" + plain.name + "' clashes with the generated " +
+                                              std::string(kAsyncResponsePrefix) + " of method '" + other.name +
+                                              "' (at " + formatLocation(other.location) + ")");
+                else
+                    error(operation.location, "methods '" + first.name + "' (at " + formatLocation(first.location) +
+                                                  ") and '" + operation.name + "' both generate '" + generated +
+                                                  "' in the " + std::string(scope.what) + " of interface '" +
+                                                  _interface->name + "'; rename one");
+            }
+        }
     }
     _interface = nullptr;
 }

@@ -78,6 +78,9 @@ private:
     std::optional<Value> checkValue(const Type& type, const Literal& literal, const std::string& what);
     void noteTypeUse(const Type& type, const SourceLocation& where);
     bool checkMapKeys(const Type& type, const SourceLocation& where);
+    // The types an interface adds to its module (IPrx, IProxy, IPrxCallback ...)
+    // against every other name of the module, both ways.
+    void checkProxyTypeNames(const std::string& name, const Symbol& symbol);
 
     template <typename Decl>
     Decl* addDefinition(std::unique_ptr<Decl> decl);

@@ -17,5 +17,8 @@ void generateConst(const ConstDecl& decl, CodeWriter& out);
 void generateInterface(const InterfaceDecl& decl, const GenerateOptions& options, CodeWriter& out);
 // The server side (ServantGenerator.cpp): class <Name> : public tars::Servant.
 void generateServant(const InterfaceDecl& decl, const GenerateOptions& options, CodeWriter& out);
+// The client side (ProxyGenerator.cpp): <Name>PrxCallback, <Name>PrxCallbackPromise,
+// <Name>Proxy and <Name>Prx.
+void generateProxy(const InterfaceDecl& decl, const GenerateOptions& options, CodeWriter& out);
 
 } // namespace tars2cpp
