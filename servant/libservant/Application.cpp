@@ -49,6 +49,7 @@ Application::~Application() {
     if (_epollServer && !_shutdownDone) _epollServer->stop(0);
     g_epollServer = nullptr;
     _epollServer.reset();
+    if (_communicator) _communicator->terminate();
     _logFlusher.reset();
     if (_signalFd >= 0) ::close(_signalFd);
     if (_terminateFd >= 0) ::close(_terminateFd);
@@ -59,6 +60,10 @@ Application::~Application() {
 const TC_Config& Application::getConfig() { return serverConfig(); }
 TC_EpollServer* Application::getEpollServer() { return g_epollServer; }
 Application* Application::getApplication() { return g_application; }
+CommunicatorPtr Application::getCommunicator() {
+    Application* application = g_application;
+    return application ? application->_communicator : nullptr;
+}
 
 void Application::main(int argc, char* argv[]) {
     try {
@@ -77,6 +82,7 @@ void Application::main(int argc, char* argv[]) {
                 TLOGERROR("[app] destroyApp threw: " << inner.what() << std::endl);
             }
         }
+        if (_communicator) _communicator->terminate();
         TC_Logger::global().flush();
         std::exit(EXIT_FAILURE);
     }
@@ -114,6 +120,9 @@ void Application::start(int argc, char* argv[]) {
     _signalFd = ::signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
     _terminateFd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (_signalFd < 0 || _terminateFd < 0) throw Application_Exception("signalfd/eventfd", errno);
+
+    // The server's client side; its threads start at the first stringToProxy.
+    _communicator = std::make_shared<Communicator>(serverConfig(), Communicator::CONFIG_ROOT_PATH);
 
     _logFlusher = std::make_unique<TC_Timer>();
     _logFlusher->postRepeated(1000, false, [] { TC_Logger::global().flush(); });
@@ -252,6 +261,9 @@ void Application::shutdown() {
         TLOGERROR("[app] destroyApp threw: " << e.what() << std::endl);
     }
     NotifyObserver::getInstance().clear();
+    // After destroyApp(), which may still call out; from this (the main) thread, never
+    // from one of the communicator's own.
+    _communicator->terminate();
     TLOGINFO("[app] " << ServerConfig::Application << "." << ServerConfig::ServerName << " stopped in "
                       << TC_TimeProvider::steadyNowMs() - begin << " ms" << std::endl);
     if (_logFlusher) _logFlusher->stopTimer();

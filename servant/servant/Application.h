@@ -16,10 +16,15 @@
 // printed to stderr and logged, destroyApp() runs if initialize() did, and the process
 // exits with status 1.
 //
+// The server's own client: getCommunicator() is a Communicator configured from the
+// config file's /tars/application/client section (locator, timeouts, netthread ...), made
+// before initialize(); servants call other services through it:
+//   auto prx = Application::getCommunicator()->stringToProxy<OtherPrx>("App.Other.Obj");
+//
 // Shutdown: waitForShutdown() returns after SIGTERM/SIGINT, AdminF.shutdown() or
 // terminate(): accepting stops, every request already read is answered and every reply
-// written (within shutdowntimeout ms), servants are destroyed, destroyApp() runs, logs
-// are flushed. main() blocks SIGTERM and SIGINT in the calling thread before any server
+// written (within shutdowntimeout ms), servants are destroyed, destroyApp() runs, the
+// communicator ends its outstanding calls and stops its threads, logs are flushed. main() blocks SIGTERM and SIGINT in the calling thread before any server
 // thread starts; threads the user started before main() should block them too.
 // Threads: main()/waitForShutdown() from the main thread; terminate(), the admin-command
 // registration and the static getters from any thread.
@@ -29,12 +34,14 @@
 #include <string>
 
 #include "servant/BindAdapter.h"
+#include "servant/Communicator.h"
 #include "servant/NotifyObserver.h"
 #include "servant/ProtocolParser.h"
 #include "servant/Servant.h"
 #include "servant/ServerConfig.h"
 #include "servant/TC_EpollServer.h"
 #include "util/tc_config.h"
+#include "util/tc_logger.h"  // TLOGDEBUG ...: TARS servers expect them from here
 #include "util/tc_timer.h"
 
 namespace tars {
@@ -62,6 +69,9 @@ public:
     static const TC_Config& getConfig();
     static TC_EpollServer* getEpollServer();
     static Application* getApplication();
+    // The server's communicator (null before main() read the config). Valid until the
+    // Application is destroyed; after shutdown its calls fail with -13.
+    static CommunicatorPtr getCommunicator();
 
     // Admin commands of the application (see NotifyObserver); usable from initialize().
     void addAdminCommandNormal(const std::string& command, AdminCommandHandler handler);
@@ -100,6 +110,7 @@ private:
     bool cmdViewVersion(const std::string& command, const std::string& params, std::string& result);
 
     std::unique_ptr<TC_EpollServer> _epollServer;
+    CommunicatorPtr _communicator;
     std::unique_ptr<TC_Timer> _logFlusher;  // flushes the log every second (an idle tail reaches the file)
     int _signalFd = -1;
     int _terminateFd = -1;

@@ -137,4 +137,6 @@ private:
 
 using CommunicatorPtr = std::shared_ptr<Communicator>;
 
+using CommunicatorPtr = std::shared_ptr<Communicator>;
+
 }  // namespace tars
