@@ -1,59 +1,91 @@
-// PushClient: registers with PushServer and prints the pushes it receives.
+// PushClient: registers with PushServer and prints the pushes it receives, through the
+// client runtime with a protocol of its own:
+//   - tars_set_protocol: requests are framed with push::frame, replies cut by the same
+//     framing; "PUSH ..." messages carry no call (request id 0: a push), anything else
+//     answers the oldest call waiting on the connection (the server answers in order);
+//   - rpc_call: the REGISTER request, answered "OK <n clients>";
+//   - tars_set_push_callback: the pushes, on a callback thread.
+//
 //   PushClient [port=20011] [count=3] [host=127.0.0.1]
-// Exits 0 after `count` pushes, 1 on a connection error or after 60 s without them.
-#include <poll.h>
-
+// Exits 0 after `count` pushes, 1 on a call error or after 60 s without them.
 #include <chrono>
+#include <condition_variable>
 #include <cstdlib>
 #include <iostream>
+#include <mutex>
 #include <string>
 
 #include "PushProtocol.h"
-#include "util/tc_socket.h"
+#include "servant/Communicator.h"
+
+namespace {
+
+// The client side of the push protocol.
+tars::ProxyProtocol pushProtocol() {
+    tars::ProxyProtocol protocol;
+    protocol.requestFunc = [](const tars::RequestPacket& request) {
+        return push::frame(std::string(request.sBuffer.begin(), request.sBuffer.end()));
+    };
+    protocol.responseFunc = [](tars::TC_NetWorkBuffer& in, tars::ResponsePacket& rsp) {
+        std::vector<char> payload;
+        switch (push::parse(in, payload)) {
+            case tars::PACKET_LESS: return tars::ProxyProtocol::PACKET_LESS;
+            case tars::PACKET_ERR: return tars::ProxyProtocol::PACKET_ERR;
+            default: break;
+        }
+        const bool isPush = std::string_view(payload.data(), payload.size()).starts_with("PUSH ");
+        rsp.iRequestId = isPush ? 0 : tars::ProxyProtocol::kOldestCall;
+        rsp.sBuffer = std::move(payload);
+        return tars::ProxyProtocol::PACKET_FULL;
+    };
+    return protocol;
+}
+
+// Counts and prints the pushes; the main thread waits for `wanted` of them.
+class PushCallback : public tars::ServantProxyCallback {
+public:
+    int onDispatch(tars::ReqMessagePtr msg) override {
+        std::lock_guard lock(_mutex);
+        std::cout << std::string(msg->response.sBuffer.begin(), msg->response.sBuffer.end()) << std::endl;
+        ++_pushes;
+        _changed.notify_all();
+        return 0;
+    }
+
+    bool waitFor(int wanted, std::chrono::seconds timeout) {
+        std::unique_lock lock(_mutex);
+        return _changed.wait_for(lock, timeout, [&] { return _pushes >= wanted; });
+    }
+
+private:
+    std::mutex _mutex;
+    std::condition_variable _changed;
+    int _pushes = 0;
+};
+
+}  // namespace
 
 int main(int argc, char* argv[]) {
-    int port = argc > 1 ? std::atoi(argv[1]) : 20011;
-    int count = argc > 2 ? std::atoi(argv[2]) : 3;
-    std::string host = argc > 3 ? argv[3] : "127.0.0.1";
+    const int port = argc > 1 ? std::atoi(argv[1]) : 20011;
+    const int count = argc > 2 ? std::atoi(argv[2]) : 3;
+    const std::string host = argc > 3 ? argv[3] : "127.0.0.1";
     try {
-        auto addr = tars::TC_SockAddr::parse(host, static_cast<uint16_t>(port));
-        tars::TC_Socket sock = tars::TC_Socket::create(addr.family(), SOCK_STREAM, false);
-        if (int err = sock.connect(addr); err != 0) {
-            std::cerr << "connect " << addr.toString() << ": " << tars::errnoText(err) << std::endl;
-            return 1;
-        }
-        std::string hello = push::frame("REGISTER");
-        if (sock.send(hello.data(), hello.size()) != static_cast<ssize_t>(hello.size())) return 1;
+        tars::Communicator comm;
+        auto prx = comm.stringToProxy<tars::ServantProxy>("TestApp.PushServer.PushObj@tcp -h " + host + " -p " +
+                                                          std::to_string(port));
+        // Both before the first call: the network thread reads them once.
+        prx->tars_set_protocol(pushProtocol());
+        auto pushes = std::make_shared<PushCallback>();
+        prx->tars_set_push_callback(pushes);
 
-        auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-        std::string buffer;
-        int pushes = 0;
-        while (pushes < count) {
-            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-            if (left.count() <= 0) {
-                std::cerr << "timed out" << std::endl;
-                return 1;
-            }
-            pollfd p{sock.getfd(), POLLIN, 0};
-            if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
-            char chunk[4096];
-            ssize_t r = sock.recv(chunk, sizeof(chunk));
-            if (r <= 0) {
-                std::cerr << "server closed the connection" << std::endl;
-                return 1;
-            }
-            buffer.append(chunk, static_cast<size_t>(r));
-            while (buffer.size() >= 4) {
-                uint32_t n = (static_cast<uint32_t>(static_cast<uint8_t>(buffer[0])) << 24) |
-                             (static_cast<uint32_t>(static_cast<uint8_t>(buffer[1])) << 16) |
-                             (static_cast<uint32_t>(static_cast<uint8_t>(buffer[2])) << 8) |
-                             static_cast<uint32_t>(static_cast<uint8_t>(buffer[3]));
-                if (buffer.size() < 4 + n) break;
-                std::string message = buffer.substr(4, n);
-                buffer.erase(0, 4 + n);
-                std::cout << message << std::endl;
-                if (message.rfind("PUSH ", 0) == 0) ++pushes;
-            }
+        const std::string hello = "REGISTER";
+        tars::ResponsePacket rsp;
+        prx->rpc_call(prx->tars_gen_requestid(), "REGISTER", hello.data(), static_cast<uint32_t>(hello.size()), rsp);
+        std::cout << std::string(rsp.sBuffer.begin(), rsp.sBuffer.end()) << std::endl;
+
+        if (!pushes->waitFor(count, std::chrono::seconds(60))) {
+            std::cerr << "timed out waiting for " << count << " pushes" << std::endl;
+            return 1;
         }
         return 0;
     } catch (const std::exception& e) {
