@@ -19,6 +19,8 @@ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 cmake --build "$build" -j "$jobs"
 
 status=0
+# The interop tests' node side: pinned @tars/rpc and @tars/stream from npm, into the build tree.
+bash tests/interop/setup.sh "$build" || { echo "tests/run.sh: interop setup failed" >&2; status=1; }
 ctest --test-dir "$build" -j "$jobs" --output-on-failure --timeout 600 || status=1
 
 if [ "${TARS_SKIP_FUZZ:-0}" != 1 ]; then
