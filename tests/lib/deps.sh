@@ -8,6 +8,9 @@ tars_build_packages=(
   libssl-dev zlib1g-dev libsqlite3-dev
 )
 
+# The gRPC peer of the load benchmarks (tests/bench/compare.sh, -DTARS_BENCH_GRPC=ON).
+tars_bench_packages=(libgrpc++-dev protobuf-compiler-grpc)
+
 tars_install_missing() {
   local missing=()
   local pkg
