@@ -19,9 +19,20 @@ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 cmake --build "$build" -j "$jobs"
 
 status=0
+# A private MariaDB (loopback, ephemeral port, data in the build tree) for the MySQL backend
+# tests of the framework's store (run by hand without it, they skip and say so).
+source tests/lib/mariadb.sh
+if tars_mariadb_start "$build/mariadb"; then
+  trap tars_mariadb_stop EXIT
+else
+  echo "tests/run.sh: MariaDB did not start: the MySQL store tests cannot run" >&2
+  status=1
+fi
 # The interop tests' node side: pinned @tars/rpc and @tars/stream from npm, into the build tree.
 bash tests/interop/setup.sh "$build" || { echo "tests/run.sh: interop setup failed" >&2; status=1; }
 ctest --test-dir "$build" -j "$jobs" --output-on-failure --timeout 600 || status=1
+tars_mariadb_stop
+trap - EXIT
 
 if [ "${TARS_SKIP_FUZZ:-0}" != 1 ]; then
   fuzz_build=${build}-fuzz

@@ -1,0 +1,91 @@
+#include "RegistryServer.h"
+
+#include <atomic>
+
+#include "QueryImp.h"
+#include "RegistryImp.h"
+#include "util/tc_endpoint.h"
+#include "util/tc_file.h"
+#include "util/tc_logger.h"
+
+namespace tars {
+
+namespace {
+
+std::atomic<RegistryService*> g_service{nullptr};
+
+// The endpoint clients use for an adapter: a wildcard or "localip" host becomes localip.
+std::string publishedEndpoint(const std::string& text) {
+    TC_Endpoint ep(text);
+    const std::string& host = ep.getHost();
+    if (host == "0.0.0.0" || host == "*" || host == "localip" || host == "::") ep.setHost(ServerConfig::LocalIp);
+    return ep.toString();
+}
+
+}  // namespace
+
+RegistryService& registryService() {
+    RegistryService* service = g_service.load(std::memory_order_acquire);
+    if (!service) throw std::logic_error("registryService() used outside the registry's lifetime");
+    return *service;
+}
+
+void RegistryServer::initialize() {
+    const std::string prefix = ServerConfig::Application + "." + ServerConfig::ServerName + ".";
+    const std::string queryObj = prefix + "QueryObj";
+    const std::string registryObj = prefix + "RegistryObj";
+
+    RegistrySettings settings = RegistrySettings::fromConfig(getConfig(), ServerConfig::DataPath);
+    if (settings.store.type == "sqlite") {
+        // The embedded store needs nothing but its directory.
+        auto slash = settings.store.path.rfind('/');
+        if (slash != std::string::npos && slash > 0) TC_File::makeDirRecursive(settings.store.path.substr(0, slash));
+    }
+
+    std::vector<RegistryService::SelfEndpoint> self;
+    std::string locatorId;
+    const std::string serverSection = "/tars/application/server";
+    for (const auto& adapter : getConfig().getDomainVector(serverSection)) {
+        std::string path = serverSection + "/" + adapter;
+        std::string servant = getConfig().get(path + "<servant>");
+        if (servant != queryObj && servant != registryObj) continue;
+        std::string endpoint = publishedEndpoint(getConfig().get(path + "<endpoint>"));
+        self.push_back({servant, endpoint});
+        if (servant == queryObj) {
+            TC_Endpoint ep(endpoint);
+            locatorId = ep.getHost() + ":" + std::to_string(ep.getPort());
+        }
+    }
+    if (locatorId.empty()) {
+        throw Application_Exception("the registry needs an adapter serving " + queryObj);
+    }
+
+    _service =
+        std::make_unique<RegistryService>(std::move(settings), std::move(self), locatorId, std::string(TARS_VERSION));
+    _service->start();
+    g_service.store(_service.get(), std::memory_order_release);
+
+    addServant<QueryImp>(queryObj);
+    addServant<RegistryImp>(registryObj);
+    TLOGINFO("registry: " << locatorId << " serving " << queryObj << " and " << registryObj << ", "
+                          << _service->table()->objectCount() << " objects" << std::endl);
+}
+
+void RegistryServer::destroyApp() {
+    // The servants are gone by now (the server stopped before destroyApp).
+    g_service.store(nullptr, std::memory_order_release);
+    if (_service) _service->stop();
+    _service.reset();
+}
+
+}  // namespace tars
+
+namespace {
+tars::RegistryServer g_app;
+}
+
+int main(int argc, char* argv[]) {
+    g_app.main(argc, argv);
+    g_app.waitForShutdown();
+    return 0;
+}
