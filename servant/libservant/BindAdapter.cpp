@@ -142,6 +142,7 @@ void BindAdapter::bind() {
 
 void BindAdapter::startHandles(StartLatch& latch) {
     if (_merge) return;
+    _queue.setConsumers(static_cast<size_t>(_handleNum));
     for (int i = 0; i < _handleNum; ++i) {
         _handleThreads.emplace_back([this, &latch] {
             ServantHandle handle(this);

@@ -8,6 +8,121 @@
 
 namespace tars {
 
+namespace {
+
+constexpr size_t kCachedPerThread = 256;
+// Request buffers larger than this are freed when a Current is recycled.
+constexpr size_t kMaxKeptCapacity = 16 * 1024;
+
+// A thread's cache of equal-sized blocks (the control blocks of pooled Currents). A block
+// freed on another thread goes to that thread's cache. `gone` is a plain thread_local that
+// outlives the cache: a release during thread exit, after the cache is destroyed, frees.
+template <size_t Size>
+struct BlockCache {
+    std::vector<void*> blocks;
+    static inline thread_local bool gone = false;
+    BlockCache() { blocks.reserve(kCachedPerThread); }
+    ~BlockCache() {
+        gone = true;
+        for (void* p : blocks) ::operator delete(p);
+    }
+    static BlockCache* get() {
+        if (gone) return nullptr;
+        thread_local BlockCache cache;
+        return &cache;
+    }
+};
+
+template <typename T>
+struct CachingAllocator {
+    using value_type = T;
+    CachingAllocator() = default;
+    template <typename U>
+    CachingAllocator(const CachingAllocator<U>&) {}  // NOLINT: rebinding is implicit
+    T* allocate(size_t n) {
+        if (n == 1) {
+            if (auto* cache = BlockCache<sizeof(T)>::get(); cache && !cache->blocks.empty()) {
+                void* p = cache->blocks.back();
+                cache->blocks.pop_back();
+                return static_cast<T*>(p);
+            }
+        }
+        return static_cast<T*>(::operator new(n * sizeof(T)));
+    }
+    void deallocate(T* p, size_t n) {
+        if (n == 1) {
+            if (auto* cache = BlockCache<sizeof(T)>::get(); cache && cache->blocks.size() < kCachedPerThread) {
+                cache->blocks.push_back(p);
+                return;
+            }
+        }
+        ::operator delete(p);
+    }
+    template <typename U>
+    bool operator==(const CachingAllocator<U>&) const {
+        return true;
+    }
+};
+
+// Finished Currents of this thread, ready for reuse.
+struct CurrentCache {
+    std::vector<Current*> currents;
+    static inline thread_local bool gone = false;
+    CurrentCache() { currents.reserve(kCachedPerThread); }
+    ~CurrentCache() {
+        gone = true;
+        for (Current* c : currents) delete c;
+    }
+    static CurrentCache* get() {
+        if (gone) return nullptr;
+        thread_local CurrentCache cache;
+        return &cache;
+    }
+};
+
+// Bytes of the reply being encoded on this thread (copied into the network thread's inbox).
+thread_local std::string t_replyBuffer;
+
+}  // namespace
+
+struct CurrentRecycler {
+    void operator()(Current* current) const {
+        CurrentCache* cache = CurrentCache::get();
+        if (cache == nullptr || cache->currents.size() >= kCachedPerThread) {
+            delete current;
+            return;
+        }
+        current->recycle();
+        cache->currents.push_back(current);
+    }
+};
+
+std::shared_ptr<Current> Current::create(std::shared_ptr<ConnectionState> conn, bool isTars, uint64_t seq,
+                                         int64_t recvTimeUs) {
+    Current* current = nullptr;
+    if (CurrentCache* cache = CurrentCache::get(); cache && !cache->currents.empty()) {
+        current = cache->currents.back();
+        cache->currents.pop_back();
+        current->_conn = std::move(conn);
+        current->_isTars = isTars;
+        current->_seq = seq;
+        current->_recvTimeUs = recvTimeUs;
+    } else {
+        current = new Current(std::move(conn), isTars, seq, recvTimeUs);
+    }
+    return std::shared_ptr<Current>(current, CurrentRecycler{}, CachingAllocator<Current>{});
+}
+
+void Current::recycle() {
+    _conn.reset();
+    _request.resetDefautlt();
+    if (_request.sBuffer.capacity() > kMaxKeptCapacity) std::vector<char>().swap(_request.sBuffer);
+    std::vector<char>().swap(_raw);
+    _responseContext.clear();
+    _response = true;
+    _dispatchState.store(0, std::memory_order_relaxed);
+}
+
 Current::Current(std::shared_ptr<ConnectionState> conn, bool isTars, uint64_t seq, int64_t recvTimeUs)
     : _conn(std::move(conn)), _isTars(isTars), _seq(seq), _recvTimeUs(recvTimeUs) {}
 
@@ -16,6 +131,26 @@ const std::string& Current::getServantName() const {
 }
 
 bool Current::isOneway() const { return _isTars && _request.cPacketType == TARSONEWAY; }
+
+namespace {
+
+void countDrop(const std::shared_ptr<ConnectionState>& conn) {
+    conn->adapter->stats().droppedResponses.fetch_add(1, std::memory_order_relaxed);
+    TLOGDEBUG("[servant] reply to " << conn->ip << ":" << conn->port << " (uid " << conn->uid
+                                    << ") dropped: connection closed" << std::endl);
+}
+
+}  // namespace
+
+bool Current::post(const std::shared_ptr<ConnectionState>& conn, uint64_t seq, std::string_view data, bool close) {
+    if (!conn->closed.load(std::memory_order_acquire)) {
+        if (auto owner = conn->owner.lock()) {
+            if (owner->send(conn->uid, seq, data, close)) return true;
+        }
+    }
+    if (!data.empty()) countDrop(conn);
+    return false;
+}
 
 bool Current::post(const std::shared_ptr<ConnectionState>& conn, uint64_t seq, std::string&& data, bool close) {
     const bool hasData = !data.empty();
@@ -48,35 +183,28 @@ bool Current::sendResponse(int iRet, const std::vector<char>& buffer, const std:
     if (isOneway()) return true;
     stats.countResult(iRet);
     stats.responses.fetch_add(1, std::memory_order_relaxed);
-    std::string bytes = TarsProtocol::encodeResponse(_request, iRet, buffer, status, resultDesc, _responseContext);
-    return post(_conn, 0, std::move(bytes), false);
+    std::string& bytes = t_replyBuffer;
+    TarsProtocol::encodeResponse(bytes, _request, iRet, buffer, status, resultDesc, _responseContext);
+    if (bytes.size() >= NetThread::kMoveThreshold) return post(_conn, 0, std::move(bytes), false);
+    return post(_conn, 0, std::string_view(bytes), false);
 }
 
 bool Current::sendResponse(const char* data, size_t length) {
     if (length == 0) return isConnectionOpen();
-    return post(_conn, 0, std::string(data, length), false);
+    if (length >= NetThread::kMoveThreshold) return post(_conn, 0, std::string(data, length), false);
+    return post(_conn, 0, std::string_view(data, length), false);
 }
 
 void Current::close() {
-    {
-        std::lock_guard lock(_closeMutex);
-        if (_dispatching) {
-            _closeRequested = true;
-            return;
-        }
+    int state = _dispatchState.load(std::memory_order_acquire);
+    while (state & kDispatching) {
+        if (_dispatchState.compare_exchange_weak(state, state | kCloseRequested, std::memory_order_acq_rel)) return;
     }
     post(_conn, 0, std::string(), true);
 }
 
-void Current::beginDispatch() {
-    std::lock_guard lock(_closeMutex);
-    _dispatching = true;
-}
+void Current::beginDispatch() { _dispatchState.store(kDispatching, std::memory_order_release); }
 
-bool Current::endDispatch() {
-    std::lock_guard lock(_closeMutex);
-    _dispatching = false;
-    return std::exchange(_closeRequested, false);
-}
+bool Current::endDispatch() { return (_dispatchState.exchange(0, std::memory_order_acq_rel) & kCloseRequested) != 0; }
 
 }  // namespace tars

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <future>
 #include <sstream>
 
@@ -57,6 +58,7 @@ void NetThread::run(StartLatch* latch, size_t mergeAdapters) {
     _nowMs = TC_TimeProvider::steadyNowMs();
     _nextSweepMs = _nowMs + kSweepIntervalMs;
     _idleLists.resize(_server->getAdapters().size());
+    _pending.resize(_server->getAdapters().size());
 
     std::string error;
     if (mergeAdapters > 0) {
@@ -98,7 +100,8 @@ void NetThread::run(StartLatch* latch, size_t mergeAdapters) {
         std::lock_guard lock(_inboxMutex);
         _stopped = true;
         pending.swap(_inConnections);
-        _inSends.clear();
+        _inBytes.clear();
+        _inMoved.clear();
         _inTasks.clear();
     }
     for (NewConnection& nc : pending) nc.adapter->connectionCount().fetch_sub(1, std::memory_order_relaxed);
@@ -134,18 +137,21 @@ void NetThread::loop() {
             }
         }
         if (!_readAgain.empty()) {
-            std::vector<uint64_t> again;
-            again.swap(_readAgain);
+            _readAgainWork.clear();
+            _readAgainWork.swap(_readAgain);
             if (_reading) {
-                for (uint64_t uid : again) readConnection(uid);
+                for (uint64_t uid : _readAgainWork) readConnection(uid);
             }
         }
+        // The handles start on this turn's packets while the loop writes replies.
+        flushPending();
         processInbox();
         flushDirty();
         if (_nowMs >= _nextSweepMs) {
             sweepIdle(_nowMs);
             _nextSweepMs = _nowMs + kSweepIntervalMs;
         }
+        flushPending();  // close notices of connections closed by the writes or the sweep
         if (_acceptPausedUntilMs != 0 && _nowMs >= _acceptPausedUntilMs && _reading) pauseAccept(false);
         if (_stopFlag.load(std::memory_order_relaxed)) break;
         if (_exitWhenFlushed && (allFlushed() || _nowMs >= _exitDeadlineMs)) break;
@@ -153,6 +159,20 @@ void NetThread::loop() {
 }
 
 // ------------------------------------------------------------------ cross-thread entries
+
+void NetThread::appendRecord(uint64_t uid, uint64_t seq, std::string_view data, std::string* moved, bool close) {
+    InboxRecord record{uid, seq, 0, close ? kRecordClose : 0};
+    if (moved != nullptr) {
+        record.flags |= kRecordMoved;
+        record.length = static_cast<uint32_t>(_inMoved.size());
+        _inMoved.push_back(std::move(*moved));
+        _inBytes.append(reinterpret_cast<const char*>(&record), sizeof(record));
+    } else {
+        record.length = static_cast<uint32_t>(data.size());
+        _inBytes.append(reinterpret_cast<const char*>(&record), sizeof(record));
+        _inBytes.append(data);
+    }
+}
 
 bool NetThread::send(SendItem&& item) {
     if (inLoopThread()) {
@@ -163,7 +183,28 @@ bool NetThread::send(SendItem&& item) {
     {
         std::lock_guard lock(_inboxMutex);
         if (_stopped) return false;
-        _inSends.push_back(std::move(item));
+        if (item.data.size() >= kMoveThreshold) {
+            appendRecord(item.uid, item.seq, {}, &item.data, item.close);
+        } else {
+            appendRecord(item.uid, item.seq, item.data, nullptr, item.close);
+        }
+        wake = !_wakePending;
+        _wakePending = true;
+    }
+    if (wake) _notify.notify();
+    return true;
+}
+
+bool NetThread::send(uint64_t uid, uint64_t seq, std::string_view data, bool close) {
+    if (inLoopThread()) {
+        if (Connection* c = find(uid)) apply(*c, seq, data, nullptr, close);
+        return true;
+    }
+    bool wake;
+    {
+        std::lock_guard lock(_inboxMutex);
+        if (_stopped) return false;
+        appendRecord(uid, seq, data, nullptr, close);
         wake = !_wakePending;
         _wakePending = true;
     }
@@ -239,19 +280,41 @@ void NetThread::join() {
 // ------------------------------------------------------------------ loop internals
 
 void NetThread::processInbox() {
-    std::vector<SendItem> sends;
-    std::vector<NewConnection> connections;
-    std::vector<std::function<void()>> tasks;
     {
         std::lock_guard lock(_inboxMutex);
-        sends.swap(_inSends);
-        connections.swap(_inConnections);
-        tasks.swap(_inTasks);
+        _inBytesWork.swap(_inBytes);
+        _inMovedWork.swap(_inMoved);
+        _inConnectionsWork.swap(_inConnections);
+        _inTasksWork.swap(_inTasks);
         _wakePending = false;
     }
-    for (NewConnection& nc : connections) addConnection(std::move(nc));
-    for (SendItem& item : sends) applySend(std::move(item));
-    for (auto& task : tasks) task();
+    for (NewConnection& nc : _inConnectionsWork) addConnection(std::move(nc));
+    _inConnectionsWork.clear();
+    const char* p = _inBytesWork.data();
+    const char* end = p + _inBytesWork.size();
+    while (p < end) {
+        InboxRecord record;
+        std::memcpy(&record, p, sizeof(record));
+        p += sizeof(record);
+        std::string_view data;
+        std::string* moved = nullptr;
+        if (record.flags & kRecordMoved) {
+            moved = &_inMovedWork[record.length];
+        } else {
+            data = std::string_view(p, record.length);
+            p += record.length;
+        }
+        if (Connection* c = find(record.uid)) apply(*c, record.seq, data, moved, record.flags & kRecordClose);
+    }
+    // Keep the arena for the next turn unless one burst made it large.
+    if (_inBytesWork.capacity() > 4 * kMoveThreshold * 16) {
+        std::string().swap(_inBytesWork);
+    } else {
+        _inBytesWork.clear();
+    }
+    _inMovedWork.clear();
+    for (auto& task : _inTasksWork) task();
+    _inTasksWork.clear();
 }
 
 void NetThread::pauseAccept(bool pause) {
@@ -387,8 +450,14 @@ void NetThread::readConnection(uint64_t uid) {
 
 bool NetThread::parsePackets(Connection& c) {
     const ProtocolParser& parser = c.adapter->getProtocol();
+    // One clock read for every packet this read completed.
+    _parseTimeUs = TC_TimeProvider::steadyNowUs();
     while (!c.closeAfterFlush) {
         std::vector<char> packet;
+        if (!_spareBuffers.empty()) {
+            packet = std::move(_spareBuffers.back());
+            _spareBuffers.pop_back();
+        }
         PACKET_TYPE type;
         try {
             type = parser(c.recv, packet);
@@ -396,7 +465,10 @@ bool NetThread::parsePackets(Connection& c) {
             TLOGERROR("[net] " << c.adapter->getName() << ": protocol parser threw: " << e.what() << std::endl);
             type = PACKET_ERR;
         }
-        if (type == PACKET_LESS) return true;
+        if (type == PACKET_LESS) {
+            RequestQueue::recycle(std::move(packet), _spareBuffers);
+            return true;
+        }
         if (type == PACKET_ERR) {
             c.adapter->stats().closedBadPacket.fetch_add(1, std::memory_order_relaxed);
             TLOGWARN("[net] " << c.adapter->getName() << ": bad packet from " << c.state->ip << ":" << c.state->port
@@ -413,17 +485,20 @@ void NetThread::dispatch(Connection& c, std::vector<char>&& packet) {
     BindAdapter* adapter = c.adapter;
     RecvContext ctx;
     ctx.conn = c.state;
-    ctx.recvTimeUs = TC_TimeProvider::steadyNowUs();
+    ctx.recvTimeUs = _parseTimeUs;
     ctx.buffer = std::move(packet);
     if (!adapter->isTarsProtocol()) ctx.seq = c.nextSeq++;
     if (adapter->isMerge()) {
         if (ServantHandle* handle = mergeHandle(adapter)) handle->handle(ctx, false);
+        RequestQueue::recycle(std::move(ctx.buffer), _spareBuffers);
         return;
     }
-    size_t depth = adapter->getQueueSize();
+    std::vector<RecvContext>& pending = _pending[adapter->getIndex()];
+    size_t depth = adapter->getQueueSize() + pending.size();
     if (depth >= adapter->getQueueCapacity()) {
         if (adapter->isTarsProtocol()) {
             answerOverload(c, ctx.buffer);
+            RequestQueue::recycle(std::move(ctx.buffer), _spareBuffers);
         } else {
             // Other protocols have no overload reply: close once the earlier replies are out.
             adapter->stats().countResult(TARSSERVEROVERLOAD);
@@ -439,7 +514,17 @@ void NetThread::dispatch(Connection& c, std::vector<char>&& packet) {
         return;
     }
     adapter->stats().noteQueueDepth(depth + 1);
-    adapter->queue().push_back(std::move(ctx));
+    pending.push_back(std::move(ctx));
+    _anyPending = true;
+}
+
+void NetThread::flushPending() {
+    if (!_anyPending) return;
+    _anyPending = false;
+    const auto& adapters = _server->getAdapters();
+    for (size_t i = 0; i < _pending.size(); ++i) {
+        if (!_pending[i].empty()) adapters[i]->queue().push(_pending[i], &_spareBuffers);
+    }
 }
 
 void NetThread::answerOverload(Connection& c, const std::vector<char>& packet) {
@@ -483,26 +568,38 @@ void NetThread::applySend(SendItem&& item) {
     apply(*c, std::move(item));
 }
 
-void NetThread::apply(Connection& c, SendItem&& item) {
-    auto append = [&](SendItem&& one) {
-        if (!one.data.empty()) c.send.addBuffer(std::move(one.data));
-        if (one.close && !c.closeAfterFlush) {
+void NetThread::apply(Connection& c, SendItem&& item) { apply(c, item.seq, {}, &item.data, item.close); }
+
+void NetThread::apply(Connection& c, uint64_t seq, std::string_view data, std::string* moved, bool close) {
+    auto append = [&](std::string_view bytes, std::string* owned, bool closeAfter) {
+        if (owned != nullptr) {
+            if (!owned->empty()) c.send.addBuffer(std::move(*owned));
+        } else if (!bytes.empty()) {
+            c.send.addBuffer(bytes.data(), bytes.size());
+        }
+        if (closeAfter && !c.closeAfterFlush) {
             c.closeAfterFlush = true;
             c.closeReason = CloseReason::Server;
         }
     };
-    if (item.seq == 0) {
-        append(std::move(item));
-    } else if (item.seq == c.nextSendSeq) {
-        append(std::move(item));
+    if (seq == 0) {
+        append(data, moved, close);
+    } else if (seq == c.nextSendSeq) {
+        append(data, moved, close);
         ++c.nextSendSeq;
         for (auto it = c.waiting.begin(); it != c.waiting.end() && it->first == c.nextSendSeq;
              it = c.waiting.erase(it)) {
-            append(std::move(it->second));
+            append({}, &it->second.data, it->second.close);
             ++c.nextSendSeq;
         }
     } else {
-        c.waiting.emplace(item.seq, std::move(item));
+        // Before its turn (other protocols only): kept until the replies ahead are out.
+        SendItem item;
+        item.uid = c.state->uid;
+        item.seq = seq;
+        item.data = moved != nullptr ? std::move(*moved) : std::string(data);
+        item.close = close;
+        c.waiting.emplace(seq, std::move(item));
     }
     markDirty(c);
 }
@@ -526,9 +623,9 @@ void NetThread::flushDirty() {
     // Flushing may close connections and a merge-mode doClose may mark others dirty: loop
     // until nothing is left.
     while (!_dirty.empty()) {
-        std::vector<uint64_t> dirty;
-        dirty.swap(_dirty);
-        for (uint64_t uid : dirty) {
+        _dirtyWork.clear();
+        _dirtyWork.swap(_dirty);
+        for (uint64_t uid : _dirtyWork) {
             Connection* c = find(uid);
             if (c == nullptr) continue;
             c->dirty = false;
@@ -600,7 +697,9 @@ void NetThread::closeConnection(uint64_t uid, CloseReason reason) {
         if (adapter->isMerge()) {
             if (ServantHandle* handle = mergeHandle(adapter)) handle->handle(ctx, false);
         } else {
-            adapter->queue().push_back(std::move(ctx));
+            // After the packets of this connection still waiting for the batch.
+            _pending[adapter->getIndex()].push_back(std::move(ctx));
+            _anyPending = true;
         }
     }
 }
@@ -628,9 +727,9 @@ void NetThread::sweepIdle(int64_t nowMs) {
 bool NetThread::allFlushed() const {
     {
         std::lock_guard lock(_inboxMutex);
-        if (!_inSends.empty() || !_inTasks.empty()) return false;
+        if (!_inBytes.empty() || !_inTasks.empty()) return false;
     }
-    if (!_dirty.empty()) return false;
+    if (!_dirty.empty() || _anyPending) return false;
     for (const auto& [uid, c] : _connections) {
         if (!c.send.empty() || !c.waiting.empty()) return false;
     }

@@ -2,6 +2,7 @@
 
 #include "BaseF.h"
 #include "servant/Current.h"
+#include "servant/NetThread.h"
 #include "servant/NotifyObserver.h"
 #include "servant/Servant.h"
 #include "servant/TarsProtocol.h"
@@ -48,14 +49,18 @@ void ServantHandle::run(StartLatch& latch) {
     std::string error = initialize();
     latch.done(error);
     if (!error.empty()) return;
-    auto& queue = _adapter->queue();
-    while (true) {
-        RecvContext ctx;
-        if (!queue.pop_front(ctx, TC_ThreadQueue<RecvContext>::kWaitForever)) {
-            if (queue.isTerminate()) break;
-            continue;
+    RequestQueue& queue = _adapter->queue();
+    std::vector<RecvContext> batch;
+    std::vector<std::vector<char>> done;  // packet buffers handed back with the next pop
+    // pop() waits, and returns false only once the queue is terminated and drained.
+    while (queue.pop(batch, done, true)) {
+        for (RecvContext& ctx : batch) {
+            queue.started();
+            handle(ctx, true);
+            RequestQueue::recycle(std::move(ctx.buffer), done);
+            ctx.conn.reset();
         }
-        handle(ctx, true);
+        batch.clear();
     }
     destroy();
 }
@@ -72,7 +77,7 @@ void ServantHandle::handle(RecvContext& ctx, bool fromQueue) {
 
 void ServantHandle::handleTars(RecvContext& ctx, bool fromQueue) {
     AdapterStats& stats = _adapter->stats();
-    auto current = std::make_shared<Current>(ctx.conn, true, 0, ctx.recvTimeUs);
+    CurrentPtr current = Current::create(ctx.conn, true, 0, ctx.recvTimeUs);
     RequestPacket& req = current->mutableRequest();
     try {
         TarsProtocol::decodeRequest(ctx.buffer.data(), ctx.buffer.size(), req);
@@ -83,7 +88,6 @@ void ServantHandle::handleTars(RecvContext& ctx, bool fromQueue) {
         Current::post(ctx.conn, 0, std::string(), true);
         return;
     }
-    ctx.buffer = std::vector<char>();
     stats.requests.fetch_add(1, std::memory_order_relaxed);
     if (req.cPacketType == TARSONEWAY) stats.oneway.fetch_add(1, std::memory_order_relaxed);
 
@@ -108,7 +112,8 @@ void ServantHandle::handleTars(RecvContext& ctx, bool fromQueue) {
 
     int ret = TARSSERVERSUCCESS;
     std::string desc;
-    std::vector<char> response;
+    std::vector<char>& response = _response;
+    response.clear();
     current->beginDispatch();
     {
         std::lock_guard guard(_adminLock->mutex);
@@ -132,7 +137,8 @@ void ServantHandle::handleTars(RecvContext& ctx, bool fromQueue) {
     }
     if (current->isResponse()) {
         if (ret == TARSSERVERNOFUNCERR && desc.empty()) desc = "no function " + req.sFuncName;
-        current->sendResponse(ret, ret == TARSSERVERSUCCESS ? response : std::vector<char>(), {}, desc);
+        static const std::vector<char> kNoResult;
+        current->sendResponse(ret, ret == TARSSERVERSUCCESS ? response : kNoResult, {}, desc);
     }
     if (current->endDispatch()) Current::post(ctx.conn, 0, std::string(), true);
 }
@@ -152,7 +158,7 @@ void ServantHandle::handleOther(RecvContext& ctx, bool fromQueue) {
         Current::post(ctx.conn, ctx.seq, std::string(), true);
         return;
     }
-    auto current = std::make_shared<Current>(ctx.conn, false, ctx.seq, ctx.recvTimeUs);
+    CurrentPtr current = Current::create(ctx.conn, false, ctx.seq, ctx.recvTimeUs);
     current->setRawRequest(std::move(ctx.buffer));
     std::vector<char> response;
     bool failed = false;
@@ -177,7 +183,11 @@ void ServantHandle::handleOther(RecvContext& ctx, bool fromQueue) {
     if (failed) stats.countResult(TARSSERVERUNKNOWNERR);
     if (!response.empty()) stats.responses.fetch_add(1, std::memory_order_relaxed);
     // Always post, even empty: it releases the replies queued behind this one.
-    Current::post(ctx.conn, ctx.seq, std::string(response.begin(), response.end()), close);
+    if (response.size() >= NetThread::kMoveThreshold) {
+        Current::post(ctx.conn, ctx.seq, std::string(response.begin(), response.end()), close);
+    } else {
+        Current::post(ctx.conn, ctx.seq, std::string_view(response.data(), response.size()), close);
+    }
 }
 
 void ServantHandle::handleClose(RecvContext& ctx) {

@@ -88,6 +88,32 @@ std::string TarsProtocol::encodeResponse(const RequestPacket& req, int iRet, con
     return os.takeByteBuffer();
 }
 
+void TarsProtocol::encodeResponse(std::string& out, const RequestPacket& req, int iRet,
+                                  const std::vector<char>& buffer, const std::map<std::string, std::string>& status,
+                                  const std::string& resultDesc, const std::map<std::string, std::string>& context) {
+    if (req.iVersion == 2 || req.iVersion == TUPVERSION) {
+        out = encodeResponse(req, iRet, buffer, status, resultDesc, context);
+        return;
+    }
+    // ResponsePacket::writeTo, field by field, without copying the body into a packet.
+    TarsOutputStream<BufferWriterString> os;
+    os.swap(out);
+    os.reset();
+    uint32_t zero = 0;
+    os.writeBuf(&zero, sizeof(zero));
+    os.write(req.iVersion, 1);
+    os.write(static_cast<Char>(TARSNORMAL), 2);
+    os.write(req.iRequestId, 3);
+    os.write(req.iMessageType, 4);
+    os.write(static_cast<Int32>(iRet), 5);
+    os.write(buffer, 6);
+    os.write(status, 7);
+    if (!resultDesc.empty()) os.write(resultDesc, 8);
+    if (!context.empty()) os.write(context, 9);
+    putLength(os);
+    os.swap(out);
+}
+
 std::string TarsProtocol::encodePush(const std::string& funcName, const std::vector<char>& buffer, short version) {
     TarsOutputStream<BufferWriterString> os;
     uint32_t zero = 0;

@@ -6,7 +6,7 @@
 // Ownership: TC_EpollServer owns its adapters (shared_ptr: ConnectionState and saved
 // Currents keep one alive after the server stopped, for counters and names only).
 // Configuration setters are for start-up, before TC_EpollServer::start(); afterwards every
-// public member is thread-safe (counters are atomics, the queue is a TC_ThreadQueue).
+// public member is thread-safe (counters are atomics, the queue is a RequestQueue).
 // Errors: fromConfig() and bind() throw BindAdapter_Exception naming the adapter.
 #pragma once
 
@@ -23,11 +23,11 @@
 #include "servant/AdapterStats.h"
 #include "servant/ConnectionState.h"
 #include "servant/ProtocolParser.h"
+#include "servant/RequestQueue.h"
 #include "util/tc_config.h"
 #include "util/tc_endpoint.h"
 #include "util/tc_ex.h"
 #include "util/tc_socket.h"
-#include "util/tc_thread_queue.h"
 
 namespace tars {
 
@@ -37,16 +37,6 @@ using ServantPtr = std::shared_ptr<Servant>;
 
 struct BindAdapter_Exception : TC_Exception {
     using TC_Exception::TC_Exception;
-};
-
-// One complete packet on its way from a NetThread to a handle, or the notice that a
-// connection closed (for Servant::doClose).
-struct RecvContext {
-    std::shared_ptr<ConnectionState> conn;
-    uint64_t seq = 0;          // order of the reply on its connection (non-TARS protocols), 0 = none
-    int64_t recvTimeUs = 0;    // steady clock, when the packet was complete
-    std::vector<char> buffer;  // the packet as the parser cut it
-    bool closeEvent = false;
 };
 
 // Fires once every registered participant has started, or one of them failed.
@@ -132,7 +122,7 @@ public:
     size_t getConnectionCount() const { return _connections.load(std::memory_order_relaxed); }
 
     // ---- the request queue and its handle threads
-    TC_ThreadQueue<RecvContext>& queue() { return _queue; }
+    RequestQueue& queue() { return _queue; }
     size_t getQueueSize() const { return _queue.size(); }
     // Starts the handle threads (not in merge mode); each reports to latch once its servant
     // is initialized.
@@ -168,7 +158,7 @@ private:
     TC_Socket _listen;
     int _boundPort = 0;
     std::atomic<size_t> _connections{0};
-    TC_ThreadQueue<RecvContext> _queue;
+    RequestQueue _queue;
     std::vector<std::thread> _handleThreads;
     AdapterStats _stats;
 };

@@ -7,9 +7,10 @@
 // Writes are batched: replies queued during one loop turn are written together with one
 // writev per connection at the end of the turn. A connection whose unsent replies exceed
 // backpacketlimit is closed (a client that never reads cannot grow the server's memory).
-// Replies made by other threads reach the loop through the inbox (a locked vector, woken
-// by an eventfd only when it goes from empty to non-empty); nothing but the loop ever
-// touches a socket.
+// Replies made by other threads reach the loop through the inbox (a locked byte arena,
+// woken by an eventfd only when it goes from empty to non-empty); nothing but the loop ever
+// touches a socket. Packets cut during one turn reach the adapter queues in one batch per
+// adapter at the end of the reads, and their buffers come back through the queue for reuse.
 //
 // Ownership: TC_EpollServer holds NetThreads in shared_ptrs; ConnectionState holds a
 // weak_ptr so that a late reply after shutdown is dropped, never a dangling call.
@@ -25,6 +26,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -51,6 +53,9 @@ public:
         bool close = false;
     };
 
+    // Replies at least this long are moved into the inbox instead of copied.
+    static constexpr size_t kMoveThreshold = 64 * 1024;
+
     NetThread(TC_EpollServer* server, size_t index);
     ~NetThread();
     NetThread(const NetThread&) = delete;
@@ -65,7 +70,11 @@ public:
 
     // ---- thread-safe
     // Queues bytes for a connection of this thread; false when the thread is stopped.
+    // Small items are copied into the inbox's byte arena (the string is not kept), large
+    // ones are moved.
     bool send(SendItem&& item);
+    // The same for bytes the caller keeps (copied): no allocation in steady state.
+    bool send(uint64_t uid, uint64_t seq, std::string_view data, bool close);
     // Hands over an accepted connection (counted in adapter's connections already).
     void postConnection(TC_Socket&& socket, const TC_SockAddr& peer, const std::shared_ptr<BindAdapter>& adapter);
     // Runs task on the loop thread; false when the thread is stopped.
@@ -117,6 +126,10 @@ private:
     void answerOverload(Connection& c, const std::vector<char>& packet);
     void applySend(SendItem&& item);
     void apply(Connection& c, SendItem&& item);
+    // Appends data (or *moved when not null) to c's send buffer in its sequence order.
+    void apply(Connection& c, uint64_t seq, std::string_view data, std::string* moved, bool close);
+    // Hands the packets cut during this turn to their adapters' queues (one lock each).
+    void flushPending();
     void markDirty(Connection& c);
     void flushDirty();
     // Writes what it can; false when the connection was closed.
@@ -138,8 +151,24 @@ private:
     TC_Epoller::NotifyInfo _notify;
     std::vector<std::shared_ptr<BindAdapter>> _listeners;
 
+    // The inbox. Replies are records in one byte arena (InboxRecord, then the bytes), so
+    // that queuing a reply allocates nothing once the arena has grown; large replies are
+    // moved into _inMoved and the record holds their index. The loop swaps each container
+    // with its own spare (the *Work members) and keeps the capacities.
+    struct InboxRecord {
+        uint64_t uid;
+        uint64_t seq;
+        uint32_t length;  // bytes following the record, or the index in _inMoved
+        uint32_t flags;   // kRecordClose | kRecordMoved
+    };
+    static constexpr uint32_t kRecordClose = 1;
+    static constexpr uint32_t kRecordMoved = 2;
+    // With the inbox lock held: appends one record.
+    void appendRecord(uint64_t uid, uint64_t seq, std::string_view data, std::string* moved, bool close);
+
     mutable std::mutex _inboxMutex;
-    std::vector<SendItem> _inSends;
+    std::string _inBytes;
+    std::vector<std::string> _inMoved;
     std::vector<NewConnection> _inConnections;
     std::vector<std::function<void()>> _inTasks;
     bool _wakePending = false;
@@ -149,13 +178,25 @@ private:
     std::unordered_map<uint64_t, Connection> _connections;
     std::vector<std::list<uint64_t>> _idleLists;  // per adapter index, least recently active first
     std::vector<uint64_t> _dirty;
+    std::vector<uint64_t> _dirtyWork;
     std::vector<uint64_t> _readAgain;  // connections that used their read budget
+    std::vector<uint64_t> _readAgainWork;
+    std::string _inBytesWork;
+    std::vector<std::string> _inMovedWork;
+    std::vector<NewConnection> _inConnectionsWork;
+    std::vector<std::function<void()>> _inTasksWork;
+    // Packets cut this turn, per adapter index, not yet in the adapter's queue.
+    std::vector<std::vector<RecvContext>> _pending;
+    bool _anyPending = false;
+    // Packet buffers handed back by the handles, reused for the next packets.
+    std::vector<std::vector<char>> _spareBuffers;
     std::unordered_map<BindAdapter*, std::unique_ptr<ServantHandle>> _mergeHandles;
     bool _reading = true;
     bool _exitWhenFlushed = false;
     int64_t _exitDeadlineMs = 0;
     int64_t _acceptPausedUntilMs = 0;
     int64_t _nowMs = 0;
+    int64_t _parseTimeUs = 0;  // when the packets being parsed were complete
     int64_t _nextSweepMs = 0;
     std::atomic<bool> _stopFlag{false};
     bool _started = false;  // start() was called (controlling thread only)

@@ -17,6 +17,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "servant/BindAdapter.h"
 
@@ -58,6 +59,7 @@ private:
 
     BindAdapter* _adapter;
     ServantPtr _servant;
+    std::vector<char> _response;  // onDispatch's output, reused from request to request
     std::shared_ptr<AdminLock> _adminLock = std::make_shared<AdminLock>();
 };
 

@@ -38,6 +38,12 @@ public:
                                       const std::string& resultDesc,
                                       const std::map<std::string, std::string>& context);
 
+    // The same, written into out (its capacity reused; TARS and JSON versions allocate
+    // nothing once out has grown).
+    static void encodeResponse(std::string& out, const RequestPacket& req, int iRet, const std::vector<char>& buffer,
+                               const std::map<std::string, std::string>& status, const std::string& resultDesc,
+                               const std::map<std::string, std::string>& context);
+
     // A server push: a ResponsePacket with iRequestId 0 and status TARS_FUNC = funcName.
     static std::string encodePush(const std::string& funcName, const std::vector<char>& buffer, short version = 1);
 };

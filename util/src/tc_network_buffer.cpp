@@ -5,6 +5,104 @@
 
 namespace tars {
 
+namespace {
+
+constexpr size_t kLargeBlock = 64 * 1024;  // NetThread's read size
+constexpr size_t kCachedBlocks = 8;         // per size, per thread
+
+// Freed blocks of the two standard sizes, per thread. `gone` outlives the cache, so a
+// buffer destroyed during thread exit frees its blocks instead of touching a dead cache.
+struct BlockCache {
+    std::vector<char*> small;  // kBlockSize
+    std::vector<char*> large;  // kLargeBlock
+    static inline thread_local bool gone = false;
+    BlockCache() {
+        small.reserve(kCachedBlocks);
+        large.reserve(kCachedBlocks);
+    }
+    ~BlockCache() {
+        gone = true;
+        for (char* p : small) delete[] p;
+        for (char* p : large) delete[] p;
+    }
+    static BlockCache* get() {
+        if (gone) return nullptr;
+        thread_local BlockCache cache;
+        return &cache;
+    }
+    std::vector<char*>* listFor(size_t capacity) {
+        if (capacity == TC_NetWorkBuffer::kBlockSize) return &small;
+        if (capacity == kLargeBlock) return &large;
+        return nullptr;
+    }
+};
+
+}  // namespace
+
+void TC_NetWorkBuffer::BlockRelease::operator()(char* p) const noexcept {
+    if (BlockCache* cache = BlockCache::get()) {
+        if (std::vector<char*>* list = cache->listFor(capacity); list && list->size() < kCachedBlocks) {
+            list->push_back(p);
+            return;
+        }
+    }
+    delete[] p;
+}
+
+TC_NetWorkBuffer::Block TC_NetWorkBuffer::allocBlock(size_t capacity) {
+    Block b;
+    b.capacity = capacity;
+    char* p = nullptr;
+    if (BlockCache* cache = BlockCache::get()) {
+        if (std::vector<char*>* list = cache->listFor(capacity); list && !list->empty()) {
+            p = list->back();
+            list->pop_back();
+        }
+    }
+    if (p == nullptr) p = new char[capacity];
+    b.data = std::unique_ptr<char[], BlockRelease>(p, BlockRelease{capacity});
+    return b;
+}
+
+void TC_NetWorkBuffer::ChunkRing::grow() {
+    size_t capacity = _slots.empty() ? 4 : _slots.size() * 2;
+    std::vector<Chunk> bigger(capacity);
+    for (size_t i = 0; i < _count; ++i) bigger[i] = std::move(_slots[index(i)]);
+    _slots.swap(bigger);
+    _head = 0;
+}
+
+void TC_NetWorkBuffer::ChunkRing::push_back(Chunk&& c) {
+    if (_count == _slots.size()) grow();
+    _slots[index(_count)] = std::move(c);
+    ++_count;
+}
+
+void TC_NetWorkBuffer::ChunkRing::push_front(Chunk&& c) {
+    if (_count == _slots.size()) grow();
+    _head = (_head + _slots.size() - 1) & (_slots.size() - 1);
+    _slots[_head] = std::move(c);
+    ++_count;
+}
+
+void TC_NetWorkBuffer::ChunkRing::pop_front() {
+    _slots[_head] = Chunk{};  // releases the storage now
+    _head = (_head + 1) & (_slots.size() - 1);
+    --_count;
+}
+
+void TC_NetWorkBuffer::ChunkRing::pop_back() {
+    _slots[index(_count - 1)] = Chunk{};
+    --_count;
+}
+
+void TC_NetWorkBuffer::ChunkRing::clear() {
+    // Releases the slots too: a buffer emptied for good holds no memory.
+    std::vector<Chunk>().swap(_slots);
+    _head = 0;
+    _count = 0;
+}
+
 const char* TC_NetWorkBuffer::Chunk::base() const {
     switch (storage.index()) {
         case 0: return std::get<0>(storage).data.get();
@@ -32,9 +130,7 @@ void TC_NetWorkBuffer::addBuffer(const char* data, size_t len) {
         }
     }
     if (len == 0) return;
-    Block b;
-    b.capacity = std::max(len, kBlockSize);
-    b.data = std::make_unique_for_overwrite<char[]>(b.capacity);
+    Block b = allocBlock(std::max(len, kBlockSize));
     std::memcpy(b.data.get(), data, len);
     _chunks.push_back(Chunk{std::move(b), 0, len});
     _length += len;
@@ -75,9 +171,7 @@ std::pair<char*, size_t> TC_NetWorkBuffer::getWriteSpace(size_t minSize) {
             return {b->data.get() + tail.end, b->capacity - tail.end};
         }
     }
-    Block b;
-    b.capacity = std::max(minSize, kBlockSize);
-    b.data = std::make_unique_for_overwrite<char[]>(b.capacity);
+    Block b = allocBlock(std::max(minSize, kBlockSize));
     char* p = b.data.get();
     size_t cap = b.capacity;
     _chunks.push_back(Chunk{std::move(b), 0, 0});
@@ -98,7 +192,8 @@ void TC_NetWorkBuffer::commitWrite(size_t n) {
 bool TC_NetWorkBuffer::getHeader(size_t len, void* out) const {
     if (len > _length) return false;
     char* dst = static_cast<char*>(out);
-    for (const Chunk& c : _chunks) {
+    for (size_t i = 0; i < _chunks.size(); ++i) {
+        const Chunk& c = _chunks[i];
         if (len == 0) break;
         size_t n = std::min(len, c.size());
         std::memcpy(dst, c.base() + c.begin, n);
@@ -126,9 +221,7 @@ std::string_view TC_NetWorkBuffer::peek(size_t len) {
     if (first.size() >= len) return {first.base() + first.begin, len};
 
     // Join the first len bytes into one new block at the front.
-    Block b;
-    b.capacity = len;
-    b.data = std::make_unique_for_overwrite<char[]>(len);
+    Block b = allocBlock(len);
     size_t copied = 0;
     while (copied < len) {
         Chunk& c = _chunks.front();
@@ -144,7 +237,8 @@ std::string_view TC_NetWorkBuffer::peek(size_t len) {
 }
 
 std::string_view TC_NetWorkBuffer::front() const {
-    for (const Chunk& c : _chunks) {
+    for (size_t i = 0; i < _chunks.size(); ++i) {
+        const Chunk& c = _chunks[i];
         if (c.size() > 0) return {c.base() + c.begin, c.size()};
     }
     return {};
@@ -189,7 +283,8 @@ std::string TC_NetWorkBuffer::getBuffersString() const {
 
 size_t TC_NetWorkBuffer::getIovec(iovec* iov, size_t maxIov) const {
     size_t k = 0;
-    for (const Chunk& c : _chunks) {
+    for (size_t i = 0; i < _chunks.size(); ++i) {
+        const Chunk& c = _chunks[i];
         if (k >= maxIov) break;
         if (c.size() == 0) continue;
         iov[k].iov_base = const_cast<char*>(c.base() + c.begin);

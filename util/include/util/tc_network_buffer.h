@@ -12,6 +12,10 @@
 //  * addBuffer(const char*, len) / addBuffer(std::string_view) copy.
 //  * Views and pointers returned by peek(), front(), getIovec() and getWriteSpace()
 //    stay valid until the next non-const call on the buffer.
+// Memory: an empty buffer holds no heap memory (an idle connection costs nothing here);
+// the chunk list is a ring that keeps its slots, and blocks of the two standard sizes
+// (kBlockSize and getWriteSpace's usual 64 KiB) come from and go back to a small
+// per-thread cache, so steady traffic through a buffer allocates nothing.
 // Threads: not synchronised. One buffer belongs to one thread (the connection's
 // network thread); hand data between threads through a queue, not through a buffer.
 // Errors: none thrown except std::bad_alloc; reads past the end return false/empty.
@@ -30,7 +34,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -97,10 +100,16 @@ public:
     void clearBuffers();
 
 private:
-    struct Block {
-        std::unique_ptr<char[]> data;
-        size_t capacity = 0;
+    // Gives a block back to this thread's cache (or frees it).
+    struct BlockRelease {
+        size_t capacity;  // no initializer: default-constructible inside the incomplete class
+        void operator()(char* p) const noexcept;
     };
+    struct Block {
+        std::unique_ptr<char[], BlockRelease> data;
+        size_t capacity;  // no initializer either (a variant value-initializes it)
+    };
+    static Block allocBlock(size_t capacity);
     struct Chunk {
         std::variant<Block, std::string, std::vector<char>, std::shared_ptr<const std::string>> storage;
         size_t begin = 0;  // first unread byte
@@ -111,9 +120,31 @@ private:
         Block* block() { return std::get_if<Block>(&storage); }
     };
 
+    // A deque of chunks in a vector that only grows (no allocation per chunk).
+    class ChunkRing {
+    public:
+        bool empty() const { return _count == 0; }
+        size_t size() const { return _count; }
+        Chunk& front() { return _slots[_head]; }
+        Chunk& back() { return _slots[index(_count - 1)]; }
+        const Chunk& operator[](size_t i) const { return _slots[index(i)]; }
+        void push_back(Chunk&& c);
+        void push_front(Chunk&& c);
+        void pop_front();
+        void pop_back();
+        void clear();
+
+    private:
+        size_t index(size_t i) const { return (_head + i) & (_slots.size() - 1); }
+        void grow();
+        std::vector<Chunk> _slots;  // size a power of two (or 0)
+        size_t _head = 0;
+        size_t _count = 0;
+    };
+
     void popEmptyFront();
 
-    std::deque<Chunk> _chunks;
+    ChunkRing _chunks;
     size_t _length = 0;
 };
 
