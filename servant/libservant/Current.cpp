@@ -66,13 +66,10 @@ struct CachingAllocator {
 
 // Finished Currents of this thread, ready for reuse.
 struct CurrentCache {
-    std::vector<Current*> currents;
+    std::vector<std::unique_ptr<Current>> currents;
     static inline thread_local bool gone = false;
     CurrentCache() { currents.reserve(kCachedPerThread); }
-    ~CurrentCache() {
-        gone = true;
-        for (Current* c : currents) delete c;
-    }
+    ~CurrentCache() { gone = true; }
     static CurrentCache* get() {
         if (gone) return nullptr;
         thread_local CurrentCache cache;
@@ -87,30 +84,29 @@ thread_local std::string t_replyBuffer;
 
 struct CurrentRecycler {
     void operator()(Current* current) const {
+        std::unique_ptr<Current> owned(current);
         CurrentCache* cache = CurrentCache::get();
-        if (cache == nullptr || cache->currents.size() >= kCachedPerThread) {
-            delete current;
-            return;
-        }
-        current->recycle();
-        cache->currents.push_back(current);
+        if (cache == nullptr || cache->currents.size() >= kCachedPerThread) return;  // freed here
+        owned->recycle();
+        cache->currents.push_back(std::move(owned));
     }
 };
 
 std::shared_ptr<Current> Current::create(std::shared_ptr<ConnectionState> conn, bool isTars, uint64_t seq,
                                          int64_t recvTimeUs) {
-    Current* current = nullptr;
+    std::unique_ptr<Current> current;
     if (CurrentCache* cache = CurrentCache::get(); cache && !cache->currents.empty()) {
-        current = cache->currents.back();
+        current = std::move(cache->currents.back());
         cache->currents.pop_back();
         current->_conn = std::move(conn);
         current->_isTars = isTars;
         current->_seq = seq;
         current->_recvTimeUs = recvTimeUs;
     } else {
-        current = new Current(std::move(conn), isTars, seq, recvTimeUs);
+        current = std::make_unique<Current>(std::move(conn), isTars, seq, recvTimeUs);
     }
-    return std::shared_ptr<Current>(current, CurrentRecycler{}, CachingAllocator<Current>{});
+    // The recycler owns the Current from here on, also if making the shared_ptr throws.
+    return std::shared_ptr<Current>(current.release(), CurrentRecycler{}, CachingAllocator<Current>{});
 }
 
 void Current::recycle() {
