@@ -46,6 +46,7 @@ constexpr const char* kServerPath = "/tars/application/server";
 Application::Application() { g_application = this; }
 
 Application::~Application() {
+    if (_nodeReporter) _nodeReporter->stop();
     if (_epollServer && !_shutdownDone) _epollServer->stop(0);
     g_epollServer = nullptr;
     _epollServer.reset();
@@ -72,6 +73,7 @@ void Application::main(int argc, char* argv[]) {
         std::string exe = argc > 0 ? TC_File::extractFileName(argv[0]) : "server";
         std::cerr << exe << ": " << e.what() << std::endl;
         TLOGERROR("[app] start failed: " << e.what() << std::endl);
+        if (_nodeReporter) _nodeReporter->stop();
         if (_epollServer) _epollServer->stop(0);
         // initialize() may have started threads of the user's: let destroyApp() stop them
         // before exit() destroys the globals they use.
@@ -105,6 +107,16 @@ void Application::start(int argc, char* argv[]) {
     serverConfig().parseFile(configFile);  // errors name the file and the line
     loadServerConfig(serverConfig(), configFile, exe);
     setupLogging();
+    // TARS creates them: a freshly deployed server may find neither.
+    auto makeDirectory = [](const char* key, const std::string& path) {
+        try {
+            TC_File::makeDirRecursive(path);
+        } catch (const std::exception& e) {
+            throw Application_Exception(std::string("config ") + kServerPath + "<" + key + ">: " + e.what());
+        }
+    };
+    makeDirectory("basepath", ServerConfig::BasePath);
+    makeDirectory("datapath", ServerConfig::DataPath);
     for (const std::string& key : unknownConfigKeys(serverConfig(), kServerPath, "server")) {
         TLOGWARN("[config] " << kServerPath << ": unknown key '" << key << "' ignored" << std::endl);
     }
@@ -124,6 +136,28 @@ void Application::start(int argc, char* argv[]) {
     // The server's client side; its threads start at the first stringToProxy.
     _communicator = std::make_shared<Communicator>(serverConfig(), Communicator::CONFIG_ROOT_PATH);
 
+    RemoteConfig::Options configOptions;
+    configOptions.configObj = ServerConfig::Config;
+    configOptions.application = ServerConfig::Application;
+    configOptions.serverName = ServerConfig::ServerName;
+    configOptions.basePath = ServerConfig::BasePath;
+    configOptions.host = ServerConfig::NodeName;
+    if (TC_Common::lower(serverConfig().get("/tars/application<enableset>", "n")) == "y") {
+        configOptions.setDivision = serverConfig().get("/tars/application<setdivision>", "");
+    }
+    _remoteConfig = std::make_unique<RemoteConfig>(_communicator, std::move(configOptions));
+
+    if (!ServerConfig::Node.empty()) {
+        NodeReporter::Options nodeOptions;
+        nodeOptions.nodeObj = ServerConfig::Node;
+        nodeOptions.application = ServerConfig::Application;
+        nodeOptions.serverName = ServerConfig::ServerName;
+        nodeOptions.version = TARS_VERSION;
+        nodeOptions.keepAliveIntervalMs = ServerConfig::KeepAliveIntervalMs;
+        _nodeReporter = std::make_unique<NodeReporter>(_communicator, std::move(nodeOptions));
+        _nodeReporter->startActivating();
+    }
+
     _logFlusher = std::make_unique<TC_Timer>();
     _logFlusher->postRepeated(1000, false, [] { TC_Logger::global().flush(); });
 
@@ -137,6 +171,7 @@ void Application::start(int argc, char* argv[]) {
 
     _startTime = TC_TimeProvider::getInstance()->getNow();  // before any admin thread can read it
     _epollServer->start();
+    if (_nodeReporter) _nodeReporter->startServing(_epollServer->getAdapters());
     std::ostringstream os;
     for (const auto& a : _epollServer->getAdapters()) {
         os << " " << a->getServant() << "@" << a->getEndpoint().toString() << " (port " << a->getBoundPort() << ")";
@@ -200,6 +235,23 @@ void Application::addServantProtocol(const std::string& objName, ProtocolParser 
     adapter->setProtocol(std::move(parser), name, false);
 }
 
+bool Application::addConfig(const std::string& fileName) { return addRemoteConfig(fileName, false); }
+
+bool Application::addAppConfig(const std::string& fileName) { return addRemoteConfig(fileName, true); }
+
+bool Application::addRemoteConfig(const std::string& fileName, bool appOnly) {
+    if (!_remoteConfig) {
+        throw Application_Exception((appOnly ? "addAppConfig(" : "addConfig(") + fileName + ") called before main()");
+    }
+    try {
+        std::string what = _remoteConfig->add(fileName, appOnly);
+        TLOGINFO("[config] " << what << std::endl);
+    } catch (const std::exception& e) {
+        throw Application_Exception(e.what());
+    }
+    return true;
+}
+
 void Application::addAdminCommandNormal(const std::string& command, AdminCommandHandler handler) {
     NotifyObserver::getInstance().registerNormal(command, std::move(handler));
 }
@@ -254,6 +306,8 @@ void Application::shutdown() {
     });
 
     int64_t begin = TC_TimeProvider::steadyNowMs();
+    // The server is going away: the node learns it from the process exit.
+    if (_nodeReporter) _nodeReporter->stop();
     _epollServer->stop(ServerConfig::ShutdownTimeoutMs);
     try {
         destroyApp();
@@ -353,31 +407,19 @@ bool Application::cmdSetLogLevel(const std::string&, const std::string& params, 
 }
 
 bool Application::cmdLoadConfig(const std::string&, const std::string& params, std::string& result) {
-    // TARS pulls the file from the config service into basepath. Without that client (it
-    // comes with the client runtime), the command checks the file already in basepath, so
-    // a deployment that ships files by other means can still reload them through a
-    // servant's own command.
+    // Handlers of servants registered for tars.loadconfig run after this one and find the
+    // new file in basepath.
     std::string file = TC_Common::trim(params);
     if (file.empty() || file.find('/') != std::string::npos || file == "." || file == "..") {
-        result = "[fail] usage: tars.loadconfig <file name>";
-        return true;
-    }
-    if (!ServerConfig::Config.empty()) {
-        result = "[fail] pulling " + file + " from " + ServerConfig::Config + " needs the config client (not available yet)";
-        return true;
-    }
-    std::string path = ServerConfig::BasePath + "/" + file;
-    if (!TC_File::isFileExist(path)) {
-        result = "[fail] " + path + " does not exist (no config servant configured)";
+        result = "[fail] usage: tars.loadconfig <file name> (a plain file name in basepath)";
         return true;
     }
     try {
-        TC_Config check;
-        check.parseFile(path);
-        result = "[succ] " + path + " is present (" + std::to_string(TC_File::getFileSize(path)) + " bytes, parses)";
-    } catch (const TC_Exception& e) {
-        result = "[succ] " + path + " is present (" + std::to_string(TC_File::getFileSize(path)) +
-                 " bytes; not in TARS config syntax: " + e.what() + ")";
+        result = "[succ] " + _remoteConfig->reload(file);
+        TLOGINFO("[config] tars.loadconfig: " << result << std::endl);
+    } catch (const std::exception& e) {
+        result = std::string("[fail] ") + e.what();
+        TLOGWARN("[config] tars.loadconfig: " << result << std::endl);
     }
     return true;
 }

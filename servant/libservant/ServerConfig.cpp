@@ -40,9 +40,10 @@ const std::vector<ConfigKeyInfo>& serverConfigKeys() {
         {"server", "lognum", "10", "Number of rolled log files kept."},
         {"server", "logLevel", "DEBUG", "Log level: NONE, ERROR, WARN, INFO, DEBUG or TARS (tars.setloglevel changes it)."},
         {"server", "local", "", "Endpoint of the AdminObj (admin commands); empty: no admin endpoint."},
-        {"server", "node", "", "tarsnode ServerObj for heartbeats; empty: none (not used yet)."},
+        {"server", "node", "", "tarsnode ServerObj (tars.tarsnode.ServerObj@tcp -h ... -p ...) the server sends heartbeats to; empty: none."},
+        {"server", "keepaliveinterval", "10000", "Milliseconds between two heartbeats to the node (at least 500). Not a TARS key."},
         {"server", "log", "", "Remote log servant; empty: local logs only (not used yet)."},
-        {"server", "config", "", "Config servant for tars.loadconfig; empty: local files only (not used yet)."},
+        {"server", "config", "", "Config servant addConfig() and tars.loadconfig fetch files from (a full Obj@endpoints or a name resolved through the locator); empty: local files only."},
         {"server", "notify", "", "Notify servant for server events; empty: none (not used yet)."},
         {"server", "netthread", "1", "Number of network threads (1..1024) shared by every adapter."},
         {"server", "mergenetimp", "0", "1: run servants inside the network threads (no queue hop) for every adapter."},
@@ -137,6 +138,12 @@ void loadServerConfig(const TC_Config& conf, const std::string& configFile, cons
     }
     ServerConfig::Local = configString(conf, p, "server", "local");
     ServerConfig::Node = configString(conf, p, "server", "node");
+    ServerConfig::KeepAliveIntervalMs = configInt(conf, p, "server", "keepaliveinterval");
+    if (ServerConfig::KeepAliveIntervalMs < 500) {
+        throw ServerConfig_Exception("config " + p + "<keepaliveinterval>=" +
+                                     std::to_string(ServerConfig::KeepAliveIntervalMs) +
+                                     " is below the minimum of 500 ms");
+    }
     ServerConfig::Log = configString(conf, p, "server", "log");
     ServerConfig::Config = configString(conf, p, "server", "config");
     ServerConfig::Notify = configString(conf, p, "server", "notify");

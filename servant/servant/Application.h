@@ -16,6 +16,15 @@
 // printed to stderr and logged, destroyApp() runs if initialize() did, and the process
 // exits with status 1.
 //
+// Framework clients (docs/config.md, "Node heartbeats and remote config files"): with
+// `node` set, the server sends heartbeats to its tarsnode from a timer thread
+// (NodeReporter: keepActiving while initialize() runs, then reportVersion and keepAlive
+// per adapter every `keepaliveinterval` ms); they never block start-up, serving or
+// shutdown and stop before the communicator. addConfig()/addAppConfig() fetch a file
+// from the config service named by `config` into basepath (RemoteConfig); the admin
+// command `tars.loadconfig <file>` fetches it again. basepath and datapath are created
+// at start when missing.
+//
 // The server's own client: getCommunicator() is a Communicator configured from the
 // config file's /tars/application/client section (locator, timeouts, netthread ...), made
 // before initialize(); servants call other services through it:
@@ -35,8 +44,10 @@
 
 #include "servant/BindAdapter.h"
 #include "servant/Communicator.h"
+#include "servant/NodeReporter.h"
 #include "servant/NotifyObserver.h"
 #include "servant/ProtocolParser.h"
+#include "servant/RemoteConfig.h"
 #include "servant/Servant.h"
 #include "servant/ServerConfig.h"
 #include "servant/TC_EpollServer.h"
@@ -73,6 +84,16 @@ public:
     // Application is destroyed; after shutdown its calls fail with -13.
     static CommunicatorPtr getCommunicator();
 
+    // Fetches fileName from the config service (/tars/application/server<config>) into
+    // basepath/fileName, keeping up to 5 older versions as fileName.N.bak; addAppConfig
+    // fetches the application's file (no server level). When the fetch fails and a local
+    // copy exists, the copy is used (a warning is logged); with no copy, or with no config
+    // servant and no local file, it throws Application_Exception naming the file, the
+    // servant and the error (from initialize(): the server exits 1 with that message).
+    // Returns true. Usable from initialize() on; from any thread.
+    bool addConfig(const std::string& fileName);
+    bool addAppConfig(const std::string& fileName);
+
     // Admin commands of the application (see NotifyObserver); usable from initialize().
     void addAdminCommandNormal(const std::string& command, AdminCommandHandler handler);
     void addAdminCommandPrefix(const std::string& command, AdminCommandHandler handler);
@@ -101,6 +122,7 @@ private:
     void bindAdapters();
     void registerBuiltinCommands();
     void shutdown();
+    bool addRemoteConfig(const std::string& fileName, bool appOnly);
 
     bool cmdHelp(const std::string& command, const std::string& params, std::string& result);
     bool cmdViewStatus(const std::string& command, const std::string& params, std::string& result);
@@ -111,6 +133,8 @@ private:
 
     std::unique_ptr<TC_EpollServer> _epollServer;
     CommunicatorPtr _communicator;
+    std::unique_ptr<RemoteConfig> _remoteConfig;    // uses _communicator
+    std::unique_ptr<NodeReporter> _nodeReporter;    // stopped before _communicator terminates
     std::unique_ptr<TC_Timer> _logFlusher;  // flushes the log every second (an idle tail reaches the file)
     int _signalFd = -1;
     int _terminateFd = -1;

@@ -37,6 +37,7 @@ struct ServerConfig {
     static inline std::string LogLevel = "DEBUG";        // logLevel
     static inline std::string Local;                     // local: AdminObj endpoint ("" = none)
     static inline std::string Node;                      // node: tarsnode ServerObj ("" = none)
+    static inline int64_t KeepAliveIntervalMs = 10000;   // keepaliveinterval: heartbeat period to the node
     static inline std::string Log;                       // log: remote log servant ("" = none)
     static inline std::string Config;                    // config: config servant ("" = none)
     static inline std::string Notify;                    // notify: notify servant ("" = none)
