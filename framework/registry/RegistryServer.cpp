@@ -2,6 +2,7 @@
 
 #include <atomic>
 
+#include "AdminRegImp.h"
 #include "QueryImp.h"
 #include "RegistryImp.h"
 #include "util/tc_endpoint.h"
@@ -34,6 +35,7 @@ void RegistryServer::initialize() {
     const std::string prefix = ServerConfig::Application + "." + ServerConfig::ServerName + ".";
     const std::string queryObj = prefix + "QueryObj";
     const std::string registryObj = prefix + "RegistryObj";
+    const std::string adminRegObj = prefix + "AdminRegObj";
 
     RegistrySettings settings = RegistrySettings::fromConfig(getConfig(), ServerConfig::DataPath);
     if (settings.store.type == "sqlite") {
@@ -44,11 +46,13 @@ void RegistryServer::initialize() {
 
     std::vector<RegistryService::SelfEndpoint> self;
     std::string locatorId;
+    bool servesAdminReg = false;
     const std::string serverSection = "/tars/application/server";
     for (const auto& adapter : getConfig().getDomainVector(serverSection)) {
         std::string path = serverSection + "/" + adapter;
         std::string servant = getConfig().get(path + "<servant>");
-        if (servant != queryObj && servant != registryObj) continue;
+        if (servant != queryObj && servant != registryObj && servant != adminRegObj) continue;
+        if (servant == adminRegObj) servesAdminReg = true;
         std::string endpoint = publishedEndpoint(getConfig().get(path + "<endpoint>"));
         self.push_back({servant, endpoint});
         if (servant == queryObj) {
@@ -67,13 +71,21 @@ void RegistryServer::initialize() {
 
     addServant<QueryImp>(queryObj);
     addServant<RegistryImp>(registryObj);
-    TLOGINFO("registry: " << locatorId << " serving " << queryObj << " and " << registryObj << ", "
+    // AdminRegObj only when the config gives it an adapter (its port is the operators').
+    if (servesAdminReg) {
+        _adminReg = std::make_unique<AdminRegContext>(*_service, getCommunicator());
+        AdminRegContext* context = _adminReg.get();
+        addServantFactory(adminRegObj, [context] { return std::make_shared<AdminRegImp>(*context); });
+    }
+    TLOGINFO("registry: " << locatorId << " serving " << queryObj << ", " << registryObj
+                          << (servesAdminReg ? ", " + adminRegObj : std::string()) << "; "
                           << _service->table()->objectCount() << " objects" << std::endl);
 }
 
 void RegistryServer::destroyApp() {
     // The servants are gone by now (the server stopped before destroyApp).
     g_service.store(nullptr, std::memory_order_release);
+    _adminReg.reset();
     if (_service) _service->stop();
     _service.reset();
 }

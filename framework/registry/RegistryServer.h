@@ -1,7 +1,10 @@
 // RegistryServer: the tarsregistry process. An Application serving
 //   <app>.<server>.QueryObj     (QueryF, the locator of every client)
 //   <app>.<server>.RegistryObj  (Registry, for tarsnode)
-// (tars.tarsregistry.QueryObj / RegistryObj with app=tars, server=tarsregistry), over
+//   <app>.<server>.AdminRegObj  (AdminReg, for tarsadmin; only when the config has an
+//                                adapter for it)
+// (tars.tarsregistry.QueryObj / RegistryObj / AdminRegObj with app=tars,
+// server=tarsregistry), over
 // the store chosen in its config file (RegistrySettings). Its own servants are written
 // to t_registry_info under the endpoints of their adapter sections, with a host of
 // 0.0.0.0, * or localip replaced by the server's localip.
@@ -14,6 +17,7 @@
 
 #include <memory>
 
+#include "AdminRegImp.h"
 #include "RegistryService.h"
 #include "servant/Application.h"
 
@@ -29,6 +33,7 @@ protected:
 
 private:
     std::unique_ptr<RegistryService> _service;
+    std::unique_ptr<AdminRegContext> _adminReg;  // shared by the AdminRegImp servants
 };
 
 // The running registry's state (see above).

@@ -4,6 +4,7 @@
 #include <ctime>
 #include <set>
 
+#include "DefaultTemplates.h"
 #include "util/tc_logger.h"
 
 namespace tars {
@@ -27,6 +28,9 @@ int64_t RegistryService::now() { return static_cast<int64_t>(::time(nullptr)); }
 void RegistryService::start() {
     _store = RegistryStore::open(_settings.store, _settings.createSchema);
     TLOGINFO("registry: store " << _settings.store.describe() << std::endl);
+    for (const auto& name : seedDefaultTemplates(*_store, now())) {
+        TLOGINFO("registry: seeded the profile template " << name << std::endl);
+    }
     reload();  // a registry that cannot read its database does not start
     _refresher = std::thread([this] { run(); });
 }

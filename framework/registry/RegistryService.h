@@ -1,7 +1,8 @@
 // RegistryService: the state of one tarsregistry process, shared by its servants.
 //
-// It owns the store connection and the current ObjectTable, and one refresher thread
-// that every loadObjectsInterval1 seconds (or soon after refreshSoon()):
+// It owns the store connection (at start it seeds the default profile templates of
+// DefaultTemplates.h that are missing), the current ObjectTable, and one refresher
+// thread that every loadObjectsInterval1 seconds (or soon after refreshSoon()):
 //   1. writes this registry's own servants to t_registry_info (its heartbeat),
 //   2. marks nodes silent for longer than nodeTimeout inactive with their servers,
 //   3. reads the store and swaps in a new ObjectTable.

@@ -28,6 +28,16 @@ int seconds(const TC_Config& config, const char* section, const char* name, int 
     return *number;
 }
 
+int milliseconds(const TC_Config& config, const char* section, const char* name, int min) {
+    std::string text = value(config, section, name);
+    auto number = TC_Common::tryStrto<int>(text);
+    if (!number || *number < min) {
+        throw RegistrySettings_Exception(std::string("bad value '") + text + "' for " + section + "<" + name +
+                                         ">: a number of milliseconds >= " + std::to_string(min));
+    }
+    return *number;
+}
+
 bool flag(const TC_Config& config, const char* section, const char* name) {
     std::string text = TC_Common::lower(value(config, section, name));
     if (text == "y" || text == "yes" || text == "true" || text == "1") return true;
@@ -56,6 +66,11 @@ const std::vector<RegistryConfigKey>& registryConfigKeys() {
                        "Y: ignore node heartbeats (servers' states alone decide), e.g. while moving nodes."});
         all.push_back({"/tars/nodeinfo", "defaultTemplate", "tars.tarsnode",
                        "Profile template getNodeTemplate answers for a node without its own template_name."});
+        all.push_back({"/tars/nodeinfo", "nodeQueryTimeout", "5000",
+                       "Milliseconds AdminRegObj waits for a node's answer to getStateInfo and notifyServer."});
+        all.push_back({"/tars/nodeinfo", "nodeCommandTimeout", "70000",
+                       "Milliseconds AdminRegObj waits for a node's loadServer, startServer, stopServer and "
+                       "destroyServer (a stop may wait the server's deactivating-timeout, at most 60 s)."});
         return all;
     }();
     return keys;
@@ -76,6 +91,8 @@ RegistrySettings RegistrySettings::fromConfig(const TC_Config& config, const std
     settings.registryTimeoutSeconds = seconds(config, "/tars/reap", "registryTimeout", 1);
     settings.heartbeatOff = flag(config, "/tars/reap", "heartbeatoff");
     settings.defaultTemplate = value(config, "/tars/nodeinfo", "defaultTemplate");
+    settings.nodeQueryTimeoutMs = milliseconds(config, "/tars/nodeinfo", "nodeQueryTimeout", 100);
+    settings.nodeCommandTimeoutMs = milliseconds(config, "/tars/nodeinfo", "nodeCommandTimeout", 100);
     return settings;
 }
 

@@ -3,7 +3,7 @@
 //
 //   /tars/db        the store (StoreSettings, storeConfigKeys()) and createschema
 //   /tars/reap      loadObjectsInterval1, nodeTimeout, registryTimeout, heartbeatoff
-//   /tars/nodeinfo  defaultTemplate
+//   /tars/nodeinfo  defaultTemplate, nodeQueryTimeout, nodeCommandTimeout
 //
 // registryConfigKeys() declares each key once with its default and meaning; the key
 // reference in framework/registry/README.md lists the same table. A value that does not
@@ -31,6 +31,10 @@ struct RegistrySettings {
     int registryTimeoutSeconds = 150;
     bool heartbeatOff = false;
     std::string defaultTemplate = "tars.tarsnode";
+    // How long AdminRegObj waits for a node: quick questions (state, notify) and
+    // commands that start or stop processes (load, start, stop, destroy).
+    int nodeQueryTimeoutMs = 5000;
+    int nodeCommandTimeoutMs = 70000;
 
     // dataPath: the server's datapath, home of the default SQLite file.
     static RegistrySettings fromConfig(const TC_Config& config, const std::string& dataPath);

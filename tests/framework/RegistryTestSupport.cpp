@@ -26,6 +26,10 @@ std::string RegistryProcess::config(const std::string& dbSection, const std::str
        << "        endpoint = tcp -h 127.0.0.1 -p " << _registry.port() << " -t 60000\n"
        << "        servant = tars.tarsregistry.RegistryObj\n        threads = 2\n"
        << "      </tars.tarsregistry.RegistryObjAdapter>\n"
+       << "      <tars.tarsregistry.AdminRegObjAdapter>\n"
+       << "        endpoint = tcp -h 127.0.0.1 -p " << _adminReg.port() << " -t 60000\n"
+       << "        servant = tars.tarsregistry.AdminRegObj\n        threads = 2\n"
+       << "      </tars.tarsregistry.AdminRegObjAdapter>\n"
        << "    </server>\n  </application>\n"
        << dbSection << "  <reap>\n    loadObjectsInterval1 = 1\n"
        << reap << "\n  </reap>\n</tars>\n";
@@ -34,7 +38,7 @@ std::string RegistryProcess::config(const std::string& dbSection, const std::str
 
 bool RegistryProcess::start(int timeoutMs) {
     _process.writeConfig(config(_db.configSection(), _reap));
-    return _process.start({_query.port(), _registry.port()}, timeoutMs);
+    return _process.start({_query.port(), _registry.port(), _adminReg.port()}, timeoutMs);
 }
 
 int RegistryProcess::runWithDbSection(const std::string& dbSection, const std::string& reap) {
@@ -44,6 +48,10 @@ int RegistryProcess::runWithDbSection(const std::string& dbSection, const std::s
 
 std::string RegistryProcess::queryEndpoint() const {
     return "tcp -h 127.0.0.1 -p " + std::to_string(_query.port()) + " -t 60000";
+}
+
+std::string RegistryProcess::adminRegObj() const {
+    return "tars.tarsregistry.AdminRegObj@tcp -h 127.0.0.1 -p " + std::to_string(_adminReg.port());
 }
 
 RegistryClient::RegistryClient(int queryPort, int registryPort) : _communicator(std::make_shared<Communicator>()) {

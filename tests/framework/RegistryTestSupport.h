@@ -2,7 +2,9 @@
 // loopback ports with a config pointing at a TestDatabase, and a client that calls its
 // QueryObj and RegistryObj through the generated proxies.
 //
-// RegistryProcess::start() waits (bounded polling of connects) until both ports accept;
+// The process serves QueryObj, RegistryObj and AdminRegObj (tarsadmin's interface), each
+// on a port of its own. RegistryProcess::start() waits (bounded polling of connects)
+// until the three ports accept;
 // the destructor kills the process it started, and only that one.
 #pragma once
 
@@ -33,7 +35,10 @@ public:
 
     int queryPort() const { return _query.port(); }
     int registryPort() const { return _registry.port(); }
+    int adminRegPort() const { return _adminReg.port(); }
     std::string queryEndpoint() const;
+    // "tars.tarsregistry.AdminRegObj@tcp -h 127.0.0.1 -p <adminRegPort>"
+    std::string adminRegObj() const;
     ServerProcess& process() { return _process; }
 
 private:
@@ -43,6 +48,7 @@ private:
     std::string _reap;
     ReservedPort _query;
     ReservedPort _registry;
+    ReservedPort _adminReg;
     ReservedPort _admin;
     ServerProcess _process;
 };

@@ -1,0 +1,76 @@
+// AdminTool: the `tarsadmin` command line, a client of the registry's AdminRegObj.
+//
+//   tarsadmin [--registry=OBJ] [--locator=OBJ] [--timeout=MS] COMMAND ARGS
+//
+// Commands: deploy, list, nodes, status, start, stop, restart, load, undeploy, notify,
+// config put, help (usage() has the details, framework/admin/README.md the manual).
+// run() returns the exit status: 0 success, 1 the registry or a node refused or could
+// not be reached (the message on the error stream has the code and the text), 2 a usage
+// error or an invalid file (nothing was sent).
+//
+// One AdminTool runs one command line. It owns its Communicator (made on the first
+// remote call). Not thread-safe; output goes to the streams given.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "AdminReg.h"
+#include "servant/Communicator.h"
+
+namespace tars::admin {
+
+class AdminTool {
+public:
+    static constexpr const char* kAdminRegObj = "tars.tarsregistry.AdminRegObj";
+    static constexpr const char* kDefaultLocator = "tars.tarsregistry.QueryObj@tcp -h 127.0.0.1 -p 17890";
+    static constexpr int kQueryTimeoutMs = 10000;
+    // deploy, start, stop, restart, load, undeploy: the registry waits for the node,
+    // which may wait for a server to stop (restart: to stop and to start).
+    static constexpr int kCommandTimeoutMs = 150000;
+
+    AdminTool(std::ostream& out, std::ostream& err);
+    ~AdminTool();
+    AdminTool(const AdminTool&) = delete;
+    AdminTool& operator=(const AdminTool&) = delete;
+
+    int run(const std::vector<std::string>& args);
+
+    static std::string usage();
+
+private:
+    struct Instance {
+        std::string application;
+        std::string server;
+        std::string node;
+    };
+
+    int deploy(const std::vector<std::string>& args);
+    int list(const std::vector<std::string>& args);
+    int nodes(const std::vector<std::string>& args);
+    int status(const std::vector<std::string>& args);
+    int command(const std::string& name, const std::vector<std::string>& args);
+    int undeploy(const std::vector<std::string>& args);
+    int notify(const std::vector<std::string>& args);
+    int config(const std::vector<std::string>& args);
+
+    // The proxy, made on first use with the command's timeout.
+    adminreg::AdminRegPrx& registry(int timeoutMs);
+    // APP.SERVER [NODE]: the instances meant (every node of it without NODE).
+    std::vector<Instance> instances(const std::string& fullName, const std::string& node);
+    // A failed call: the message, and the status 1.
+    int failed(const std::string& what, int code, const std::string& text);
+
+    std::ostream& _out;
+    std::ostream& _err;
+    std::string _registryObj;
+    std::string _locator = kDefaultLocator;
+    int _timeoutMs = 0;  // 0: the command's default
+    std::unique_ptr<Communicator> _communicator;
+    adminreg::AdminRegPrx _registry;
+};
+
+}  // namespace tars::admin
