@@ -1,0 +1,176 @@
+#include "NodeImp.h"
+
+#include <algorithm>
+#include <fstream>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "util/tc_common.h"
+#include "util/tc_file.h"
+#include "util/tc_logger.h"
+
+namespace tars {
+
+namespace {
+
+constexpr const char* kNotSupported = "not supported by this tarsnode";
+constexpr std::streamoff kMaxLogBytes = 4 * 1024 * 1024;
+constexpr long kMaxLogLines = 100000;
+
+// "head -N", "head -n N", "tail -N", "tail -n N": (head?, N); nullopt for anything else.
+std::optional<std::pair<bool, long>> parseLogCommand(const std::string& cmd) {
+    auto words = TC_Common::sepstr(cmd, " \t");
+    if (words.size() < 2 || words.size() > 3 || (words[0] != "head" && words[0] != "tail")) return std::nullopt;
+    std::string count;
+    if (words.size() == 3) {
+        if (words[1] != "-n") return std::nullopt;
+        count = words[2];
+    } else {
+        if (!words[1].starts_with('-')) return std::nullopt;
+        count = words[1].substr(1);
+    }
+    auto n = TC_Common::tryStrto<long>(count);
+    if (!n || *n < 0 || *n > kMaxLogLines) return std::nullopt;
+    return std::make_pair(words[0] == "head", *n);
+}
+
+}  // namespace
+
+Int32 NodeImp::destroyServer(const std::string& application, const std::string& serverName, std::string& result,
+                             CurrentPtr) {
+    return _service.destroyServer(application, serverName, result);
+}
+
+Int32 NodeImp::patchPro(const PatchRequest&, std::string& result, CurrentPtr) {
+    result = std::string("patchPro: ") + kNotSupported;
+    return -1;
+}
+
+Int32 NodeImp::shutdown(std::string& result, CurrentPtr current) {
+    TLOGINFO("[node] shutdown requested by " << current->getIp() << ": the servers keep running" << std::endl);
+    result = "tarsnode " + _service.context().nodeName + " is shutting down; its servers keep running";
+    _requestShutdown();  // the reply is still written: the server drains before it stops
+    return 0;
+}
+
+Int32 NodeImp::stopAllServers(std::string& result, CurrentPtr) { return _service.stopAllServers(result); }
+
+Int32 NodeImp::loadServer(const std::string& application, const std::string& serverName, std::string& result,
+                          CurrentPtr) {
+    return _service.loadServer(application, serverName, result);
+}
+
+Int32 NodeImp::startServer(const std::string& application, const std::string& serverName, std::string& result,
+                           CurrentPtr) {
+    return _service.startServer(application, serverName, result);
+}
+
+Int32 NodeImp::stopServer(const std::string& application, const std::string& serverName, std::string& result,
+                          CurrentPtr) {
+    return _service.stopServer(application, serverName, result);
+}
+
+Int32 NodeImp::notifyServer(const std::string& application, const std::string& serverName,
+                            const std::string& command, std::string& result, CurrentPtr) {
+    return _service.notifyServer(application, serverName, command, result);
+}
+
+Int32 NodeImp::getStateInfo(const std::string& application, const std::string& serverName, ServerStateInfo& info,
+                            std::string& result, CurrentPtr) {
+    return _service.getStateInfo(application, serverName, info, result);
+}
+
+Int32 NodeImp::getPatchPercent(const std::string&, const std::string&, PatchInfo& tPatchInfo, CurrentPtr) {
+    tPatchInfo = PatchInfo();
+    tPatchInfo.sResult = std::string("getPatchPercent: ") + kNotSupported;
+    return -1;
+}
+
+Int32 NodeImp::delCache(const std::string&, const std::string&, const std::string&, std::string& result, CurrentPtr) {
+    result = std::string("delCache: ") + kNotSupported;
+    return -1;
+}
+
+Int32 NodeImp::getLogFileList(const std::string& application, const std::string& serverName,
+                              std::vector<std::string>& logFileList, CurrentPtr) {
+    logFileList.clear();
+    auto dir = _service.logDirectory(application, serverName);
+    if (!dir) return -1;
+    try {
+        for (const std::string& path : TC_File::listDirectory(*dir)) {
+            if (!TC_File::isDirectory(path)) logFileList.push_back(TC_File::extractFileName(path));
+        }
+    } catch (const std::exception& e) {
+        TLOGWARN("[node] getLogFileList " << application << "." << serverName << ": " << e.what() << std::endl);
+        return -1;
+    }
+    return 0;
+}
+
+Int32 NodeImp::getLogData(const std::string& application, const std::string& serverName, const std::string& logFile,
+                          const std::string& cmd, std::string& fileData, CurrentPtr) {
+    fileData.clear();
+    auto dir = _service.logDirectory(application, serverName);
+    if (!dir) {
+        fileData = application + "." + serverName + " is not a server of this node";
+        return -1;
+    }
+    if (logFile.empty() || logFile.find('/') != std::string::npos || logFile.starts_with('.')) {
+        fileData = "'" + logFile + "' is not a file name of the server's log directory";
+        return -1;
+    }
+    auto command = parseLogCommand(cmd);
+    if (!command) {
+        fileData = "unsupported command '" + cmd + "': use head -N, tail -N or tail -n N (N <= " +
+                   std::to_string(kMaxLogLines) + ")";
+        return -1;
+    }
+    auto [head, lines] = *command;
+    std::ifstream in(*dir + logFile, std::ios::binary);
+    if (!in) {
+        fileData = "cannot open " + *dir + logFile;
+        return -1;
+    }
+    in.seekg(0, std::ios::end);
+    std::streamoff size = in.tellg();
+    std::streamoff length = std::min(size, kMaxLogBytes);
+    in.seekg(head ? 0 : size - length);
+    std::string data(static_cast<size_t>(length), '\0');
+    in.read(data.data(), length);
+    data.resize(static_cast<size_t>(in.gcount()));
+
+    if (!head && length < size) {
+        size_t firstBreak = data.find('\n');  // a cut first line is left out
+        data.erase(0, firstBreak == std::string::npos ? data.size() : firstBreak + 1);
+    }
+    std::vector<size_t> starts;  // where each line begins
+    for (size_t pos = 0; pos < data.size();) {
+        starts.push_back(pos);
+        size_t nl = data.find('\n', pos);
+        pos = nl == std::string::npos ? data.size() : nl + 1;
+    }
+    size_t count = static_cast<size_t>(lines);
+    if (count == 0) {
+        fileData.clear();
+    } else if (count >= starts.size()) {
+        fileData = std::move(data);
+    } else if (head) {
+        fileData = data.substr(0, starts[count]);
+    } else {
+        fileData = data.substr(starts[starts.size() - count]);
+    }
+    return 0;
+}
+
+Int32 NodeImp::getNodeLoad(const std::string&, const std::string&, Int32, std::string& fileData, CurrentPtr) {
+    fileData = std::string("getNodeLoad: ") + kNotSupported;
+    return -1;
+}
+
+Int32 NodeImp::forceDockerLogin(std::vector<std::string>& result, CurrentPtr) {
+    result = {std::string("forceDockerLogin: ") + kNotSupported};
+    return -1;
+}
+
+}  // namespace tars
