@@ -1,18 +1,77 @@
 #!/usr/bin/env bash
-# The main job: installs what is missing, builds the tools and the Hello example, starts
-# HelloServer from its config file, calls it in every call mode with HelloClient, stops
-# the server and exits 0 when every step worked. Safe to run again.
+# The main job: installs what is missing, builds, starts the framework on 127.0.0.1 with
+# the embedded store (registry and node; the node runs the config service, deployed like
+# any server), deploys HelloServer from examples/hello/deploy.conf with tarsadmin, has
+# HelloClient call it by name through the locator in every call mode, shows
+# `tarsadmin list`, and leaves it all running.
 #
-#   deploy/quickstart.sh                  TARS_BUILD_DIR=build (default), TARS_JOBS=2
+#   deploy/quickstart.sh          build, start, deploy, call     TARS_BUILD_DIR=build, TARS_JOBS=2
+#   deploy/quickstart.sh stop     stop HelloServer and the framework services it started
+#
+# Safe to run again: a framework a previous run left running is stopped first. Ports
+# (127.0.0.1): registry 17890 (QueryObj), 17891 (RegistryObj), 12000 (AdminRegObj);
+# config 18193; node 19385 (NodeObj), 19386 (ServerObj); admin ports 17897, 18197,
+# 19387; HelloServer 20001.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+build=${TARS_BUILD_DIR:-build}
+case "$build" in /*) ;; *) build="$root/$build" ;; esac
+run_dir="$build/quickstart"
+pid_dir="$run_dir/pids"
+services=(tarsregistry tarsnode)  # started in this order, stopped in reverse
+locator="tars.tarsregistry.QueryObj@tcp -h 127.0.0.1 -p 17890"
+tarsadmin="$build/framework/admin/tarsadmin"
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# The pid in pid_dir/NAME.pid if that process still runs the program NAME.
+running_pid() {
+  local file="$pid_dir/$1.pid" pid
+  [ -s "$file" ] || return 1
+  pid=$(<"$file")
+  [[ $pid =~ ^[0-9]+$ ]] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "$1" || return 1
+  echo "$pid"
+}
+
+# Stops what a run started: the servers the node runs through tarsadmin (so that the
+# node does not start them again), then node and registry by their pids (SIGTERM,
+# SIGKILL after 20 s).
+stop_all() {
+  local name pid i
+  if pid=$(running_pid tarsregistry) && [ -x "$tarsadmin" ]; then
+    for name in TestApp.HelloServer tars.tarsconfig; do
+      "$tarsadmin" --locator="$locator" --timeout=30000 stop "$name" >/dev/null 2>&1 &&
+        echo "stopped $name (tarsadmin stop)"
+    done
+  fi
+  for (( i=${#services[@]}-1; i>=0; i-- )); do
+    name=${services[$i]}
+    pid=$(running_pid "$name") || { rm -f "$pid_dir/$name.pid"; continue; }
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
+    echo "stopped $name (pid $pid)"
+    rm -f "$pid_dir/$name.pid"
+  done
+}
+
+stop_command="deploy/quickstart.sh stop"
+[ -n "${TARS_BUILD_DIR:-}" ] && stop_command="TARS_BUILD_DIR=$TARS_BUILD_DIR $stop_command"
+
+if [ "${1:-}" = stop ]; then
+  stop_all
+  exit 0
+elif [ $# -gt 0 ]; then
+  echo "usage: deploy/quickstart.sh [stop]" >&2
+  exit 2
+fi
+
 source tests/lib/deps.sh
 tars_install_missing "${tars_build_packages[@]}"
-
-build=${TARS_BUILD_DIR:-build}
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$build" -j "${TARS_JOBS:-2}" --target tars2cpp codec_demo HelloServer HelloClient
+cmake --build "$build" -j "${TARS_JOBS:-2}" --target tars2cpp codec_demo HelloServer HelloClient \
+  tarsregistry tarsconfig tarsnode tarsadmin
 
 echo
 echo "== tars2cpp: the IDL compiler =="
@@ -21,70 +80,116 @@ echo
 echo "== examples/codec: a struct from Account.tars, encoded, decoded, printed =="
 "$build/examples/codec/codec_demo"
 
-# ---- Hello end to end: the server from examples/hello/HelloServer.conf (port 20001,
-# admin port 20002), in a run directory of its own (its log goes to ./log there).
-run_dir="$root/$build/quickstart"
-mkdir -p "$run_dir"
-cp examples/hello/HelloServer.conf "$run_dir/HelloServer.conf"
-hello_port=20001
-
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-if port_open "$hello_port"; then
-  echo "quickstart: 127.0.0.1:$hello_port is already in use (a HelloServer still running?);" \
-       "stop that process and run again" >&2
-  exit 1
-fi
-
 echo
-echo "== examples/hello: HelloServer --config=HelloServer.conf =="
-server_pid=""
-stop_server() {
-  [ -n "$server_pid" ] || return 0
-  kill -TERM "$server_pid" 2>/dev/null || true
-  local status=0
-  wait "$server_pid" || status=$?
-  server_pid=""
-  return $status
-}
-trap stop_server EXIT
-(cd "$run_dir" && exec "$root/$build/examples/hello/HelloServer" --config=HelloServer.conf) \
-  >"$run_dir/HelloServer.out" 2>&1 &
-server_pid=$!
-
-# Ready when the port accepts a connection: polled for at most 15 s.
-for _ in $(seq 1 150); do
-  port_open "$hello_port" && break
-  if ! kill -0 "$server_pid" 2>/dev/null; then
-    echo "quickstart: HelloServer exited at start:" >&2
-    cat "$run_dir/HelloServer.out" >&2
-    server_pid=""
+echo "== the framework: registry and node on 127.0.0.1, one SQLite file =="
+stop_all
+for port in 17890 17891 12000 18193 19385 19386 17897 18197 19387 20001; do
+  if port_open "$port"; then
+    echo "quickstart: 127.0.0.1:$port is already in use by another program; stop it and run again" >&2
     exit 1
   fi
-  sleep 0.1
 done
-if ! port_open "$hello_port"; then
-  echo "quickstart: HelloServer did not listen on $hello_port within 15 s" >&2
-  exit 1
-fi
-echo "HelloServer is up (pid $server_pid), serving TestApp.HelloServer.HelloObj on 127.0.0.1:$hello_port"
+# The registry's datapath ./data holds the store, framework/data/db_tars.sqlite. The node
+# keeps its servers under node/data and node/log.
+mkdir -p "$run_dir/framework" "$run_dir/node" "$pid_dir"
+cp "$build/framework/registry/tarsregistry.conf" "$run_dir/framework/"
+cp "$build/framework/node/tarsnode.conf" "$run_dir/node/"
+# The config service is a server like any other: the node runs it, the registry
+# publishes tars.tarsconfig.ConfigObj, servers find it by name. It opens the registry's
+# store file.
+cat >"$run_dir/tarsconfig.deploy.conf" <<EOF
+# tarsconfig on this machine, sharing the registry's embedded store (written by quickstart.sh)
+<deploy>
+  app = tars
+  server = tarsconfig
+  node = 127.0.0.1
+  executable = $build/framework/config/tarsconfig
+  setting = active
+  <profile>
+    <tars>
+      <db>
+        dbpath = $run_dir/framework/data/db_tars.sqlite
+      </db>
+    </tars>
+  </profile>
+  <adapters>
+    <tars.tarsconfig.ConfigObjAdapter>
+      endpoint = tcp -h localip -p 18193 -t 60000
+      servant = tars.tarsconfig.ConfigObj
+      threads = 2
+    </tars.tarsconfig.ConfigObjAdapter>
+  </adapters>
+</deploy>
+EOF
+
+# Starts NAME in DIR in a session of its own (it outlives this script), pid to pid_dir.
+start_service() {
+  local name=$1 dir=$2 exe=$3 pid
+  (cd "$dir" && exec setsid "$exe" --config="$name.conf") >"$dir/$name.out" 2>&1 </dev/null &
+  pid=$!
+  echo "$pid" >"$pid_dir/$name.pid"
+  echo "started $name (pid $pid) in $dir"
+}
+wait_until() {  # wait_until WHAT SECONDS COMMAND...: polls every 0.2 s, bounded
+  local what=$1 seconds=$2 i; shift 2
+  for (( i = 0; i < seconds * 5; i++ )); do
+    "$@" >/dev/null 2>&1 && return 0
+    sleep 0.2
+  done
+  echo "quickstart: $what: not within ${seconds} s" >&2
+  for f in "$run_dir"/framework/*.out "$run_dir"/node/*.out; do
+    [ -s "$f" ] && { echo "---- $f" >&2; tail -n 20 "$f" >&2; }
+  done
+  return 1
+}
+start_service tarsregistry "$run_dir/framework" "$build/framework/registry/tarsregistry"
+wait_until "the registry listening on 17890 and 12000" 30 bash -c "exec 3<>/dev/tcp/127.0.0.1/17890 && exec 4<>/dev/tcp/127.0.0.1/12000"
+start_service tarsnode "$run_dir/node" "$build/framework/node/tarsnode"
+node_registered() { "$tarsadmin" --locator="$locator" nodes | grep -q '127\.0\.0\.1'; }
+wait_until "the node registering with the registry" 30 node_registered
+echo "nodes registered with the registry:"
+"$tarsadmin" --locator="$locator" nodes
+active() { "$tarsadmin" --locator="$locator" list | grep "^$1 " | grep -q ' active  *active '; }
 
 echo
-echo "== examples/hello: HelloClient, every call mode =="
+echo "== tarsadmin deploy tarsconfig.deploy.conf (the config service, run by the node) =="
+"$tarsadmin" --locator="$locator" deploy "$run_dir/tarsconfig.deploy.conf"
+wait_until "tarsconfig active" 60 active tars.tarsconfig
+
+echo
+echo "== tarsadmin deploy examples/hello/deploy.conf =="
+"$tarsadmin" --locator="$locator" deploy examples/hello/deploy.conf \
+  --set executable="$build/examples/hello/HelloServer"
+wait_until "HelloServer active (started by the node, first heartbeat in)" 60 active TestApp.HelloServer
+wait_until "HelloServer listening on 20001" 20 port_open 20001
+
+echo
+echo "== HelloClient: TestApp.HelloServer.HelloObj by name, through the locator, every call mode =="
 client_status=0
-"$build/examples/hello/HelloClient" --obj="TestApp.HelloServer.HelloObj@tcp -h 127.0.0.1 -p $hello_port" \
-  || client_status=$?
+"$build/examples/hello/HelloClient" --locator="$locator" || client_status=$?
 
 echo
-echo "== stopping HelloServer (SIGTERM) =="
-server_status=0
-stop_server || server_status=$?
-trap - EXIT
-echo "HelloServer exited with status $server_status; its log: $run_dir/log/TestApp/HelloServer/"
+echo "== tarsadmin list =="
+"$tarsadmin" --locator="$locator" list
 
-if [ $client_status -ne 0 ] || [ $server_status -ne 0 ]; then
-  echo "quickstart: FAILED (HelloClient $client_status, HelloServer $server_status)" >&2
+if [ $client_status -ne 0 ]; then
+  echo "quickstart: FAILED: HelloClient exited with $client_status (the framework is still up:" \
+       "$stop_command)" >&2
   exit 1
 fi
-echo
-echo "quickstart: done. Generate code for your own IDL with:"
-echo "  $build/tools/tars2cpp/tars2cpp --dir=OUT_DIR your.tars"
+cat <<EOF
+
+quickstart: done. Everything is still running:
+  registry: $run_dir/framework   (store: data/db_tars.sqlite, log: log/tars/tarsregistry/)
+  node:     $run_dir/node        (its servers: data/<App>.<Server>/, log/<App>/<Server>/)
+Try:
+  $tarsadmin list
+  $tarsadmin status TestApp.HelloServer
+  $tarsadmin notify TestApp.HelloServer -- tars.viewstatus
+  $tarsadmin restart TestApp.HelloServer
+  $build/examples/hello/HelloClient --locator="$locator"
+Stop everything:
+  $stop_command
+Generate code for your own IDL:
+  $build/tools/tars2cpp/tars2cpp --dir=OUT_DIR your.tars
+EOF
