@@ -15,11 +15,10 @@
 // with request.sFuncName from the packet's status TARS_FUNC.
 #pragma once
 
-#include <condition_variable>
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 
 #include "RequestF.h"
@@ -65,22 +64,18 @@ struct ReqMessage {
     void* list = nullptr;
     bool sent = false;
 
-    // ---- sync waiting. The network thread signals under the lock, so the caller may
-    // delete the message as soon as wait() returns.
-    void wait() {
-        std::unique_lock lock(_mutex);
-        _cond.wait(lock, [this] { return _done; });
-    }
-    void signal() {
-        std::lock_guard lock(_mutex);
-        _done = true;
-        _cond.notify_one();
-    }
+    // ---- sync waiting: one atomic word and a futex, no mutex (the caller and the
+    // network thread never block on each other). The caller may delete the message as
+    // soon as wait() returns; signal() touches nothing of it after the store that ends
+    // the wait but the futex wake of its address, which the kernel serves without
+    // reading the memory (a wake that lands on a later futex at that address is
+    // spurious, and every futex wait of glibc and of wait() rechecks its word).
+    void wait();
+    void signal();
 
 private:
-    std::mutex _mutex;
-    std::condition_variable _cond;
-    bool _done = false;
+    // 0: pending; 1: done; 2: pending and the caller sleeps (signal() must wake it).
+    std::atomic<uint32_t> _syncState{0};
 };
 
 // An intrusive list of messages (no allocation; a message is in at most one list).
