@@ -53,7 +53,11 @@ std::shared_ptr<BindAdapter> BindAdapter::fromConfig(const TC_Config& conf, cons
 
     auto adapter = std::make_shared<BindAdapter>(name, endpoint, servant);
     try {
-        adapter->setHandleNum(static_cast<int>(configInt(conf, path, "adapter", "threads")));
+        int64_t threads = configInt(conf, path, "adapter", "threads");
+        if (threads < 1 || threads > 1024) {
+            throw fail("threads must be 1..1024, not " + std::to_string(threads));
+        }
+        adapter->setHandleNum(static_cast<int>(threads));
         int64_t maxConns = configInt(conf, path, "adapter", "maxconns");
         adapter->setMaxConns(maxConns < 0 ? 0 : static_cast<size_t>(maxConns));
         int64_t queueCap = configInt(conf, path, "adapter", "queuecap");
@@ -85,6 +89,7 @@ std::shared_ptr<BindAdapter> BindAdapter::fromConfig(const TC_Config& conf, cons
         adapter->setProtocol(TarsProtocol::parser(adapter->getMaxPacketSize()), "tars", true);
     } else if (protocol == "http") {
         adapter->setProtocol(&HttpProtocol::parse, "http", false);
+        adapter->setOverloadReply(HttpProtocol::overloadReply());
     } else {
         // A parser must come from Application::addServantProtocol (checked at start).
         adapter->setProtocol(nullptr, protocol, false);

@@ -72,6 +72,13 @@ bool parseDecimal(std::string_view text, size_t& value) {
 
 }  // namespace
 
+std::string HttpProtocol::overloadReply() {
+    static constexpr std::string_view body = "server overloaded, retry later\n";
+    return "HTTP/1.1 503 Service Unavailable\r\nServer: tars\r\nContent-Type: text/plain\r\nRetry-After: 1\r\n"
+           "Connection: close\r\nContent-Length: " +
+           std::to_string(body.size()) + "\r\n\r\n" + std::string(body);
+}
+
 PACKET_TYPE HttpProtocol::parse(TC_NetWorkBuffer& in, std::vector<char>& out) {
     size_t available = in.getBufferLength();
     if (available == 0) return PACKET_LESS;

@@ -420,7 +420,8 @@ void NetThread::touch(Connection& c) {
 
 void NetThread::readConnection(uint64_t uid) {
     Connection* c = find(uid);
-    if (c == nullptr || c->closeAfterFlush) return;
+    // Closing, or refused: nothing more is read (edge-triggered: no busy loop).
+    if (c == nullptr || c->closeAfterFlush || c->refused) return;
     size_t total = 0;
     while (true) {
         auto [space, size] = c->recv.getWriteSpace(kReadChunk);
@@ -430,7 +431,7 @@ void NetThread::readConnection(uint64_t uid) {
             total += static_cast<size_t>(r);
             touch(*c);
             if (!parsePackets(*c)) return;
-            if (c->closeAfterFlush) return;
+            if (c->closeAfterFlush || c->refused) return;
             if (total >= kReadBudget) {
                 _readAgain.push_back(uid);
                 return;
@@ -452,7 +453,7 @@ bool NetThread::parsePackets(Connection& c) {
     const ProtocolParser& parser = c.adapter->getProtocol();
     // One clock read for every packet this read completed.
     _parseTimeUs = TC_TimeProvider::steadyNowUs();
-    while (!c.closeAfterFlush) {
+    while (!c.closeAfterFlush && !c.refused) {
         std::vector<char> packet;
         if (!_spareBuffers.empty()) {
             packet = std::move(_spareBuffers.back());
@@ -500,15 +501,18 @@ void NetThread::dispatch(Connection& c, std::vector<char>&& packet) {
             answerOverload(c, ctx.buffer);
             RequestQueue::recycle(std::move(ctx.buffer), _spareBuffers);
         } else {
-            // Other protocols have no overload reply: close once the earlier replies are out.
+            // Other protocols: the adapter's overload reply (an HTTP 503; nothing for a
+            // custom protocol), then the connection closes once the earlier replies are out.
             adapter->stats().countResult(TARSSERVEROVERLOAD);
             adapter->stats().requests.fetch_add(1, std::memory_order_relaxed);
             SendItem item;
             item.uid = c.state->uid;
             item.adapter = adapter;
             item.seq = ctx.seq;
+            item.data = adapter->getOverloadReply();
             item.close = true;
             c.closeReason = CloseReason::Server;
+            c.refused = true;
             apply(c, std::move(item));
         }
         return;

@@ -82,6 +82,10 @@ public:
     // isTars: packets are TARS RequestPackets (dispatched to onDispatch); otherwise the
     // servant's doRequest/doClose see the raw packets.
     void setProtocol(ProtocolParser parser, const std::string& name, bool isTars);
+    // What a non-TARS connection is sent before it is closed when a request finds the
+    // queue full (TARS requests get a -9 response instead). Empty (the default for custom
+    // protocols): closed without a reply. The http protocol sets a 503.
+    void setOverloadReply(std::string bytes) { _overloadReply = std::move(bytes); }
     void setServantFactory(ServantFactory factory) { _factory = std::move(factory); }
     void setBackPacketLimit(uint64_t bytes) { _backPacketLimit = bytes; }
     void setIndex(size_t index) { _index = index; }
@@ -93,6 +97,7 @@ public:
     const std::string& getProtocolName() const { return _protocolName; }
     const ProtocolParser& getProtocol() const { return _protocol; }
     bool isTarsProtocol() const { return _isTars; }
+    const std::string& getOverloadReply() const { return _overloadReply; }
     int getHandleNum() const { return _handleNum; }
     size_t getMaxConns() const { return _maxConns; }
     size_t getQueueCapacity() const { return _queueCap; }
@@ -140,6 +145,7 @@ private:
     TC_Endpoint _endpoint;
     std::string _servant;
     std::string _protocolName = "tars";
+    std::string _overloadReply;
     ProtocolParser _protocol;
     bool _isTars = true;
     int _handleNum = 1;

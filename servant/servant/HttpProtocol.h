@@ -27,6 +27,9 @@ public:
     static constexpr size_t kMaxBodySize = 16 * 1024 * 1024;
 
     static PACKET_TYPE parse(TC_NetWorkBuffer& in, std::vector<char>& out);
+    // The reply to a request that finds the adapter's queue full (queuecap): 503 Service
+    // Unavailable with Retry-After, after which the connection closes.
+    static std::string overloadReply();
 };
 
 // Header names compare case-insensitively.

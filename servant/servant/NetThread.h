@@ -106,6 +106,7 @@ private:
         uint64_t nextSendSeq = 1;  // next sequence number to release
         std::map<uint64_t, SendItem> waiting;  // replies that came before their turn
         bool closeAfterFlush = false;
+        bool refused = false;  // an overload reply is on its way: read no further request
         CloseReason closeReason = CloseReason::Server;
         bool dirty = false;
     };

@@ -5,7 +5,8 @@
 //       asyncEcho(s) -> s (answered later from another thread), getContext(key) -> value
 //       (+ response context), closeMe() -> 0 then the connection closes, bigReply(n) -> n
 //       bytes, started() -> number of sleepMs calls begun.
-//   TestApp.TestServer.HttpObj (http):  answers "hello" on /hello, echoes the body otherwise.
+//   TestApp.TestServer.HttpObj (http):  answers "hello" on /hello, "slept" 300 ms after
+//                                       /sleep, echoes the body otherwise.
 //   TestApp.TestServer.LineObj (custom "line" protocol, lines ending in \n): "sub" subscribes
 //       to pushes (a line "push <n>" every /tars/application/test<pushms> ms), anything else
 //       is echoed back.
@@ -195,6 +196,9 @@ public:
             reply.setStatus(400);
         } else if (request.getPath() == "/hello") {
             reply.setContent("hello");
+        } else if (request.getPath() == "/sleep") {  // holds the handle thread 300 ms
+            std::this_thread::sleep_for(std::chrono::milliseconds(300));
+            reply.setContent("slept");
         } else {
             reply.setHeader("X-Method", request.getMethod());
             reply.setContent(request.getContent());

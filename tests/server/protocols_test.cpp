@@ -9,14 +9,15 @@ namespace {
 
 class HttpTest : public TestServerFixture {
 protected:
-    void SetUp() override {
+    void SetUp() override { startServer({httpSpec()}); }
+    AdapterSpec httpSpec() {
         AdapterSpec a;
         a.name = kHttpAdapter;
         a.servant = kHttp;
         a.protocol = "http";
         a.port = otherPort;
         a.threads = 3;  // replies must still come back in request order
-        startServer({a});
+        return a;
     }
     // One response: head and body (by Content-Length).
     std::optional<std::pair<std::string, std::string>> readHttp(RawClient& c) {
@@ -54,6 +55,43 @@ TEST_F(HttpTest, PipelinedRequestsAreAnsweredInOrder) {
         ASSERT_TRUE(rsp);
         EXPECT_EQ(rsp->second, "body-" + std::to_string(i));
     }
+}
+
+// A full queue answers an HTTP request 503 (with Retry-After) and closes the connection
+// once the replies before it are out; the server goes on serving. (queuecap 2: the close
+// of the start-up probe's connection may still sit in the queue as the servant's doClose.)
+class HttpOverloadTest : public HttpTest {
+protected:
+    void SetUp() override {
+        AdapterSpec a = httpSpec();
+        a.threads = 1;
+        a.queuecap = 2;
+        startServer({a});
+    }
+};
+
+TEST_F(HttpOverloadTest, FullQueueAnswers503ThenCloses) {
+    RawClient c(otherPort);
+    std::string batch = "GET /sleep HTTP/1.1\r\nHost: x\r\n\r\n";
+    for (int i = 0; i < 6; ++i) batch += "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n";
+    ASSERT_TRUE(c.sendAll(batch));
+    auto first = readHttp(c);
+    ASSERT_TRUE(first);
+    EXPECT_EQ(first->second, "slept") << first->first;
+    std::optional<std::pair<std::string, std::string>> rsp;
+    int answered = 0;
+    while ((rsp = readHttp(c)) && rsp->first.rfind("HTTP/1.1 200", 0) == 0 && answered < 6) ++answered;
+    ASSERT_TRUE(rsp) << "no 503 after " << answered << " answers";
+    EXPECT_EQ(rsp->first.rfind("HTTP/1.1 503 Service Unavailable\r\n", 0), 0u) << rsp->first;
+    EXPECT_NE(rsp->first.find("Retry-After: 1\r\n"), std::string::npos);
+    EXPECT_NE(rsp->first.find("Connection: close\r\n"), std::string::npos);
+    EXPECT_FALSE(readHttp(c)) << "nothing after the 503: the requests behind it are not read";
+    EXPECT_TRUE(c.waitClosed());
+    RawClient next(otherPort);
+    ASSERT_TRUE(next.sendAll("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"));
+    auto after = readHttp(next);
+    ASSERT_TRUE(after);
+    EXPECT_EQ(after->second, "hello");
 }
 
 TEST_F(HttpTest, ChunkedRequestBodyIsJoined) {
