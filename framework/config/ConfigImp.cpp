@@ -102,6 +102,7 @@ Int32 ConfigImp::loadConfigByHost(const std::string& appServerName, const std::s
         config = badAppServer(appServerName);
         return -1;
     }
+    // An operator's call (TarsWeb uses it to show a host's file): not rate limited.
     auto content = load(app, server, filename, configRequestHost(*current, host), "");
     config = std::move(content.text);
     return content.ret;

@@ -34,12 +34,11 @@ std::pair<std::shared_ptr<ServerObject>, bool> ServerManager::load(const ServerD
         std::lock_guard lock(_mutex);
         auto [it, inserted] = _servers.emplace(key, object);
         if (!inserted) {
-            // Loaded concurrently by another caller: keep the first, refresh it too.
-            object = it->second;
-            created = false;
+            // Loaded concurrently by another caller: keep the first, and load it too.
+            it->second->load(descriptor);
+            return {it->second, false};
         }
     }
-    if (!created) object->load(descriptor);
     return {object, created};
 }
 

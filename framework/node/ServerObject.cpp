@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <string_view>
 #include <chrono>
 #include <climits>
 #include <thread>
@@ -159,7 +160,13 @@ void ServerObject::load(const ServerDescriptor& descriptor) {
         TC_File::makeDirRecursive(layout.dataDir);
         TC_File::makeDirRecursive(layout.logDir);
         TC_File::makeDirRecursive(layout.binDir);
-        if (existing != text) {
+        // The first line is a header with the time of writing: a load that changes nothing
+        // else keeps the file and its .bak (the previous real config).
+        auto afterHeader = [](const std::string& t) {
+            size_t eol = t.find('\n');
+            return eol == std::string::npos ? std::string_view(t) : std::string_view(t).substr(eol + 1);
+        };
+        if (afterHeader(existing) != afterHeader(text)) {
             if (!existing.empty()) TC_File::save2file(layout.configFile + ".bak", existing, true);
             TC_File::save2file(layout.configFile, text, true);
         }
@@ -451,9 +458,11 @@ void ServerObject::refreshLocked(int64_t now) {
         case ServerState::Activating:
             if (processGoneLocked()) {
                 markInactiveLocked("exited while activating (" + _lastExit + ")");
-            } else if (_sendsHeartbeats && now - _startedMs > _activatingTimeoutMs) {
-                beginStopLocked(now, "still activating after activating-timeout " +
-                                         std::to_string(_activatingTimeoutMs) + " ms");
+            } else if (_sendsHeartbeats && now - std::max(_startedMs, _lastBeatMs) > _activatingTimeoutMs) {
+                // A server still initialising says so with keepActiving (every 5 s): each
+                // one restarts the clock, so only a silent start is stopped.
+                beginStopLocked(now, "no keepActiving or keepAlive within activating-timeout " +
+                                         std::to_string(_activatingTimeoutMs) + " ms of its start or last keepActiving");
             }
             break;
         case ServerState::Active:

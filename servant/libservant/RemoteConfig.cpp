@@ -62,7 +62,9 @@ RemoteConfig::Fetched RemoteConfig::fetch(const std::string& fileName, bool appO
         try {
             std::string content;
             int ret = _proxy->loadConfigByInfo(info, content);
-            if (ret < 0) {
+            // Anything but 0 is a refusal (429: too many loads), its text an explanation,
+            // never the file: the local copy must not be overwritten with it.
+            if (ret != 0) {
                 result.error = "the config service answered " + std::to_string(ret) +
                                (content.empty() ? std::string() : ": " + content);
                 return result;

@@ -69,6 +69,30 @@ TEST_F(AddConfigTest, InitializeFetchesServerAndAppFilesIntoBasepath) {
     EXPECT_EQ(server.stop(), 0);
 }
 
+// A refusal of the service (429: too many loads) is a failure: its text never replaces the
+// file the server has.
+TEST_F(AddConfigTest, RateLimitedLoadFailsAndKeepsTheLocalFile) {
+    service = std::make_unique<ConfigServiceProcess>(db, "limitinterval = 1");
+    addFile(kServerName, "x.conf", "v1", 2);
+    startService();
+    ServerProcess server(CONFIG_TEST_SERVER);
+    server.writeConfig(testServerConfig({.probePort = probe,
+                                         .adminPort = admin,
+                                         .serverKeys = serverKeys(service->objectString()),
+                                         .testKeys = "addconfig = x.conf"}));
+    ASSERT_TRUE(server.start({probe, admin})) << server.output();  // the one load allowed
+    ProbeClient client(probe);
+    ASSERT_EQ(client.readFile("x.conf"), "v1");
+
+    addFile(kServerName, "x.conf", "v2", 2);
+    std::string answer = adminNotify(admin, "tars.loadconfig x.conf");
+    EXPECT_NE(answer.find("[fail]"), std::string::npos) << answer;
+    EXPECT_NE(answer.find("429"), std::string::npos) << answer;
+    EXPECT_EQ(client.readFile("x.conf"), "v1");
+    EXPECT_EQ(client.readFile("x.conf.1.bak"), std::nullopt);
+    EXPECT_EQ(server.stop(), 0);
+}
+
 TEST_F(AddConfigTest, LoadConfigFetchesTheNewContentAndKeepsFiveBackups) {
     addFile(kServerName, "x.conf", "v1", 2);
     addFile(kTestApp, "app.conf", "app v1", 1);
