@@ -1,8 +1,9 @@
 // hello_caller: calls TestApp.HelloServer.HelloObj by name through a locator, again and
 // again, and prints one line per call so that a test can see when calls failed:
 //
-//   <ms since start> <return code>
+//   <ms since the epoch when the call ended> <return code>
 //
+// (the wall clock, so that a script can compare it with `date +%s%3N`)
 // then a summary line "calls N ok M failed F". The multi-host test runs it while it
 // kills one host and checks that no call fails after the refresh bound.
 //
@@ -97,8 +98,10 @@ int main(int argc, char* argv[]) {
         }
         ++calls;
         if (ret == 0) ++ok;
-        auto sinceStart = std::chrono::duration_cast<std::chrono::milliseconds>(begin - start).count();
-        std::cout << sinceStart << " " << ret << "\n" << std::flush;
+        auto ended = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+        std::cout << ended << " " << ret << "\n" << std::flush;
         std::this_thread::sleep_until(begin + std::chrono::milliseconds(intervalMs));
     }
     std::cout << "calls " << calls << " ok " << ok << " failed " << calls - ok << std::endl;
