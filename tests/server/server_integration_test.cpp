@@ -279,5 +279,42 @@ TEST_F(EchoTest, SeveralHandleThreadsServeConcurrently) {
     EXPECT_LT(nowMs() - begin, 1100);  // 4 x 300 ms in sequence would be 1200
 }
 
+// Several handles answer one connection's pipelined requests, with replies of many sizes,
+// through the network thread's inbox: every reply must arrive whole, once, with its own id,
+// and the connection must keep serving.
+TEST_F(EchoTest, PipelinedRepliesFromSeveralHandlesArriveWhole) {
+    AdapterSpec a = echoSpec();
+    a.threads = 4;
+    a.queuecap = 10000;  // the client does not read until it sent everything
+    startServer({a});
+    RawClient c(echoPort);
+    constexpr int kCalls = 2000;
+    // Sizes up to 100 KB, so that replies copied into the inbox and replies moved into it
+    // (64 KB and more) both occur.
+    auto size = [](int id) { return (id * 7919) % 100000; };
+    std::string batch;
+    for (int id = 1; id <= kCalls; ++id) {
+        batch += encodeRequest(makeRequest(kEcho, "bigReply", intArg(size(id)), id));
+        if (id % 100 == 0) {  // in bursts, so that batches of one and of many both occur
+            ASSERT_TRUE(c.sendAll(batch, 20000));
+            batch.clear();
+        }
+    }
+    std::vector<int> seen(kCalls + 1, 0);
+    for (int i = 0; i < kCalls; ++i) {
+        auto rsp = c.readResponse(10000);
+        ASSERT_TRUE(rsp) << "reply " << i << " of " << kCalls << " missing or undecodable";
+        ASSERT_GE(rsp->iRequestId, 1);
+        ASSERT_LE(rsp->iRequestId, kCalls);
+        int id = rsp->iRequestId;
+        ++seen[id];
+        ASSERT_EQ(rsp->iRet, 0) << "id " << id;
+        ASSERT_EQ(readString(rsp->sBuffer, 0), std::string(static_cast<size_t>(size(id)), 'x')) << "id " << id;
+    }
+    for (int id = 1; id <= kCalls; ++id) EXPECT_EQ(seen[id], 1) << "id " << id;
+    // The connection still serves.
+    EXPECT_EQ(echo(c, "after"), "after");
+}
+
 }  // namespace
 }  // namespace tars::test
