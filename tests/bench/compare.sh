@@ -63,19 +63,9 @@ done
 
 # ---- processes: every one started is stopped by pid on exit
 work=$(mktemp -d "${TMPDIR:-/tmp}/tars-compare.XXXXXX")
-pids=()
-stop_all() {
-  local pid
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do
-    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  done
-  if [ -n "${TARS_BENCH_KEEP_LOGS:-}" ]; then mkdir -p "$TARS_BENCH_KEEP_LOGS" && cp -r "$work"/. "$TARS_BENCH_KEEP_LOGS"/; fi
-  rm -rf "$work"
-}
-trap stop_all EXIT
+bench_name=compare.sh
+# shellcheck source=lib.sh
+source "$root/tests/bench/lib.sh"
 
 # Room for the idle connections: 3 servers and 3 helpers, 10k each, inherit this.
 hard=$(ulimit -Hn)
@@ -93,19 +83,6 @@ wait_line() {
   done
   echo "compare.sh: no '$pattern' from pid $pid; its output:" >&2
   cat "$file" >&2
-  return 1
-}
-
-# The listening port of a process (HelloServer binds -p 0), once it listens.
-listen_port() {
-  local pid=$1 line
-  for _ in $(seq 400); do
-    line=$(ss -Hltnp 2>/dev/null | grep "pid=$pid," | head -1 || true)
-    if [ -n "$line" ]; then awk '{print $4}' <<<"$line" | sed 's/.*://'; return 0; fi
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.025
-  done
-  echo "compare.sh: pid $pid does not listen" >&2
   return 1
 }
 
@@ -153,8 +130,8 @@ merge_pid=$!; pids+=("$merge_pid")
 echo_pid=$!; pids+=("$echo_pid")
 "$grpc_server" --port 0 --threads "$grpc_server_threads" >"$work/grpc.out" 2>&1 &
 grpc_pid=$!; pids+=("$grpc_pid")
-hello_port=$(listen_port "$hello_pid")
-merge_port=$(listen_port "$merge_pid")
+hello_port=$(bench_listen_port "$hello_pid")
+merge_port=$(bench_listen_port "$merge_pid")
 echo_port=$(wait_line "$work/echo.out" '^port ' "$echo_pid" | awk '{print $2}')
 grpc_port=$(wait_line "$work/grpc.out" '^port ' "$grpc_pid" | awk '{print $2}')
 

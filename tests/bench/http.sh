@@ -69,34 +69,9 @@ done
 # ---- processes: every one started is stopped by pid on exit
 work=$(mktemp -d "${TMPDIR:-/tmp}/tars-http-bench.XXXXXX")
 chmod 755 "$work"  # nginx's workers run as nobody when we are root
-pids=()
-stop_all() {
-  local pid
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do
-    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  done
-  if [ -n "${TARS_BENCH_KEEP_LOGS:-}" ]; then mkdir -p "$TARS_BENCH_KEEP_LOGS" && cp -r "$work"/. "$TARS_BENCH_KEEP_LOGS"/; fi
-  rm -rf "$work"
-}
-trap stop_all EXIT
-
-# The port pid $1 listens on, once it listens (10 s at most); $2, if given, is the port
-# expected. Fails when the process exits first.
-listen_port() {
-  local pid=$1 want=${2:-} line
-  for _ in $(seq 400); do
-    line=$(ss -Hltnp 2>/dev/null | grep "pid=$pid," | awk '{print $4}' | sed 's/.*://' |
-      { if [ -n "$want" ]; then grep -x "$want"; else cat; fi; } | head -1 || true)
-    if [ -n "$line" ]; then echo "$line"; return 0; fi
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.025
-  done
-  echo "http.sh: pid $pid does not listen${want:+ on port $want}" >&2
-  return 1
-}
+bench_name=http.sh
+# shellcheck source=lib.sh
+source "$root/tests/bench/lib.sh"
 
 # A port that no socket on this host uses now, below the ephemeral range (nginx cannot
 # take port 0; a lost race shows up as a start failure and is retried).
@@ -158,7 +133,7 @@ start_ours() {
 EOF
   "$http_server" --config="$dir/HttpServer.conf" >"$work/$name.out" 2>&1 &
   pid_of[$name]=$!; pids+=("$!")
-  port[$name]=$(listen_port "$!") || { died "$name" "${pid_of[$name]}" "$work/$name.out"; return 1; }
+  port[$name]=$(bench_listen_port "$!") || { died "$name" "${pid_of[$name]}" "$work/$name.out"; return 1; }
 }
 
 # start_nginx NAME WORKERS: nginx with a private prefix $work/NAME (config, pid file,
@@ -201,7 +176,7 @@ $temp
 EOF
     "$nginx" -e "$dir/error.log" -c "$dir/nginx.conf" -p "$dir/" -g 'daemon off;' >"$work/$name.out" 2>&1 &
     pid_of[$name]=$!; pids+=("$!")
-    if port[$name]=$(listen_port "$!" "$p" 2>/dev/null); then return 0; fi
+    if port[$name]=$(bench_listen_port "$!" "$p" 2>/dev/null); then return 0; fi
     if kill -0 "${pid_of[$name]}" 2>/dev/null || ! grep -q 'Address already in use' "$dir/error.log" "$work/$name.out" 2>/dev/null; then
       died "$name" "${pid_of[$name]}" "$dir/error.log"
       return 1

@@ -1,0 +1,37 @@
+# Shared by the load benchmarks (compare.sh, http.sh): the processes a script starts and
+# the ports they listen on. Source it after setting bench_name (used in messages) and work
+# (the script's temporary directory); add the pid of every process started to pids.
+# shellcheck shell=bash
+
+: "${bench_name:?set bench_name before sourcing lib.sh}" "${work:?set work before sourcing lib.sh}"
+pids=()
+
+# Stops every process in pids (TERM, then KILL after 5 s), keeps the logs when
+# TARS_BENCH_KEEP_LOGS names a directory, and removes $work. Installed as the EXIT trap.
+bench_stop_all() {
+  local pid
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  if [ -n "${TARS_BENCH_KEEP_LOGS:-}" ]; then mkdir -p "$TARS_BENCH_KEEP_LOGS" && cp -r "$work"/. "$TARS_BENCH_KEEP_LOGS"/; fi
+  rm -rf "$work"
+}
+trap bench_stop_all EXIT
+
+# bench_listen_port PID [PORT]: the TCP port PID listens on, once it listens (10 s at
+# most); with PORT, only that port counts. Fails when the process exits first.
+bench_listen_port() {
+  local pid=$1 want=${2:-} line
+  for _ in $(seq 400); do
+    line=$(ss -Hltnp 2>/dev/null | grep "pid=$pid," | awk '{print $4}' | sed 's/.*://' |
+      { if [ -n "$want" ]; then grep -x "$want"; else cat; fi; } | head -1 || true)
+    if [ -n "$line" ]; then echo "$line"; return 0; fi
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.025
+  done
+  echo "$bench_name: pid $pid does not listen${want:+ on port $want}" >&2
+  return 1
+}
