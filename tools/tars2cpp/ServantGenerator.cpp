@@ -357,13 +357,17 @@ void generateEncoder(const Operation& operation, const ServantNames& names, Code
     }
     else
     {
+        // The stream writes into the caller's buffer (swapped in and out), so that a buffer
+        // kept from one request to the next is reused instead of grown from empty.
         out.line("tars::TarsOutputStream<tars::BufferWriterVector> " + names.os + ";");
+        out.line(names.buffer + ".clear();");
+        out.line(names.os + ".swap(" + names.buffer + ");");
         if (operation.returnType)
             out.line(names.os + ".write(" + names.ret + ", 0);");
         for (std::size_t i = 0; i < operation.parameters.size(); ++i)
             if (operation.parameters[i].out)
                 out.line(names.os + ".write(" + operation.parameters[i].name + ", " + std::to_string(i + 1) + ");");
-        out.line(names.buffer + " = " + names.os + ".takeByteBuffer();");
+        out.line(names.os + ".swap(" + names.buffer + ");");
     }
     out.close();
 
