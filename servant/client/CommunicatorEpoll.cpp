@@ -56,6 +56,7 @@ struct ThreadQueues {
     }
 };
 thread_local ThreadQueues t_queues;
+thread_local bool t_networkThread = false;
 
 struct DeadlineLater {
     bool operator()(const std::pair<int64_t, int32_t>& a, const std::pair<int64_t, int32_t>& b) const {
@@ -142,7 +143,10 @@ bool CommunicatorEpoll::push(ReqMessage* msg) {
 
 // ---------------------------------------------------------------- the loop
 
+bool CommunicatorEpoll::onNetworkThread() { return t_networkThread; }
+
 void CommunicatorEpoll::run() {
+    t_networkThread = true;
     std::string name = "tars-net-" + std::to_string(_index);
     pthread_setname_np(pthread_self(), name.substr(0, 15).c_str());
     for (;;) {
@@ -351,7 +355,11 @@ void CommunicatorEpoll::handOn(ReqMessage* msg) {
         case ReqMessage::ASYNC_CALL:
         case ReqMessage::PUSH:
             if (msg->callback) {
-                _communicator->asyncThread(_index + _asyncSeq++)->push(msg);
+                if (msg->callback->getNetThreadProcess()) {
+                    AsyncProcThread::dispatch(msg);
+                } else {
+                    _communicator->asyncThread(_index + _asyncSeq++)->push(msg);
+                }
                 return;
             }
             delete msg;

@@ -157,6 +157,20 @@ ReqMessage* ServantProxy::newMessage(ReqMessage::CallType type, Char packetType,
     return msg.release();
 }
 
+namespace {
+
+// A sync call made on a network thread (from a callback that runs there) would block the
+// thread that has to read its response: refused with an error instead of a hang.
+void refuseSyncOnNetworkThread(const std::string& funcName) {
+    if (CommunicatorEpoll::onNetworkThread()) {
+        throwCallException(TARSSENDREQUESTERR, funcName,
+                           "sync call on a network thread (a callback with setNetThreadProcess): it would wait "
+                           "for itself; make an async call there");
+    }
+}
+
+}  // namespace
+
 bool ServantProxy::submit(ReqMessage* msg) {
     if (_communicator == nullptr || _communicator->isTerminating()) return false;
     size_t n = _objectProxies.size();
@@ -171,6 +185,7 @@ void ServantProxy::tars_invoke(Char packetType, const std::string& funcName, std
         tars_invoke_async(packetType, funcName, std::move(buffer), context, nullptr);
         return;
     }
+    refuseSyncOnNetworkThread(funcName);
     std::unique_ptr<ReqMessage> msg(newMessage(ReqMessage::SYNC_CALL, packetType, _communicator->nextRequestId(),
                                                funcName, std::move(buffer), context, tars_timeout()));
     if (!submit(msg.get())) throwCallException(TARSSENDREQUESTERR, funcName, "communicator terminated");
@@ -198,6 +213,7 @@ void ServantProxy::tars_ping() {
 
 void ServantProxy::rpc_call(uint32_t requestId, const std::string& funcName, const char* buff, uint32_t len,
                             ResponsePacket& rsp) {
+    refuseSyncOnNetworkThread(funcName);
     int32_t id = requestId != 0 ? static_cast<int32_t>(requestId) : _communicator->nextRequestId();
     std::unique_ptr<ReqMessage> msg(newMessage(ReqMessage::SYNC_CALL, TARSNORMAL, id, funcName,
                                                std::vector<char>(buff, buff + len), TARS_CONTEXT(), tars_timeout()));

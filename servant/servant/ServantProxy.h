@@ -54,9 +54,17 @@ public:
     // back with the response being dispatched; empty elsewhere.
     static const std::map<std::string, std::string>& getResponseContext();
 
+    // TARS's option: true runs this callback on the network thread that ended the call,
+    // with no hand-over to a callback thread (one thread wake less per call). The callback
+    // then must not block: every other call of that network thread waits while it runs.
+    // Set it before the call is made.
+    void setNetThreadProcess(bool on) { _netThreadProcess = on; }
+    bool getNetThreadProcess() const { return _netThreadProcess; }
+
 private:
     friend class AsyncProcThread;
     static void setCurrentMessage(ReqMessage* msg);
+    bool _netThreadProcess = false;
 };
 
 // When an endpoint is isolated and how it comes back (AdapterProxy.h has the rules).

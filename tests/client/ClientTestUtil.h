@@ -1,4 +1,5 @@
-// Shared pieces of the client tests: a callback that records how each call ended.
+// Shared pieces of the client tests: a callback that records how each call ended, and a
+// port nobody listens on.
 #pragma once
 
 #include <atomic>
@@ -8,8 +9,24 @@
 #include <thread>
 
 #include "Hello.h"
+#include "util/tc_socket.h"
 
 namespace tars::test {
+
+// A loopback port nobody listens on (bound, never listening, kept while the test runs).
+class DeadPort {
+public:
+    DeadPort() {
+        _socket = TC_Socket::create(AF_INET, SOCK_STREAM, true);
+        _socket.bind("127.0.0.1", 0);
+        _port = _socket.getSockName().port();
+    }
+    std::string endpoint() const { return "tcp -h 127.0.0.1 -p " + std::to_string(_port); }
+
+private:
+    TC_Socket _socket;
+    int _port = 0;
+};
 
 // Counts callbacks; wait(n) polls until n calls ended (bounded).
 class RecordingCallback : public TestApp::HelloPrxCallback {

@@ -2,6 +2,9 @@
 // coroutine; contexts; TUP and JSON encodings; push; raw calls with a custom protocol.
 #include <gtest/gtest.h>
 
+#include <pthread.h>
+
+#include <mutex>
 #include <thread>
 
 #include "ClientTestUtil.h"
@@ -62,6 +65,94 @@ TEST_F(CallModesTest, CallbackRunsOnceOnACallbackThread) {
     EXPECT_EQ(cb->lastRet, 7);
     EXPECT_EQ(cb->lastRsp, "async");
     EXPECT_NE(cb->lastThread, std::this_thread::get_id());
+}
+
+namespace {
+
+// Records the name of the thread each callback ran on.
+class ThreadNameCallback : public RecordingCallback {
+public:
+    void callback_testHello(tars::Int32 ret, const std::string& sRsp) override {
+        record();
+        RecordingCallback::callback_testHello(ret, sRsp);
+    }
+    void callback_testHello_exception(tars::Int32 ret) override {
+        record();
+        RecordingCallback::callback_testHello_exception(ret);
+    }
+    std::string threadName() {
+        std::lock_guard lock(_nameMutex);
+        return _name;
+    }
+
+private:
+    void record() {
+        char name[16] = {};
+        pthread_getname_np(pthread_self(), name, sizeof(name));
+        std::lock_guard lock(_nameMutex);
+        _name = name;
+    }
+    std::mutex _nameMutex;
+    std::string _name;
+};
+
+}  // namespace
+
+TEST_F(CallModesTest, NetThreadProcessRunsTheCallbackOnTheNetworkThread) {
+    auto plain = std::make_shared<ThreadNameCallback>();
+    prx->async_testHello(plain, "plain");
+    ASSERT_TRUE(plain->wait(1));
+    EXPECT_EQ(plain->threadName().rfind("tars-async-", 0), 0u) << plain->threadName();
+
+    auto onNet = std::make_shared<ThreadNameCallback>();
+    onNet->setNetThreadProcess(true);
+    prx->async_testHello(onNet, "net");
+    ASSERT_TRUE(onNet->wait(1));
+    EXPECT_EQ(onNet->successes, 1);
+    EXPECT_EQ(onNet->lastRsp, "net");
+    EXPECT_EQ(onNet->threadName().rfind("tars-net-", 0), 0u) << onNet->threadName();
+
+    // A call that fails ends there too, once.
+    DeadPort nobody;
+    auto dead = comm.stringToProxy<HelloPrx>("TestApp.HelloServer.HelloObj@" + nobody.endpoint());
+    auto failed = std::make_shared<ThreadNameCallback>();
+    failed->setNetThreadProcess(true);
+    dead->async_testHello(failed, "nobody");
+    ASSERT_TRUE(failed->wait(1));
+    EXPECT_EQ(failed->failures, 1);
+    EXPECT_EQ(failed->threadName().rfind("tars-net-", 0), 0u) << failed->threadName();
+}
+
+TEST_F(CallModesTest, SyncCallFromANetworkThreadCallbackIsRefusedNotHung) {
+    // The callback makes a sync call; on the network thread it would wait for itself.
+    class SyncInside : public RecordingCallback {
+    public:
+        explicit SyncInside(HelloPrx prx) : _prx(std::move(prx)) {}
+        void callback_testHello(tars::Int32 ret, const std::string& sRsp) override {
+            try {
+                std::string inner;
+                _prx->testHello("inner", inner);
+                code = 0;
+            } catch (const TarsCallException& e) {
+                code = e.getErrCode();
+            }
+            RecordingCallback::callback_testHello(ret, sRsp);
+        }
+        std::atomic<int> code{1};
+
+    private:
+        HelloPrx _prx;
+    };
+    auto cb = std::make_shared<SyncInside>(prx);
+    cb->setNetThreadProcess(true);
+    prx->async_testHello(cb, "outer");
+    ASSERT_TRUE(cb->wait(1));
+    EXPECT_EQ(cb->code.load(), TARSSENDREQUESTERR);
+    // The same from an ordinary callback thread is allowed.
+    auto allowed = std::make_shared<SyncInside>(prx);
+    prx->async_testHello(allowed, "outer");
+    ASSERT_TRUE(allowed->wait(1));
+    EXPECT_EQ(allowed->code.load(), 0);
 }
 
 TEST_F(CallModesTest, OneWayCallReachesTheServerWithoutReply) {

@@ -18,21 +18,6 @@ using TestApp::HelloPrx;
 
 namespace {
 
-// A loopback port nobody listens on (bound, never listening, kept while the test runs).
-class DeadPort {
-public:
-    DeadPort() {
-        _socket = TC_Socket::create(AF_INET, SOCK_STREAM, true);
-        _socket.bind("127.0.0.1", 0);
-        _port = _socket.getSockName().port();
-    }
-    std::string endpoint() const { return "tcp -h 127.0.0.1 -p " + std::to_string(_port); }
-
-private:
-    TC_Socket _socket;
-    int _port = 0;
-};
-
 // One callback per call, recording how many times and with which code it ended.
 class CountingCallback : public TestApp::HelloPrxCallback {
 public:

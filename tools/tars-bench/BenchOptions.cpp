@@ -96,7 +96,9 @@ Load:
 
 Client runtime (sync, async):
       --netthreads N     client network threads, the Communicator's netthread (default 1)
-      --asyncthreads N   callback threads, the Communicator's asyncthread (default 1)
+      --asyncthreads N   callback threads, the Communicator's asyncthread (default 1); 0 runs
+                         the callbacks on the network threads instead (TARS's
+                         ServantProxyCallback::setNetThreadProcess), one thread hop less
       --timeout MS       call timeout (default 3000; raw mode: sent as iTimeout)
 
   -h, --help             this text
@@ -145,7 +147,8 @@ std::string BenchOptions::describe() const {
         case BenchMode::Async:
             out << " (callback proxy calls: " << connections << " connections x " << outstanding
                 << " outstanding, " << threads << " caller threads, " << netThreads << " network threads, "
-                << asyncThreads << " callback threads)";
+                << (asyncThreads > 0 ? std::to_string(asyncThreads) + " callback threads)"
+                                     : std::string("callbacks on the network threads)"));
             break;
         case BenchMode::Raw:
             out << " (pre-encoded frames: " << connections << " connections x " << outstanding << " outstanding, "
@@ -263,7 +266,7 @@ BenchOptions BenchOptions::parse(int argc, char** argv) {
             case OPT_RATE: o.rate = parseNumber("--rate", value, 0, 1e9); break;
             case OPT_NETTHREADS: o.netThreads = static_cast<int>(parseInteger("--netthreads", value, 1, 64)); break;
             case OPT_ASYNCTHREADS:
-                o.asyncThreads = static_cast<int>(parseInteger("--asyncthreads", value, 1, 1024));
+                o.asyncThreads = static_cast<int>(parseInteger("--asyncthreads", value, 0, 1024));
                 break;
             case OPT_TIMEOUT: o.timeoutMs = static_cast<int>(parseInteger("--timeout", value, 1, 3600000)); break;
             default: throw UsageError("unknown option " + std::string(argv[optind - 1]));

@@ -33,7 +33,7 @@ struct BenchOptions {
     int64_t requests = 0;     // > 0: this many calls instead of a duration
     double rate = 0.0;        // calls per second for the whole run; 0: as fast as possible
     int netThreads = 1;       // client network threads (proxy modes)
-    int asyncThreads = 1;     // client callback threads (async mode)
+    int asyncThreads = 1;     // client callback threads (async mode); 0: callbacks on the network threads
     int timeoutMs = 3000;     // call timeout (proxy modes; sent as iTimeout in raw mode)
     RawExpect expect = RawExpect::Tars;
     bool help = false;

@@ -246,7 +246,7 @@ BenchResult ProxyLoad::run() {
 
     Communicator communicator;
     communicator.setProperty("netthread", std::to_string(o.netThreads));
-    communicator.setProperty("asyncthread", std::to_string(o.asyncThreads));
+    communicator.setProperty("asyncthread", std::to_string(std::max(1, o.asyncThreads)));
     communicator.setProperty("sync-invoke-timeout", std::to_string(o.timeoutMs));
     communicator.setProperty("async-invoke-timeout", std::to_string(o.timeoutMs));
     try {
@@ -274,13 +274,17 @@ BenchResult ProxyLoad::run() {
             for (int i = 0; i < window; ++i) {
                 SlotPool* pool = pools[static_cast<size_t>(i % o.threads)].get();
                 slots.push_back(std::make_shared<AsyncSlot>(state, pool));
+                slots.back()->setNetThreadProcess(o.asyncThreads == 0);
                 pool->put(slots.back().get());
             }
             for (int t = 0; t < o.threads; ++t) {
                 callers.emplace_back(pacedAsyncCaller, std::ref(state), t, std::ref(*pools[static_cast<size_t>(t)]));
             }
         } else {
-            for (int i = 0; i < window; ++i) slots.push_back(std::make_shared<AsyncSlot>(state, nullptr));
+            for (int i = 0; i < window; ++i) {
+                slots.push_back(std::make_shared<AsyncSlot>(state, nullptr));
+                slots.back()->setNetThreadProcess(o.asyncThreads == 0);
+            }
             // The caller threads start the first window; callbacks keep it full.
             for (int t = 0; t < o.threads; ++t) {
                 callers.emplace_back([&, t] {

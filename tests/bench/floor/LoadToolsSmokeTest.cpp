@@ -225,6 +225,8 @@ int main() {
             expectCalls(dir, "sync mode: 200 calls", {"-p", p, "-m", "sync", "-t", "2", "-c", "2", "-n", "200"}, 200);
             expectCalls(dir, "async mode: 300 calls",
                         {"-p", p, "-m", "async", "-c", "2", "-k", "8", "--netthreads", "2", "-n", "300"}, 300);
+            expectCalls(dir, "async mode, callbacks on the network thread: 300 calls",
+                        {"-p", p, "-m", "async", "-c", "2", "-k", "8", "--asyncthreads", "0", "-n", "300"}, 300);
             expectCalls(dir, "async mode at a rate: 200 calls",
                         {"-p", p, "-m", "async", "-c", "2", "-k", "4", "--rate", "2000", "-n", "200"}, 200);
             expectCalls(dir, "raw mode: 300 calls", {"-p", p, "-m", "raw", "-c", "2", "-k", "8", "-n", "300"}, 300);
