@@ -1,6 +1,7 @@
 #include "servant/Communicator.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "servant/AsyncProcThread.h"
 #include "servant/CommunicatorEpoll.h"
@@ -189,6 +190,11 @@ std::shared_ptr<ServantProxy> Communicator::getServantProxy(const std::string& o
 }
 
 void Communicator::terminate() {
+    // From one of its own network threads it would join itself; refused before anything stops.
+    if (CommunicatorEpoll* epoll = CommunicatorEpoll::current(); epoll != nullptr && epoll->communicator() == this) {
+        throw std::logic_error("Communicator::terminate() called on one of its own network threads "
+                               "(a callback with setNetThreadProcess): call it from another thread");
+    }
     {
         std::lock_guard lock(_mutex);
         if (_terminating.exchange(true, std::memory_order_acq_rel)) return;

@@ -56,7 +56,7 @@ struct ThreadQueues {
     }
 };
 thread_local ThreadQueues t_queues;
-thread_local bool t_networkThread = false;
+thread_local CommunicatorEpoll* t_networkThread = nullptr;
 
 struct DeadlineLater {
     bool operator()(const std::pair<int64_t, int32_t>& a, const std::pair<int64_t, int32_t>& b) const {
@@ -143,10 +143,10 @@ bool CommunicatorEpoll::push(ReqMessage* msg) {
 
 // ---------------------------------------------------------------- the loop
 
-bool CommunicatorEpoll::onNetworkThread() { return t_networkThread; }
+CommunicatorEpoll* CommunicatorEpoll::current() { return t_networkThread; }
 
 void CommunicatorEpoll::run() {
-    t_networkThread = true;
+    t_networkThread = this;
     std::string name = "tars-net-" + std::to_string(_index);
     pthread_setname_np(pthread_self(), name.substr(0, 15).c_str());
     for (;;) {

@@ -162,7 +162,8 @@ namespace {
 // A sync call made on a network thread (from a callback that runs there) would block the
 // thread that has to read its response: refused with an error instead of a hang.
 void refuseSyncOnNetworkThread(const std::string& funcName) {
-    if (CommunicatorEpoll::onNetworkThread()) {
+    if (CommunicatorEpoll::current() != nullptr) {
+        t_call.hashType = ReqMessage::HASH_NONE;  // tars_hash() was for this call
         throwCallException(TARSSENDREQUESTERR, funcName,
                            "sync call on a network thread (a callback with setNetThreadProcess): it would wait "
                            "for itself; make an async call there");

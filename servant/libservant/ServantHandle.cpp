@@ -141,6 +141,9 @@ void ServantHandle::handleTars(RecvContext& ctx, bool fromQueue) {
         current->sendResponse(ret, ret == TARSSERVERSUCCESS ? response : kNoResult, {}, desc);
     }
     if (current->endDispatch()) Current::post(ctx.conn, 0, std::string(), true);
+    // The generated encoder reuses this buffer's capacity; one large reply must not stay
+    // pinned in the handle.
+    if (response.capacity() > kMaxKeptResponse) std::vector<char>().swap(response);
 }
 
 void ServantHandle::handleOther(RecvContext& ctx, bool fromQueue) {

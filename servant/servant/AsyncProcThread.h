@@ -30,7 +30,8 @@ public:
     void push(ReqMessage* msg);
     void terminate();
 
-    // Runs one message's callback and deletes the message (also used at shutdown).
+    // Runs one message's callback and deletes the message (also used at shutdown, and by the
+    // network threads for callbacks with setNetThreadProcess).
     static void dispatch(ReqMessage* msg);
 
 private:

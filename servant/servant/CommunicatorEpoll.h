@@ -51,8 +51,9 @@ public:
     Communicator* communicator() const { return _communicator; }
 
     // ---- any thread
-    // True on a network thread of any Communicator (where a sync call would wait for itself).
-    static bool onNetworkThread();
+    // The network thread the caller runs on (of any Communicator), or nullptr: where a sync
+    // call would wait for itself.
+    static CommunicatorEpoll* current();
     // Queues msg for this network thread; false (msg untouched) once terminating.
     bool push(ReqMessage* msg);
     // Takes ownership; the object is used by the network thread from its next turn.

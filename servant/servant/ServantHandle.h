@@ -53,6 +53,9 @@ public:
     const std::shared_ptr<AdminLock>& adminLock() const { return _adminLock; }
 
 private:
+    // onDispatch's buffer keeps its capacity up to this size between requests.
+    static constexpr size_t kMaxKeptResponse = 1024 * 1024;
+
     void handleTars(RecvContext& ctx, bool fromQueue);
     void handleOther(RecvContext& ctx, bool fromQueue);
     void handleClose(RecvContext& ctx);

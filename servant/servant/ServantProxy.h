@@ -58,13 +58,13 @@ public:
     // with no hand-over to a callback thread (one thread wake less per call). The callback
     // then must not block: every other call of that network thread waits while it runs.
     // Set it before the call is made.
-    void setNetThreadProcess(bool on) { _netThreadProcess = on; }
-    bool getNetThreadProcess() const { return _netThreadProcess; }
+    void setNetThreadProcess(bool on) { _netThreadProcess.store(on, std::memory_order_relaxed); }
+    bool getNetThreadProcess() const { return _netThreadProcess.load(std::memory_order_relaxed); }
 
 private:
     friend class AsyncProcThread;
     static void setCurrentMessage(ReqMessage* msg);
-    bool _netThreadProcess = false;
+    std::atomic<bool> _netThreadProcess{false};
 };
 
 // When an endpoint is isolated and how it comes back (AdapterProxy.h has the rules).

@@ -5,6 +5,7 @@
 #include <pthread.h>
 
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 
 #include "ClientTestUtil.h"
@@ -123,7 +124,7 @@ TEST_F(CallModesTest, NetThreadProcessRunsTheCallbackOnTheNetworkThread) {
     EXPECT_EQ(failed->threadName().rfind("tars-net-", 0), 0u) << failed->threadName();
 }
 
-TEST_F(CallModesTest, SyncCallFromANetworkThreadCallbackIsRefusedNotHung) {
+TEST_F(CallModesTest, SyncCallAndTerminateFromANetworkThreadCallbackAreRefusedNotHung) {
     // The callback makes a sync call; on the network thread it would wait for itself.
     class SyncInside : public RecordingCallback {
     public:
@@ -148,7 +149,30 @@ TEST_F(CallModesTest, SyncCallFromANetworkThreadCallbackIsRefusedNotHung) {
     prx->async_testHello(cb, "outer");
     ASSERT_TRUE(cb->wait(1));
     EXPECT_EQ(cb->code.load(), TARSSENDREQUESTERR);
-    // The same from an ordinary callback thread is allowed.
+    // Terminating the Communicator there would join the thread itself: refused, and the
+    // Communicator goes on working.
+    class TerminateInside : public RecordingCallback {
+    public:
+        explicit TerminateInside(Communicator& comm) : _comm(comm) {}
+        void callback_testHello(tars::Int32 ret, const std::string& sRsp) override {
+            try {
+                _comm.terminate();
+            } catch (const std::logic_error&) {
+                refused = true;
+            }
+            RecordingCallback::callback_testHello(ret, sRsp);
+        }
+        std::atomic<bool> refused{false};
+
+    private:
+        Communicator& _comm;
+    };
+    auto terminating = std::make_shared<TerminateInside>(comm);
+    terminating->setNetThreadProcess(true);
+    prx->async_testHello(terminating, "outer");
+    ASSERT_TRUE(terminating->wait(1));
+    EXPECT_TRUE(terminating->refused.load());
+    // The same sync call from an ordinary callback thread is allowed.
     auto allowed = std::make_shared<SyncInside>(prx);
     prx->async_testHello(allowed, "outer");
     ASSERT_TRUE(allowed->wait(1));
