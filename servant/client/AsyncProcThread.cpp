@@ -26,6 +26,19 @@ void AsyncProcThread::push(ReqMessage* msg) {
     _cond.notify_one();
 }
 
+void AsyncProcThread::push(std::vector<ReqMessage*>& messages) {
+    {
+        std::lock_guard lock(_mutex);
+        if (_queue.empty()) {
+            _queue.swap(messages);
+        } else {
+            _queue.insert(_queue.end(), messages.begin(), messages.end());
+        }
+    }
+    messages.clear();
+    _cond.notify_one();
+}
+
 void AsyncProcThread::terminate() {
     {
         std::lock_guard lock(_mutex);

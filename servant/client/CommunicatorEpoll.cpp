@@ -177,6 +177,7 @@ void CommunicatorEpoll::run() {
         expireCalls();
         _timers.runExpired(_nowMs);
         flushDirty();
+        handOffEnded();
     }
     shutdown();
 }
@@ -350,7 +351,7 @@ void CommunicatorEpoll::dispatchPush(ReqMessage* msg) { handOn(msg); }
 void CommunicatorEpoll::handOn(ReqMessage* msg) {
     switch (msg->eType) {
         case ReqMessage::SYNC_CALL:
-            msg->signal();  // the caller owns and deletes it from here on
+            _endedSync.push_back(msg);  // signalled at the end of the turn
             return;
         case ReqMessage::ASYNC_CALL:
         case ReqMessage::PUSH:
@@ -358,7 +359,11 @@ void CommunicatorEpoll::handOn(ReqMessage* msg) {
                 if (msg->callback->getNetThreadProcess()) {
                     AsyncProcThread::dispatch(msg);
                 } else {
-                    _communicator->asyncThread(_index + _asyncSeq++)->push(msg);
+                    AsyncProcThread* thread = _communicator->asyncThread(_index + _asyncSeq++);
+                    auto it = std::find_if(_endedAsync.begin(), _endedAsync.end(),
+                                           [thread](const EndedAsync& e) { return e.thread == thread; });
+                    if (it == _endedAsync.end()) it = _endedAsync.insert(_endedAsync.end(), {thread, {}});
+                    it->messages.push_back(msg);
                 }
                 return;
             }
@@ -375,6 +380,15 @@ void CommunicatorEpoll::handOn(ReqMessage* msg) {
         }
     }
     delete msg;
+}
+
+void CommunicatorEpoll::handOffEnded() {
+    for (EndedAsync& e : _endedAsync) {
+        if (!e.messages.empty()) e.thread->push(e.messages);
+    }
+    // The callers own and delete their messages from here on.
+    for (ReqMessage* msg : _endedSync) msg->signal();
+    _endedSync.clear();
 }
 
 // ---------------------------------------------------------------- shutdown
@@ -412,6 +426,7 @@ void CommunicatorEpoll::shutdown() {
     for (auto& op : _objectProxies) op->terminate(TARSSENDREQUESTERR);
     while (!_calls.empty()) fail(_calls.begin()->second, TARSSENDREQUESTERR, "communicator terminated");
     _deadlines.clear();
+    handOffEnded();
 }
 
 }  // namespace tars

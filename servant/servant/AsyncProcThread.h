@@ -28,6 +28,8 @@ public:
 
     void start();
     void push(ReqMessage* msg);
+    // Takes every message of `messages` (left empty) with one lock and one wake-up.
+    void push(std::vector<ReqMessage*>& messages);
     void terminate();
 
     // Runs one message's callback and deletes the message (also used at shutdown, and by the

@@ -31,6 +31,7 @@
 
 namespace tars {
 
+class AsyncProcThread;
 class Communicator;
 class ObjectProxy;
 class Transceiver;
@@ -92,6 +93,7 @@ private:
     void flushDirty();
     void shutdown();
     void handOn(ReqMessage* msg);
+    void handOffEnded();
     int waitTimeMs();
 
     Communicator* _communicator;
@@ -124,6 +126,15 @@ private:
     std::vector<uint32_t> _freeHandles;
     std::vector<uint64_t> _dirty;  // handle keys of connections written to this turn
     size_t _asyncSeq = 0;
+    // Calls that ended this turn, handed on once the turn's writes are out: one wake-up
+    // per sync caller and one per callback thread per turn, none in the middle of the
+    // turn (a woken caller would preempt this thread while it still has work).
+    std::vector<ReqMessage*> _endedSync;
+    struct EndedAsync {
+        AsyncProcThread* thread;
+        std::vector<ReqMessage*> messages;
+    };
+    std::vector<EndedAsync> _endedAsync;
 
     std::unordered_map<int32_t, ReqMessage*> _calls;
     std::vector<std::pair<int64_t, int32_t>> _deadlines;  // min-heap of (deadline, id)
