@@ -34,6 +34,9 @@ struct CallerQueue {
     std::atomic<bool> consumerGone{false};  // the network thread has stopped
     std::mutex overflowMutex;
     std::vector<ReqMessage*> overflow;
+    // Where this thread's sync calls on that network thread sleep; kept alive here for
+    // as long as the caller thread may wait on it.
+    std::shared_ptr<SyncWakeWord> wakeWord;
 };
 
 namespace {
@@ -114,6 +117,7 @@ bool CommunicatorEpoll::push(ReqMessage* msg) {
         std::erase_if(t_queues.entries,
                       [](const auto& e) { return e.queue->consumerGone.load(std::memory_order_acquire); });
         auto created = std::make_shared<CallerQueue>();
+        created->wakeWord = _wakeWord;
         {
             std::lock_guard lock(_mutex);
             if (_terminating.load(std::memory_order_seq_cst)) return false;
@@ -124,6 +128,7 @@ bool CommunicatorEpoll::push(ReqMessage* msg) {
         queue = created.get();
     }
 
+    if (msg->eType == ReqMessage::SYNC_CALL) msg->setWakeWord(queue->wakeWord.get());
     queue->pushing.store(true, std::memory_order_seq_cst);
     if (_terminating.load(std::memory_order_seq_cst)) {
         queue->pushing.store(false, std::memory_order_release);
@@ -386,9 +391,7 @@ void CommunicatorEpoll::handOffEnded() {
     for (EndedAsync& e : _endedAsync) {
         if (!e.messages.empty()) e.thread->push(e.messages);
     }
-    // The callers own and delete their messages from here on.
-    for (ReqMessage* msg : _endedSync) msg->signal();
-    _endedSync.clear();
+    SyncWakeWord::wakeEnded(_endedSync);  // the callers own and delete their messages from here on
 }
 
 // ---------------------------------------------------------------- shutdown

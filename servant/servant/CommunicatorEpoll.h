@@ -6,7 +6,8 @@
 // sleeps. Each loop turn the thread drains every caller queue, routes the calls (ObjectProxy
 // -> EndpointManager -> AdapterProxy), reads and matches responses by iRequestId, ends calls
 // past their deadline with -7, runs its timers, and flushes every connection written to in
-// that turn with one writev.
+// that turn with one writev. Only then does it hand on the calls that ended in the turn:
+// one futex wake for all the sync callers (SyncWakeWord), one push per callback thread.
 //
 // Ownership: the Communicator owns it; it owns the ObjectProxies made for it (and so their
 // endpoints and connections). terminate() stops the thread after ending every call it
@@ -113,6 +114,7 @@ private:
     std::vector<std::shared_ptr<CallerQueue>> _newQueues;
     std::vector<std::unique_ptr<ObjectProxy>> _newObjectProxies;
     std::atomic<bool> _newThings{false};
+    std::shared_ptr<SyncWakeWord> _wakeWord = std::make_shared<SyncWakeWord>();
 
     // ---- network thread only
     std::vector<std::shared_ptr<CallerQueue>> _queues;

@@ -20,6 +20,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "RequestF.h"
 
@@ -31,6 +32,7 @@ class ServantProxyCallback;
 using ServantProxyCallbackPtr = std::shared_ptr<ServantProxyCallback>;
 
 struct ReqMessage;
+struct SyncWakeWord;
 using ReqMessagePtr = ReqMessage*;
 
 struct ReqMessage {
@@ -64,18 +66,39 @@ struct ReqMessage {
     void* list = nullptr;
     bool sent = false;
 
-    // ---- sync waiting: one atomic word and a futex, no mutex (the caller and the
-    // network thread never block on each other). The caller may delete the message as
-    // soon as wait() returns; signal() touches nothing of it after the store that ends
-    // the wait but the futex wake of its address, which the kernel serves without
-    // reading the memory (a wake that lands on a later futex at that address is
-    // spurious, and every futex wait of glibc and of wait() rechecks its word).
+    // ---- sync waiting, no mutex (the caller and the network thread never block on each
+    // other). The message's own state word says whether the call ended; the caller
+    // sleeps on its network thread's SyncWakeWord (a futex bitset wait with the caller
+    // thread's bit), so that the network thread wakes every caller whose call ended in
+    // one turn with one system call (SyncWakeWord::wakeEnded). The caller may delete the
+    // message as soon as wait() returns: the network thread reads nothing of a message
+    // after the store that ends its wait.
     void wait();
-    void signal();
 
 private:
-    // 0: pending; 1: done; 2: pending and the caller sleeps (signal() must wake it).
+    friend struct SyncWakeWord;
+    // 0: pending; 1: done; 2: pending and the caller sleeps (the word must be bumped and
+    // woken).
     std::atomic<uint32_t> _syncState{0};
+    uint32_t _wakeBit = 0;
+    SyncWakeWord* _wakeWord = nullptr;
+
+public:
+    // CommunicatorEpoll::push, on the caller thread, before it hands the message on. The
+    // word outlives the wait: the caller thread's queue towards that network thread holds
+    // it, and only that thread drops its queues.
+    void setWakeWord(SyncWakeWord* word);
+};
+
+// The futex word the sync callers of one network thread sleep on. Shared between the
+// network thread and its callers' queues, so that a caller still entering its wait never
+// touches a word freed with its Communicator.
+struct SyncWakeWord {
+    std::atomic<uint32_t> generation{0};
+
+    // Network thread: ends every call of `ended` (the callers own their messages from
+    // here on) and wakes the callers that sleep with one system call. Clears `ended`.
+    static void wakeEnded(std::vector<ReqMessage*>& ended);
 };
 
 // An intrusive list of messages (no allocation; a message is in at most one list).
