@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <new>
 #include <thread>
 
 #include "BaseF.h"
@@ -34,9 +35,14 @@ struct CallerQueue {
     std::atomic<bool> consumerGone{false};  // the network thread has stopped
     std::mutex overflowMutex;
     std::vector<ReqMessage*> overflow;
-    // Where this thread's sync calls on that network thread sleep; kept alive here for
-    // as long as the caller thread may wait on it.
+    // The network thread's wake word, kept alive here for as long as the caller thread
+    // may wait on it, and the caller thread's bit on it (0: none was free).
     std::shared_ptr<SyncWakeWord> wakeWord;
+    uint32_t wakeBit = 0;
+
+    ~CallerQueue() {
+        if (wakeBit != 0) wakeWord->releaseBit(wakeBit);
+    }
 };
 
 namespace {
@@ -81,6 +87,7 @@ CommunicatorEpoll::~CommunicatorEpoll() {
     // Connections deregister from the handle table, so they go first.
     _objectProxies.clear();
     _newObjectProxies.clear();
+    handOffEnded();  // shutdown() ended every call; anything ended since is handed on too
 }
 
 void CommunicatorEpoll::start() {
@@ -118,6 +125,7 @@ bool CommunicatorEpoll::push(ReqMessage* msg) {
                       [](const auto& e) { return e.queue->consumerGone.load(std::memory_order_acquire); });
         auto created = std::make_shared<CallerQueue>();
         created->wakeWord = _wakeWord;
+        created->wakeBit = _wakeWord->takeBit();
         {
             std::lock_guard lock(_mutex);
             if (_terminating.load(std::memory_order_seq_cst)) return false;
@@ -128,11 +136,13 @@ bool CommunicatorEpoll::push(ReqMessage* msg) {
         queue = created.get();
     }
 
-    if (msg->eType == ReqMessage::SYNC_CALL) msg->setWakeWord(queue->wakeWord.get());
     queue->pushing.store(true, std::memory_order_seq_cst);
     if (_terminating.load(std::memory_order_seq_cst)) {
         queue->pushing.store(false, std::memory_order_release);
         return false;
+    }
+    if (msg->eType == ReqMessage::SYNC_CALL) {
+        msg->setWaker(queue->wakeBit != 0 ? queue->wakeWord.get() : nullptr, queue->wakeBit);
     }
     if (!queue->ring.push(msg)) {
         std::lock_guard lock(queue->overflowMutex);
@@ -356,7 +366,11 @@ void CommunicatorEpoll::dispatchPush(ReqMessage* msg) { handOn(msg); }
 void CommunicatorEpoll::handOn(ReqMessage* msg) {
     switch (msg->eType) {
         case ReqMessage::SYNC_CALL:
-            _endedSync.push_back(msg);  // signalled at the end of the turn
+            try {
+                _endedSync.push_back(msg);  // woken at the end of the turn
+            } catch (const std::bad_alloc&) {
+                _wakeWord->wakeEnded(&msg, 1);  // now, rather than never
+            }
             return;
         case ReqMessage::ASYNC_CALL:
         case ReqMessage::PUSH:
@@ -365,10 +379,14 @@ void CommunicatorEpoll::handOn(ReqMessage* msg) {
                     AsyncProcThread::dispatch(msg);
                 } else {
                     AsyncProcThread* thread = _communicator->asyncThread(_index + _asyncSeq++);
-                    auto it = std::find_if(_endedAsync.begin(), _endedAsync.end(),
-                                           [thread](const EndedAsync& e) { return e.thread == thread; });
-                    if (it == _endedAsync.end()) it = _endedAsync.insert(_endedAsync.end(), {thread, {}});
-                    it->messages.push_back(msg);
+                    try {
+                        auto it = std::find_if(_endedAsync.begin(), _endedAsync.end(),
+                                               [thread](const EndedAsync& e) { return e.thread == thread; });
+                        if (it == _endedAsync.end()) it = _endedAsync.insert(_endedAsync.end(), {thread, {}});
+                        it->messages.push_back(msg);  // pushed at the end of the turn
+                    } catch (const std::bad_alloc&) {
+                        thread->push(msg);
+                    }
                 }
                 return;
             }
@@ -391,7 +409,8 @@ void CommunicatorEpoll::handOffEnded() {
     for (EndedAsync& e : _endedAsync) {
         if (!e.messages.empty()) e.thread->push(e.messages);
     }
-    SyncWakeWord::wakeEnded(_endedSync);  // the callers own and delete their messages from here on
+    _wakeWord->wakeEnded(_endedSync.data(), _endedSync.size());  // the callers own their messages from here on
+    _endedSync.clear();
 }
 
 // ---------------------------------------------------------------- shutdown

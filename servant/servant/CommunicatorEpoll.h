@@ -7,7 +7,9 @@
 // -> EndpointManager -> AdapterProxy), reads and matches responses by iRequestId, ends calls
 // past their deadline with -7, runs its timers, and flushes every connection written to in
 // that turn with one writev. Only then does it hand on the calls that ended in the turn:
-// one futex wake for all the sync callers (SyncWakeWord), one push per callback thread.
+// one futex wake for the sync callers (SyncWakeWord), one push per callback thread.
+// (Callbacks set to run on the network thread, setNetThreadProcess, run when their call
+// ends, in the middle of the turn.)
 //
 // Ownership: the Communicator owns it; it owns the ObjectProxies made for it (and so their
 // endpoints and connections). terminate() stops the thread after ending every call it
@@ -128,9 +130,9 @@ private:
     std::vector<uint32_t> _freeHandles;
     std::vector<uint64_t> _dirty;  // handle keys of connections written to this turn
     size_t _asyncSeq = 0;
-    // Calls that ended this turn, handed on once the turn's writes are out: one wake-up
-    // per sync caller and one per callback thread per turn, none in the middle of the
-    // turn (a woken caller would preempt this thread while it still has work).
+    // Calls that ended this turn, handed on once the turn's writes are out: one system
+    // call wakes the sync callers, one push feeds each callback thread, and no woken
+    // caller preempts this thread while the turn still has work.
     std::vector<ReqMessage*> _endedSync;
     struct EndedAsync {
         AsyncProcThread* thread;

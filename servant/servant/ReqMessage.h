@@ -20,7 +20,6 @@
 #include <functional>
 #include <memory>
 #include <string>
-#include <vector>
 
 #include "RequestF.h"
 
@@ -67,38 +66,46 @@ struct ReqMessage {
     bool sent = false;
 
     // ---- sync waiting, no mutex (the caller and the network thread never block on each
-    // other). The message's own state word says whether the call ended; the caller
-    // sleeps on its network thread's SyncWakeWord (a futex bitset wait with the caller
-    // thread's bit), so that the network thread wakes every caller whose call ended in
-    // one turn with one system call (SyncWakeWord::wakeEnded). The caller may delete the
-    // message as soon as wait() returns: the network thread reads nothing of a message
-    // after the store that ends its wait.
+    // other). The message's state word says whether the call ended. A caller thread with
+    // a bit on its network thread's SyncWakeWord sleeps there (a futex bitset wait), so
+    // that the network thread wakes every such caller whose call ended in a turn with one
+    // system call; a caller without one (past the word's 32 bits) sleeps on the state
+    // word itself. The caller may delete the message as soon as wait() returns: the
+    // network thread reads nothing of it after the store that ends the wait, and a futex
+    // wake of the state word's address does not read the memory (a wake that lands on a
+    // later futex at that address is spurious, and every wait rechecks its word).
     void wait();
+    // CommunicatorEpoll::push, on the caller thread, before it hands the message on: the
+    // shared word and the caller thread's bit on it, or (nullptr, 0).
+    void setWaker(SyncWakeWord* word, uint32_t bit) {
+        _wakeWord = word;
+        _wakeBit = bit;
+    }
 
 private:
     friend struct SyncWakeWord;
-    // 0: pending; 1: done; 2: pending and the caller sleeps (the word must be bumped and
-    // woken).
+    // 0: pending; 1: done; 2: pending and the caller sleeps (it must be woken).
     std::atomic<uint32_t> _syncState{0};
     uint32_t _wakeBit = 0;
     SyncWakeWord* _wakeWord = nullptr;
-
-public:
-    // CommunicatorEpoll::push, on the caller thread, before it hands the message on. The
-    // word outlives the wait: the caller thread's queue towards that network thread holds
-    // it, and only that thread drops its queues.
-    void setWakeWord(SyncWakeWord* word);
 };
 
-// The futex word the sync callers of one network thread sleep on. Shared between the
-// network thread and its callers' queues, so that a caller still entering its wait never
-// touches a word freed with its Communicator.
+// The futex word the sync callers of one network thread sleep on, each caller thread with
+// a bit of its own (at most 32 of them; further threads sleep on their messages). Shared
+// by the network thread and its callers' queues, so a caller still entering its wait
+// never touches a freed word.
 struct SyncWakeWord {
     std::atomic<uint32_t> generation{0};
+    std::atomic<uint32_t> usedBits{0};
 
-    // Network thread: ends every call of `ended` (the callers own their messages from
-    // here on) and wakes the callers that sleep with one system call. Clears `ended`.
-    static void wakeEnded(std::vector<ReqMessage*>& ended);
+    // A free bit, now taken; 0 when all are.
+    uint32_t takeBit();
+    void releaseBit(uint32_t bit) { usedBits.fetch_and(~bit, std::memory_order_acq_rel); }
+
+    // Network thread: ends every call in ended[0, count) (the callers own their messages
+    // from then on) and wakes the callers that sleep: one system call for all those with
+    // a bit on this word, one for each other.
+    void wakeEnded(ReqMessage* const* ended, size_t count);
 };
 
 // An intrusive list of messages (no allocation; a message is in at most one list).

@@ -9,6 +9,7 @@
 #include "Hello.h"
 #include "TestServer.h"
 #include "servant/Communicator.h"
+#include "servant/ReqMessage.h"
 
 using namespace tars;
 using namespace tars::test;
@@ -62,6 +63,46 @@ TEST(ConcurrencyTest, ThreadsComingAndGoingDoNotLoseCalls) {
     }
     ASSERT_TRUE(cb->wait(20 * 8 * 50, 30000));
     EXPECT_EQ(cb->successes, 20 * 8 * 50);
+}
+
+// More sync caller threads over time than a network thread's wake word has bits: the
+// bits of threads that ended are handed out again, and every call is answered.
+TEST(ConcurrencyTest, SyncThreadsComingAndGoingKeepGettingAnswers) {
+    TestServer server(5);
+    server.start();
+    Communicator comm;
+    auto prx = comm.stringToProxy<HelloPrx>("A.B.Obj@" + server.endpoint());
+    std::atomic<int> ok{0};
+    constexpr int kRounds = 12, kThreads = 8, kCalls = 20;
+    for (int round = 0; round < kRounds; ++round) {
+        std::vector<std::thread> threads;
+        for (int t = 0; t < kThreads; ++t) {
+            threads.emplace_back([&] {
+                std::string rsp;
+                for (int i = 0; i < kCalls; ++i) {
+                    if (prx->testHello("x", rsp) == 5 && rsp == "x") ++ok;
+                }
+            });
+        }
+        for (auto& t : threads) t.join();
+    }
+    EXPECT_EQ(ok.load(), kRounds * kThreads * kCalls);
+}
+
+TEST(SyncWakeWordTest, HandsOutThirtyTwoBitsThenNoneAndReusesReleasedOnes) {
+    SyncWakeWord word;
+    uint32_t all = 0;
+    for (int i = 0; i < 32; ++i) {
+        uint32_t bit = word.takeBit();
+        ASSERT_NE(bit, 0u);
+        EXPECT_EQ(bit & (bit - 1), 0u) << "one bit at a time";
+        EXPECT_EQ(all & bit, 0u) << "each bit once";
+        all |= bit;
+    }
+    EXPECT_EQ(word.takeBit(), 0u);
+    word.releaseBit(1u << 7);
+    EXPECT_EQ(word.takeBit(), 1u << 7);
+    EXPECT_EQ(word.takeBit(), 0u);
 }
 
 TEST(ConcurrencyTest, SeveralCommunicatorsWorkSideBySide) {
