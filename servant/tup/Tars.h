@@ -285,8 +285,8 @@ public:
         head.size = 1;
         if (head.tag == 15)
         {
-            if (!this->peekByte(1, head.tag))
-                throw TarsNotEnoughBuff("input ends inside a two-byte field head");
+            if (!this->peekByte(1, head.tag)) [[unlikely]]
+                throwNotEnough("input ends inside a two-byte field head");
             head.size = 2;
         }
         return true;
@@ -295,8 +295,8 @@ public:
     Head readHead()
     {
         Head head;
-        if (!peekHead(head))
-            throw TarsNotEnoughBuff("input ends where a field head was expected");
+        if (!peekHead(head)) [[unlikely]]
+            throwNotEnough("input ends where a field head was expected");
         this->skip(head.size);
         return head;
     }
@@ -307,6 +307,11 @@ public:
     bool skipToTag(std::uint8_t tag)
     {
         Head head;
+        return skipToTag(tag, head);
+    }
+    // The same, and `head` is the head found there (not consumed).
+    bool skipToTag(std::uint8_t tag, Head& head)
+    {
         while (peekHead(head))
         {
             if (head.type == TarsHeadeStructEnd || head.tag > tag)
@@ -434,9 +439,9 @@ public:
 
     void read(std::string& value, std::uint8_t tag, bool isRequire = true)
     {
-        if (!locate(tag, isRequire, "string"))
+        Head head;
+        if (!locate(tag, isRequire, "string", head))
             return;
-        const Head head = readHead();
         std::size_t length = 0;
         if (head.type == TarsHeadeString1)
         {
@@ -459,9 +464,9 @@ public:
 
     void read(std::vector<Char>& value, std::uint8_t tag, bool isRequire = true)
     {
-        if (!locate(tag, isRequire, "vector<byte>"))
+        Head head;
+        if (!locate(tag, isRequire, "vector<byte>", head))
             return;
-        const Head head = readHead();
         if (head.type == TarsHeadeSimpleList)
         {
             const Head element = readHead();
@@ -485,9 +490,9 @@ public:
 
     void read(std::vector<Bool>& value, std::uint8_t tag, bool isRequire = true)
     {
-        if (!locate(tag, isRequire, "vector<bool>"))
+        Head head;
+        if (!locate(tag, isRequire, "vector<bool>", head))
             return;
-        const Head head = readHead();
         if (head.type != TarsHeadeList)
             throwMismatch("vector<bool>", tag, head.type);
         DepthGuard guard(*this);
@@ -505,9 +510,9 @@ public:
     template <typename T, typename Alloc>
     void read(std::vector<T, Alloc>& value, std::uint8_t tag, bool isRequire = true)
     {
-        if (!locate(tag, isRequire, "vector"))
+        Head head;
+        if (!locate(tag, isRequire, "vector", head))
             return;
-        const Head head = readHead();
         if (head.type != TarsHeadeList)
             throwMismatch("vector", tag, head.type);
         readListBody(value, tag);
@@ -516,9 +521,9 @@ public:
     template <typename K, typename V, typename Cmp, typename Alloc>
     void read(std::map<K, V, Cmp, Alloc>& value, std::uint8_t tag, bool isRequire = true)
     {
-        if (!locate(tag, isRequire, "map"))
+        Head head;
+        if (!locate(tag, isRequire, "map", head))
             return;
-        const Head head = readHead();
         if (head.type != TarsHeadeMap)
             throwMismatch("map", tag, head.type);
         DepthGuard guard(*this);
@@ -545,9 +550,9 @@ public:
     template <TarsStruct S>
     void read(S& value, std::uint8_t tag, bool isRequire = true)
     {
-        if (!locate(tag, isRequire, "struct"))
+        Head head;
+        if (!locate(tag, isRequire, "struct", head))
             return;
-        const Head head = readHead();
         if (head.type != TarsHeadeStructBegin)
             throwMismatch("struct", tag, head.type);
         DepthGuard guard(*this);
@@ -580,7 +585,7 @@ private:
 
     // A field whose wire type the target cannot be read from; a head type no
     // TARS encoder writes is reported as invalid rather than as a mismatch.
-    [[noreturn]] static void throwMismatch(const char* expected, std::uint8_t tag, std::uint8_t type)
+    [[noreturn, gnu::cold, gnu::noinline]] static void throwMismatch(const char* expected, std::uint8_t tag, std::uint8_t type)
     {
         if (type > TarsHeadeSimpleList)
             throw TarsDecodeInvalidValue("invalid field head type " + std::to_string(type) + " at tag " +
@@ -590,22 +595,39 @@ private:
     }
 
     // Positions on the field; false if it is absent and optional.
-    bool locate(std::uint8_t tag, bool isRequire, const char* what)
+    // Moves to the field with `tag` and consumes its head (into `head`); false if the
+    // struct has no such field (an error if it is required).
+    bool locate(std::uint8_t tag, bool isRequire, const char* what, Head& head)
     {
-        if (skipToTag(tag))
+        if (skipToTag(tag, head)) [[likely]]
+        {
+            this->skip(head.size);
             return true;
+        }
         if (isRequire)
-            throw TarsDecodeRequireNotExist(std::string("require field of type ") + what + " at tag " +
-                                            std::to_string(tag) + " is missing");
+            throwMissing(tag, what);
         return false;
+    }
+
+    // The throws out of line (cold), so that the hot paths above stay small enough to inline.
+    [[noreturn, gnu::cold, gnu::noinline]] static void throwNotEnough(const char* why) { throw TarsNotEnoughBuff(why); }
+    [[noreturn, gnu::cold, gnu::noinline]] static void throwMissing(std::uint8_t tag, const char* what)
+    {
+        throw TarsDecodeRequireNotExist(std::string("require field of type ") + what + " at tag " +
+                                        std::to_string(tag) + " is missing");
     }
 
     void checkAvailable(std::size_t length, std::uint8_t tag, const char* what) const
     {
-        if (length > this->remaining())
-            throw TarsNotEnoughBuff(std::string(what) + " at tag " + std::to_string(tag) + " declares " +
-                                    std::to_string(length) + " bytes, only " + std::to_string(this->remaining()) +
-                                    " left");
+        if (length > this->remaining()) [[unlikely]]
+            throwShortField(length, tag, what);
+    }
+    [[noreturn, gnu::cold, gnu::noinline]] void throwShortField(std::size_t length, std::uint8_t tag,
+                                                                const char* what) const
+    {
+        throw TarsNotEnoughBuff(std::string(what) + " at tag " + std::to_string(tag) + " declares " +
+                                std::to_string(length) + " bytes, only " + std::to_string(this->remaining()) +
+                                " left");
     }
 
     std::size_t readString4Length(std::uint8_t tag)
@@ -656,9 +678,9 @@ private:
     // Reads any integer width; false if absent and optional.
     bool readInteger(Int64& value, std::uint8_t tag, bool isRequire, const char* what)
     {
-        if (!locate(tag, isRequire, what))
+        Head head;
+        if (!locate(tag, isRequire, what, head))
             return false;
-        const Head head = readHead();
         switch (head.type)
         {
         case TarsHeadeZeroTag:
@@ -718,9 +740,9 @@ private:
 
     bool readFloating(Double& value, std::uint8_t tag, bool isRequire, const char* what)
     {
-        if (!locate(tag, isRequire, what))
+        Head head;
+        if (!locate(tag, isRequire, what, head))
             return false;
-        const Head head = readHead();
         switch (head.type)
         {
         case TarsHeadeZeroTag:

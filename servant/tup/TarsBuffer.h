@@ -126,10 +126,19 @@ public:
 protected:
     void need(std::size_t length) const
     {
-        if (length > remaining())
-            throw TarsNotEnoughBuff("input ends early: need " + std::to_string(length) + " bytes at offset " +
-                                    std::to_string(_position) + ", have " + std::to_string(remaining()));
+        if (length > remaining()) [[unlikely]]
+            throwShort(length);
     }
+
+private:
+    // Out of line, so that the checks above stay small enough to inline.
+    [[noreturn, gnu::cold, gnu::noinline]] void throwShort(std::size_t length) const
+    {
+        throw TarsNotEnoughBuff("input ends early: need " + std::to_string(length) + " bytes at offset " +
+                                std::to_string(_position) + ", have " + std::to_string(remaining()));
+    }
+
+protected:
 
     const char* _data = nullptr;
     std::size_t _length = 0;

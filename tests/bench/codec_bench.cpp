@@ -1,6 +1,7 @@
 // Encode and decode cost of the TARS codec, beside protobuf on the same
 // messages when built with -DTARS_BENCH_PROTOBUF=ON. Run:
 //   build/tests/bench/codec_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
+#include "RequestF.h"
 #include "bench.h"
 
 #include "tup/Tars.h"
@@ -86,6 +87,24 @@ void BM_TarsEncodeOrder(benchmark::State& state) { tarsEncode(state, makeOrder()
 void BM_TarsDecodeOrder(benchmark::State& state) { tarsDecode(state, makeOrder()); }
 void BM_TarsEncodeBlob64K(benchmark::State& state) { tarsEncode(state, makeBlob()); }
 void BM_TarsDecodeBlob64K(benchmark::State& state) { tarsDecode(state, makeBlob()); }
+// What a server decodes per call: a RequestPacket carrying a 100-byte string argument.
+tars::RequestPacket makeRequest()
+{
+    tars::RequestPacket req;
+    req.iVersion = 1;
+    req.iRequestId = 123456;
+    req.sServantName = "TestApp.HelloServer.HelloObj";
+    req.sFuncName = "testHello";
+    req.iTimeout = 3000;
+    tars::TarsOutputStream<tars::BufferWriterVector> args;
+    args.write(std::string(100, 'x'), 1);
+    req.sBuffer = args.getByteBuffer();
+    return req;
+}
+void BM_TarsDecodeRequestPacket(benchmark::State& state) { tarsDecode(state, makeRequest()); }
+void BM_TarsEncodeRequestPacket(benchmark::State& state) { tarsEncode(state, makeRequest()); }
+BENCHMARK(BM_TarsDecodeRequestPacket);
+BENCHMARK(BM_TarsEncodeRequestPacket);
 BENCHMARK(BM_TarsEncodeOrder);
 BENCHMARK(BM_TarsDecodeOrder);
 BENCHMARK(BM_TarsEncodeBlob64K);
