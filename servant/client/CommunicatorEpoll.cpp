@@ -36,7 +36,8 @@ struct CallerQueue {
     std::mutex overflowMutex;
     std::vector<ReqMessage*> overflow;
     // The network thread's wake word, kept alive here for as long as the caller thread
-    // may wait on it, and the caller thread's bit on it (0: none was free).
+    // may wait on it, and the caller thread's bit on it (0: none yet; taken at its first
+    // sync call; caller thread only).
     std::shared_ptr<SyncWakeWord> wakeWord;
     uint32_t wakeBit = 0;
 
@@ -125,7 +126,6 @@ bool CommunicatorEpoll::push(ReqMessage* msg) {
                       [](const auto& e) { return e.queue->consumerGone.load(std::memory_order_acquire); });
         auto created = std::make_shared<CallerQueue>();
         created->wakeWord = _wakeWord;
-        created->wakeBit = _wakeWord->takeBit();
         {
             std::lock_guard lock(_mutex);
             if (_terminating.load(std::memory_order_seq_cst)) return false;
@@ -142,6 +142,9 @@ bool CommunicatorEpoll::push(ReqMessage* msg) {
         return false;
     }
     if (msg->eType == ReqMessage::SYNC_CALL) {
+        // A bit for threads that make sync calls only (async-only threads leave them free);
+        // while none is free, the thread sleeps on its call and asks again next time.
+        if (queue->wakeBit == 0) queue->wakeBit = queue->wakeWord->takeBit();
         msg->setWaker(queue->wakeBit != 0 ? queue->wakeWord.get() : nullptr, queue->wakeBit);
     }
     if (!queue->ring.push(msg)) {
