@@ -585,7 +585,8 @@ private:
 
     // A field whose wire type the target cannot be read from; a head type no
     // TARS encoder writes is reported as invalid rather than as a mismatch.
-    [[noreturn, gnu::cold, gnu::noinline]] static void throwMismatch(const char* expected, std::uint8_t tag, std::uint8_t type)
+    [[noreturn, gnu::cold, gnu::noinline]] static void throwMismatch(const char* expected, std::uint8_t tag,
+                                                                     std::uint8_t type)
     {
         if (type > TarsHeadeSimpleList)
             throw TarsDecodeInvalidValue("invalid field head type " + std::to_string(type) + " at tag " +

@@ -65,8 +65,10 @@ TEST(ConcurrencyTest, ThreadsComingAndGoingDoNotLoseCalls) {
     EXPECT_EQ(cb->successes, 20 * 8 * 50);
 }
 
-// More sync caller threads over time than a network thread's wake word has bits: the
-// bits of threads that ended are handed out again, and every call is answered.
+// More sync caller threads over time (96) than a network thread's wake word has bits
+// (32): threads come and go, take bits, give them back or fall back to sleeping on their
+// own call, and every call is answered (a lost wake-up would hang a call). The bit
+// bookkeeping itself is checked by SyncWakeWordTest below.
 TEST(ConcurrencyTest, SyncThreadsComingAndGoingKeepGettingAnswers) {
     TestServer server(5);
     server.start();
