@@ -126,7 +126,7 @@ void NetThread::loop() {
             } else {
                 uint64_t uid = data & kIdMask;
                 if (_reading && (ev.events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))) {
-                    readConnection(uid);
+                    readConnection(uid, (ev.events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0);
                 } else if (ev.events & (EPOLLHUP | EPOLLERR)) {
                     closeConnection(uid, CloseReason::Peer);
                     continue;
@@ -140,7 +140,7 @@ void NetThread::loop() {
             _readAgainWork.clear();
             _readAgainWork.swap(_readAgain);
             if (_reading) {
-                for (uint64_t uid : _readAgainWork) readConnection(uid);
+                for (uint64_t uid : _readAgainWork) readConnection(uid, true);  // rare: read to EAGAIN
             }
         }
         // The handles start on this turn's packets while the loop writes replies.
@@ -418,7 +418,7 @@ void NetThread::touch(Connection& c) {
     idle.splice(idle.end(), idle, c.idleIt);
 }
 
-void NetThread::readConnection(uint64_t uid) {
+void NetThread::readConnection(uint64_t uid, bool untilEnd) {
     Connection* c = find(uid);
     // Closing, or refused: nothing more is read (edge-triggered: no busy loop).
     if (c == nullptr || c->closeAfterFlush || c->refused) return;
@@ -436,6 +436,9 @@ void NetThread::readConnection(uint64_t uid) {
                 _readAgain.push_back(uid);
                 return;
             }
+            // Less than asked for: the socket is empty now, and bytes arriving later raise a
+            // new edge. Saves the read that would only return EAGAIN.
+            if (static_cast<size_t>(r) < size && !untilEnd) return;
         } else if (r == 0) {
             c->recv.commitWrite(0);
             closeConnection(uid, CloseReason::Peer);

@@ -120,7 +120,9 @@ private:
     void processInbox();
     void accept(BindAdapter* adapter);
     void addConnection(NewConnection&& nc);
-    void readConnection(uint64_t uid);
+    // Reads until the socket is drained: a short read is enough unless untilEnd (the peer's
+    // close was signalled, so its FIN may sit behind the data), which reads to EAGAIN or EOF.
+    void readConnection(uint64_t uid, bool untilEnd);
     // false when the connection was closed.
     bool parsePackets(Connection& c);
     void dispatch(Connection& c, std::vector<char>&& packet);

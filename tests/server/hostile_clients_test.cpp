@@ -3,6 +3,9 @@
 // answer -6, maxconns refuses, idle connections close, a client that never reads is cut
 // off at backpacketlimit, and a flood of pipelined requests is answered completely.
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 
 #include "BaseF.h"
 #include "Fixtures.h"
@@ -219,6 +222,43 @@ TEST_F(HostileClientTest, TenThousandPipelinedRequestsInOneWriteAreAllAnswered) 
         ASSERT_EQ(rsp->iRet, 0);
         ASSERT_EQ(readString(rsp->sBuffer), "m" + std::to_string(i));
     }
+}
+
+TEST_F(HostileClientTest, RequestsDribbledOneByteAtATimeAreAnswered) {
+    // The server stops reading a connection at a short read and relies on the next edge:
+    // every byte sent on its own (TCP_NODELAY, one segment each) must still get there.
+    startEcho();
+    RawClient slow(echoPort);
+    int one = 1;
+    ASSERT_EQ(setsockopt(slow.fd(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one), 0);
+    std::string two = encodeRequest(makeRequest(kEcho, "echo", stringArg("first"), 1)) +
+                      encodeRequest(makeRequest(kEcho, "echo", stringArg("second"), 2));
+    for (char byte : two) ASSERT_TRUE(slow.sendAll(std::string(1, byte)));
+    for (int id = 1; id <= 2; ++id) {
+        auto rsp = slow.readResponse(10000);
+        ASSERT_TRUE(rsp) << "reply " << id;
+        EXPECT_EQ(rsp->iRequestId, id);
+        EXPECT_EQ(readString(rsp->sBuffer), id == 1 ? "first" : "second");
+    }
+}
+
+TEST_F(HostileClientTest, BytesAndCloseInOneGoCloseTheConnectionAtOnce) {
+    // Bytes and the peer's FIN read in one turn: the server reads on past the bytes to the
+    // end instead of waiting for an edge that will not come, so it sees the close without
+    // the idle timeout (here 10 minutes). Part of a packet only, so that no reply makes
+    // the client's side answer with a reset.
+    AdapterSpec a = echoSpec();
+    a.idleMs = 600000;
+    startServer({a});
+    std::string packet = encodeRequest(makeRequest(kEcho, "echo", stringArg("bye"), 1));
+    for (int i = 0; i < 20; ++i) {
+        RawClient quick(echoPort);
+        ASSERT_TRUE(quick.sendAll(packet.substr(0, 10)));
+        quick.close();
+    }
+    EXPECT_GE(waitForStatus(adminPort, kEchoAdapter, "conn.closed.peer", 20, 10000), 20);
+    RawClient other(echoPort);
+    EXPECT_EQ(echo(other, "fine"), "fine");
 }
 
 }  // namespace
