@@ -264,9 +264,8 @@ void CommunicatorEpoll::expireCalls() {
         int32_t id = _deadlines.front().second;
         std::pop_heap(_deadlines.begin(), _deadlines.end(), DeadlineLater());
         _deadlines.pop_back();
-        auto it = _calls.find(id);
-        if (it == _calls.end()) continue;  // ended already
-        ReqMessage* msg = it->second;
+        ReqMessage* msg = _calls.find(id);
+        if (msg == nullptr) continue;  // ended already
         if (msg->deadlineMs > _nowMs) continue;
         if (msg->adapter != nullptr) msg->adapter->onCallTimeout(msg);
         fail(msg, TARSINVOKETIMEOUT,
@@ -330,8 +329,7 @@ void CommunicatorEpoll::markDirty(Transceiver* transceiver) {
 
 bool CommunicatorEpoll::track(ReqMessage* msg) {
     int32_t id = msg->request.iRequestId;
-    auto [it, inserted] = _calls.emplace(id, msg);
-    if (!inserted) {
+    if (!_calls.insert(id, msg)) {
         msg->response.iVersion = msg->request.iVersion;
         msg->response.iRequestId = id;
         msg->response.iRet = TARSSENDREQUESTERR;
@@ -345,14 +343,12 @@ bool CommunicatorEpoll::track(ReqMessage* msg) {
 }
 
 ReqMessage* CommunicatorEpoll::findCall(int32_t requestId) const {
-    auto it = _calls.find(requestId);
-    return it == _calls.end() ? nullptr : it->second;
+    return _calls.find(requestId);
 }
 
 void CommunicatorEpoll::complete(ReqMessage* msg) {
     if (msg->list != nullptr) static_cast<ReqMessageList*>(msg->list)->erase(msg);
-    auto it = _calls.find(msg->request.iRequestId);
-    if (it != _calls.end() && it->second == msg) _calls.erase(it);
+    _calls.erase(msg->request.iRequestId, msg);
     handOn(msg);
 }
 
@@ -449,7 +445,7 @@ void CommunicatorEpoll::shutdown() {
     _queues.clear();
     // Routed calls: waiting ones end with -13, sent ones with -8.
     for (auto& op : _objectProxies) op->terminate(TARSSENDREQUESTERR);
-    while (!_calls.empty()) fail(_calls.begin()->second, TARSSENDREQUESTERR, "communicator terminated");
+    for (ReqMessage* msg : _calls.values()) fail(msg, TARSSENDREQUESTERR, "communicator terminated");
     _deadlines.clear();
     handOffEnded();
 }

@@ -24,10 +24,10 @@
 #include <mutex>
 #include <string>
 #include <thread>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "servant/CallTable.h"
 #include "servant/ReqMessage.h"
 #include "util/tc_epoller.h"
 #include "util/tc_timer_queue.h"
@@ -140,7 +140,7 @@ private:
     };
     std::vector<EndedAsync> _endedAsync;
 
-    std::unordered_map<int32_t, ReqMessage*> _calls;
+    CallTable<ReqMessage> _calls;
     std::vector<std::pair<int64_t, int32_t>> _deadlines;  // min-heap of (deadline, id)
 
     friend struct CallerQueue;
