@@ -339,7 +339,22 @@ bool CommunicatorEpoll::track(ReqMessage* msg) {
     }
     _deadlines.emplace_back(msg->deadlineMs, id);
     std::push_heap(_deadlines.begin(), _deadlines.end(), DeadlineLater());
+    // Ended calls leave their entry behind until its deadline passes: at a high call rate
+    // with long timeouts that is rate x timeout entries. Past twice the calls in flight,
+    // the dead ones are dropped (amortized: at least half of the entries go each time).
+    if (_deadlines.size() > 2 * _calls.size() + kDeadlineSlack) compactDeadlines();
     return true;
+}
+
+void CommunicatorEpoll::compactDeadlines() {
+    auto ended = [this](const std::pair<int64_t, int32_t>& entry) {
+        const ReqMessage* msg = _calls.find(entry.second);
+        return msg == nullptr || msg->deadlineMs != entry.first;
+    };
+    _deadlines.erase(std::remove_if(_deadlines.begin(), _deadlines.end(), ended), _deadlines.end());
+    std::make_heap(_deadlines.begin(), _deadlines.end(), DeadlineLater());
+    // After a burst, give the memory back.
+    if (_deadlines.capacity() > 4 * (_deadlines.size() + kDeadlineSlack)) _deadlines.shrink_to_fit();
 }
 
 ReqMessage* CommunicatorEpoll::findCall(int32_t requestId) const {

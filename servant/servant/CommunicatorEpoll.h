@@ -84,8 +84,9 @@ public:
     // An unsolicited packet for the callback thread.
     void dispatchPush(ReqMessage* msg);
 
-    // Numbers for tests and status.
+    // Numbers for tests and status (read them on this network thread).
     size_t trackedCalls() const { return _calls.size(); }
+    size_t deadlineEntries() const { return _deadlines.size(); }
 
 private:
     void run();
@@ -93,6 +94,8 @@ private:
     void adoptNewQueues();
     bool hasQueuedWork();
     void expireCalls();
+    // Drops the deadline entries of calls that ended.
+    void compactDeadlines();
     void flushDirty();
     void shutdown();
     void handOn(ReqMessage* msg);
@@ -141,7 +144,10 @@ private:
     std::vector<EndedAsync> _endedAsync;
 
     CallTable<ReqMessage> _calls;
-    std::vector<std::pair<int64_t, int32_t>> _deadlines;  // min-heap of (deadline, id)
+    // Min-heap of (deadline, id). An ended call's entry stays until it expires or the heap
+    // is compacted (more than 2 x calls in flight + kDeadlineSlack entries).
+    static constexpr size_t kDeadlineSlack = 1024;
+    std::vector<std::pair<int64_t, int32_t>> _deadlines;
 
     friend struct CallerQueue;
 };

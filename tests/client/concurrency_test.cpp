@@ -9,6 +9,7 @@
 #include "Hello.h"
 #include "TestServer.h"
 #include "servant/Communicator.h"
+#include "servant/CommunicatorEpoll.h"
 #include "servant/ReqMessage.h"
 
 using namespace tars;
@@ -122,4 +123,40 @@ TEST(ConcurrencyTest, SeveralCommunicatorsWorkSideBySide) {
     }
     for (auto& t : threads) t.join();
     EXPECT_EQ(ok.load(), 800);
+}
+
+TEST(ConcurrencyTest, EndedCallsDoNotPileUpInTheDeadlineHeap) {
+    // 20,000 async calls in waves of 1,000 with a 60 s timeout: without compaction every
+    // ended call would keep its deadline entry for the whole minute.
+    TestServer server(5);
+    server.start();
+    Communicator comm;
+    comm.setProperty("async-invoke-timeout", "60000");
+    auto prx = comm.stringToProxy<HelloPrx>("A.B.Obj@" + server.endpoint());
+
+    // Runs on the network thread, where the heap may be read.
+    class Watcher : public RecordingCallback {
+    public:
+        void callback_testHello(tars::Int32 ret, const std::string& sRsp) override {
+            if (CommunicatorEpoll* net = CommunicatorEpoll::current()) {
+                size_t entries = net->deadlineEntries();
+                if (entries > maxEntries.load()) maxEntries.store(entries);
+            }
+            RecordingCallback::callback_testHello(ret, sRsp);
+        }
+        std::atomic<size_t> maxEntries{0};
+    };
+    auto watcher = std::make_shared<Watcher>();
+    watcher->setNetThreadProcess(true);
+    constexpr int kWaves = 20;
+    constexpr int kWave = 1000;
+    for (int wave = 1; wave <= kWaves; ++wave) {
+        for (int i = 0; i < kWave; ++i) prx->async_testHello(watcher, "x");
+        ASSERT_TRUE(watcher->wait(wave * kWave, 30000)) << "wave " << wave;
+    }
+    EXPECT_EQ(watcher->successes, kWaves * kWave);
+    // At most 2 x the calls in flight (here at most 1,000) + 1,024, and no more than a
+    // wave could leave behind between compactions.
+    EXPECT_LE(watcher->maxEntries.load(), size_t{2 * kWave + 1024 + 1});
+    EXPECT_GT(watcher->maxEntries.load(), 0u);
 }
