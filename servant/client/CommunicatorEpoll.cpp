@@ -193,6 +193,10 @@ void CommunicatorEpoll::run() {
         }
         drainQueues();
         expireCalls();
+        if (_nowMs >= _nextTidyMs) {  // after a burst, give the call table's memory back
+            _calls.shrinkIfSparse();
+            _nextTidyMs = _nowMs + 1000;
+        }
         _timers.runExpired(_nowMs);
         flushDirty();
         handOffEnded();

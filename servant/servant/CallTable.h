@@ -5,9 +5,10 @@
 //
 // Ids come from one counter per Communicator and are spread over its network threads, so
 // a thread's ids are roughly sequential with a stride; a multiplicative hash spreads them.
-// The table keeps at most half of its slots used, grows by doubling and shrinks by half
-// when an eighth or less is used (never below kMinSlots), so a burst of calls does not pin
-// memory. Not thread-safe: one network thread owns it.
+// The table keeps at most half of its slots used and grows by doubling. It shrinks only
+// when its owner asks (shrinkIfSparse, about once a second), so calls in flight that swing
+// between few and many each turn do not make it rehash back and forth, and a burst does
+// not pin memory for long. Not thread-safe: one network thread owns it.
 #pragma once
 
 #include <cstddef>
@@ -51,7 +52,17 @@ public:
         if (_slots[i].value == nullptr || _slots[i].value != expected) return false;
         removeAt(i);
         --_size;
-        if (_slots.size() > kMinSlots && _size * 8 <= _slots.size()) resize(_slots.size() / 2);
+        return true;
+    }
+
+    // When at most an eighth of the slots are used: down to a quarter used (not below
+    // kMinSlots). True when it shrank.
+    bool shrinkIfSparse() {
+        if (_slots.size() <= kMinSlots || _size * 8 > _slots.size()) return false;
+        size_t count = kMinSlots;
+        while (count < _size * 4) count *= 2;
+        if (count >= _slots.size()) return false;
+        resize(count);
         return true;
     }
 

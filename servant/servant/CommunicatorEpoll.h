@@ -144,6 +144,7 @@ private:
     std::vector<EndedAsync> _endedAsync;
 
     CallTable<ReqMessage> _calls;
+    int64_t _nextTidyMs = 0;  // next time the loop may shrink _calls
     // Min-heap of (deadline, id). An ended call's entry stays until it expires or the heap
     // is compacted (more than 2 x calls in flight + kDeadlineSlack entries).
     static constexpr size_t kDeadlineSlack = 1024;

@@ -75,6 +75,7 @@ void checkAgainstMap(const std::vector<int32_t>& idPool, uint32_t seed, size_t s
             if (present) live.erase(std::find(live.begin(), live.end(), pick));
         }
         ASSERT_EQ(table.size(), reference.size());
+        if (step % 1000 == 999) table.shrinkIfSparse();  // the network thread's tidy-up
         if (step % checkEvery == 0) {
             for (int32_t probe : idPool) {
                 auto it = reference.find(probe);
@@ -129,7 +130,10 @@ TEST(CallTableTest, GrowsForABurstAndShrinksAfterIt) {
     EXPECT_GE(grown, calls.size() * 2) << "at most half of the slots are used";
     for (size_t i = 0; i + 10 < calls.size(); ++i) ASSERT_TRUE(table.erase(static_cast<int32_t>(i + 1), &calls[i]));
     EXPECT_EQ(table.size(), 10u);
-    EXPECT_LE(table.slotCount(), size_t{CallTable<Call>::kMinSlots * 2}) << "the burst's slots are given back";
+    EXPECT_EQ(table.slotCount(), grown) << "erasing alone never rehashes";
+    EXPECT_TRUE(table.shrinkIfSparse());
+    EXPECT_EQ(table.slotCount(), size_t{CallTable<Call>::kMinSlots}) << "the burst's slots are given back";
+    EXPECT_FALSE(table.shrinkIfSparse());
     for (size_t i = calls.size() - 10; i < calls.size(); ++i) {
         EXPECT_EQ(table.find(static_cast<int32_t>(i + 1)), &calls[i]);
     }
