@@ -172,6 +172,10 @@ for r in $(seq "$rounds"); do
   run ours.pingpong "$bench" -p "$hello_port" -m sync -t "$connections" -c "$connections" "${common[@]}"
   run floor.pingpong "$bench" -p "$echo_port" -m raw --expect echo -c "$connections" -k 1 "${common[@]}"
   run grpc.pingpong "$grpc_client" -p "$grpc_port" -m sync -t "$connections" -c "$connections" "${common[@]}"
+  # The bound for any client whose calls come from $connections threads: the floor driven
+  # by as many threads, one connection each, each waiting for its reply.
+  run floor-threads.pingpong "$bench" -p "$echo_port" -m raw --expect echo -t "$connections" -c "$connections" -k 1 "${common[@]}"
+  run ours-merge.pingpong "$bench" -p "$merge_port" -m sync -t "$connections" -c "$connections" "${common[@]}"
   run ours.capacity "$bench" -p "$hello_port" -m raw "${pipelined[@]}" "${common[@]}"
   run floor.capacity "$bench" -p "$echo_port" -m raw --expect echo "${pipelined[@]}" "${common[@]}"
   run ours-merge.capacity "$bench" -p "$merge_port" -m raw "${pipelined[@]}" "${common[@]}"
@@ -235,6 +239,10 @@ echo "| case | ours | floor | gRPC | ours/floor | ours/gRPC |"
 echo "|-|-|-|-|-|-|"
 row "ping-pong QPS (sync, $connections conn x 1)" qps ours.pingpong floor.pingpong grpc.pingpong
 row "ping-pong p99" p99_us ours.pingpong floor.pingpong grpc.pingpong
+row "ping-pong QPS, mergenetimp=1 (sync, $connections conn x 1)" qps ours-merge.pingpong floor.pingpong ""
+row "ping-pong QPS against the floor driven by $connections threads" qps ours.pingpong floor-threads.pingpong ""
+row "ping-pong QPS, mergenetimp=1, against the floor driven by $connections threads" qps ours-merge.pingpong floor-threads.pingpong ""
+row "the floor driven by $connections threads (in the ours column) against the floor" qps floor-threads.pingpong floor.pingpong ""
 row "server capacity QPS (raw, $connections x $outstanding)" qps ours.capacity floor.capacity ""
 row "server capacity QPS, mergenetimp=1 (raw, $connections x $outstanding)" qps ours-merge.capacity floor.capacity ""
 row "pipelined end-to-end QPS (async, $connections x $outstanding)" qps ours.async floor.capacity grpc.async
@@ -269,7 +277,8 @@ echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "ours: HelloServer netthread=$server_netthread threads=$server_threads mergenetimp=$server_merge;" \
   "tars-bench async: netthreads=$client_netthreads asyncthreads=$client_asyncthreads;" \
   "gRPC: server $grpc_server_threads CQ threads, client $grpc_client_threads CQ threads"
-echo "floor: bench-floor-echo (1 epoll thread) driven by tars-bench --mode raw --expect echo"
+echo "floor: bench-floor-echo (1 epoll thread) driven by tars-bench --mode raw --expect echo (1 thread;"
+echo "  'driven by $connections threads': --threads $connections, each with its own connection and one frame in flight)"
 echo "server capacity has no gRPC column: its client (gRPC's own) costs as much as its server."
 if [ "$failures" -gt 0 ]; then
   echo "compare.sh: $failures runs had failed calls (see above)" >&2
