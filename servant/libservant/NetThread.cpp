@@ -125,8 +125,8 @@ void NetThread::loop() {
                 if (_reading && index < _listeners.size()) accept(_listeners[index].get());
             } else {
                 uint64_t uid = data & kIdMask;
-                if (_reading && (ev.events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))) {
-                    readConnection(uid, (ev.events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0);
+                if (_reading && (ev.events & (EPOLLIN | EPOLLPRI | EPOLLRDHUP | EPOLLHUP | EPOLLERR))) {
+                    readConnection(uid, (ev.events & (EPOLLPRI | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0);
                 } else if (ev.events & (EPOLLHUP | EPOLLERR)) {
                     closeConnection(uid, CloseReason::Peer);
                     continue;
@@ -388,7 +388,8 @@ void NetThread::addConnection(NewConnection&& nc) {
     state->owner = weak_from_this();
     try {
         nc.socket.setNoDelay(true);
-        _epoller.add(nc.socket.getfd(), kConnectionKind | uid, EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET);
+        // EPOLLPRI: urgent data makes a read stop short at its mark with more behind it.
+        _epoller.add(nc.socket.getfd(), kConnectionKind | uid, EPOLLIN | EPOLLPRI | EPOLLOUT | EPOLLRDHUP | EPOLLET);
     } catch (const std::exception& e) {
         TLOGERROR("[net] " << adapter->getName() << ": cannot add connection from " << nc.peer.toString() << ": "
                            << e.what() << std::endl);
@@ -437,7 +438,8 @@ void NetThread::readConnection(uint64_t uid, bool untilEnd) {
                 return;
             }
             // Less than asked for: the socket is empty now, and bytes arriving later raise a
-            // new edge. Saves the read that would only return EAGAIN.
+            // new edge. Saves the read that would only return EAGAIN. (Not so after the
+            // peer's close or at a TCP urgent mark: the event said so, and untilEnd is set.)
             if (static_cast<size_t>(r) < size && !untilEnd) return;
         } else if (r == 0) {
             c->recv.commitWrite(0);

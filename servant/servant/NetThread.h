@@ -120,8 +120,10 @@ private:
     void processInbox();
     void accept(BindAdapter* adapter);
     void addConnection(NewConnection&& nc);
-    // Reads until the socket is drained: a short read is enough unless untilEnd (the peer's
-    // close was signalled, so its FIN may sit behind the data), which reads to EAGAIN or EOF.
+    // Reads until the socket is drained: a short read is enough unless untilEnd, which reads
+    // to EAGAIN or EOF. untilEnd: the event signalled the peer's close (its FIN may sit
+    // behind the data) or urgent data (a read stops at its mark), or the connection is
+    // read again after its read budget.
     void readConnection(uint64_t uid, bool untilEnd);
     // false when the connection was closed.
     bool parsePackets(Connection& c);

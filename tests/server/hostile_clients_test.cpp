@@ -2,6 +2,8 @@
 // packets close that one connection (and are counted), overload answers -9, queue waits
 // answer -6, maxconns refuses, idle connections close, a client that never reads is cut
 // off at backpacketlimit, and a flood of pipelined requests is answered completely.
+// Reading: bytes dribbled one at a time, bytes followed at once by the close, and TCP
+// urgent data (a read stops short at its mark) all get read to the end.
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -259,6 +261,24 @@ TEST_F(HostileClientTest, BytesAndCloseInOneGoCloseTheConnectionAtOnce) {
     EXPECT_GE(waitForStatus(adminPort, kEchoAdapter, "conn.closed.peer", 20, 10000), 20);
     RawClient other(echoPort);
     EXPECT_EQ(echo(other, "fine"), "fine");
+}
+
+TEST_F(HostileClientTest, UrgentDataInTheMiddleOfARequestDoesNotStallTheConnection) {
+    // A read stops at the urgent mark although more bytes wait behind it, and no new edge
+    // comes for them: the server must read on. The urgent byte itself leaves the stream
+    // (no SO_OOBINLINE), so what remains is one whole request, which is answered.
+    startEcho();
+    std::string packet = encodeRequest(makeRequest(kEcho, "echo", stringArg("urgent"), 7));
+    for (int i = 0; i < 10; ++i) {
+        RawClient c(echoPort);
+        std::string head = packet.substr(0, 8) + "U";  // "U" is sent as urgent data
+        ASSERT_EQ(::send(c.fd(), head.data(), head.size(), MSG_OOB | MSG_NOSIGNAL), static_cast<ssize_t>(head.size()));
+        ASSERT_TRUE(c.sendAll(packet.substr(8)));
+        auto rsp = c.readResponse(5000);
+        ASSERT_TRUE(rsp) << "round " << i << ": no reply";
+        EXPECT_EQ(rsp->iRequestId, 7);
+        EXPECT_EQ(readString(rsp->sBuffer), "urgent");
+    }
 }
 
 }  // namespace
