@@ -460,6 +460,9 @@ bool NetThread::parsePackets(Connection& c) {
     _parseTimeUs = TC_TimeProvider::steadyNowUs();
     while (!c.closeAfterFlush && !c.refused) {
         std::vector<char> packet;
+        // Out of spares within a turn (they come back with the turn's push): take those
+        // the handles gave back since, before allocating a new one.
+        if (_spareBuffers.empty() && !c.adapter->isMerge()) c.adapter->queue().takeReturned(_spareBuffers);
         if (!_spareBuffers.empty()) {
             packet = std::move(_spareBuffers.back());
             _spareBuffers.pop_back();

@@ -50,6 +50,16 @@ void RequestQueue::push(RecvContext&& one) {
     if (wake) _cond.notify_one();
 }
 
+bool RequestQueue::takeReturned(std::vector<std::vector<char>>& spares) {
+    std::lock_guard lock(_mutex);
+    if (_returned.empty()) return false;
+    while (!_returned.empty() && spares.size() < kMaxSpares) {
+        spares.push_back(std::move(_returned.back()));
+        _returned.pop_back();
+    }
+    return true;
+}
+
 bool RequestQueue::pop(std::vector<RecvContext>& out, std::vector<std::vector<char>>& done, bool wait) {
     std::unique_lock lock(_mutex);
     for (std::vector<char>& buf : done) {

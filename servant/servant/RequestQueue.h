@@ -70,6 +70,10 @@ public:
     // when nothing was taken (terminated, or empty without waiting).
     bool pop(std::vector<RecvContext>& out, std::vector<std::vector<char>>& done, bool wait);
 
+    // Producer: moves returned buffers into spares (up to kMaxSpares). For a producer that
+    // ran out of spares between two pushes; false when none were there.
+    bool takeReturned(std::vector<std::vector<char>>& spares);
+
     // Keeps buf for a later producer if it is worth keeping (the caller's spare list).
     static void recycle(std::vector<char>&& buf, std::vector<std::vector<char>>& spares);
 
