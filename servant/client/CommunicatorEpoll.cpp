@@ -464,7 +464,10 @@ void CommunicatorEpoll::shutdown() {
     _queues.clear();
     // Routed calls: waiting ones end with -13, sent ones with -8.
     for (auto& op : _objectProxies) op->terminate(TARSSENDREQUESTERR);
-    for (ReqMessage* msg : _calls.values()) fail(msg, TARSSENDREQUESTERR, "communicator terminated");
+    // By id, looked up again: ending one call may end others (callbacks run inline here).
+    for (int32_t id : _calls.ids()) {
+        if (ReqMessage* msg = _calls.find(id)) fail(msg, TARSSENDREQUESTERR, "communicator terminated");
+    }
     _deadlines.clear();
     handOffEnded();
 }

@@ -13,6 +13,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <new>
+#include <utility>
 #include <vector>
 
 namespace tars {
@@ -22,14 +24,13 @@ class CallTable {
 public:
     static constexpr size_t kMinSlots = 64;
 
-    // Adds id -> value (value not null). False when id is already there (nothing changes).
+    // Adds id -> value. False when id is already there or value is null (nothing changes).
+    // Throws std::bad_alloc when the table cannot grow (and is left as it was).
     bool insert(int32_t id, T* value) {
+        if (value == nullptr || find(id) != nullptr) return false;
         if ((_size + 1) * 2 > _slots.size()) resize(_slots.empty() ? kMinSlots : _slots.size() * 2);
         size_t i = home(id);
-        while (_slots[i].value != nullptr) {
-            if (_slots[i].id == id) return false;
-            i = (i + 1) & _mask;
-        }
+        while (_slots[i].value != nullptr) i = (i + 1) & _mask;
         _slots[i] = Slot{id, value};
         ++_size;
         return true;
@@ -56,22 +57,27 @@ public:
     }
 
     // When at most an eighth of the slots are used: down to a quarter used (not below
-    // kMinSlots). True when it shrank.
+    // kMinSlots). True when it shrank; false also when memory for the smaller table ran out.
     bool shrinkIfSparse() {
         if (_slots.size() <= kMinSlots || _size * 8 > _slots.size()) return false;
         size_t count = kMinSlots;
         while (count < _size * 4) count *= 2;
         if (count >= _slots.size()) return false;
-        resize(count);
+        try {
+            resize(count);
+        } catch (const std::bad_alloc&) {
+            return false;
+        }
         return true;
     }
 
-    // Every value, in no particular order (a copy: the caller may erase while it walks it).
-    std::vector<T*> values() const {
-        std::vector<T*> out;
+    // Every id, in no particular order: a copy, so the caller may change the table while it
+    // walks the ids (and looks each one up again, as an earlier step may have ended it).
+    std::vector<int32_t> ids() const {
+        std::vector<int32_t> out;
         out.reserve(_size);
         for (const Slot& s : _slots) {
-            if (s.value != nullptr) out.push_back(s.value);
+            if (s.value != nullptr) out.push_back(s.id);
         }
         return out;
     }
@@ -109,15 +115,16 @@ private:
         _slots[i] = Slot{};
     }
 
-    void resize(size_t count) {  // count: a power of two >= kMinSlots
-        std::vector<Slot> old;
-        old.swap(_slots);
-        _slots.assign(count, Slot{});
+    // count: a power of two >= kMinSlots. The new slots are allocated first, so a
+    // bad_alloc leaves the table as it was.
+    void resize(size_t count) {
+        std::vector<Slot> fresh(count);
+        std::swap(fresh, _slots);  // fresh now holds the old slots
         _mask = count - 1;
         int bits = 0;
         while ((size_t{1} << bits) < count) ++bits;
         _shift = 32 - bits;
-        for (const Slot& s : old) {
+        for (const Slot& s : fresh) {
             if (s.value == nullptr) continue;
             size_t i = home(s.id);
             while (_slots[i].value != nullptr) i = (i + 1) & _mask;

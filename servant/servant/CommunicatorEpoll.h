@@ -84,7 +84,9 @@ public:
     // An unsolicited packet for the callback thread.
     void dispatchPush(ReqMessage* msg);
 
-    // Numbers for tests and status (read them on this network thread).
+    // Numbers for tests and status (read them on this network thread). The deadline heap
+    // keeps at most 2 x trackedCalls() + kDeadlineSlack entries after a track().
+    static constexpr size_t kDeadlineSlack = 1024;
     size_t trackedCalls() const { return _calls.size(); }
     size_t deadlineEntries() const { return _deadlines.size(); }
 
@@ -147,7 +149,6 @@ private:
     int64_t _nextTidyMs = 0;  // next time the loop may shrink _calls
     // Min-heap of (deadline, id). An ended call's entry stays until it expires or the heap
     // is compacted (more than 2 x calls in flight + kDeadlineSlack entries).
-    static constexpr size_t kDeadlineSlack = 1024;
     std::vector<std::pair<int64_t, int32_t>> _deadlines;
 
     friend struct CallerQueue;

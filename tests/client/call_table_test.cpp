@@ -30,6 +30,8 @@ TEST(CallTableTest, AddsFindsAndEndsCalls) {
     EXPECT_FALSE(table.insert(1, &b)) << "an id in use is refused";
     EXPECT_EQ(table.find(1), &a) << "and the first call keeps it";
     EXPECT_FALSE(table.erase(1, &b)) << "ending another call with the same id leaves this one";
+    EXPECT_FALSE(table.insert(3, nullptr)) << "a null call is refused";
+    EXPECT_EQ(table.find(3), nullptr);
     EXPECT_EQ(table.find(1), &a);
     EXPECT_TRUE(table.erase(1, &a));
     EXPECT_EQ(table.find(1), nullptr);
@@ -43,7 +45,7 @@ TEST(CallTableTest, NegativeAndExtremeIdsAreKeys) {
     std::vector<Call> calls(ids.size());
     for (size_t i = 0; i < ids.size(); ++i) ASSERT_TRUE(table.insert(ids[i], &calls[i]));
     for (size_t i = 0; i < ids.size(); ++i) EXPECT_EQ(table.find(ids[i]), &calls[i]) << ids[i];
-    EXPECT_EQ(table.values().size(), ids.size());
+    EXPECT_EQ(table.ids().size(), ids.size());
 }
 
 // Random inserts and erases against a reference map, at most maxLive ids in the table at
@@ -83,9 +85,9 @@ void checkAgainstMap(const std::vector<int32_t>& idPool, uint32_t seed, size_t s
             }
         }
     }
-    std::vector<Call*> values = table.values();
-    ASSERT_EQ(values.size(), reference.size());
-    for (Call* v : values) EXPECT_EQ(reference.count(idPool[static_cast<size_t>(v - calls.data())]), 1u);
+    std::vector<int32_t> present = table.ids();
+    ASSERT_EQ(present.size(), reference.size());
+    for (int32_t id : present) EXPECT_EQ(reference.count(id), 1u) << id;
 }
 
 TEST(CallTableTest, SequentialIdsMatchAReferenceMap) {
