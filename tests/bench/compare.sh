@@ -6,6 +6,11 @@
 #
 #   tests/bench/compare.sh [BUILD_DIR]
 #
+# Runs per round: ping-pong (ours, ours in merge mode, the floor from 1 thread and from
+# CONNECTIONS threads, gRPC), capacity (ours, ours in merge mode, the floor), pipelined
+# (ours, gRPC); then the fixed-rate and idle-connection cases. About 12 minutes at
+# ROUNDS=3 SECONDS_PER_RUN=4.
+#
 # BUILD_DIR (or TARS_BENCH_BUILD_DIR; default build-bench): configured with
 # -DTARS_BENCH_GRPC=ON and built (only the targets needed) unless TARS_BENCH_NO_BUILD=1.
 # Settings (environment):
@@ -242,7 +247,7 @@ row "ping-pong p99" p99_us ours.pingpong floor.pingpong grpc.pingpong
 row "ping-pong QPS, mergenetimp=1 (sync, $connections conn x 1)" qps ours-merge.pingpong floor.pingpong ""
 row "ping-pong QPS against the floor driven by $connections threads" qps ours.pingpong floor-threads.pingpong ""
 row "ping-pong QPS, mergenetimp=1, against the floor driven by $connections threads" qps ours-merge.pingpong floor-threads.pingpong ""
-row "the floor driven by $connections threads (in the ours column) against the floor" qps floor-threads.pingpong floor.pingpong ""
+echo "| the floor itself driven by $connections threads: QPS, and against the floor driven by 1 | | $(k "$(field floor-threads.pingpong qps)")k | | $(ratio "$(field floor-threads.pingpong qps)" "$(field floor.pingpong qps)") | |"
 row "server capacity QPS (raw, $connections x $outstanding)" qps ours.capacity floor.capacity ""
 row "server capacity QPS, mergenetimp=1 (raw, $connections x $outstanding)" qps ours-merge.capacity floor.capacity ""
 row "pipelined end-to-end QPS (async, $connections x $outstanding)" qps ours.async floor.capacity grpc.async

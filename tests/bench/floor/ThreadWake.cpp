@@ -4,9 +4,11 @@
 //
 // Two threads take turns: each wakes the other through a futex and sleeps until woken
 // back, --rounds times. Printed: wall time per one-way wake (wake to the other thread
-// running) and CPU time per wake, first with both threads on one CPU, then on two CPUs
-// (no affinity when the machine has one). On a virtual machine whose idle CPUs halt
-// without polling, the cross-CPU figure carries the cost of waking a halted virtual CPU.
+// running) and CPU time per wake, with both threads on one CPU, on two CPUs (the first
+// two this process may use; skipped when it may use one), and without pinning. On a
+// virtual machine whose idle CPUs halt without polling, the cross-CPU figure carries the
+// cost of waking a halted virtual CPU. Each case ends by restoring the affinity the
+// process started with.
 #include <linux/futex.h>
 #include <sched.h>
 #include <sys/resource.h>
@@ -14,11 +16,12 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <string>
 #include <thread>
 
 namespace {
@@ -49,37 +52,34 @@ double processCpuSeconds() {
 }
 
 // Ping-pong of `rounds` round trips between the calling thread (on cpuA) and a helper
-// (on cpuB); cpu < 0: no affinity.
-void measure(const char* label, int cpuA, int cpuB, uint32_t rounds) {
+// (on cpuB); cpu < 0: no affinity. The clock starts once both threads are placed.
+void measure(const char* label, int cpuA, int cpuB, uint32_t rounds, const cpu_set_t& original) {
     std::atomic<uint32_t> ping{0};
     std::atomic<uint32_t> pong{0};
-    bool pinned = true;
-    double cpuBefore = processCpuSeconds();
-    auto start = std::chrono::steady_clock::now();
+    std::atomic<bool> helperPinned{true};
     std::thread helper([&] {
-        if (cpuB >= 0) pinTo(cpuB);
+        if (cpuB >= 0) helperPinned = pinTo(cpuB);
+        futexWake(pong);  // placed: round 0 may start
         for (uint32_t i = 0; i < rounds; ++i) {
             futexWait(ping, i);
             futexWake(pong);
         }
     });
-    if (cpuA >= 0) pinned = pinTo(cpuA);
+    bool pinned = cpuA < 0 || pinTo(cpuA);
+    futexWait(pong, 0);
+    double cpuBefore = processCpuSeconds();
+    auto start = std::chrono::steady_clock::now();
     for (uint32_t i = 0; i < rounds; ++i) {
         futexWake(ping);
-        futexWait(pong, i);
+        futexWait(pong, i + 1);
     }
-    helper.join();
     double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     double cpu = processCpuSeconds() - cpuBefore;
+    helper.join();
+    sched_setaffinity(0, sizeof original, &original);
     double wakes = 2.0 * rounds;
     std::printf("%-10s wakes/s %9.0f   wall us per wake %7.2f   cpu us per wake %7.2f%s\n", label, wakes / wall,
-                wall / wakes * 1e6, cpu / wakes * 1e6, pinned ? "" : "   (affinity refused)");
-    if (cpuA >= 0) {  // back to every CPU for the next case
-        cpu_set_t all;
-        CPU_ZERO(&all);
-        for (int c = 0; c < CPU_SETSIZE; ++c) CPU_SET(c, &all);
-        sched_setaffinity(0, sizeof all, &all);
-    }
+                wall / wakes * 1e6, cpu / wakes * 1e6, pinned && helperPinned ? "" : "   (affinity refused)");
 }
 
 }  // namespace
@@ -99,10 +99,20 @@ int main(int argc, char** argv) {
             return 2;
         }
     }
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    std::printf("%ld CPUs, %u round trips per case\n", cpus, rounds);
-    measure("same CPU", 0, 0, rounds);
-    if (cpus > 1) measure("two CPUs", 0, 1, rounds);
-    measure("no pinning", -1, -1, rounds);
+    cpu_set_t original;
+    CPU_ZERO(&original);
+    if (sched_getaffinity(0, sizeof original, &original) != 0) {
+        std::fprintf(stderr, "bench-thread-wake: sched_getaffinity: %s\n", std::strerror(errno));
+        return 1;
+    }
+    int allowed[2] = {-1, -1};
+    int count = 0;
+    for (int c = 0; c < CPU_SETSIZE && count < 2; ++c) {
+        if (CPU_ISSET(c, &original)) allowed[count++] = c;
+    }
+    std::printf("%d CPUs usable, %u round trips per case\n", CPU_COUNT(&original), rounds);
+    measure("same CPU", allowed[0], allowed[0], rounds, original);
+    if (count > 1) measure("two CPUs", allowed[0], allowed[1], rounds, original);
+    measure("no pinning", -1, -1, rounds, original);
     return 0;
 }
