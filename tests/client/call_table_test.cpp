@@ -90,6 +90,16 @@ void checkAgainstMap(const std::vector<int32_t>& idPool, uint32_t seed, size_t s
     for (int32_t id : present) EXPECT_EQ(reference.count(id), 1u) << id;
 }
 
+// Up to count distinct ids drawn from the whole int32 range.
+std::vector<int32_t> randomIds(uint32_t seed, size_t count) {
+    std::mt19937 rng(seed);
+    std::vector<int32_t> ids(count);
+    for (int32_t& id : ids) id = static_cast<int32_t>(rng());
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    return ids;
+}
+
 TEST(CallTableTest, SequentialIdsMatchAReferenceMap) {
     std::vector<int32_t> ids(5000);
     for (size_t i = 0; i < ids.size(); ++i) ids[i] = static_cast<int32_t>(i + 1);
@@ -105,23 +115,14 @@ TEST(CallTableTest, StridedIdsOfSeveralNetworkThreadsMatchAReferenceMap) {
 TEST(CallTableTest, RandomIdsMatchAReferenceMap) {
     // Ids from the whole range collide in their home slots at every table size, so runs
     // form, wrap around the table's end and are shifted back by erases.
-    std::mt19937 rng(42);
-    std::vector<int32_t> ids(3000);
-    for (int32_t& id : ids) id = static_cast<int32_t>(rng());
-    std::sort(ids.begin(), ids.end());
-    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    std::vector<int32_t> ids = randomIds(42, 3000);
     checkAgainstMap(ids, 3, 60000, 97, ids.size());
 }
 
 TEST(CallTableTest, ASmallTableNearlyHalfFullMatchesAReferenceMapAtEveryStep) {
     // At most 31 of 2,000 random ids at once: the table stays at 64 slots, nearly half
     // full, and its runs wrap around the end; every id is looked up after every step.
-    std::mt19937 rng(7);
-    std::vector<int32_t> ids(2000);
-    for (int32_t& id : ids) id = static_cast<int32_t>(rng());
-    std::sort(ids.begin(), ids.end());
-    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-    checkAgainstMap(ids, 4, 8000, 1, 31);
+    checkAgainstMap(randomIds(7, 2000), 4, 8000, 1, 31);
 }
 
 TEST(CallTableTest, GrowsForABurstAndShrinksAfterIt) {
