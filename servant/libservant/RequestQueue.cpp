@@ -26,12 +26,7 @@ void RequestQueue::push(std::vector<RecvContext>& batch, std::vector<std::vector
         for (RecvContext& one : batch) append(std::move(one));
         _size.fetch_add(batch.size(), std::memory_order_relaxed);
         wake = std::min(batch.size(), _sleepers);
-        if (spares != nullptr && spares->size() < kMaxSpares / 2) {
-            while (!_returned.empty() && spares->size() < kMaxSpares) {
-                spares->push_back(std::move(_returned.back()));
-                _returned.pop_back();
-            }
-        }
+        if (spares != nullptr && spares->size() < kMaxSpares / 2) moveReturned(*spares);
     }
     batch.clear();
     // Only sleepers need a signal: a handle that is busy takes the new work when it comes
@@ -50,13 +45,21 @@ void RequestQueue::push(RecvContext&& one) {
     if (wake) _cond.notify_one();
 }
 
-bool RequestQueue::takeReturned(std::vector<std::vector<char>>& spares) {
-    std::lock_guard lock(_mutex);
-    if (_returned.empty()) return false;
+void RequestQueue::moveReturned(std::vector<std::vector<char>>& spares) {
     while (!_returned.empty() && spares.size() < kMaxSpares) {
         spares.push_back(std::move(_returned.back()));
         _returned.pop_back();
     }
+    _anyReturned.store(!_returned.empty(), std::memory_order_relaxed);
+}
+
+bool RequestQueue::takeReturned(std::vector<std::vector<char>>& spares) {
+    // No lock when nothing was given back (a producer whose packets are too large to keep
+    // asks at every packet).
+    if (!_anyReturned.load(std::memory_order_relaxed)) return false;
+    std::lock_guard lock(_mutex);
+    if (_returned.empty()) return false;
+    moveReturned(spares);
     return true;
 }
 
@@ -66,6 +69,7 @@ bool RequestQueue::pop(std::vector<RecvContext>& out, std::vector<std::vector<ch
         if (_returned.size() >= kMaxSpares) break;
         _returned.push_back(std::move(buf));
     }
+    if (!done.empty()) _anyReturned.store(!_returned.empty(), std::memory_order_relaxed);
     done.clear();
     while (_count == 0) {
         if (!wait || _terminate) return false;
@@ -109,6 +113,7 @@ void RequestQueue::clear() {
     _count = 0;
     _size.store(0, std::memory_order_relaxed);
     _returned.clear();
+    _anyReturned.store(false, std::memory_order_relaxed);
 }
 
 }  // namespace tars

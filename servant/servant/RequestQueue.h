@@ -93,6 +93,8 @@ private:
     // With the lock held.
     void append(RecvContext&& one);
     void grow();
+    // Moves returned buffers into spares, up to kMaxSpares in spares.
+    void moveReturned(std::vector<std::vector<char>>& spares);
 
     mutable std::mutex _mutex;
     std::condition_variable _cond;
@@ -104,6 +106,7 @@ private:
     bool _terminate = false;
     std::atomic<size_t> _size{0};
     std::vector<std::vector<char>> _returned;  // buffers handed back by consumers
+    std::atomic<bool> _anyReturned{false};     // !_returned.empty(), readable without the lock
 };
 
 }  // namespace tars
