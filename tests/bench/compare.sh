@@ -93,42 +93,12 @@ wait_line() {
 
 rss_kb() { awk '/^VmRSS:/{print $2}' "/proc/$1/status"; }
 
-# hello_conf DIR MERGENETIMP: a HelloServer config listening on an ephemeral port.
-hello_conf() {
-  mkdir -p "$1/log"
-  cat >"$1/HelloServer.conf" <<EOF
-<tars>
-  <application>
-    <server>
-      app = TestApp
-      server = HelloServer
-      localip = 127.0.0.1
-      basepath = $1
-      datapath = $1
-      logpath = $1/log
-      logLevel = ERROR
-      netthread = $server_netthread
-      mergenetimp = $2
-      <TestApp.HelloServer.HelloObjAdapter>
-        endpoint = tcp -h 127.0.0.1 -p 0 -t 600000
-        servant = TestApp.HelloServer.HelloObj
-        protocol = tars
-        threads = $server_threads
-        maxconns = $((idle + 1024))
-        queuecap = 100000
-        queuetimeout = 5000
-      </TestApp.HelloServer.HelloObjAdapter>
-    </server>
-  </application>
-</tars>
-EOF
-}
-hello_conf "$work/hello" "$server_merge"
+bench_hello_conf "$work/hello" "$server_merge" "$server_netthread" "$server_threads" $((idle + 1024))
 "$hello" --config="$work/hello/HelloServer.conf" >"$work/hello.out" 2>&1 &
 hello_pid=$!; pids+=("$hello_pid")
 # A second HelloServer in merge mode (servants run in the network thread, no queue hop),
 # for one extra capacity row.
-hello_conf "$work/hello-merge" 1
+bench_hello_conf "$work/hello-merge" 1 "$server_netthread" "$server_threads" $((idle + 1024))
 "$hello" --config="$work/hello-merge/HelloServer.conf" >"$work/hello-merge.out" 2>&1 &
 merge_pid=$!; pids+=("$merge_pid")
 "$echo_server" --port 0 >"$work/echo.out" 2>&1 &

@@ -35,3 +35,36 @@ bench_listen_port() {
   echo "$bench_name: pid $pid does not listen${want:+ on port $want}" >&2
   return 1
 }
+
+# bench_hello_conf DIR MERGENETIMP NETTHREAD THREADS MAXCONNS: writes DIR/HelloServer.conf,
+# a HelloServer listening on 127.0.0.1 at an ephemeral port, logging errors only.
+bench_hello_conf() {
+  local dir=$1 merge=$2 netthread=$3 threads=$4 maxconns=$5
+  mkdir -p "$dir/log"
+  cat >"$dir/HelloServer.conf" <<EOF
+<tars>
+  <application>
+    <server>
+      app = TestApp
+      server = HelloServer
+      localip = 127.0.0.1
+      basepath = $dir
+      datapath = $dir
+      logpath = $dir/log
+      logLevel = ERROR
+      netthread = $netthread
+      mergenetimp = $merge
+      <TestApp.HelloServer.HelloObjAdapter>
+        endpoint = tcp -h 127.0.0.1 -p 0 -t 600000
+        servant = TestApp.HelloServer.HelloObj
+        protocol = tars
+        threads = $threads
+        maxconns = $maxconns
+        queuecap = 100000
+        queuetimeout = 5000
+      </TestApp.HelloServer.HelloObjAdapter>
+    </server>
+  </application>
+</tars>
+EOF
+}
