@@ -76,6 +76,7 @@ void AdapterProxy::onConnectFailed(int code, const std::string& why) {
     int64_t backoff = info.minReconnectMs;
     for (int i = 1; i < _reconnectFailures && backoff < info.maxReconnectMs; ++i) backoff *= 2;
     _nextConnectAt = now + std::min<int64_t>(backoff, info.maxReconnectMs);
+    _epoll->endpointStateChanged();
     TLOGWARN("[client] " << why << "; next attempt in " << (_nextConnectAt - now) << " ms" << std::endl);
     recordFailure(now, false);
     // Calls that were never written may still go to another endpoint.
@@ -88,6 +89,7 @@ void AdapterProxy::onConnectFailed(int code, const std::string& why) {
 void AdapterProxy::onClose(int code, const std::string& why) {
     int64_t now = _epoll->nowMs();
     _nextConnectAt = now;  // reconnect on the next call; a failed reconnect starts the back-off
+    _epoll->endpointStateChanged();
     bool hadCalls = !_sent.empty();
     if (hadCalls) TLOGWARN("[client] " << why << "; " << _sent.size() << " calls fail" << std::endl);
     while (ReqMessage* msg = _sent.front()) _epoll->fail(msg, code, why);
@@ -181,6 +183,7 @@ void AdapterProxy::isolate(int64_t nowMs) {
     const CheckTimeoutInfo& info = _objectProxy->checkTimeout();
     int64_t interval = static_cast<int64_t>(info.tryTimeInterval) << std::min(_isolations, 3);
     _isolatedUntil = nowMs + interval;
+    _epoll->endpointStateChanged();
     ++_isolations;
     _probing = true;
     _consecutiveFailures = 0;

@@ -106,16 +106,30 @@ void EndpointManager::rebuildBalancers() {
     _hash->setNodes(nodes);
     _consistent->setNodes(nodes);
     _usable.assign(_adapters.size(), 0);
+    _usableUntil = INT64_MIN;  // computed again at the next select()
+}
+
+void EndpointManager::refreshUsable(int64_t nowMs) {
+    _anyUsable = false;
+    _usableUntil = INT64_MAX;
+    for (size_t i = 0; i < _adapters.size(); ++i) {
+        const AdapterProxy& adapter = *_adapters[i];
+        bool usable = adapter.usable(nowMs);
+        _usable[i] = usable ? 1 : 0;
+        _anyUsable = _anyUsable || usable;
+        // A usable endpoint stays so until an event (which bumps the version); one that is
+        // not comes back at usableAt() unless an event comes first.
+        if (!usable) _usableUntil = std::min(_usableUntil, adapter.usableAt());
+    }
+    _usableVersion = _objectProxy->epoll()->endpointStateVersion();
 }
 
 AdapterProxy* EndpointManager::select(const ReqMessage* msg, int64_t nowMs) {
     if (_adapters.empty()) return nullptr;
-    bool any = false;
-    for (size_t i = 0; i < _adapters.size(); ++i) {
-        _usable[i] = _adapters[i]->usable(nowMs) ? 1 : 0;
-        any = any || _usable[i];
+    if (nowMs >= _usableUntil || _usableVersion != _objectProxy->epoll()->endpointStateVersion()) {
+        refreshUsable(nowMs);
     }
-    if (any) {
+    if (_anyUsable) {
         LoadBalancer* lb = msg->hashType == ReqMessage::HASH_MODULO       ? _hash.get()
                            : msg->hashType == ReqMessage::HASH_CONSISTENT ? _consistent.get()
                                                                           : _default.get();

@@ -58,6 +58,7 @@ int Transceiver::connect(int connectTimeoutMs) {
         return e.getErrCode() ? e.getErrCode() : EBADF;
     }
     _state = CONNECTING;
+    _epoll->endpointStateChanged();
     uint64_t attempt = ++_attempt;
     uint64_t key = _key;
     CommunicatorEpoll* epoll = _epoll;
@@ -76,6 +77,7 @@ void Transceiver::close() {
     }
     _socket.close();
     _state = CLOSED;
+    _epoll->endpointStateChanged();
     dirty = false;
     _sendBuffer.clearBuffers();
     _recvBuffer.clearBuffers();

@@ -73,6 +73,11 @@ public:
     void removeHandle(uint64_t key);
     Transceiver* findHandle(uint64_t key) const;
     void markDirty(Transceiver* transceiver);
+    // Bumped whenever an endpoint's usability may have changed other than by the clock
+    // passing a time it set (a connection closes or starts, an isolation, a back-off):
+    // EndpointManager keeps its usable set until this moves or that time comes.
+    void endpointStateChanged() { ++_endpointStateVersion; }
+    uint64_t endpointStateVersion() const { return _endpointStateVersion; }
 
     // A call starts being tracked (deadline, id) when routed; false when its id is
     // already in use here (it then ends with -13).
@@ -112,6 +117,7 @@ private:
     TC_TimerQueue _timers;
     std::thread _thread;
     int64_t _nowMs = 0;
+    uint64_t _endpointStateVersion = 0;
     bool _stopping = false;  // network thread's view
 
     // ---- shared with caller threads

@@ -66,6 +66,8 @@ private:
     void queryLocator(int64_t nowMs);
     void onLocatorResponse(ReqMessage* msg);
     void rebuildBalancers();
+    // Recomputes _usable, and how long it holds, from the adapters.
+    void refreshUsable(int64_t nowMs);
     void dropIdleRetired();
 
     ObjectProxy* _objectProxy;
@@ -76,7 +78,12 @@ private:
     std::unique_ptr<LoadBalancer> _default;
     std::unique_ptr<LoadBalancer> _hash;
     std::unique_ptr<LoadBalancer> _consistent;
+    // Which adapters the balancers may choose: kept until _usableUntil or until the
+    // network thread's endpoint state version moves past _usableVersion.
     std::vector<uint8_t> _usable;
+    bool _anyUsable = false;
+    int64_t _usableUntil = INT64_MIN;
+    uint64_t _usableVersion = 0;
     bool _ready = false;
 
     ObjectProxy* _locator = nullptr;
