@@ -280,7 +280,10 @@ void CommunicatorEpoll::expireCalls() {
 
 void CommunicatorEpoll::flushDirty() {
     if (_dirty.empty()) return;
-    std::vector<uint64_t> keys;
+    // The list is swapped out (a flush may mark connections again) and its storage kept
+    // for the next turn, so that marking a connection allocates nothing.
+    std::vector<uint64_t> keys = std::move(_spareDirty);
+    keys.clear();
     keys.swap(_dirty);
     for (uint64_t key : keys) {
         Transceiver* t = findHandle(key);
@@ -289,6 +292,8 @@ void CommunicatorEpoll::flushDirty() {
             t->flush();
         }
     }
+    keys.clear();
+    _spareDirty = std::move(keys);
 }
 
 // ---------------------------------------------------------------- handles
