@@ -17,6 +17,7 @@
 // TarsCallException(TARSSERVERENCODEERR) naming the reason before anything is sent.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
@@ -57,6 +58,9 @@ public:
                 throw TarsCallException(TARSSERVERENCODEERR, noJsonMessage);
             }
         } else {
+            // One block up front instead of the vector's growth from a few bytes: most
+            // argument lists fit in it. The body is short-lived (copied into the frame).
+            if (_os.getLength() == 0) _os.reserve(kFirstBlockBytes);
             _os.write(value, tag);
         }
     }
@@ -80,6 +84,8 @@ public:
     }
 
 private:
+    static constexpr std::size_t kFirstBlockBytes = 256;
+
     short _version;
     TarsOutputStream<BufferWriterVector> _os;
     std::optional<UniAttribute> _attr;
