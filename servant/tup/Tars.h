@@ -649,14 +649,17 @@ private:
     {
         Int32 count = 0;
         read(count, 0, true);
+        if (count < 0 || static_cast<std::size_t>(count) > this->remaining() / minBytesPerElement) [[unlikely]]
+            throwBadCount(count, tag);
+        return count;
+    }
+    [[noreturn, gnu::cold, gnu::noinline]] void throwBadCount(Int32 count, std::uint8_t tag) const
+    {
         if (count < 0)
             throw TarsDecodeInvalidValue("container at tag " + std::to_string(tag) + " has negative size " +
                                          std::to_string(count));
-        if (static_cast<std::size_t>(count) > this->remaining() / minBytesPerElement)
-            throw TarsNotEnoughBuff("container at tag " + std::to_string(tag) + " declares " +
-                                    std::to_string(count) + " elements, only " + std::to_string(this->remaining()) +
-                                    " bytes left");
-        return count;
+        throw TarsNotEnoughBuff("container at tag " + std::to_string(tag) + " declares " + std::to_string(count) +
+                                " elements, only " + std::to_string(this->remaining()) + " bytes left");
     }
 
     template <typename Vector>
@@ -677,7 +680,69 @@ private:
     }
 
     // Reads any integer width; false if absent and optional.
-    bool readInteger(Int64& value, std::uint8_t tag, bool isRequire, const char* what)
+    [[gnu::always_inline]] bool readInteger(Int64& value, std::uint8_t tag, bool isRequire, const char* what)
+    {
+        // The usual case first: the field is next, with a one-byte head, and the input
+        // holds it whole. The general path below handles the rest (and the errors).
+        const std::size_t left = this->remaining();
+        if (tag < 15 && left >= 1)
+        {
+            const auto* p = reinterpret_cast<const std::uint8_t*>(this->current());
+            if ((p[0] >> 4) == tag)
+            {
+                switch (p[0] & 0x0F)
+                {
+                case TarsHeadeZeroTag:
+                    value = 0;
+                    this->skip(1);
+                    return true;
+                case TarsHeadeChar:
+                    if (left < 2)
+                        break;
+                    value = static_cast<std::int8_t>(p[1]);
+                    this->skip(2);
+                    return true;
+                case TarsHeadeShort:
+                {
+                    if (left < 3)
+                        break;
+                    std::uint16_t wire = 0;
+                    std::memcpy(&wire, p + 1, sizeof(wire));
+                    value = static_cast<std::int16_t>(detail::toBigEndian(wire));
+                    this->skip(3);
+                    return true;
+                }
+                case TarsHeadeInt32:
+                {
+                    if (left < 5)
+                        break;
+                    std::uint32_t wire = 0;
+                    std::memcpy(&wire, p + 1, sizeof(wire));
+                    value = static_cast<std::int32_t>(detail::toBigEndian(wire));
+                    this->skip(5);
+                    return true;
+                }
+                case TarsHeadeInt64:
+                {
+                    if (left < 9)
+                        break;
+                    std::uint64_t wire = 0;
+                    std::memcpy(&wire, p + 1, sizeof(wire));
+                    value = static_cast<std::int64_t>(detail::toBigEndian(wire));
+                    this->skip(9);
+                    return true;
+                }
+                default:
+                    break;  // another type at this tag: the general path reports it
+                }
+            }
+        }
+        return readIntegerField(value, tag, isRequire, what);
+    }
+
+    // readInteger's general path: skips to the field, any head size, any error. Out of
+    // line so that the fast path above inlines without this one's frame.
+    [[gnu::noinline]] bool readIntegerField(Int64& value, std::uint8_t tag, bool isRequire, const char* what)
     {
         Head head;
         if (!locate(tag, isRequire, what, head))
@@ -732,11 +797,15 @@ private:
         using Signed = std::make_signed_t<T>;
         constexpr Int64 low = std::numeric_limits<Signed>::min();
         constexpr Int64 high = static_cast<Int64>(std::numeric_limits<T>::max());
-        if (wide < low || wide > high)
-            throw TarsDecodeInvalidValue("value " + std::to_string(wide) + " at tag " + std::to_string(tag) +
-                                         " does not fit a field of type " + what);
+        if (wide < low || wide > high) [[unlikely]]
+            throwDoesNotFit(wide, tag, what);
         value = static_cast<T>(wide);
         return true;
+    }
+    [[noreturn, gnu::cold, gnu::noinline]] static void throwDoesNotFit(Int64 wide, std::uint8_t tag, const char* what)
+    {
+        throw TarsDecodeInvalidValue("value " + std::to_string(wide) + " at tag " + std::to_string(tag) +
+                                     " does not fit a field of type " + what);
     }
 
     bool readFloating(Double& value, std::uint8_t tag, bool isRequire, const char* what)
