@@ -18,7 +18,7 @@
 # BUILD_DIR (or TARS_BENCH_BUILD_DIR; default build-bench) is built (RelWithDebInfo, the
 # targets needed only) unless TARS_BENCH_NO_BUILD=1. Settings (environment):
 #   CALLS=20000  PAYLOAD=100
-#   TOP=N        also print each case's N costliest functions (self cost)
+#   TOP=N        also print each case's N costliest functions (self cost, per call)
 #   TARS_BENCH_KEEP_LOGS=DIR  copies the callgrind files and outputs there
 # Every process it starts is stopped by pid when it exits (trap EXIT).
 # shellcheck source-path=SCRIPTDIR
@@ -55,64 +55,91 @@ source "$root/tests/bench/lib.sh"
 # Calls are slow under callgrind (tens of times): generous timeouts, no wall-clock figure.
 load=(-s "$payload" --timeout 600000)
 
-# total FILE: the Ir total of a callgrind output file.
-total() { sed -n 's/^totals: \([0-9]*\).*/\1/p' "$1"; }
+# total FILE: the Ir total of a callgrind output file (fails when it has none).
+total() {
+  local sum
+  sum=$(sed -n 's/^totals: \([0-9]*\).*/\1/p' "$1")
+  [[ $sum =~ ^[0-9]+$ ]] || { echo "instructions.sh: no total in $1" >&2; return 1; }
+  echo "$sum"
+}
 
-# top_functions FILE: the TOP costliest functions of FILE (self cost), Ir per call of its
-# 2 x CALLS calls (start-up included, a small part at that count).
-top_functions() {
-  [ "$top" -gt 0 ] || return 0
-  callgrind_annotate --threshold=100 "$1" 2>/dev/null |
-    awk -v n="$top" -v calls=$((calls * 2)) '
-      /^-+$/ { rule++; next }
-      rule >= 4 && /^ *[0-9,]+ \(/ && shown < n {
+# self_costs FILE: "Ir<TAB>function" per function of FILE (self cost).
+self_costs() {
+  callgrind_annotate --threshold=100 --auto=no "$1" |
+    awk '/^-+$/ { rule++; next }
+      rule >= 4 && /^ *[0-9,]+ \(/ {
         ir = $0; sub(/^ */, "", ir); sub(/ .*/, "", ir); gsub(",", "", ir)
         name = $0; sub(/^ *[0-9,]+ +\( *[0-9.]+%\) +/, "", name); sub(/ \[.*$/, "", name)
-        if (name == "PROGRAM TOTALS") next
-        printf "      %8.0f  %s\n", ir / calls, substr(name, 1, 110); shown++
+        if (name != "PROGRAM TOTALS") print ir "\t" name
       }'
 }
 
+# top_functions NAME: the TOP costliest functions of case NAME, Ir per call, by the same
+# difference as the totals (start-up and shutdown drop out).
+top_functions() {
+  local name=$1
+  [ "$top" -gt 0 ] || return 0
+  self_costs "$work/$name.$calls.callgrind" >"$work/$name.a.costs"
+  self_costs "$work/$name.$((calls * 2)).callgrind" >"$work/$name.b.costs"
+  awk -F '\t' -v calls="$calls" 'NR == FNR { a[$2] = $1; next } { printf "%.0f\t%s\n", ($1 - a[$2]) / calls, $2 }' \
+    "$work/$name.a.costs" "$work/$name.b.costs" | sort -t "$(printf '\t')" -k1,1 -rn |
+    awk -F '\t' -v n="$top" 'NR <= n { printf "      %8d  %s\n", $1, substr($2, 1, 110) }'
+}
+
+# stop PID: TERM, then KILL after 60 s (callgrind writes its file on the way out).
+stop() {
+  kill -TERM "$1" 2>/dev/null || true
+  for _ in $(seq 1200); do kill -0 "$1" 2>/dev/null || break; sleep 0.05; done
+  kill -KILL "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}
+
+# A server starting under valgrind may take a while to listen.
+bench_listen_tries=2400
+
 # server_run NAME N MERGENETIMP: HelloServer under callgrind answers N raw calls, then is
-# stopped (TERM); prints the Ir total of its callgrind file.
+# stopped; leaves $work/NAME.N.callgrind.
 server_run() {
-  local name=$1 n=$2 merge=$3 pid port file
+  local name=$1 n=$2 merge=$3 pid port
   bench_hello_conf "$work/$name.$n" "$merge" 1 2 1024
-  file="$work/$name.$n.callgrind"
-  valgrind --tool=callgrind --callgrind-out-file="$file" \
+  valgrind --tool=callgrind --callgrind-out-file="$work/$name.$n.callgrind" \
     "$hello" --config="$work/$name.$n/HelloServer.conf" >"$work/$name.$n.out" 2>&1 &
   pid=$!; pids+=("$pid")
-  port=$(bench_listen_port "$pid")
-  "$bench" -p "$port" -m raw -c 16 -k 32 -n "$n" "${load[@]}" >"$work/$name.$n.txt" 2>&1 ||
-    { echo "instructions.sh: $name with $n calls failed:" >&2; tail -5 "$work/$name.$n.txt" >&2; return 1; }
-  kill -TERM "$pid"
-  wait "$pid" || true
-  [ -s "$file" ] || { echo "instructions.sh: no callgrind file from $name" >&2; return 1; }
-  total "$file"
+  port=$(bench_listen_port "$pid") || { stop "$pid"; return 1; }
+  if ! "$bench" -p "$port" -m raw -c 16 -k 32 -n "$n" "${load[@]}" >"$work/$name.$n.txt" 2>&1; then
+    echo "instructions.sh: $name with $n calls failed:" >&2
+    tail -5 "$work/$name.$n.txt" >&2
+    stop "$pid"
+    return 1
+  fi
+  stop "$pid"
 }
 
 # client_run NAME N ARGS...: tars-bench under callgrind makes N calls to the native
-# HelloServer; prints the Ir total of its callgrind file.
+# HelloServer; leaves $work/NAME.N.callgrind.
 client_run() {
   local name=$1 n=$2; shift 2
-  local file="$work/$name.$n.callgrind"
-  valgrind --tool=callgrind --callgrind-out-file="$file" \
+  valgrind --tool=callgrind --callgrind-out-file="$work/$name.$n.callgrind" \
     "$bench" -p "$native_port" "$@" -n "$n" "${load[@]}" >"$work/$name.$n.txt" 2>&1 || true
-  grep -q "^RESULT .* failed=0 " "$work/$name.$n.txt" ||
-    { echo "instructions.sh: $name with $n calls failed:" >&2; tail -5 "$work/$name.$n.txt" >&2; return 1; }
-  total "$file"
+  if ! grep -q "^RESULT .* failed=0 " "$work/$name.$n.txt"; then
+    echo "instructions.sh: $name with $n calls failed:" >&2
+    tail -5 "$work/$name.$n.txt" >&2
+    return 1
+  fi
 }
 
 # measure NAME DESCRIPTION RUN_FUNCTION ARGS...: runs CALLS and 2 x CALLS calls, prints
-# the difference of the totals over CALLS (start-up and shutdown cancel out).
+# the difference of the totals over CALLS (start-up and shutdown drop out).
 measure() {
   local name=$1 description=$2 runner=$3; shift 3
   local a b
-  a=$("$runner" "$name" "$calls" "$@")
-  b=$("$runner" "$name" $((calls * 2)) "$@")
+  "$runner" "$name" "$calls" "$@"
+  "$runner" "$name" $((calls * 2)) "$@"
+  a=$(total "$work/$name.$calls.callgrind")
+  b=$(total "$work/$name.$((calls * 2)).callgrind")
   printf '  %-13s %8s Ir per call  (%s)\n' "$name" \
     "$(awk -v a="$a" -v b="$b" -v n="$calls" 'BEGIN {printf "%.0f", (b - a) / n}')" "$description"
-  top_functions "$work/$name.$((calls * 2)).callgrind"
+  top_functions "$name"
 }
 
 echo "instructions per call (callgrind, user space only), $payload B calls, build $(basename "$build")"

@@ -1,6 +1,7 @@
-# Shared by the load benchmarks (compare.sh, http.sh): the processes a script starts and
-# the ports they listen on. Source it after setting bench_name (used in messages) and work
-# (the script's temporary directory); add the pid of every process started to pids.
+# Shared by the bench scripts (compare.sh, http.sh, instructions.sh): the processes a
+# script starts and the ports they listen on. Source it after setting bench_name (used in
+# messages) and work (the script's temporary directory); add the pid of every process
+# started to pids.
 # shellcheck shell=bash
 
 : "${bench_name:?set bench_name before sourcing lib.sh}" "${work:?set work before sourcing lib.sh}"
@@ -22,10 +23,11 @@ bench_stop_all() {
 trap bench_stop_all EXIT
 
 # bench_listen_port PID [PORT]: the TCP port PID listens on, once it listens (10 s at
-# most); with PORT, only that port counts. Fails when the process exits first.
+# most, or bench_listen_tries x 25 ms); with PORT, only that port counts. Fails when the
+# process exits first.
 bench_listen_port() {
   local pid=$1 want=${2:-} line
-  for _ in $(seq 400); do
+  for _ in $(seq "${bench_listen_tries:-400}"); do
     line=$(ss -Hltnp 2>/dev/null | grep "pid=$pid," | awk '{print $4}' | sed 's/.*://' |
       { if [ -n "$want" ]; then grep -x "$want"; else cat; fi; } | head -1 || true)
     if [ -n "$line" ]; then echo "$line"; return 0; fi
