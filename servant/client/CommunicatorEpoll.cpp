@@ -279,21 +279,23 @@ void CommunicatorEpoll::expireCalls() {
 }
 
 void CommunicatorEpoll::flushDirty() {
-    if (_dirty.empty()) return;
-    // The list is swapped out (a flush may mark connections again) and its storage kept
-    // for the next turn, so that marking a connection allocates nothing.
-    std::vector<uint64_t> keys = std::move(_spareDirty);
-    keys.clear();
-    keys.swap(_dirty);
-    for (uint64_t key : keys) {
-        Transceiver* t = findHandle(key);
-        if (t != nullptr && t->dirty) {
-            t->dirty = false;
-            t->flush();
+    // The list is swapped out, as a flush may mark connections again (a failed one sends
+    // its calls elsewhere): those are flushed in this turn too. Its storage is kept for
+    // the next turn, so that marking a connection allocates nothing.
+    while (!_dirty.empty()) {
+        std::vector<uint64_t> keys = std::move(_spareDirty);
+        keys.clear();
+        keys.swap(_dirty);
+        for (uint64_t key : keys) {
+            Transceiver* t = findHandle(key);
+            if (t != nullptr && t->dirty) {
+                t->dirty = false;
+                t->flush();
+            }
         }
+        keys.clear();
+        _spareDirty = std::move(keys);
     }
-    keys.clear();
-    _spareDirty = std::move(keys);
 }
 
 // ---------------------------------------------------------------- handles

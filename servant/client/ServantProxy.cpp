@@ -150,7 +150,7 @@ ReqMessage* ServantProxy::newMessage(ReqMessage::CallType type, Char packetType,
         req.sServantName = _name;
         req.sBuffer = std::move(buffer);
         msg->encoded = protocol.requestFunc(req);
-        req.sBuffer.clear();
+        std::vector<char>().swap(req.sBuffer);  // the frame has it: no memory held per call
     } else {
         msg->encoded = ProxyProtocol::encodeTarsRequest(req, _name, buffer);
     }

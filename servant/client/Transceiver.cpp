@@ -114,7 +114,7 @@ void Transceiver::onConnectResult(int err) {
         fail(TARSPROXYCONNECTERR, "connect to " + _endpoint.toString() + " failed: " + errnoText(err));
         return;
     }
-    _state = CONNECTED;
+    _state = CONNECTED;  // usable() only asks whether it is CLOSED: no endpointStateChanged()
     _adapter->onConnected();  // queues the waiting calls
     if (_state == CONNECTED && !_sendBuffer.empty()) _epoll->markDirty(this);
 }

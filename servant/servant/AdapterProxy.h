@@ -44,7 +44,10 @@ public:
     const std::string& endpointString() const { return _endpointString; }
     ObjectProxy* objectProxy() const { return _objectProxy; }
 
-    // Whether the balancers may give it a call at nowMs.
+    // Whether the balancers may give it a call at nowMs. It reads _isolatedUntil,
+    // _nextConnectAt and whether the transceiver is CLOSED: whatever writes one of them
+    // calls CommunicatorEpoll::endpointStateChanged(), or EndpointManager keeps a stale
+    // answer (it only re-asks on that signal or once usableAt() has come).
     bool usable(int64_t nowMs) const;
     // When it becomes usable again (nowMs or earlier if usable).
     int64_t usableAt() const;
@@ -85,12 +88,12 @@ private:
 
     // health
     int _reconnectFailures = 0;
-    int64_t _nextConnectAt = 0;
+    int64_t _nextConnectAt = 0;  // written with endpointStateChanged() (see usable())
     int _consecutiveFailures = 0;
     int64_t _windowStart = 0;
     int _windowCalls = 0;
     int _windowTimeouts = 0;
-    int64_t _isolatedUntil = 0;
+    int64_t _isolatedUntil = 0;  // written with endpointStateChanged() (see usable())
     int _isolations = 0;
     bool _probing = false;
 };

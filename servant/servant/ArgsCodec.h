@@ -59,7 +59,8 @@ public:
             }
         } else {
             // One block up front instead of the vector's growth from a few bytes: most
-            // argument lists fit in it. The body is short-lived (copied into the frame).
+            // argument lists fit in it. The body is short-lived: the proxy copies it into
+            // the request frame and frees it.
             if (_os.getLength() == 0) _os.reserve(kFirstBlockBytes);
             _os.write(value, tag);
         }

@@ -30,6 +30,7 @@
 
 #include <bit>
 #include <concepts>
+#include <cstring>
 #include <limits>
 #include <map>
 #include <string>
