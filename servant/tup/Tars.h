@@ -683,106 +683,74 @@ private:
     // Reads any integer width; false if absent and optional.
     [[gnu::always_inline]] bool readInteger(Int64& value, std::uint8_t tag, bool isRequire, const char* what)
     {
-        // The usual case first: the field is next, with a one-byte head, and the input
-        // holds it whole. The general path below handles the rest (and the errors).
-        const std::size_t left = this->remaining();
-        if (tag < 15 && left >= 1)
+        // The usual case inline: the field is next, with a one-byte head and an integer
+        // type. Anything else (a field further on, a two-byte head, another type, a
+        // missing field) takes the out-of-line path.
+        std::uint8_t first = 0;
+        if (tag < 15 && this->peekByte(0, first) && (first >> 4) == tag && isIntegerType(first & 0x0F))
         {
-            const auto* p = reinterpret_cast<const std::uint8_t*>(this->current());
-            if ((p[0] >> 4) == tag)
-            {
-                switch (p[0] & 0x0F)
-                {
-                case TarsHeadeZeroTag:
-                    value = 0;
-                    this->skip(1);
-                    return true;
-                case TarsHeadeChar:
-                    if (left < 2)
-                        break;
-                    value = static_cast<std::int8_t>(p[1]);
-                    this->skip(2);
-                    return true;
-                case TarsHeadeShort:
-                {
-                    if (left < 3)
-                        break;
-                    std::uint16_t wire = 0;
-                    std::memcpy(&wire, p + 1, sizeof(wire));
-                    value = static_cast<std::int16_t>(detail::toBigEndian(wire));
-                    this->skip(3);
-                    return true;
-                }
-                case TarsHeadeInt32:
-                {
-                    if (left < 5)
-                        break;
-                    std::uint32_t wire = 0;
-                    std::memcpy(&wire, p + 1, sizeof(wire));
-                    value = static_cast<std::int32_t>(detail::toBigEndian(wire));
-                    this->skip(5);
-                    return true;
-                }
-                case TarsHeadeInt64:
-                {
-                    if (left < 9)
-                        break;
-                    std::uint64_t wire = 0;
-                    std::memcpy(&wire, p + 1, sizeof(wire));
-                    value = static_cast<std::int64_t>(detail::toBigEndian(wire));
-                    this->skip(9);
-                    return true;
-                }
-                default:
-                    break;  // another type at this tag: the general path reports it
-                }
-            }
+            this->skip(1);
+            readIntegerValue(first & 0x0F, value);
+            return true;
         }
         return readIntegerField(value, tag, isRequire, what);
     }
 
     // readInteger's general path: skips to the field, any head size, any error. Out of
-    // line so that the fast path above inlines without this one's frame.
+    // line so that the inline path above stays small.
     [[gnu::noinline]] bool readIntegerField(Int64& value, std::uint8_t tag, bool isRequire, const char* what)
     {
         Head head;
         if (!locate(tag, isRequire, what, head))
             return false;
-        switch (head.type)
+        if (!isIntegerType(head.type))
+            throwMismatch(what, tag, head.type);
+        readIntegerValue(head.type, value);
+        return true;
+    }
+
+    static bool isIntegerType(std::uint8_t type)
+    {
+        return type == TarsHeadeZeroTag || type == TarsHeadeChar || type == TarsHeadeShort ||
+               type == TarsHeadeInt32 || type == TarsHeadeInt64;
+    }
+
+    // The value of an integer field whose head (of an integer type) was just consumed.
+    [[gnu::always_inline]] void readIntegerValue(std::uint8_t type, Int64& value)
+    {
+        switch (type)
         {
-        case TarsHeadeZeroTag:
-            value = 0;
-            return true;
         case TarsHeadeChar:
         {
             std::int8_t v = 0;
             this->readBuf(&v, 1);
             value = v;
-            return true;
+            return;
         }
         case TarsHeadeShort:
         {
             std::uint16_t wire = 0;
             this->readBuf(&wire, 2);
             value = static_cast<std::int16_t>(detail::toBigEndian(wire));
-            return true;
+            return;
         }
         case TarsHeadeInt32:
         {
             std::uint32_t wire = 0;
             this->readBuf(&wire, 4);
             value = static_cast<std::int32_t>(detail::toBigEndian(wire));
-            return true;
+            return;
         }
         case TarsHeadeInt64:
         {
             std::uint64_t wire = 0;
             this->readBuf(&wire, 8);
             value = static_cast<std::int64_t>(detail::toBigEndian(wire));
-            return true;
+            return;
         }
-        default:
-            throwMismatch(what, tag, head.type);
+        default:  // TarsHeadeZeroTag
+            value = 0;
+            return;
         }
     }
 
