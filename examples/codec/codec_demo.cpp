@@ -7,10 +7,9 @@
 #include <cstdio>
 #include <iostream>
 
-int main()
-{
+int main() {
     Demo::Account account;
-    account.id = 9007199254740993LL; // beyond a double's exact range: JSON keeps it exact
+    account.id = 9007199254740993LL;  // beyond a double's exact range: JSON keeps it exact
     account.name = "Ada";
     account.tier = Demo::PRO;
     account.emails = {"ada@example.com", "ada@work.example"};

@@ -34,9 +34,7 @@ public:
     void callback_testHello(tars::Int32 ret, const std::string& sRsp) override {
         finish("ret " + std::to_string(ret) + ", sRsp \"" + sRsp + "\"", true);
     }
-    void callback_testHello_exception(tars::Int32 ret) override {
-        finish("failed with " + std::to_string(ret), false);
-    }
+    void callback_testHello_exception(tars::Int32 ret) override { finish("failed with " + std::to_string(ret), false); }
 
     // The outcome, or nothing if none came within `timeout`.
     std::optional<std::pair<std::string, bool>> wait(std::chrono::milliseconds timeout) {
@@ -159,11 +157,12 @@ int main(int argc, char* argv[]) {
 
         // 4. promise: a future, with then() to chain and get() to wait.
         try {
-            const std::string rsp = prx->promise_async_testHello("promise")
-                                        .then([](const tars::Future<TestApp::HelloPrxCallbackPromise::PromisetestHelloPtr>& f) {
-                                            return f.get()->sRsp + " (via then)";
-                                        })
-                                        .get();
+            const std::string rsp =
+                prx->promise_async_testHello("promise")
+                    .then([](const tars::Future<TestApp::HelloPrxCallbackPromise::PromisetestHelloPtr>& f) {
+                        return f.get()->sRsp + " (via then)";
+                    })
+                    .get();
             report("promise  ", "sRsp \"" + rsp + "\"", true);
         } catch (const std::exception& e) {
             report("promise  ", failed(e), false);

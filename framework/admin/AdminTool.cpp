@@ -41,12 +41,9 @@ std::string instanceName(const std::string& app, const std::string& server, cons
 
 std::string levelName(ConfigFileSpec::Level level) {
     switch (level) {
-        case ConfigFileSpec::Level::App:
-            return "app";
-        case ConfigFileSpec::Level::Server:
-            return "server";
-        case ConfigFileSpec::Level::Host:
-            return "host";
+        case ConfigFileSpec::Level::App: return "app";
+        case ConfigFileSpec::Level::Server: return "server";
+        case ConfigFileSpec::Level::Host: return "host";
     }
     return "?";
 }

@@ -33,8 +33,7 @@ std::string unescape(const std::string& s) {
                     out.push_back('=');
                     ++i;
                     continue;
-                default:
-                    break;
+                default: break;
             }
         }
         out.push_back(s[i]);

@@ -5,7 +5,9 @@
 namespace tars {
 
 ActivatorThrottle::ActivatorThrottle(int maxCount, int64_t windowMs, int64_t punishMs)
-    : _maxCount(std::max(1, maxCount)), _windowMs(std::max<int64_t>(0, windowMs)), _punishMs(std::max<int64_t>(0, punishMs)) {}
+    : _maxCount(std::max(1, maxCount)),
+      _windowMs(std::max<int64_t>(0, windowMs)),
+      _punishMs(std::max<int64_t>(0, punishMs)) {}
 
 bool ActivatorThrottle::allow(int64_t nowMs) {
     if (punished(nowMs)) return false;

@@ -71,8 +71,8 @@ Int32 NodeImp::stopServer(const std::string& application, const std::string& ser
     return _service.stopServer(application, serverName, result);
 }
 
-Int32 NodeImp::notifyServer(const std::string& application, const std::string& serverName,
-                            const std::string& command, std::string& result, CurrentPtr) {
+Int32 NodeImp::notifyServer(const std::string& application, const std::string& serverName, const std::string& command,
+                            std::string& result, CurrentPtr) {
     return _service.notifyServer(application, serverName, command, result);
 }
 
@@ -122,8 +122,8 @@ Int32 NodeImp::getLogData(const std::string& application, const std::string& ser
     }
     auto command = parseLogCommand(cmd);
     if (!command) {
-        fileData = "unsupported command '" + cmd + "': use head -N, tail -N or tail -n N (N <= " +
-                   std::to_string(kMaxLogLines) + ")";
+        fileData = "unsupported command '" + cmd +
+                   "': use head -N, tail -N or tail -n N (N <= " + std::to_string(kMaxLogLines) + ")";
         return -1;
     }
     auto [head, lines] = *command;

@@ -47,8 +47,8 @@ public:
                          std::vector<std::string>& logFileList, CurrentPtr current) override;
     Int32 getLogData(const std::string& application, const std::string& serverName, const std::string& logFile,
                      const std::string& cmd, std::string& fileData, CurrentPtr current) override;
-    Int32 getNodeLoad(const std::string& application, const std::string& serverName, Int32 pid,
-                      std::string& fileData, CurrentPtr current) override;
+    Int32 getNodeLoad(const std::string& application, const std::string& serverName, Int32 pid, std::string& fileData,
+                      CurrentPtr current) override;
     Int32 forceDockerLogin(std::vector<std::string>& result, CurrentPtr current) override;
 
 private:

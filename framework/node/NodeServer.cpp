@@ -56,8 +56,10 @@ void NodeServer::initialize() {
     for (const auto& adapter : getConfig().getDomainVector(serverSection)) {
         std::string path = serverSection + "/" + adapter;
         std::string servant = getConfig().get(path + "<servant>");
-        if (servant == serverObj) context.serverObj = serverObj + "@" + publishedEndpoint(getConfig().get(path + "<endpoint>"));
-        if (servant == nodeObj) context.nodeObj = nodeObj + "@" + publishedEndpoint(getConfig().get(path + "<endpoint>"));
+        if (servant == serverObj)
+            context.serverObj = serverObj + "@" + publishedEndpoint(getConfig().get(path + "<endpoint>"));
+        if (servant == nodeObj)
+            context.nodeObj = nodeObj + "@" + publishedEndpoint(getConfig().get(path + "<endpoint>"));
     }
     if (context.serverObj.empty() || context.nodeObj.empty()) {
         throw Application_Exception("config file '" + ServerConfig::ConfigFile + "': tarsnode needs adapters serving " +
@@ -75,7 +77,8 @@ void NodeServer::initialize() {
 
     _service = std::make_unique<NodeService>(std::move(settings), std::move(context), getCommunicator());
     NodeService* service = _service.get();
-    addServantFactory(serverObj, [service] { return std::static_pointer_cast<Servant>(std::make_shared<ServerImp>(*service)); });
+    addServantFactory(serverObj,
+                      [service] { return std::static_pointer_cast<Servant>(std::make_shared<ServerImp>(*service)); });
     addServantFactory(nodeObj, [service, this] {
         return std::static_pointer_cast<Servant>(std::make_shared<NodeImp>(*service, [this] { terminate(); }));
     });

@@ -59,9 +59,8 @@ NodeService::~NodeService() { stop(); }
 void NodeService::start() {
     _registryThread = std::thread([this] { registryLoop(); });
     _monitorThread = std::thread([this] { monitorLoop(); });
-    TLOGINFO("[node] " << context().nodeName << ": " << context().nodeObj << ", servers' node "
-                       << context().serverObj << ", registry " << _settings.registryObj << ", data "
-                       << context().dataPath << std::endl);
+    TLOGINFO("[node] " << context().nodeName << ": " << context().nodeObj << ", servers' node " << context().serverObj
+                       << ", registry " << _settings.registryObj << ", data " << context().dataPath << std::endl);
 }
 
 void NodeService::stop() {
@@ -233,7 +232,8 @@ void NodeService::registryLoop() {
         if (_registered) next = std::min(next, nextSync);
         int64_t waitMs = std::clamp<int64_t>(next - nowMs(), 10, 1000);
         std::unique_lock lock(_wakeMutex);
-        _registryWake.wait_for(lock, std::chrono::milliseconds(waitMs), [this] { return _registryWoken || stopping(); });
+        _registryWake.wait_for(lock, std::chrono::milliseconds(waitMs),
+                               [this] { return _registryWoken || stopping(); });
         _registryWoken = false;
     }
 }

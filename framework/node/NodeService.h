@@ -61,8 +61,7 @@ public:
     int stopAllServers(std::string& result);
     int notifyServer(const std::string& app, const std::string& serverName, const std::string& command,
                      std::string& result);
-    int getStateInfo(const std::string& app, const std::string& serverName, ServerStateInfo& info,
-                     std::string& result);
+    int getStateInfo(const std::string& app, const std::string& serverName, ServerStateInfo& info, std::string& result);
     // <logpath><app>/<server>/ of a server this node knows; nullopt otherwise.
     std::optional<std::string> logDirectory(const std::string& app, const std::string& serverName) const;
 

@@ -103,8 +103,7 @@ NodeSettings NodeSettings::fromConfig(const TC_Config& config, const std::string
     }
     s.activatorMaxCount = read.number(kActivator, "ActivatorMaxCount", 1, 1000000, "starts");
     s.activatorTimeIntervalSeconds = read.number(kActivator, "ActivatorTimeInterval", 1, kMaxSeconds, "seconds");
-    s.activatorPunishIntervalSeconds =
-        read.number(kActivator, "ActivatorPunishInterval", 0, kMaxSeconds, "seconds");
+    s.activatorPunishIntervalSeconds = read.number(kActivator, "ActivatorPunishInterval", 0, kMaxSeconds, "seconds");
     return s;
 }
 

@@ -64,8 +64,7 @@ void RegistryLink::succeeded() {
     _unlogged = 0;
 }
 
-std::optional<int> RegistryLink::registerNode(const std::string& nodeName, const NodeInfo& info,
-                                              const LoadInfo& load) {
+std::optional<int> RegistryLink::registerNode(const std::string& nodeName, const NodeInfo& info, const LoadInfo& load) {
     return guarded("registerNode", [&] { return static_cast<int>(_proxy->registerNode(nodeName, info, load)); });
 }
 

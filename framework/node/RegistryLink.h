@@ -34,8 +34,8 @@ public:
     // Sent as the stock node does: node name at tag 1, application at 2, server at 3.
     std::optional<int> updateServer(const std::string& nodeName, const ServerStateInfo& state);
     std::optional<int> updateServerBatch(const std::vector<ServerStateInfo>& states);
-    std::optional<int> reportVersion(const std::string& app, const std::string& serverName,
-                                     const std::string& nodeName, const std::string& version);
+    std::optional<int> reportVersion(const std::string& app, const std::string& serverName, const std::string& nodeName,
+                                     const std::string& version);
 
     const std::string& registryObj() const { return _registryObj; }
 

@@ -128,14 +128,10 @@ std::string ServerConfigBuilder::build(const ServerDescriptor& server, const Ser
     conf.insertDomainParam("/tars/application",
                            {{"enableset", values.at("enableset")}, {"setdivision", values.at("setdivision")}}, true);
     std::map<std::string, std::string> params = {
-        {"app", server.application},
-        {"server", server.serverName},
-        {"localip", _node.localIp},
-        {"nodename", _node.nodeName},
-        {"basepath", layout.binDir},
-        {"datapath", layout.dataDir},
-        {"logpath", _node.logPath},
-        {"local", local},
+        {"app", server.application}, {"server", server.serverName},
+        {"localip", _node.localIp},  {"nodename", _node.nodeName},
+        {"basepath", layout.binDir}, {"datapath", layout.dataDir},
+        {"logpath", _node.logPath},  {"local", local},
         {"node", _node.serverObj},
     };
     if (_node.serverKeepAliveIntervalMs > 0) {

@@ -151,9 +151,8 @@ void ServerObject::load(const ServerDescriptor& descriptor) {
     int heartTimeout = static_cast<int>(
         serverNumber(conf, layout.id, "hearttimeout", _options.heartTimeoutSeconds, 1, 24 * 3600, "seconds"));
     int64_t activating = serverNumber(conf, layout.id, "activating-timeout", 60000, 1000, 3600 * 1000, "milliseconds");
-    int64_t deactivating =
-        std::clamp<int64_t>(serverNumber(conf, layout.id, "deactivating-timeout", 10000, 0, 3600 * 1000, "milliseconds"),
-                            2000, 60000);
+    int64_t deactivating = std::clamp<int64_t>(
+        serverNumber(conf, layout.id, "deactivating-timeout", 10000, 0, 3600 * 1000, "milliseconds"), 2000, 60000);
 
     try {
         TC_File::makeDirRecursive(TC_File::extractFilePath(layout.configFile));
@@ -189,9 +188,9 @@ void ServerObject::load(const ServerDescriptor& descriptor) {
         _registrySetting = descriptor.settingState;
     }
     _loaded = true;
-    TLOGINFO("[node] " << layout.id << ": config " << layout.configFile << (existing != text ? " written" : " unchanged")
-                       << ", setting " << (_settingActive ? "active" : "inactive") << ", exe " << layout.exe
-                       << std::endl);
+    TLOGINFO("[node] " << layout.id << ": config " << layout.configFile
+                       << (existing != text ? " written" : " unchanged") << ", setting "
+                       << (_settingActive ? "active" : "inactive") << ", exe " << layout.exe << std::endl);
     if (first) adoptFromPidFileLocked(nowMs());
 }
 
@@ -238,8 +237,8 @@ void ServerObject::startLocked(int64_t now) {
     request.environment.insert(request.environment.end(), _environment.begin(), _environment.end());
     try {
         TC_File::makeDirRecursive(_layout.logDir);
-        TC_File::append2file(_layout.outputFile, "---- " + TC_Common::now2msstr() + " tarsnode starts " +
-                                                     _layout.exe + " --config=" + _layout.configFile + "\n");
+        TC_File::append2file(_layout.outputFile, "---- " + TC_Common::now2msstr() + " tarsnode starts " + _layout.exe +
+                                                     " --config=" + _layout.configFile + "\n");
     } catch (const std::exception& e) {
         throw Node_Exception("server " + _layout.id + ": " + e.what());
     }
@@ -288,8 +287,7 @@ int ServerObject::start(std::string& result) {
         case ServerState::Deactivating:
             result = _layout.id + " is stopping (pid " + std::to_string(_pid) + "); start it again once it stopped";
             return -1;
-        default:
-            break;
+        default: break;
     }
     try {
         startLocked(now);
@@ -409,15 +407,12 @@ bool ServerObject::processGoneLocked() {
     if (_pid == _childPid) {
         int status = 0;
         switch (ProcessControl::reap(_pid, status)) {
-            case ProcessControl::ReapResult::Running:
-                return false;
+            case ProcessControl::ReapResult::Running: return false;
             case ProcessControl::ReapResult::Exited:
                 _lastExit = ProcessControl::describeExit(status);
                 _childPid = 0;
                 return true;
-            case ProcessControl::ReapResult::NotAChild:
-                _childPid = 0;
-                break;
+            case ProcessControl::ReapResult::NotAChild: _childPid = 0; break;
         }
     }
     if (ProcessControl::runs(_pid, _runningConfig.empty() ? _layout.configFile : _runningConfig)) return false;
@@ -462,7 +457,8 @@ void ServerObject::refreshLocked(int64_t now) {
                 // A server still initialising says so with keepActiving (every 5 s): each
                 // one restarts the clock, so only a silent start is stopped.
                 beginStopLocked(now, "no keepActiving or keepAlive within activating-timeout " +
-                                         std::to_string(_activatingTimeoutMs) + " ms of its start or last keepActiving");
+                                         std::to_string(_activatingTimeoutMs) +
+                                         " ms of its start or last keepActiving");
             }
             break;
         case ServerState::Active:
@@ -489,8 +485,7 @@ void ServerObject::refreshLocked(int64_t now) {
                 progressStopLocked(now);
             }
             break;
-        default:
-            break;
+        default: break;
     }
 }
 
@@ -503,7 +498,8 @@ void ServerObject::monitor() {
     if (!_throttle.allow(now)) {
         if (_throttle.justPunished()) {
             TLOGERROR("[node] " << _layout.id << ": started " << _options.activatorMaxCount << " times within "
-                                << _options.activatorWindowMs / 1000 << " s (ActivatorMaxCount): no automatic start for "
+                                << _options.activatorWindowMs / 1000
+                                << " s (ActivatorMaxCount): no automatic start for "
                                 << _options.activatorPunishMs / 1000 << " s (ActivatorPunishInterval)" << std::endl);
         }
         return;
@@ -602,8 +598,8 @@ int ServerObject::notify(const std::string& command, std::string& result) {
 
 void ServerObject::setStateLocked(ServerState state) {
     if (state == _state) return;
-    TLOGDEBUG("[node] " << _application << "." << _serverName << ": " << stateName(_state) << " -> "
-                        << stateName(state) << ", pid " << _pid << std::endl);
+    TLOGDEBUG("[node] " << _application << "." << _serverName << ": " << stateName(_state) << " -> " << stateName(state)
+                        << ", pid " << _pid << std::endl);
     _state = state;
     reportLocked();
 }

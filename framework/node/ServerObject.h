@@ -133,8 +133,8 @@ private:
 
     ServerState _state = ServerState::Inactive;
     pid_t _pid = 0;
-    pid_t _childPid = 0;           // the process the node spawned, until reaped
-    std::string _runningConfig;    // the config path the running process was started with
+    pid_t _childPid = 0;         // the process the node spawned, until reaped
+    std::string _runningConfig;  // the config path the running process was started with
     int64_t _startedMs = 0;
     int64_t _lastBeatMs = 0;
     std::map<std::string, int64_t> _adapterBeats;

@@ -89,9 +89,7 @@ Int32 fromOutcome(const NodeCommands::Outcome& outcome, const char* method, std:
                      (outcome.text.empty() ? "" : ": " + outcome.text);
             return AdminRegCode::NodeFailed;
         case NodeCommands::Outcome::Status::UnknownNode:
-        case NodeCommands::Outcome::Status::Unreachable:
-            result = outcome.text;
-            return AdminRegCode::NodeUnreachable;
+        case NodeCommands::Outcome::Status::Unreachable: result = outcome.text; return AdminRegCode::NodeUnreachable;
     }
     return AdminRegCode::NodeFailed;
 }
@@ -288,90 +286,93 @@ void AdminRegImp::checkAdapterSet(const ServerConf& server, const std::vector<Ad
 
 Int32 AdminRegImp::insertServerConf(const adminreg::ServerConf& conf, Bool replace, CurrentPtr current) {
     return answerInContext("insertServerConf", conf.application + "." + conf.serverName + " on " + conf.nodeName,
-                           current,
-                           [&](std::string& result) {
-        std::lock_guard lock(_context.writeMutex);
-        ServerConf server = checkedServer(conf, userOf(current));
-        auto& store = _context.service.store();
-        bool exists = store.getServer(server.key()).has_value();
-        if (exists && !replace) refuse(AdminRegCode::Exists, describe(server.key()) + " exists (replace is false)");
-        // Only the instance's row: its adapters stay as they are.
-        auto adapters = exists ? store.listAdapters({server.application, server.serverName, server.nodeName})
-                               : std::vector<AdapterConf>{};
-        store.deployServer(server, adapters, RegistryService::now());
-        _context.service.refreshSoon();
-        result = exists ? "replaced" : "inserted";
-        return AdminRegCode::Ok;
-    });
+                           current, [&](std::string& result) {
+                               std::lock_guard lock(_context.writeMutex);
+                               ServerConf server = checkedServer(conf, userOf(current));
+                               auto& store = _context.service.store();
+                               bool exists = store.getServer(server.key()).has_value();
+                               if (exists && !replace)
+                                   refuse(AdminRegCode::Exists, describe(server.key()) + " exists (replace is false)");
+                               // Only the instance's row: its adapters stay as they are.
+                               auto adapters =
+                                   exists ? store.listAdapters({server.application, server.serverName, server.nodeName})
+                                          : std::vector<AdapterConf>{};
+                               store.deployServer(server, adapters, RegistryService::now());
+                               _context.service.refreshSoon();
+                               result = exists ? "replaced" : "inserted";
+                               return AdminRegCode::Ok;
+                           });
 }
 
 Int32 AdminRegImp::insertAdapterConf(const std::string& sApplication, const std::string& serverName,
                                      const std::string& nodeName, const adminreg::AdapterConf& conf, Bool replace,
                                      CurrentPtr current) {
-    return answerInContext("insertAdapterConf", sApplication + "." + serverName + " on " + nodeName, current,
-                           [&](std::string& result) {
-        std::lock_guard lock(_context.writeMutex);
-        ServerConf server = existingInstance(checkedKey(sApplication, serverName, nodeName));
-        AdapterConf adapter = checkedAdapter(server, conf, userOf(current));
-        auto& store = _context.service.store();
-        auto adapters = store.listAdapters({sApplication, serverName, nodeName});
-        auto same = std::find_if(adapters.begin(), adapters.end(),
-                                 [&](const AdapterConf& a) { return a.adapterName == adapter.adapterName; });
-        if (same != adapters.end() && !replace) {
-            refuse(AdminRegCode::Exists,
-                   "adapter '" + adapter.adapterName + "' of " + describe(server.key()) + " exists (replace is false)");
-        }
-        result = same != adapters.end() ? "replaced" : "inserted";
-        if (same != adapters.end()) {
-            *same = adapter;
-        } else {
-            adapters.push_back(adapter);
-        }
-        checkAdapterSet(server, adapters);
-        store.deployServer(server, adapters, RegistryService::now());
-        _context.service.refreshSoon();
-        return AdminRegCode::Ok;
-    });
+    return answerInContext(
+        "insertAdapterConf", sApplication + "." + serverName + " on " + nodeName, current, [&](std::string& result) {
+            std::lock_guard lock(_context.writeMutex);
+            ServerConf server = existingInstance(checkedKey(sApplication, serverName, nodeName));
+            AdapterConf adapter = checkedAdapter(server, conf, userOf(current));
+            auto& store = _context.service.store();
+            auto adapters = store.listAdapters({sApplication, serverName, nodeName});
+            auto same = std::find_if(adapters.begin(), adapters.end(),
+                                     [&](const AdapterConf& a) { return a.adapterName == adapter.adapterName; });
+            if (same != adapters.end() && !replace) {
+                refuse(AdminRegCode::Exists, "adapter '" + adapter.adapterName + "' of " + describe(server.key()) +
+                                                 " exists (replace is false)");
+            }
+            result = same != adapters.end() ? "replaced" : "inserted";
+            if (same != adapters.end()) {
+                *same = adapter;
+            } else {
+                adapters.push_back(adapter);
+            }
+            checkAdapterSet(server, adapters);
+            store.deployServer(server, adapters, RegistryService::now());
+            _context.service.refreshSoon();
+            return AdminRegCode::Ok;
+        });
 }
 
 Int32 AdminRegImp::deployServer(const adminreg::ServerConf& conf, const std::vector<adminreg::AdapterConf>& adapters,
                                 std::string& result, CurrentPtr current) {
     return answer("deployServer", conf.application + "." + conf.serverName + " on " + conf.nodeName, result,
                   [&](std::string& text) {
-        ServerConf server;
-        {
-            std::lock_guard lock(_context.writeMutex);
-            const std::string user = userOf(current);
-            server = checkedServer(conf, user);
-            std::vector<AdapterConf> rows;
-            for (const auto& adapter : adapters) rows.push_back(checkedAdapter(server, adapter, user));
-            checkAdapterSet(server, rows);
-            _context.service.store().deployServer(server, rows, RegistryService::now());
-            _context.service.refreshSoon();
-            text = "stored " + describe(server.key()) + " with " + std::to_string(rows.size()) + " adapter" +
-                   (rows.size() == 1 ? "" : "s") + " (template " + server.templateName + ", " + server.settingState +
-                   ")";
-        }
-        auto outcome = _context.nodes.loadServer(server.key());
-        switch (outcome.status) {
-            case NodeCommands::Outcome::Status::Answered:
-                if (outcome.ret != 0) {
-                    text += "; node " + server.nodeName + " failed to load it (" + std::to_string(outcome.ret) +
-                            "): " + outcome.text;
-                    return AdminRegCode::NodeFailed;
-                }
-                text += "; node " + server.nodeName + " loaded it" + (outcome.text.empty() ? "" : ": " + outcome.text);
-                return AdminRegCode::Ok;
-            case NodeCommands::Outcome::Status::UnknownNode:
-                text += "; " + outcome.text + ": it loads the server when it registers";
-                return AdminRegCode::Ok;
-            case NodeCommands::Outcome::Status::Unreachable:
-                text += "; " + outcome.text +
-                        "; the node loads the server when it registers again (or run start once it answers)";
-                return AdminRegCode::Ok;
-        }
-        return AdminRegCode::Ok;
-    });
+                      ServerConf server;
+                      {
+                          std::lock_guard lock(_context.writeMutex);
+                          const std::string user = userOf(current);
+                          server = checkedServer(conf, user);
+                          std::vector<AdapterConf> rows;
+                          for (const auto& adapter : adapters) rows.push_back(checkedAdapter(server, adapter, user));
+                          checkAdapterSet(server, rows);
+                          _context.service.store().deployServer(server, rows, RegistryService::now());
+                          _context.service.refreshSoon();
+                          text = "stored " + describe(server.key()) + " with " + std::to_string(rows.size()) +
+                                 " adapter" + (rows.size() == 1 ? "" : "s") + " (template " + server.templateName +
+                                 ", " + server.settingState + ")";
+                      }
+                      auto outcome = _context.nodes.loadServer(server.key());
+                      switch (outcome.status) {
+                          case NodeCommands::Outcome::Status::Answered:
+                              if (outcome.ret != 0) {
+                                  text += "; node " + server.nodeName + " failed to load it (" +
+                                          std::to_string(outcome.ret) + "): " + outcome.text;
+                                  return AdminRegCode::NodeFailed;
+                              }
+                              text += "; node " + server.nodeName + " loaded it" +
+                                      (outcome.text.empty() ? "" : ": " + outcome.text);
+                              return AdminRegCode::Ok;
+                          case NodeCommands::Outcome::Status::UnknownNode:
+                              text += "; " + outcome.text + ": it loads the server when it registers";
+                              return AdminRegCode::Ok;
+                          case NodeCommands::Outcome::Status::Unreachable:
+                              text +=
+                                  "; " + outcome.text +
+                                  "; the node loads the server when it registers again (or run start once it answers)";
+                              return AdminRegCode::Ok;
+                      }
+                      return AdminRegCode::Ok;
+                  });
 }
 
 Int32 AdminRegImp::undeploy(const std::string& application, const std::string& serverName, const std::string& nodeName,
@@ -420,9 +421,7 @@ Int32 AdminRegImp::insertConfigFile(const std::string& sFullServerName, const st
         file.lastUser = userOf(current);
         auto dot = sFullServerName.find('.');
         switch (level) {
-            case 1:
-                refuseIf(deploy::checkName("application", sFullServerName));
-                break;
+            case 1: refuseIf(deploy::checkName("application", sFullServerName)); break;
             case 2:
             case 3:
                 if (dot == std::string::npos) {
@@ -464,12 +463,12 @@ std::vector<std::vector<std::string>> AdminRegImp::getAllServerIds(std::string& 
     answer(
         "getAllServerIds", "", result,
         [&](std::string& text) {
-        for (const auto& s : _context.service.store().listServers()) {
-            ids.push_back({s.application + "." + s.serverName, s.nodeName, s.settingState, s.presentState,
-                           std::to_string(s.processId)});
-        }
-        text = std::to_string(ids.size()) + " instances";
-        return AdminRegCode::Ok;
+            for (const auto& s : _context.service.store().listServers()) {
+                ids.push_back({s.application + "." + s.serverName, s.nodeName, s.settingState, s.presentState,
+                               std::to_string(s.processId)});
+            }
+            text = std::to_string(ids.size()) + " instances";
+            return AdminRegCode::Ok;
         },
         Logged::Question);
     return ids;
@@ -480,9 +479,9 @@ std::vector<std::string> AdminRegImp::getAllNodeNames(std::string& result, Curre
     answer(
         "getAllNodeNames", "", result,
         [&](std::string& text) {
-        for (const auto& node : _context.service.store().listNodes()) names.push_back(node.nodeName);
-        text = std::to_string(names.size()) + " nodes";
-        return AdminRegCode::Ok;
+            for (const auto& node : _context.service.store().listNodes()) names.push_back(node.nodeName);
+            text = std::to_string(names.size()) + " nodes";
+            return AdminRegCode::Ok;
         },
         Logged::Question);
     return names;
@@ -494,27 +493,27 @@ Int32 AdminRegImp::getServerState(const std::string& application, const std::str
     return answer(
         "getServerState", application + "." + serverName + " on " + nodeName, result,
         [&](std::string& text) {
-        ServerConf server = existingInstance(checkedKey(application, serverName, nodeName));
-        state.settingStateInReg = server.settingState;
-        state.presentStateInReg = server.presentState;
-        state.processId = server.processId;
-        state.patchVersion = server.patchVersion;
-        state.patchTime = server.patchTime ? formatStoreTime(server.patchTime) : "";
-        state.patchUser = server.patchUser;
-        state.presentStateInNode = "unknown";
-        ServerStateInfo info;
-        auto outcome = _context.nodes.getStateInfo(server.key(), info);
-        if (outcome.succeeded() && !presentStateName(info.serverState).empty()) {
-            state.presentStateInNode = presentStateName(info.serverState);
-            state.processId = info.processId;
-            text = "node " + nodeName + " answered";
-        } else if (outcome.answered()) {
-            text =
-                "node " + nodeName + " answered getStateInfo with " + std::to_string(outcome.ret) + ": " + outcome.text;
-        } else {
-            text = outcome.text;
-        }
-        return AdminRegCode::Ok;
+            ServerConf server = existingInstance(checkedKey(application, serverName, nodeName));
+            state.settingStateInReg = server.settingState;
+            state.presentStateInReg = server.presentState;
+            state.processId = server.processId;
+            state.patchVersion = server.patchVersion;
+            state.patchTime = server.patchTime ? formatStoreTime(server.patchTime) : "";
+            state.patchUser = server.patchUser;
+            state.presentStateInNode = "unknown";
+            ServerStateInfo info;
+            auto outcome = _context.nodes.getStateInfo(server.key(), info);
+            if (outcome.succeeded() && !presentStateName(info.serverState).empty()) {
+                state.presentStateInNode = presentStateName(info.serverState);
+                state.processId = info.processId;
+                text = "node " + nodeName + " answered";
+            } else if (outcome.answered()) {
+                text = "node " + nodeName + " answered getStateInfo with " + std::to_string(outcome.ret) + ": " +
+                       outcome.text;
+            } else {
+                text = outcome.text;
+            }
+            return AdminRegCode::Ok;
         },
         Logged::Question);
 }

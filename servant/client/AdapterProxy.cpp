@@ -33,14 +33,9 @@ int64_t AdapterProxy::usableAt() const {
 void AdapterProxy::invoke(ReqMessage* msg) {
     msg->adapter = this;
     switch (_trans->state()) {
-        case Transceiver::CONNECTED:
-            sendNow(msg);
-            return;
-        case Transceiver::CONNECTING:
-            _waiting.push_back(msg);
-            return;
-        case Transceiver::CLOSED:
-            break;
+        case Transceiver::CONNECTED: sendNow(msg); return;
+        case Transceiver::CONNECTING: _waiting.push_back(msg); return;
+        case Transceiver::CLOSED: break;
     }
     if (_nextConnectAt > _epoll->nowMs()) {
         _epoll->fail(msg, TARSPROXYCONNECTERR, "no connection to " + _endpointString + " (reconnect back-off)");
@@ -106,8 +101,8 @@ void AdapterProxy::onResponse(ResponsePacket& rsp) {
         return;
     }
     bool custom = static_cast<bool>(_objectProxy->protocol().responseFunc);
-    ReqMessage* msg = custom && rsp.iRequestId == ProxyProtocol::kOldestCall ? _sent.front()
-                                                                              : _epoll->findCall(rsp.iRequestId);
+    ReqMessage* msg =
+        custom && rsp.iRequestId == ProxyProtocol::kOldestCall ? _sent.front() : _epoll->findCall(rsp.iRequestId);
     if (msg == nullptr || msg->adapter != this || msg->list != &_sent) {
         // Late (the call already ended with -7) or unknown: dropped.
         return;
@@ -189,8 +184,8 @@ void AdapterProxy::isolate(int64_t nowMs) {
     _consecutiveFailures = 0;
     _windowStart = nowMs;
     _windowCalls = _windowTimeouts = 0;
-    TLOGWARN("[client] endpoint " << _endpointString << " of " << _objectProxy->name() << " isolated for "
-                                  << interval << " ms" << std::endl);
+    TLOGWARN("[client] endpoint " << _endpointString << " of " << _objectProxy->name() << " isolated for " << interval
+                                  << " ms" << std::endl);
 }
 
 }  // namespace tars

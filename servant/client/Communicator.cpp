@@ -34,8 +34,9 @@ const std::vector<Communicator::KeyInfo>& Communicator::keys() {
     // Each key is declared once, here: its default and what it does. docs/client.md
     // lists the same table.
     static const std::vector<KeyInfo> kKeys = {
-        {"locator", "", "QueryF object of the registry (tars.tarsregistry.QueryObj@tcp -h .. -p 17890); "
-                        "resolves object names given without endpoints"},
+        {"locator", "",
+         "QueryF object of the registry (tars.tarsregistry.QueryObj@tcp -h .. -p 17890); "
+         "resolves object names given without endpoints"},
         {"sync-invoke-timeout", "3000", "timeout of sync calls, ms (sent as iTimeout)"},
         {"async-invoke-timeout", "5000", "timeout of async, promise, coroutine and one-way calls, ms"},
         {"connect-timeout", "1500", "how long a TCP connect may take, ms"},
@@ -150,8 +151,7 @@ std::vector<ObjectProxy*> Communicator::makeObjectProxies(ServantProxy* proxy, c
         if (forLocator) throw Communicator_Exception("locator '" + objectName + "' has no endpoint");
         std::string locator = _properties["locator"];
         if (locator.empty()) {
-            throw Communicator_Exception("object '" + objectName +
-                                         "' has no endpoints and no locator is configured (" +
+            throw Communicator_Exception("object '" + objectName + "' has no endpoints and no locator is configured (" +
                                          std::string(CONFIG_ROOT_PATH) + "<locator>)");
         }
         if (!_locatorProxy) {
@@ -172,8 +172,7 @@ std::vector<ObjectProxy*> Communicator::makeObjectProxies(ServantProxy* proxy, c
     return result;
 }
 
-std::shared_ptr<ServantProxy> Communicator::getServantProxy(const std::string& objectName,
-                                                            const std::string& setName,
+std::shared_ptr<ServantProxy> Communicator::getServantProxy(const std::string& objectName, const std::string& setName,
                                                             const std::type_info& type, const ProxyMaker& make) {
     std::string key = objectName + '\x01' + setName + '\x01' + type.name();
     std::lock_guard lock(_mutex);
@@ -192,8 +191,9 @@ std::shared_ptr<ServantProxy> Communicator::getServantProxy(const std::string& o
 void Communicator::terminate() {
     // From one of its own network threads it would join itself; refused before anything stops.
     if (CommunicatorEpoll* epoll = CommunicatorEpoll::current(); epoll != nullptr && epoll->communicator() == this) {
-        throw std::logic_error("Communicator::terminate() called on one of its own network threads "
-                               "(a callback with setNetThreadProcess): call it from another thread");
+        throw std::logic_error(
+            "Communicator::terminate() called on one of its own network threads "
+            "(a callback with setNetThreadProcess): call it from another thread");
     }
     {
         std::lock_guard lock(_mutex);

@@ -368,9 +368,7 @@ void CommunicatorEpoll::compactDeadlines() {
     if (_deadlines.capacity() > 4 * (_deadlines.size() + kDeadlineSlack)) _deadlines.shrink_to_fit();
 }
 
-ReqMessage* CommunicatorEpoll::findCall(int32_t requestId) const {
-    return _calls.find(requestId);
-}
+ReqMessage* CommunicatorEpoll::findCall(int32_t requestId) const { return _calls.find(requestId); }
 
 void CommunicatorEpoll::complete(ReqMessage* msg) {
     if (msg->list != nullptr) static_cast<ReqMessageList*>(msg->list)->erase(msg);
@@ -390,9 +388,7 @@ void CommunicatorEpoll::dispatchPush(ReqMessage* msg) { handOn(msg); }
 
 void CommunicatorEpoll::handOn(ReqMessage* msg) {
     switch (msg->eType) {
-        case ReqMessage::SYNC_CALL:
-            try {
-                _endedSync.push_back(msg);  // woken at the end of the turn
+        case ReqMessage::SYNC_CALL: try { _endedSync.push_back(msg);  // woken at the end of the turn
             } catch (const std::bad_alloc&) {
                 _wakeWord->wakeEnded(&msg, 1);  // now, rather than never
             }
@@ -417,9 +413,7 @@ void CommunicatorEpoll::handOn(ReqMessage* msg) {
             }
             delete msg;
             return;
-        case ReqMessage::ONE_WAY:
-            delete msg;
-            return;
+        case ReqMessage::ONE_WAY: delete msg; return;
         case ReqMessage::INTERNAL: {
             std::unique_ptr<ReqMessage> owned(msg);
             auto done = std::move(msg->done);

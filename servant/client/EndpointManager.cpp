@@ -30,7 +30,9 @@ EndpointManager::~EndpointManager() = default;
 
 TC_Endpoint EndpointManager::toEndpoint(const EndpointF& ep) {
     TC_Endpoint out(ep.host, ep.port, ep.timeout > 0 ? ep.timeout : TC_Endpoint::kDefaultTimeoutMs,
-                    ep.istcp == 0 ? TC_Endpoint::UDP : ep.istcp == 2 ? TC_Endpoint::SSL : TC_Endpoint::TCP);
+                    ep.istcp == 0   ? TC_Endpoint::UDP
+                    : ep.istcp == 2 ? TC_Endpoint::SSL
+                                    : TC_Endpoint::TCP);
     out.setGrid(ep.grid);
     out.setQos(ep.qos);
     out.setWeight(ep.weight, ep.weightType);
@@ -59,7 +61,8 @@ void EndpointManager::updateEndpoints(const std::vector<TC_Endpoint>& active) {
             continue;
         }
         std::string key = ep.toString();
-        bool duplicate = std::any_of(next.begin(), next.end(), [&](const auto& a) { return a->endpointString() == key; });
+        bool duplicate =
+            std::any_of(next.begin(), next.end(), [&](const auto& a) { return a->endpointString() == key; });
         if (duplicate) continue;
         auto same = std::find_if(_adapters.begin(), _adapters.end(),
                                  [&](const auto& a) { return a && a->endpointString() == key; });
@@ -199,8 +202,8 @@ void EndpointManager::onLocatorResponse(ReqMessage* msg) {
                 _queryFailures = 0;
                 _nextRefreshAt = now + _refreshIntervalMs;
             } else {
-                TLOGWARN("[client] locator has no active endpoint of " << _objectProxy->name() << " (ret " << ret
-                                                                       << ")" << std::endl);
+                TLOGWARN("[client] locator has no active endpoint of " << _objectProxy->name() << " (ret " << ret << ")"
+                                                                       << std::endl);
                 _nextRefreshAt = now + kEmptyAnswerRetryMs;
             }
         } catch (const TarsDecodeException& e) {
@@ -210,8 +213,8 @@ void EndpointManager::onLocatorResponse(ReqMessage* msg) {
     }
     if (!ok) {
         ++_queryFailures;
-        TLOGWARN("[client] locator query for " << _objectProxy->name() << " failed: " << callErrorName(rsp.iRet)
-                                               << " " << rsp.sResultDesc << std::endl);
+        TLOGWARN("[client] locator query for " << _objectProxy->name() << " failed: " << callErrorName(rsp.iRet) << " "
+                                               << rsp.sResultDesc << std::endl);
         _nextRefreshAt = now + (_queryFailures > 3 ? kRepeatedFailureRetryMs : kFailureRetryMs);
     }
     _objectProxy->onEndpointsReady();

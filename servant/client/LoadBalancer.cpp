@@ -20,8 +20,7 @@ std::unique_ptr<LoadBalancer> LoadBalancer::create(const std::string& name) {
 }
 
 bool LoadBalancer::isKnown(const std::string& name) {
-    return name.empty() || name == "roundrobin" || name == "hash" || name == "consistenthash" ||
-           name == "weighted";
+    return name.empty() || name == "roundrobin" || name == "hash" || name == "consistenthash" || name == "weighted";
 }
 
 }  // namespace tars

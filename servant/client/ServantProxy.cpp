@@ -91,7 +91,8 @@ ProxyProtocol ServantProxy::tars_get_protocol() const {
 
 void ServantProxy::tars_set_version(short version) {
     if (version != TARSVERSION && version != TUPVERSION && version != JSONVERSION)
-        throw std::invalid_argument("tars_set_version: " + std::to_string(version) + " is not 1 (TARS), 3 (TUP) or 5 (JSON)");
+        throw std::invalid_argument("tars_set_version: " + std::to_string(version) +
+                                    " is not 1 (TARS), 3 (TUP) or 5 (JSON)");
     _version.store(version, std::memory_order_relaxed);
 }
 
@@ -228,10 +229,9 @@ void ServantProxy::rpc_call_async(uint32_t requestId, const std::string& funcNam
                                   const ServantProxyCallbackPtr& callback) {
     int32_t id = requestId != 0 ? static_cast<int32_t>(requestId) : _communicator->nextRequestId();
     bool oneway = !callback;
-    std::unique_ptr<ReqMessage> msg(newMessage(oneway ? ReqMessage::ONE_WAY : ReqMessage::ASYNC_CALL,
-                                               oneway ? TARSONEWAY : TARSNORMAL, id, funcName,
-                                               std::vector<char>(buff, buff + len), TARS_CONTEXT(),
-                                               tars_async_timeout()));
+    std::unique_ptr<ReqMessage> msg(
+        newMessage(oneway ? ReqMessage::ONE_WAY : ReqMessage::ASYNC_CALL, oneway ? TARSONEWAY : TARSNORMAL, id,
+                   funcName, std::vector<char>(buff, buff + len), TARS_CONTEXT(), tars_async_timeout()));
     msg->callback = callback;
     if (!submit(msg.get())) throwCallException(TARSSENDREQUESTERR, funcName, "communicator terminated");
     msg.release();

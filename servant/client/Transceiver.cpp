@@ -114,7 +114,7 @@ void Transceiver::onConnectResult(int err) {
         fail(TARSPROXYCONNECTERR, "connect to " + _endpoint.toString() + " failed: " + errnoText(err));
         return;
     }
-    _state = CONNECTED;  // usable() only asks whether it is CLOSED: no endpointStateChanged()
+    _state = CONNECTED;       // usable() only asks whether it is CLOSED: no endpointStateChanged()
     _adapter->onConnected();  // queues the waiting calls
     if (_state == CONNECTED && !_sendBuffer.empty()) _epoll->markDirty(this);
 }
@@ -177,7 +177,7 @@ void Transceiver::doRead() {
                 return;
             }
             TLOGERROR("[client] dropped a malformed response from " << _endpoint.toString() << ": " << e.what()
-                                                                  << std::endl);
+                                                                    << std::endl);
             continue;
         }
         if (result == ProxyProtocol::PACKET_LESS) break;
@@ -195,8 +195,10 @@ void Transceiver::doRead() {
 void Transceiver::fail(int code, const std::string& why) {
     bool wasConnecting = _state == CONNECTING;
     close();
-    if (wasConnecting) _adapter->onConnectFailed(code, why);
-    else _adapter->onClose(code, why);
+    if (wasConnecting)
+        _adapter->onConnectFailed(code, why);
+    else
+        _adapter->onClose(code, why);
 }
 
 }  // namespace tars

@@ -176,8 +176,8 @@ void Application::start(int argc, char* argv[]) {
     for (const auto& a : _epollServer->getAdapters()) {
         os << " " << a->getServant() << "@" << a->getEndpoint().toString() << " (port " << a->getBoundPort() << ")";
     }
-    TLOGINFO("[app] " << ServerConfig::Application << "." << ServerConfig::ServerName << " started, pid "
-                      << ::getpid() << ", serving" << os.str() << std::endl);
+    TLOGINFO("[app] " << ServerConfig::Application << "." << ServerConfig::ServerName << " started, pid " << ::getpid()
+                      << ", serving" << os.str() << std::endl);
 }
 
 void Application::setupLogging() {
@@ -192,8 +192,8 @@ void Application::bindAdapters() {
     for (const std::string& name : serverConfig().getDomainVector(kServerPath)) {
         auto adapter = BindAdapter::fromConfig(serverConfig(), name, ServerConfig::LocalIp, ServerConfig::MergeNetImp);
         if (!adapter->getServant().starts_with(prefix)) {
-            throw Application_Exception("adapter " + name + ": servant " + adapter->getServant() +
-                                        " must start with " + prefix + " (app.server. of this server)");
+            throw Application_Exception("adapter " + name + ": servant " + adapter->getServant() + " must start with " +
+                                        prefix + " (app.server. of this server)");
         }
         adapter->setBackPacketLimit(ServerConfig::BackPacketLimit);
         _epollServer->addAdapter(adapter);
@@ -332,8 +332,8 @@ void Application::shutdown() {
 
 void Application::registerBuiltinCommands() {
     auto add = [this](const char* name, bool (Application::*fn)(const std::string&, const std::string&, std::string&)) {
-        NotifyObserver::getInstance().registerNormal(
-            name, [this, fn](const std::string& c, const std::string& p, std::string& r) { return (this->*fn)(c, p, r); });
+        NotifyObserver::getInstance().registerNormal(name, [this, fn](const std::string& c, const std::string& p,
+                                                                      std::string& r) { return (this->*fn)(c, p, r); });
     };
     add("tars.help", &Application::cmdHelp);
     add("tars.viewstatus", &Application::cmdViewStatus);
@@ -356,8 +356,8 @@ bool Application::cmdViewStatus(const std::string&, const std::string&, std::str
     int64_t uptime = TC_TimeProvider::getInstance()->getNow() - _startTime;
     os << "\napp=" << ServerConfig::Application << "\nserver=" << ServerConfig::ServerName << "\npid=" << ::getpid()
        << "\nuptime=" << uptime << "s\nnetthread=" << ServerConfig::NetThread
-       << "\nmergenetimp=" << ServerConfig::MergeNetImp << "\nloglevel="
-       << TC_Logger::levelName(TC_Logger::global().getLogLevel()) << "\n";
+       << "\nmergenetimp=" << ServerConfig::MergeNetImp
+       << "\nloglevel=" << TC_Logger::levelName(TC_Logger::global().getLogLevel()) << "\n";
     for (const auto& a : _epollServer->getAdapters()) {
         const AdapterStats& s = a->stats();
         auto v = [](const std::atomic<uint64_t>& x) { return x.load(std::memory_order_relaxed); };

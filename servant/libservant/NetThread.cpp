@@ -212,7 +212,8 @@ bool NetThread::send(uint64_t uid, uint64_t seq, std::string_view data, bool clo
     return true;
 }
 
-void NetThread::postConnection(TC_Socket&& socket, const TC_SockAddr& peer, const std::shared_ptr<BindAdapter>& adapter) {
+void NetThread::postConnection(TC_Socket&& socket, const TC_SockAddr& peer,
+                               const std::shared_ptr<BindAdapter>& adapter) {
     bool wake;
     {
         std::lock_guard lock(_inboxMutex);
@@ -404,8 +405,8 @@ void NetThread::addConnection(NewConnection&& nc) {
     std::list<uint64_t>& idle = _idleLists[adapter->getIndex()];
     c.idleIt = idle.insert(idle.end(), uid);
     _connectionCount.fetch_add(1, std::memory_order_relaxed);
-    TLOGTARS("[net] " << adapter->getName() << ": connection " << uid << " from " << c.state->ip << ":"
-                      << c.state->port << " on thread " << _index << std::endl);
+    TLOGTARS("[net] " << adapter->getName() << ": connection " << uid << " from " << c.state->ip << ":" << c.state->port
+                      << " on thread " << _index << std::endl);
 }
 
 NetThread::Connection* NetThread::find(uint64_t uid) {
@@ -698,8 +699,8 @@ void NetThread::closeConnection(uint64_t uid, CloseReason reason) {
     _connections.erase(it);  // closes the socket
     adapter->connectionCount().fetch_sub(1, std::memory_order_relaxed);
     _connectionCount.fetch_sub(1, std::memory_order_relaxed);
-    TLOGTARS("[net] " << adapter->getName() << ": connection " << uid << " closed (" << static_cast<int>(reason)
-                      << ")" << std::endl);
+    TLOGTARS("[net] " << adapter->getName() << ": connection " << uid << " closed (" << static_cast<int>(reason) << ")"
+                      << std::endl);
 
     if (!adapter->isTarsProtocol() && reason != CloseReason::Shutdown) {
         RecvContext ctx;

@@ -16,13 +16,11 @@ int Servant::doRequest(CurrentPtr current, std::vector<char>&) {
 void Servant::doClose(CurrentPtr) {}
 
 void Servant::addAdminCommandNormal(const std::string& command, AdminCommandHandler handler) {
-    NotifyObserver::getInstance().registerNormal(command, std::move(handler),
-                                                 _handle ? _handle->adminLock() : nullptr);
+    NotifyObserver::getInstance().registerNormal(command, std::move(handler), _handle ? _handle->adminLock() : nullptr);
 }
 
 void Servant::addAdminCommandPrefix(const std::string& command, AdminCommandHandler handler) {
-    NotifyObserver::getInstance().registerPrefix(command, std::move(handler),
-                                                 _handle ? _handle->adminLock() : nullptr);
+    NotifyObserver::getInstance().registerPrefix(command, std::move(handler), _handle ? _handle->adminLock() : nullptr);
 }
 
 }  // namespace tars

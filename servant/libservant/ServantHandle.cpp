@@ -132,8 +132,8 @@ void ServantHandle::handleTars(RecvContext& ctx, bool fromQueue) {
     }
     stats.handleTime.record(TC_TimeProvider::steadyNowUs() - startUs);
     if (ret != TARSSERVERSUCCESS && ret != TARSSERVERNOFUNCERR) {
-        TLOGDEBUG("[servant] " << req.sServantName << "." << req.sFuncName << " id " << req.iRequestId
-                               << " answered " << ret << (desc.empty() ? "" : ": ") << desc << std::endl);
+        TLOGDEBUG("[servant] " << req.sServantName << "." << req.sFuncName << " id " << req.iRequestId << " answered "
+                               << ret << (desc.empty() ? "" : ": ") << desc << std::endl);
     }
     if (current->isResponse()) {
         if (ret == TARSSERVERNOFUNCERR && desc.empty()) desc = "no function " + req.sFuncName;

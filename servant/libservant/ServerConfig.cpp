@@ -15,13 +15,42 @@ constexpr const char* kServerPath = "/tars/application/server";
 // Keys other TARS components (tarsnode, TLS, coroutines) put in the same sections: a TARS
 // user's config file carries them, so they are accepted without a warning.
 const std::set<std::string>& toleratedServerKeys() {
-    static const std::set<std::string> keys = {
-        "opencoroutine", "coroutinememsize", "coroutinestack", "manuallisten", "backpacketmin",
-        "emptyconntimeout", "bakflag", "baktype", "ca", "cert", "key", "verifyclient", "ciphers",
-        "hearttimeout", "enableworking", "env", "java", "nodejs", "php", "jvmparams", "mainclass",
-        "classpath", "deactivating-timeout", "activating-timeout", "reportflow", "closecout",
-        "enableset", "setdivision", "asyncthread", "logLevel", "loglevel", "sample-rate",
-        "max-sample-count", "tarsversion", "pushlogsize", "pushlogpath"};
+    static const std::set<std::string> keys = {"opencoroutine",
+                                               "coroutinememsize",
+                                               "coroutinestack",
+                                               "manuallisten",
+                                               "backpacketmin",
+                                               "emptyconntimeout",
+                                               "bakflag",
+                                               "baktype",
+                                               "ca",
+                                               "cert",
+                                               "key",
+                                               "verifyclient",
+                                               "ciphers",
+                                               "hearttimeout",
+                                               "enableworking",
+                                               "env",
+                                               "java",
+                                               "nodejs",
+                                               "php",
+                                               "jvmparams",
+                                               "mainclass",
+                                               "classpath",
+                                               "deactivating-timeout",
+                                               "activating-timeout",
+                                               "reportflow",
+                                               "closecout",
+                                               "enableset",
+                                               "setdivision",
+                                               "asyncthread",
+                                               "logLevel",
+                                               "loglevel",
+                                               "sample-rate",
+                                               "max-sample-count",
+                                               "tarsversion",
+                                               "pushlogsize",
+                                               "pushlogpath"};
     return keys;
 }
 
@@ -38,21 +67,30 @@ const std::vector<ConfigKeyInfo>& serverConfigKeys() {
         {"server", "logpath", ".", "Root of the log tree: the log is <logpath>/<app>/<server>/<app>.<server>.log."},
         {"server", "logsize", "50M", "Size at which the log file rolls (K/M/G suffixes)."},
         {"server", "lognum", "10", "Number of rolled log files kept."},
-        {"server", "logLevel", "DEBUG", "Log level: NONE, ERROR, WARN, INFO, DEBUG or TARS (tars.setloglevel changes it)."},
+        {"server", "logLevel", "DEBUG",
+         "Log level: NONE, ERROR, WARN, INFO, DEBUG or TARS (tars.setloglevel changes it)."},
         {"server", "local", "", "Endpoint of the AdminObj (admin commands); empty: no admin endpoint."},
-        {"server", "node", "", "tarsnode ServerObj (tars.tarsnode.ServerObj@tcp -h ... -p ...) the server sends heartbeats to; empty: none."},
-        {"server", "keepaliveinterval", "10000", "Milliseconds between two heartbeats to the node (at least 500). Not a TARS key."},
+        {"server", "node", "",
+         "tarsnode ServerObj (tars.tarsnode.ServerObj@tcp -h ... -p ...) the server sends heartbeats to; empty: none."},
+        {"server", "keepaliveinterval", "10000",
+         "Milliseconds between two heartbeats to the node (at least 500). Not a TARS key."},
         {"server", "log", "", "Remote log servant; empty: local logs only (not used yet)."},
-        {"server", "config", "", "Config servant addConfig() and tars.loadconfig fetch files from (a full Obj@endpoints or a name resolved through the locator); empty: local files only."},
+        {"server", "config", "",
+         "Config servant addConfig() and tars.loadconfig fetch files from (a full Obj@endpoints or a name resolved "
+         "through the locator); empty: local files only."},
         {"server", "notify", "", "Notify servant for server events; empty: none (not used yet)."},
         {"server", "netthread", "1", "Number of network threads (1..1024) shared by every adapter."},
         {"server", "mergenetimp", "0", "1: run servants inside the network threads (no queue hop) for every adapter."},
         {"server", "backpacketlimit", "100M", "Bytes of unsent responses a connection may hold before it is closed."},
-        {"server", "shutdowntimeout", "5000", "Milliseconds allowed at exit to answer queued requests and flush responses."},
+        {"server", "shutdowntimeout", "5000",
+         "Milliseconds allowed at exit to answer queued requests and flush responses."},
         {"server", "checkset", "1", "Set-division check of callers (read; set routing is not implemented yet)."},
-        {"adapter", "endpoint", "", "Listen endpoint, e.g. `tcp -h 127.0.0.1 -p 20001 -t 60000` (-t: idle close, ms; 0: never)."},
+        {"adapter", "endpoint", "",
+         "Listen endpoint, e.g. `tcp -h 127.0.0.1 -p 20001 -t 60000` (-t: idle close, ms; 0: never)."},
         {"adapter", "servant", "", "The servant object served, <app>.<server>.<Name>."},
-        {"adapter", "protocol", "tars", "tars (TARS/TUP/JSON packets), http (HTTP/1.1), or any other name for a parser given with addServantProtocol."},
+        {"adapter", "protocol", "tars",
+         "tars (TARS/TUP/JSON packets), http (HTTP/1.1), or any other name for a parser given with "
+         "addServantProtocol."},
         {"adapter", "threads", "1", "Handle threads, each with its own servant instance."},
         {"adapter", "maxconns", "128", "Most open connections; past it new connections are closed at accept."},
         {"adapter", "queuecap", "1024", "Most requests waiting for a handle; past it the answer is -9 (overload)."},
@@ -61,7 +99,8 @@ const std::vector<ConfigKeyInfo>& serverConfigKeys() {
         {"adapter", "deny", "", "IP prefixes refused, separated by ; or ,."},
         {"adapter", "order", "allow,deny", "allow,deny: an allowed IP wins over deny; deny,allow: deny wins."},
         {"adapter", "mergenetimp", "", "Per adapter override of the server's mergenetimp (0 or 1)."},
-        {"adapter", "maxpacketsize", "100M", "Largest TARS packet accepted (at most 100M); a larger length closes the connection."},
+        {"adapter", "maxpacketsize", "100M",
+         "Largest TARS packet accepted (at most 100M); a larger length closes the connection."},
     };
     return keys;
 }
@@ -140,8 +179,8 @@ void loadServerConfig(const TC_Config& conf, const std::string& configFile, cons
     ServerConfig::Node = configString(conf, p, "server", "node");
     ServerConfig::KeepAliveIntervalMs = configInt(conf, p, "server", "keepaliveinterval");
     if (ServerConfig::KeepAliveIntervalMs < 500) {
-        throw ServerConfig_Exception("config " + p + "<keepaliveinterval>=" +
-                                     std::to_string(ServerConfig::KeepAliveIntervalMs) +
+        throw ServerConfig_Exception("config " + p +
+                                     "<keepaliveinterval>=" + std::to_string(ServerConfig::KeepAliveIntervalMs) +
                                      " is below the minimum of 500 ms");
     }
     ServerConfig::Log = configString(conf, p, "server", "log");
@@ -160,8 +199,8 @@ void loadServerConfig(const TC_Config& conf, const std::string& configFile, cons
 }
 
 std::vector<std::string> unknownConfigKeys(const TC_Config& conf, const std::string& path, const char* scope) {
-    static const std::set<std::string> toleratedAdapterKeys = {"handlegroup", "accesskey", "secretkey", "ca", "cert",
-                                                               "key", "verifyclient", "ciphers", "checkset"};
+    static const std::set<std::string> toleratedAdapterKeys = {
+        "handlegroup", "accesskey", "secretkey", "ca", "cert", "key", "verifyclient", "ciphers", "checkset"};
     std::vector<std::string> unknown;
     for (const std::string& key : conf.getDomainKey(path)) {
         bool declared = std::any_of(serverConfigKeys().begin(), serverConfigKeys().end(), [&](const ConfigKeyInfo& k) {

@@ -88,9 +88,9 @@ std::string TarsProtocol::encodeResponse(const RequestPacket& req, int iRet, con
     return os.takeByteBuffer();
 }
 
-void TarsProtocol::encodeResponse(std::string& out, const RequestPacket& req, int iRet,
-                                  const std::vector<char>& buffer, const std::map<std::string, std::string>& status,
-                                  const std::string& resultDesc, const std::map<std::string, std::string>& context) {
+void TarsProtocol::encodeResponse(std::string& out, const RequestPacket& req, int iRet, const std::vector<char>& buffer,
+                                  const std::map<std::string, std::string>& status, const std::string& resultDesc,
+                                  const std::map<std::string, std::string>& context) {
     if (req.iVersion == 2 || req.iVersion == TUPVERSION) {
         out = encodeResponse(req, iRet, buffer, status, resultDesc, context);
         return;

@@ -32,27 +32,27 @@ private:
 struct AdapterStats {
     // Connections.
     std::atomic<uint64_t> accepted{0};
-    std::atomic<uint64_t> refusedMaxConns{0};    // closed at accept: maxconns reached
-    std::atomic<uint64_t> refusedDenied{0};      // closed at accept: allow/deny
+    std::atomic<uint64_t> refusedMaxConns{0};  // closed at accept: maxconns reached
+    std::atomic<uint64_t> refusedDenied{0};    // closed at accept: allow/deny
     std::atomic<uint64_t> closedByPeer{0};
-    std::atomic<uint64_t> closedIdle{0};         // idle past the endpoint's -t
-    std::atomic<uint64_t> closedBadPacket{0};    // framing error or undecodable RequestPacket
-    std::atomic<uint64_t> closedSendLimit{0};    // unsent responses past backpacketlimit
-    std::atomic<uint64_t> closedByServer{0};     // Current::close(), overload of a non-TARS protocol ...
-    std::atomic<uint64_t> closedOnError{0};      // socket errors
+    std::atomic<uint64_t> closedIdle{0};       // idle past the endpoint's -t
+    std::atomic<uint64_t> closedBadPacket{0};  // framing error or undecodable RequestPacket
+    std::atomic<uint64_t> closedSendLimit{0};  // unsent responses past backpacketlimit
+    std::atomic<uint64_t> closedByServer{0};   // Current::close(), overload of a non-TARS protocol ...
+    std::atomic<uint64_t> closedOnError{0};    // socket errors
     // Requests.
-    std::atomic<uint64_t> requests{0};           // packets handed to a servant or answered by the framework
-    std::atomic<uint64_t> responses{0};          // replies queued for sending
-    std::atomic<uint64_t> oneway{0};             // one-way requests (no reply)
-    std::atomic<uint64_t> droppedResponses{0};   // replies for connections already gone
+    std::atomic<uint64_t> requests{0};          // packets handed to a servant or answered by the framework
+    std::atomic<uint64_t> responses{0};         // replies queued for sending
+    std::atomic<uint64_t> oneway{0};            // one-way requests (no reply)
+    std::atomic<uint64_t> droppedResponses{0};  // replies for connections already gone
     std::atomic<uint64_t> maxQueueDepth{0};
 
     // Reply codes of TARS replies: 0, -1, -2, -3, -4, -6, -9, -99, and everything else.
     void countResult(int iRet);
     uint64_t resultCount(int iRet) const;
 
-    LatencyHistogram queueWait;    // from the packet's arrival to the start of its handling
-    LatencyHistogram handleTime;   // inside the servant
+    LatencyHistogram queueWait;   // from the packet's arrival to the start of its handling
+    LatencyHistogram handleTime;  // inside the servant
 
     void noteQueueDepth(uint64_t depth);
 

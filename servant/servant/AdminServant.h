@@ -1,8 +1,8 @@
 // AdminServant: the AdminObj every server with a `local` endpoint serves (interface
 // protocol/AdminF.tars: shutdown(), notify(string) -> string, getPid() -> long). The
-// dispatch (TARS, TUP and JSON requests) is tars2cpp's, generated into AdminF.h. notify() runs the admin commands (NotifyObserver); shutdown() asks the
-// Application to terminate once the reply is queued.
-// One instance per handle thread of the admin adapter, like any servant.
+// dispatch (TARS, TUP and JSON requests) is tars2cpp's, generated into AdminF.h. notify() runs the admin commands
+// (NotifyObserver); shutdown() asks the Application to terminate once the reply is queued. One instance per handle
+// thread of the admin adapter, like any servant.
 #pragma once
 
 #include "AdminF.h"

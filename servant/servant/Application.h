@@ -33,8 +33,8 @@
 // Shutdown: waitForShutdown() returns after SIGTERM/SIGINT, AdminF.shutdown() or
 // terminate(): accepting stops, every request already read is answered and every reply
 // written (within shutdowntimeout ms), servants are destroyed, destroyApp() runs, the
-// communicator ends its outstanding calls and stops its threads, logs are flushed. main() blocks SIGTERM and SIGINT in the calling thread before any server
-// thread starts; threads the user started before main() should block them too.
+// communicator ends its outstanding calls and stops its threads, logs are flushed. main() blocks SIGTERM and SIGINT in
+// the calling thread before any server thread starts; threads the user started before main() should block them too.
 // Threads: main()/waitForShutdown() from the main thread; terminate(), the admin-command
 // registration and the static getters from any thread.
 #pragma once
@@ -133,9 +133,9 @@ private:
 
     std::unique_ptr<TC_EpollServer> _epollServer;
     CommunicatorPtr _communicator;
-    std::unique_ptr<RemoteConfig> _remoteConfig;    // uses _communicator
-    std::unique_ptr<NodeReporter> _nodeReporter;    // stopped before _communicator terminates
-    std::unique_ptr<TC_Timer> _logFlusher;  // flushes the log every second (an idle tail reaches the file)
+    std::unique_ptr<RemoteConfig> _remoteConfig;  // uses _communicator
+    std::unique_ptr<NodeReporter> _nodeReporter;  // stopped before _communicator terminates
+    std::unique_ptr<TC_Timer> _logFlusher;        // flushes the log every second (an idle tail reaches the file)
     int _signalFd = -1;
     int _terminateFd = -1;
     int64_t _startTime = 0;

@@ -33,8 +33,7 @@
 
 namespace tars {
 
-inline constexpr const char* noJsonMessage =
-    "the JSON version (5) needs code generated without tars2cpp --unjson";
+inline constexpr const char* noJsonMessage = "the JSON version (5) needs code generated without tars2cpp --unjson";
 
 class ArgsEncoder {
 public:
@@ -117,11 +116,15 @@ public:
     void getReturn(T& value) {
         try {
             if (_attr) {
-                if (_attr->containsKey("")) _attr->get("", value);
-                else _attr->get("tars_ret", value);
+                if (_attr->containsKey(""))
+                    _attr->get("", value);
+                else
+                    _attr->get("tars_ret", value);
             } else if (_json) {
-                if constexpr (WithJson) JsonInput::readField(value, *_json, "tars_ret", true);
-                else throw std::invalid_argument(noJsonMessage);
+                if constexpr (WithJson)
+                    JsonInput::readField(value, *_json, "tars_ret", true);
+                else
+                    throw std::invalid_argument(noJsonMessage);
             } else {
                 _is.read(value, 0, true);
             }
@@ -138,8 +141,10 @@ public:
             if (_attr) {
                 if (_attr->containsKey(name)) _attr->get(name, value);
             } else if (_json) {
-                if constexpr (WithJson) JsonInput::readField(value, *_json, name, false);
-                else throw std::invalid_argument(noJsonMessage);
+                if constexpr (WithJson)
+                    JsonInput::readField(value, *_json, name, false);
+                else
+                    throw std::invalid_argument(noJsonMessage);
             } else {
                 _is.read(value, tag, true);
             }

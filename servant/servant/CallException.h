@@ -25,9 +25,9 @@ private:
     int _code;
 };
 
-#define TARS_CALL_EXCEPTION_(Name)                                                          \
-    struct Name : TarsCallException {                                                       \
-        using TarsCallException::TarsCallException;                                         \
+#define TARS_CALL_EXCEPTION_(Name)                  \
+    struct Name : TarsCallException {               \
+        using TarsCallException::TarsCallException; \
     }
 
 TARS_CALL_EXCEPTION_(TarsServerDecodeException);        // -1

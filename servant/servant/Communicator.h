@@ -112,8 +112,7 @@ private:
                                                   const std::type_info& type, const ProxyMaker& make);
     void startLocked();
     void applyPropertiesLocked();
-    std::vector<ObjectProxy*> makeObjectProxies(ServantProxy* proxy, const std::string& objectName,
-                                                bool forLocator);
+    std::vector<ObjectProxy*> makeObjectProxies(ServantProxy* proxy, const std::string& objectName, bool forLocator);
 
     mutable std::mutex _mutex;
     std::map<std::string, std::string> _properties;

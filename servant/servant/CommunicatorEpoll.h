@@ -139,7 +139,7 @@ private:
     };
     std::vector<Handle> _handles;  // index 0 unused
     std::vector<uint32_t> _freeHandles;
-    std::vector<uint64_t> _dirty;  // handle keys of connections written to this turn
+    std::vector<uint64_t> _dirty;       // handle keys of connections written to this turn
     std::vector<uint64_t> _spareDirty;  // flushDirty()'s storage between turns
     size_t _asyncSeq = 0;
     // Calls that ended this turn, handed on once the turn's writes are out: one system

@@ -21,7 +21,7 @@ struct ConnectionState {
     uint64_t uid = 0;  // unique in the process, never reused
     std::string ip;
     uint16_t port = 0;
-    int fd = -1;       // for display only: the fd may be reused once closed
+    int fd = -1;  // for display only: the fd may be reused once closed
     std::shared_ptr<BindAdapter> adapter;
     std::weak_ptr<NetThread> owner;
     std::atomic<bool> closed{false};

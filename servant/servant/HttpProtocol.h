@@ -45,9 +45,9 @@ public:
     bool decode(const char* data, size_t length);
 
     const std::string& getMethod() const { return _method; }
-    const std::string& getRequestUrl() const { return _url; }  // as sent: path and query
-    std::string getPath() const;                                 // the url without its query
-    std::string getQuery() const;                                // after '?', "" if none
+    const std::string& getRequestUrl() const { return _url; }   // as sent: path and query
+    std::string getPath() const;                                // the url without its query
+    std::string getQuery() const;                               // after '?', "" if none
     const std::string& getVersion() const { return _version; }  // "HTTP/1.1"
     const HttpHeaders& getHeaders() const { return _headers; }
     std::string getHeader(const std::string& name) const;

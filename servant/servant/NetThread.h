@@ -48,7 +48,7 @@ public:
     struct SendItem {
         uint64_t uid = 0;
         BindAdapter* adapter = nullptr;  // for counting a drop
-        uint64_t seq = 0;   // > 0: released in this order per connection; 0: at once
+        uint64_t seq = 0;                // > 0: released in this order per connection; 0: at once
         std::string data;
         bool close = false;
     };
@@ -102,8 +102,8 @@ private:
         TC_NetWorkBuffer send;
         int64_t lastActiveMs = 0;
         std::list<uint64_t>::iterator idleIt;
-        uint64_t nextSeq = 1;      // next sequence number to give a request
-        uint64_t nextSendSeq = 1;  // next sequence number to release
+        uint64_t nextSeq = 1;                  // next sequence number to give a request
+        uint64_t nextSendSeq = 1;              // next sequence number to release
         std::map<uint64_t, SendItem> waiting;  // replies that came before their turn
         bool closeAfterFlush = false;
         bool refused = false;  // an overload reply is on its way: read no further request

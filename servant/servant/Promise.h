@@ -103,12 +103,11 @@ public:
     Future<T> getFuture() const { return Future<T>(_state); }
 
     template <typename U = T>
-        requires(!std::is_void_v<U>)
-    bool setValue(U value) {
+    requires(!std::is_void_v<U>) bool setValue(U value) {
         return _state->complete([&] { _state->value.emplace(std::move(value)); });
     }
     template <typename U = T>
-        requires std::is_void_v<U>
+    requires std::is_void_v<U>
     bool setValue() {
         return _state->complete([&] { _state->value.emplace(); });
     }

@@ -51,8 +51,8 @@ struct ReqMessage {
 
     // ---- used by the runtime
     ObjectProxy* objectProxy = nullptr;
-    std::string encoded;          // the framed request, moved into the connection
-    int64_t deadlineMs = 0;       // steady clock
+    std::string encoded;     // the framed request, moved into the connection
+    int64_t deadlineMs = 0;  // steady clock
     HashType hashType = HASH_NONE;
     int64_t hashCode = 0;
     std::function<void(ReqMessage*)> done;  // INTERNAL only, network thread
@@ -123,17 +123,23 @@ public:
         msg->list = this;
         msg->prev = _tail;
         msg->next = nullptr;
-        if (_tail) _tail->next = msg;
-        else _head = msg;
+        if (_tail)
+            _tail->next = msg;
+        else
+            _head = msg;
         _tail = msg;
         ++_size;
     }
     // msg must be in this list.
     void erase(ReqMessage* msg) {
-        if (msg->prev) msg->prev->next = msg->next;
-        else _head = msg->next;
-        if (msg->next) msg->next->prev = msg->prev;
-        else _tail = msg->prev;
+        if (msg->prev)
+            msg->prev->next = msg->next;
+        else
+            _head = msg->next;
+        if (msg->next)
+            msg->next->prev = msg->prev;
+        else
+            _tail = msg->prev;
         msg->prev = msg->next = nullptr;
         msg->list = nullptr;
         --_size;

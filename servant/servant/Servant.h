@@ -69,13 +69,13 @@ using ServantPtr = std::shared_ptr<Servant>;
 // Register memberFn (a member of the class whose initialize() runs this) as the handler of
 // an admin command: bool memberFn(const std::string& command, const std::string& params,
 // std::string& result). Usable in Application::initialize() and Servant::initialize().
-#define TARS_ADD_ADMIN_CMD_NORMAL(cmd, memberFn)                                                       \
-    this->addAdminCommandNormal((cmd), [this](const std::string& tarsCommand_, const std::string& tarsParams_, \
-                                              std::string& tarsResult_) {                              \
-        return this->memberFn(tarsCommand_, tarsParams_, tarsResult_);                                 \
-    })
-#define TARS_ADD_ADMIN_CMD_PREFIX(cmd, memberFn)                                                       \
-    this->addAdminCommandPrefix((cmd), [this](const std::string& tarsCommand_, const std::string& tarsParams_, \
-                                              std::string& tarsResult_) {                              \
-        return this->memberFn(tarsCommand_, tarsParams_, tarsResult_);                                 \
-    })
+#define TARS_ADD_ADMIN_CMD_NORMAL(cmd, memberFn)                                                                   \
+    this->addAdminCommandNormal(                                                                                   \
+        (cmd), [this](const std::string& tarsCommand_, const std::string& tarsParams_, std::string& tarsResult_) { \
+            return this->memberFn(tarsCommand_, tarsParams_, tarsResult_);                                         \
+        })
+#define TARS_ADD_ADMIN_CMD_PREFIX(cmd, memberFn)                                                                   \
+    this->addAdminCommandPrefix(                                                                                   \
+        (cmd), [this](const std::string& tarsCommand_, const std::string& tarsParams_, std::string& tarsResult_) { \
+            return this->memberFn(tarsCommand_, tarsParams_, tarsResult_);                                         \
+        })

@@ -132,8 +132,7 @@ public:
     // Raw calls for non-TARS protocols: buff becomes request.sBuffer, the protocol's
     // requestFunc encodes it; the reply parsed by responseFunc is matched by requestId
     // (from tars_gen_requestid(), or the protocol's own ids; never 0).
-    void rpc_call(uint32_t requestId, const std::string& funcName, const char* buff, uint32_t len,
-                  ResponsePacket& rsp);
+    void rpc_call(uint32_t requestId, const std::string& funcName, const char* buff, uint32_t len, ResponsePacket& rsp);
     void rpc_call_async(uint32_t requestId, const std::string& funcName, const char* buff, uint32_t len,
                         const ServantProxyCallbackPtr& callback);
     uint32_t tars_gen_requestid();
@@ -155,9 +154,9 @@ private:
     void tars_initialize(Communicator* communicator, const std::string& fullName, const std::string& name,
                          std::vector<ObjectProxy*> objectProxies, int syncTimeout, int asyncTimeout);
 
-    ReqMessage* newMessage(ReqMessage::CallType type, Char packetType, int32_t requestId,
-                           const std::string& funcName, std::vector<char>&& buffer,
-                           const std::map<std::string, std::string>& context, int timeoutMs);
+    ReqMessage* newMessage(ReqMessage::CallType type, Char packetType, int32_t requestId, const std::string& funcName,
+                           std::vector<char>&& buffer, const std::map<std::string, std::string>& context,
+                           int timeoutMs);
     // Hands msg to a network thread; false (msg untouched) once the communicator is
     // terminating.
     bool submit(ReqMessage* msg);

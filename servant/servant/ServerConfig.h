@@ -25,33 +25,33 @@ struct ServerConfig_Exception : TC_Exception {
 };
 
 struct ServerConfig {
-    static inline std::string Application = "UNKNOWN";  // app
-    static inline std::string ServerName;                // server (default: executable name)
-    static inline std::string LocalIp;                   // localip
-    static inline std::string NodeName;                  // nodename (default: localip)
-    static inline std::string BasePath = ".";            // basepath
-    static inline std::string DataPath = ".";            // datapath
-    static inline std::string LogPath = ".";             // logpath (files in logpath/app/server/)
-    static inline uint64_t LogSize = 50 * 1024 * 1024;   // logsize
-    static inline int LogNum = 10;                       // lognum
-    static inline std::string LogLevel = "DEBUG";        // logLevel
-    static inline std::string Local;                     // local: AdminObj endpoint ("" = none)
-    static inline std::string Node;                      // node: tarsnode ServerObj ("" = none)
-    static inline int64_t KeepAliveIntervalMs = 10000;   // keepaliveinterval: heartbeat period to the node
-    static inline std::string Log;                       // log: remote log servant ("" = none)
-    static inline std::string Config;                    // config: config servant ("" = none)
-    static inline std::string Notify;                    // notify: notify servant ("" = none)
-    static inline std::string ConfigFile;                // the --config file
-    static inline int NetThread = 1;                     // netthread
-    static inline bool MergeNetImp = false;              // mergenetimp: handles run in the net threads
+    static inline std::string Application = "UNKNOWN";           // app
+    static inline std::string ServerName;                        // server (default: executable name)
+    static inline std::string LocalIp;                           // localip
+    static inline std::string NodeName;                          // nodename (default: localip)
+    static inline std::string BasePath = ".";                    // basepath
+    static inline std::string DataPath = ".";                    // datapath
+    static inline std::string LogPath = ".";                     // logpath (files in logpath/app/server/)
+    static inline uint64_t LogSize = 50 * 1024 * 1024;           // logsize
+    static inline int LogNum = 10;                               // lognum
+    static inline std::string LogLevel = "DEBUG";                // logLevel
+    static inline std::string Local;                             // local: AdminObj endpoint ("" = none)
+    static inline std::string Node;                              // node: tarsnode ServerObj ("" = none)
+    static inline int64_t KeepAliveIntervalMs = 10000;           // keepaliveinterval: heartbeat period to the node
+    static inline std::string Log;                               // log: remote log servant ("" = none)
+    static inline std::string Config;                            // config: config servant ("" = none)
+    static inline std::string Notify;                            // notify: notify servant ("" = none)
+    static inline std::string ConfigFile;                        // the --config file
+    static inline int NetThread = 1;                             // netthread
+    static inline bool MergeNetImp = false;                      // mergenetimp: handles run in the net threads
     static inline uint64_t BackPacketLimit = 100 * 1024 * 1024;  // backpacketlimit (bytes per connection)
-    static inline int64_t ShutdownTimeoutMs = 5000;      // shutdowntimeout (drain bound at exit)
-    static inline bool IsCheckSet = true;                // checkset
+    static inline int64_t ShutdownTimeoutMs = 5000;              // shutdowntimeout (drain bound at exit)
+    static inline bool IsCheckSet = true;                        // checkset
 };
 
 // One declared configuration key.
 struct ConfigKeyInfo {
-    const char* scope;         // "server" (/tars/application/server) or "adapter" (its sub-sections)
+    const char* scope;  // "server" (/tars/application/server) or "adapter" (its sub-sections)
     const char* name;
     const char* defaultValue;  // as written in a config file; "" = empty
     const char* description;   // one line

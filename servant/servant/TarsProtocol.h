@@ -34,8 +34,7 @@ public:
     // The framed reply to req (see above). buffer is the encoded result (for TUP the
     // encoded attributes; empty becomes an empty attribute map; for JSON the object text).
     static std::string encodeResponse(const RequestPacket& req, int iRet, const std::vector<char>& buffer,
-                                      const std::map<std::string, std::string>& status,
-                                      const std::string& resultDesc,
+                                      const std::map<std::string, std::string>& status, const std::string& resultDesc,
                                       const std::map<std::string, std::string>& context);
 
     // The same, written into out (its capacity reused; TARS and JSON versions allocate

@@ -38,8 +38,7 @@
 #include <utility>
 #include <vector>
 
-namespace tars
-{
+namespace tars {
 
 template <typename T>
 concept TarsStruct = std::is_base_of_v<TarsStructBase, T>;
@@ -47,35 +46,26 @@ concept TarsStruct = std::is_base_of_v<TarsStructBase, T>;
 template <typename T>
 concept TarsEnum = std::is_enum_v<T>;
 
-namespace detail
-{
-inline std::uint16_t toBigEndian(std::uint16_t v)
-{
+namespace detail {
+inline std::uint16_t toBigEndian(std::uint16_t v) {
     return std::endian::native == std::endian::little ? __builtin_bswap16(v) : v;
 }
-inline std::uint32_t toBigEndian(std::uint32_t v)
-{
+inline std::uint32_t toBigEndian(std::uint32_t v) {
     return std::endian::native == std::endian::little ? __builtin_bswap32(v) : v;
 }
-inline std::uint64_t toBigEndian(std::uint64_t v)
-{
+inline std::uint64_t toBigEndian(std::uint64_t v) {
     return std::endian::native == std::endian::little ? __builtin_bswap64(v) : v;
 }
-} // namespace detail
+}  // namespace detail
 
 template <typename WriterT>
-class TarsOutputStream : public WriterT
-{
+class TarsOutputStream : public WriterT {
 public:
-    void writeHead(std::uint8_t type, std::uint8_t tag)
-    {
-        if (tag < 15)
-        {
+    void writeHead(std::uint8_t type, std::uint8_t tag) {
+        if (tag < 15) {
             const std::uint8_t head = static_cast<std::uint8_t>((tag << 4) | type);
             this->writeBuf(&head, 1);
-        }
-        else
-        {
+        } else {
             const std::uint8_t head[2] = {static_cast<std::uint8_t>(0xF0 | type), tag};
             this->writeBuf(head, 2);
         }
@@ -83,10 +73,8 @@ public:
 
     void write(Bool value, std::uint8_t tag) { write(static_cast<Char>(value ? 1 : 0), tag); }
 
-    void write(Char value, std::uint8_t tag)
-    {
-        if (value == 0)
-        {
+    void write(Char value, std::uint8_t tag) {
+        if (value == 0) {
             writeHead(TarsHeadeZeroTag, tag);
             return;
         }
@@ -95,10 +83,8 @@ public:
 
     void write(UInt8 value, std::uint8_t tag) { write(static_cast<Short>(value), tag); }
 
-    void write(Short value, std::uint8_t tag)
-    {
-        if (value >= std::numeric_limits<std::int8_t>::min() && value <= std::numeric_limits<std::int8_t>::max())
-        {
+    void write(Short value, std::uint8_t tag) {
+        if (value >= std::numeric_limits<std::int8_t>::min() && value <= std::numeric_limits<std::int8_t>::max()) {
             write(static_cast<Char>(value), tag);
             return;
         }
@@ -108,10 +94,8 @@ public:
 
     void write(UInt16 value, std::uint8_t tag) { write(static_cast<Int32>(value), tag); }
 
-    void write(Int32 value, std::uint8_t tag)
-    {
-        if (value >= std::numeric_limits<Short>::min() && value <= std::numeric_limits<Short>::max())
-        {
+    void write(Int32 value, std::uint8_t tag) {
+        if (value >= std::numeric_limits<Short>::min() && value <= std::numeric_limits<Short>::max()) {
             write(static_cast<Short>(value), tag);
             return;
         }
@@ -121,10 +105,8 @@ public:
 
     void write(UInt32 value, std::uint8_t tag) { write(static_cast<Int64>(value), tag); }
 
-    void write(Int64 value, std::uint8_t tag)
-    {
-        if (value >= std::numeric_limits<Int32>::min() && value <= std::numeric_limits<Int32>::max())
-        {
+    void write(Int64 value, std::uint8_t tag) {
+        if (value >= std::numeric_limits<Int32>::min() && value <= std::numeric_limits<Int32>::max()) {
             write(static_cast<Int32>(value), tag);
             return;
         }
@@ -133,11 +115,9 @@ public:
     }
 
     // +0.0 travels as a ZERO head, as other TARS encoders write it; -0.0 keeps its sign.
-    void write(Float value, std::uint8_t tag)
-    {
+    void write(Float value, std::uint8_t tag) {
         const std::uint32_t bits = std::bit_cast<std::uint32_t>(value);
-        if (bits == 0)
-        {
+        if (bits == 0) {
             writeHead(TarsHeadeZeroTag, tag);
             return;
         }
@@ -145,11 +125,9 @@ public:
         writeHeadAndPayload(TarsHeadeFloat, tag, &wire, sizeof(wire));
     }
 
-    void write(Double value, std::uint8_t tag)
-    {
+    void write(Double value, std::uint8_t tag) {
         const std::uint64_t bits = std::bit_cast<std::uint64_t>(value);
-        if (bits == 0)
-        {
+        if (bits == 0) {
             writeHead(TarsHeadeZeroTag, tag);
             return;
         }
@@ -157,17 +135,13 @@ public:
         writeHeadAndPayload(TarsHeadeDouble, tag, &wire, sizeof(wire));
     }
 
-    void write(const char* data, std::size_t length, std::uint8_t tag)
-    {
-        if (length <= 255)
-        {
+    void write(const char* data, std::size_t length, std::uint8_t tag) {
+        if (length <= 255) {
             std::uint8_t head[3] = {};
             std::size_t used = putHead(head, TarsHeadeString1, tag);
             head[used++] = static_cast<std::uint8_t>(length);
             this->writeBuf(head, used);
-        }
-        else
-        {
+        } else {
             if (length > TARS_MAX_STRING_LENGTH)
                 throw TarsEncodeException("string of " + std::to_string(length) + " bytes at tag " +
                                           std::to_string(tag) + " exceeds the 100 MiB limit");
@@ -180,8 +154,7 @@ public:
     void write(const std::string& value, std::uint8_t tag) { write(value.data(), value.size(), tag); }
 
     // vector<byte>: SIMPLE_LIST head, an int8 head at tag 0, the length, the raw bytes.
-    void write(const std::vector<Char>& value, std::uint8_t tag)
-    {
+    void write(const std::vector<Char>& value, std::uint8_t tag) {
         if (value.size() > TARS_MAX_STRING_LENGTH)
             throw TarsEncodeException("byte vector of " + std::to_string(value.size()) + " bytes at tag " +
                                       std::to_string(tag) + " exceeds the 100 MiB limit");
@@ -191,54 +164,44 @@ public:
         this->writeBuf(value.data(), value.size());
     }
 
-    void write(const std::vector<Bool>& value, std::uint8_t tag)
-    {
+    void write(const std::vector<Bool>& value, std::uint8_t tag) {
         writeHead(TarsHeadeList, tag);
         write(checkedCount(value.size(), tag), 0);
-        for (bool element : value)
-            write(element, 0);
+        for (bool element : value) write(element, 0);
     }
 
     template <typename T, typename Alloc>
-    void write(const std::vector<T, Alloc>& value, std::uint8_t tag)
-    {
+    void write(const std::vector<T, Alloc>& value, std::uint8_t tag) {
         writeHead(TarsHeadeList, tag);
         write(checkedCount(value.size(), tag), 0);
-        for (const auto& element : value)
-            write(element, 0);
+        for (const auto& element : value) write(element, 0);
     }
 
     template <typename K, typename V, typename Cmp, typename Alloc>
-    void write(const std::map<K, V, Cmp, Alloc>& value, std::uint8_t tag)
-    {
+    void write(const std::map<K, V, Cmp, Alloc>& value, std::uint8_t tag) {
         writeHead(TarsHeadeMap, tag);
         write(checkedCount(value.size(), tag), 0);
-        for (const auto& [key, mapped] : value)
-        {
+        for (const auto& [key, mapped] : value) {
             write(key, 0);
             write(mapped, 1);
         }
     }
 
     template <TarsEnum E>
-    void write(E value, std::uint8_t tag)
-    {
+    void write(E value, std::uint8_t tag) {
         write(static_cast<Int32>(value), tag);
     }
 
     template <TarsStruct S>
-    void write(const S& value, std::uint8_t tag)
-    {
+    void write(const S& value, std::uint8_t tag) {
         writeHead(TarsHeadeStructBegin, tag);
         value.writeTo(*this);
         writeHead(TarsHeadeStructEnd, 0);
     }
 
 private:
-    static std::size_t putHead(std::uint8_t* out, std::uint8_t type, std::uint8_t tag)
-    {
-        if (tag < 15)
-        {
+    static std::size_t putHead(std::uint8_t* out, std::uint8_t type, std::uint8_t tag) {
+        if (tag < 15) {
             out[0] = static_cast<std::uint8_t>((tag << 4) | type);
             return 1;
         }
@@ -248,16 +211,14 @@ private:
     }
 
     // One writeBuf call for the head and a fixed-size payload.
-    void writeHeadAndPayload(std::uint8_t type, std::uint8_t tag, const void* payload, std::size_t length)
-    {
+    void writeHeadAndPayload(std::uint8_t type, std::uint8_t tag, const void* payload, std::size_t length) {
         std::uint8_t bytes[2 + sizeof(std::uint64_t)] = {};
         const std::size_t used = putHead(bytes, type, tag);
         std::memcpy(bytes + used, payload, length);
         this->writeBuf(bytes, used + length);
     }
 
-    static Int32 checkedCount(std::size_t count, std::uint8_t tag)
-    {
+    static Int32 checkedCount(std::size_t count, std::uint8_t tag) {
         if (count > static_cast<std::size_t>(std::numeric_limits<Int32>::max()))
             throw TarsEncodeException("container at tag " + std::to_string(tag) + " has too many elements");
         return static_cast<Int32>(count);
@@ -265,27 +226,22 @@ private:
 };
 
 template <typename ReaderT>
-class TarsInputStream : public ReaderT
-{
+class TarsInputStream : public ReaderT {
 public:
-    struct Head
-    {
+    struct Head {
         std::uint8_t type = 0;
         std::uint8_t tag = 0;
-        std::uint8_t size = 0; // bytes the head occupies: 1 or 2
+        std::uint8_t size = 0;  // bytes the head occupies: 1 or 2
     };
 
     // Reads the head at the current position without consuming it; false at the end.
-    bool peekHead(Head& head) const
-    {
+    bool peekHead(Head& head) const {
         std::uint8_t first = 0;
-        if (!this->peekByte(0, first))
-            return false;
+        if (!this->peekByte(0, first)) return false;
         head.type = first & 0x0F;
         head.tag = first >> 4;
         head.size = 1;
-        if (head.tag == 15)
-        {
+        if (head.tag == 15) {
             if (!this->peekByte(1, head.tag)) [[unlikely]]
                 throwNotEnough("input ends inside a two-byte field head");
             head.size = 2;
@@ -293,8 +249,7 @@ public:
         return true;
     }
 
-    Head readHead()
-    {
+    Head readHead() {
         Head head;
         if (!peekHead(head)) [[unlikely]]
             throwNotEnough("input ends where a field head was expected");
@@ -305,20 +260,15 @@ public:
     // Moves to the field with `tag` in the current struct. Fields with smaller
     // tags are skipped; stops (returning false) at a larger tag, at the end of
     // the struct, or at the end of the input.
-    bool skipToTag(std::uint8_t tag)
-    {
+    bool skipToTag(std::uint8_t tag) {
         Head head;
         return skipToTag(tag, head);
     }
     // The same, and `head` is the head found there (not consumed).
-    bool skipToTag(std::uint8_t tag, Head& head)
-    {
-        while (peekHead(head))
-        {
-            if (head.type == TarsHeadeStructEnd || head.tag > tag)
-                return false;
-            if (head.tag == tag)
-                return true;
+    bool skipToTag(std::uint8_t tag, Head& head) {
+        while (peekHead(head)) {
+            if (head.type == TarsHeadeStructEnd || head.tag > tag) return false;
+            if (head.tag == tag) return true;
             this->skip(head.size);
             skipField(head.type);
         }
@@ -326,136 +276,98 @@ public:
     }
 
     // Skips the value of a field whose head was just consumed.
-    void skipField(std::uint8_t type)
-    {
-        switch (type)
-        {
-        case TarsHeadeZeroTag:
-        case TarsHeadeStructEnd:
-            return;
-        case TarsHeadeChar:
-            this->skip(1);
-            return;
-        case TarsHeadeShort:
-            this->skip(2);
-            return;
-        case TarsHeadeInt32:
-        case TarsHeadeFloat:
-            this->skip(4);
-            return;
-        case TarsHeadeInt64:
-        case TarsHeadeDouble:
-            this->skip(8);
-            return;
-        case TarsHeadeString1:
-        {
-            std::uint8_t length = 0;
-            this->readBuf(&length, 1);
-            this->skip(length);
-            return;
-        }
-        case TarsHeadeString4:
-            this->skip(readString4Length(0));
-            return;
-        case TarsHeadeMap:
-        {
-            DepthGuard guard(*this);
-            const Int32 count = readCount(0, 2);
-            for (Int64 i = 0; i < static_cast<Int64>(count) * 2; ++i)
-                skipField(readHead().type);
-            return;
-        }
-        case TarsHeadeList:
-        {
-            DepthGuard guard(*this);
-            const Int32 count = readCount(0, 1);
-            for (Int32 i = 0; i < count; ++i)
-                skipField(readHead().type);
-            return;
-        }
-        case TarsHeadeSimpleList:
-        {
-            const Head element = readHead();
-            if (element.type != TarsHeadeChar)
-                throw TarsDecodeMismatch(std::string("simple list element head has type ") +
-                                         tarsHeadTypeName(element.type) + ", expected int8");
-            this->skip(static_cast<std::size_t>(readCount(0, 1)));
-            return;
-        }
-        case TarsHeadeStructBegin:
-        {
-            DepthGuard guard(*this);
-            skipToStructEnd();
-            return;
-        }
-        default:
-            throw TarsDecodeInvalidValue("invalid field head type " + std::to_string(type));
+    void skipField(std::uint8_t type) {
+        switch (type) {
+            case TarsHeadeZeroTag:
+            case TarsHeadeStructEnd: return;
+            case TarsHeadeChar: this->skip(1); return;
+            case TarsHeadeShort: this->skip(2); return;
+            case TarsHeadeInt32:
+            case TarsHeadeFloat: this->skip(4); return;
+            case TarsHeadeInt64:
+            case TarsHeadeDouble: this->skip(8); return;
+            case TarsHeadeString1: {
+                std::uint8_t length = 0;
+                this->readBuf(&length, 1);
+                this->skip(length);
+                return;
+            }
+            case TarsHeadeString4: this->skip(readString4Length(0)); return;
+            case TarsHeadeMap: {
+                DepthGuard guard(*this);
+                const Int32 count = readCount(0, 2);
+                for (Int64 i = 0; i < static_cast<Int64>(count) * 2; ++i) skipField(readHead().type);
+                return;
+            }
+            case TarsHeadeList: {
+                DepthGuard guard(*this);
+                const Int32 count = readCount(0, 1);
+                for (Int32 i = 0; i < count; ++i) skipField(readHead().type);
+                return;
+            }
+            case TarsHeadeSimpleList: {
+                const Head element = readHead();
+                if (element.type != TarsHeadeChar)
+                    throw TarsDecodeMismatch(std::string("simple list element head has type ") +
+                                             tarsHeadTypeName(element.type) + ", expected int8");
+                this->skip(static_cast<std::size_t>(readCount(0, 1)));
+                return;
+            }
+            case TarsHeadeStructBegin: {
+                DepthGuard guard(*this);
+                skipToStructEnd();
+                return;
+            }
+            default: throw TarsDecodeInvalidValue("invalid field head type " + std::to_string(type));
         }
     }
 
     // Skips the remaining fields of the current struct, including its STRUCT_END.
-    void skipToStructEnd()
-    {
-        for (;;)
-        {
+    void skipToStructEnd() {
+        for (;;) {
             const Head head = readHead();
-            if (head.type == TarsHeadeStructEnd)
-                return;
+            if (head.type == TarsHeadeStructEnd) return;
             skipField(head.type);
         }
     }
 
-    void read(Bool& value, std::uint8_t tag, bool isRequire = true)
-    {
+    void read(Bool& value, std::uint8_t tag, bool isRequire = true) {
         Int64 wide = 0;
-        if (readInteger(wide, tag, isRequire, "bool"))
-            value = wide != 0;
+        if (readInteger(wide, tag, isRequire, "bool")) value = wide != 0;
     }
 
     void read(Char& value, std::uint8_t tag, bool isRequire = true) { readNarrow(value, tag, isRequire, "byte"); }
-    void read(UInt8& value, std::uint8_t tag, bool isRequire = true)
-    {
+    void read(UInt8& value, std::uint8_t tag, bool isRequire = true) {
         readNarrow(value, tag, isRequire, "unsigned byte");
     }
     void read(Short& value, std::uint8_t tag, bool isRequire = true) { readNarrow(value, tag, isRequire, "short"); }
-    void read(UInt16& value, std::uint8_t tag, bool isRequire = true)
-    {
+    void read(UInt16& value, std::uint8_t tag, bool isRequire = true) {
         readNarrow(value, tag, isRequire, "unsigned short");
     }
     void read(Int32& value, std::uint8_t tag, bool isRequire = true) { readNarrow(value, tag, isRequire, "int"); }
-    void read(UInt32& value, std::uint8_t tag, bool isRequire = true)
-    {
+    void read(UInt32& value, std::uint8_t tag, bool isRequire = true) {
         readNarrow(value, tag, isRequire, "unsigned int");
     }
     void read(Int64& value, std::uint8_t tag, bool isRequire = true) { readInteger(value, tag, isRequire, "long"); }
 
-    void read(Float& value, std::uint8_t tag, bool isRequire = true)
-    {
+    void read(Float& value, std::uint8_t tag, bool isRequire = true) {
         Double wide = 0;
-        if (readFloating(wide, tag, isRequire, "float"))
-            value = static_cast<Float>(wide);
+        if (readFloating(wide, tag, isRequire, "float")) value = static_cast<Float>(wide);
     }
 
     void read(Double& value, std::uint8_t tag, bool isRequire = true) { readFloating(value, tag, isRequire, "double"); }
 
-    void read(std::string& value, std::uint8_t tag, bool isRequire = true)
-    {
+    void read(std::string& value, std::uint8_t tag, bool isRequire = true) {
         Head head;
-        if (!locate(tag, isRequire, "string", head))
-            return;
+        if (!locate(tag, isRequire, "string", head)) return;
         std::size_t length = 0;
-        if (head.type == TarsHeadeString1)
-        {
+        if (head.type == TarsHeadeString1) {
             std::uint8_t shortLength = 0;
             this->readBuf(&shortLength, 1);
             length = shortLength;
-        }
-        else if (head.type == TarsHeadeString4)
-        {
+        } else if (head.type == TarsHeadeString4) {
             length = readString4Length(tag);
-        }
-        else
-        {
+        } else {
             throwMismatch("string", tag, head.type);
         }
         checkAvailable(length, tag, "string");
@@ -463,45 +375,34 @@ public:
         this->skip(length);
     }
 
-    void read(std::vector<Char>& value, std::uint8_t tag, bool isRequire = true)
-    {
+    void read(std::vector<Char>& value, std::uint8_t tag, bool isRequire = true) {
         Head head;
-        if (!locate(tag, isRequire, "vector<byte>", head))
-            return;
-        if (head.type == TarsHeadeSimpleList)
-        {
+        if (!locate(tag, isRequire, "vector<byte>", head)) return;
+        if (head.type == TarsHeadeSimpleList) {
             const Head element = readHead();
             if (element.type != TarsHeadeChar)
                 throw TarsDecodeMismatch("vector<byte> at tag " + std::to_string(tag) +
-                                         ": simple list element head has type " +
-                                         tarsHeadTypeName(element.type) + ", expected int8");
+                                         ": simple list element head has type " + tarsHeadTypeName(element.type) +
+                                         ", expected int8");
             const Int32 count = readCount(tag, 1);
             value.assign(this->current(), this->current() + count);
             this->skip(static_cast<std::size_t>(count));
-        }
-        else if (head.type == TarsHeadeList)
-        {
+        } else if (head.type == TarsHeadeList) {
             readListBody(value, tag);
-        }
-        else
-        {
+        } else {
             throwMismatch("vector<byte>", tag, head.type);
         }
     }
 
-    void read(std::vector<Bool>& value, std::uint8_t tag, bool isRequire = true)
-    {
+    void read(std::vector<Bool>& value, std::uint8_t tag, bool isRequire = true) {
         Head head;
-        if (!locate(tag, isRequire, "vector<bool>", head))
-            return;
-        if (head.type != TarsHeadeList)
-            throwMismatch("vector<bool>", tag, head.type);
+        if (!locate(tag, isRequire, "vector<bool>", head)) return;
+        if (head.type != TarsHeadeList) throwMismatch("vector<bool>", tag, head.type);
         DepthGuard guard(*this);
         const Int32 count = readCount(tag, 1);
         value.clear();
         value.reserve(static_cast<std::size_t>(count));
-        for (Int32 i = 0; i < count; ++i)
-        {
+        for (Int32 i = 0; i < count; ++i) {
             Bool element = false;
             read(element, 0, true);
             value.push_back(element);
@@ -509,29 +410,22 @@ public:
     }
 
     template <typename T, typename Alloc>
-    void read(std::vector<T, Alloc>& value, std::uint8_t tag, bool isRequire = true)
-    {
+    void read(std::vector<T, Alloc>& value, std::uint8_t tag, bool isRequire = true) {
         Head head;
-        if (!locate(tag, isRequire, "vector", head))
-            return;
-        if (head.type != TarsHeadeList)
-            throwMismatch("vector", tag, head.type);
+        if (!locate(tag, isRequire, "vector", head)) return;
+        if (head.type != TarsHeadeList) throwMismatch("vector", tag, head.type);
         readListBody(value, tag);
     }
 
     template <typename K, typename V, typename Cmp, typename Alloc>
-    void read(std::map<K, V, Cmp, Alloc>& value, std::uint8_t tag, bool isRequire = true)
-    {
+    void read(std::map<K, V, Cmp, Alloc>& value, std::uint8_t tag, bool isRequire = true) {
         Head head;
-        if (!locate(tag, isRequire, "map", head))
-            return;
-        if (head.type != TarsHeadeMap)
-            throwMismatch("map", tag, head.type);
+        if (!locate(tag, isRequire, "map", head)) return;
+        if (head.type != TarsHeadeMap) throwMismatch("map", tag, head.type);
         DepthGuard guard(*this);
         const Int32 count = readCount(tag, 2);
         value.clear();
-        for (Int32 i = 0; i < count; ++i)
-        {
+        for (Int32 i = 0; i < count; ++i) {
             std::pair<K, V> entry{};
             read(entry.first, 0, true);
             read(entry.second, 1, true);
@@ -541,21 +435,16 @@ public:
     }
 
     template <TarsEnum E>
-    void read(E& value, std::uint8_t tag, bool isRequire = true)
-    {
+    void read(E& value, std::uint8_t tag, bool isRequire = true) {
         Int32 number = 0;
-        if (readNarrow(number, tag, isRequire, "enum"))
-            value = static_cast<E>(number);
+        if (readNarrow(number, tag, isRequire, "enum")) value = static_cast<E>(number);
     }
 
     template <TarsStruct S>
-    void read(S& value, std::uint8_t tag, bool isRequire = true)
-    {
+    void read(S& value, std::uint8_t tag, bool isRequire = true) {
         Head head;
-        if (!locate(tag, isRequire, "struct", head))
-            return;
-        if (head.type != TarsHeadeStructBegin)
-            throwMismatch("struct", tag, head.type);
+        if (!locate(tag, isRequire, "struct", head)) return;
+        if (head.type != TarsHeadeStructBegin) throwMismatch("struct", tag, head.type);
         DepthGuard guard(*this);
         value.readFrom(*this);
         skipToStructEnd();
@@ -564,13 +453,10 @@ public:
     int depth() const { return _depth; }
 
 private:
-    class DepthGuard
-    {
+    class DepthGuard {
     public:
-        explicit DepthGuard(TarsInputStream& stream) : _stream(stream)
-        {
-            if (++_stream._depth > TARS_MAX_NESTING_DEPTH)
-            {
+        explicit DepthGuard(TarsInputStream& stream) : _stream(stream) {
+            if (++_stream._depth > TARS_MAX_NESTING_DEPTH) {
                 --_stream._depth;
                 throw TarsDecodeInvalidValue("nesting deeper than " + std::to_string(TARS_MAX_NESTING_DEPTH) +
                                              " levels");
@@ -587,8 +473,7 @@ private:
     // A field whose wire type the target cannot be read from; a head type no
     // TARS encoder writes is reported as invalid rather than as a mismatch.
     [[noreturn, gnu::cold, gnu::noinline]] static void throwMismatch(const char* expected, std::uint8_t tag,
-                                                                     std::uint8_t type)
-    {
+                                                                     std::uint8_t type) {
         if (type > TarsHeadeSimpleList)
             throw TarsDecodeInvalidValue("invalid field head type " + std::to_string(type) + " at tag " +
                                          std::to_string(tag));
@@ -599,41 +484,33 @@ private:
     // Positions on the field; false if it is absent and optional.
     // Moves to the field with `tag` and consumes its head (into `head`); false if the
     // struct has no such field (an error if it is required).
-    bool locate(std::uint8_t tag, bool isRequire, const char* what, Head& head)
-    {
-        if (skipToTag(tag, head)) [[likely]]
-        {
+    bool locate(std::uint8_t tag, bool isRequire, const char* what, Head& head) {
+        if (skipToTag(tag, head)) [[likely]] {
             this->skip(head.size);
             return true;
         }
-        if (isRequire)
-            throwMissing(tag, what);
+        if (isRequire) throwMissing(tag, what);
         return false;
     }
 
     // The throws out of line (cold), so that the hot paths above stay small enough to inline.
     [[noreturn, gnu::cold, gnu::noinline]] static void throwNotEnough(const char* why) { throw TarsNotEnoughBuff(why); }
-    [[noreturn, gnu::cold, gnu::noinline]] static void throwMissing(std::uint8_t tag, const char* what)
-    {
+    [[noreturn, gnu::cold, gnu::noinline]] static void throwMissing(std::uint8_t tag, const char* what) {
         throw TarsDecodeRequireNotExist(std::string("require field of type ") + what + " at tag " +
                                         std::to_string(tag) + " is missing");
     }
 
-    void checkAvailable(std::size_t length, std::uint8_t tag, const char* what) const
-    {
+    void checkAvailable(std::size_t length, std::uint8_t tag, const char* what) const {
         if (length > this->remaining()) [[unlikely]]
             throwShortField(length, tag, what);
     }
     [[noreturn, gnu::cold, gnu::noinline]] void throwShortField(std::size_t length, std::uint8_t tag,
-                                                                const char* what) const
-    {
+                                                                const char* what) const {
         throw TarsNotEnoughBuff(std::string(what) + " at tag " + std::to_string(tag) + " declares " +
-                                std::to_string(length) + " bytes, only " + std::to_string(this->remaining()) +
-                                " left");
+                                std::to_string(length) + " bytes, only " + std::to_string(this->remaining()) + " left");
     }
 
-    std::size_t readString4Length(std::uint8_t tag)
-    {
+    std::size_t readString4Length(std::uint8_t tag) {
         std::uint32_t wire = 0;
         this->readBuf(&wire, sizeof(wire));
         const std::uint32_t length = detail::toBigEndian(wire);
@@ -646,16 +523,14 @@ private:
     // The element count of a list, map or simple list: an int at tag 0. Each
     // element needs at least `minBytesPerElement` more bytes, so a count the
     // remaining input cannot hold is refused before anything is allocated.
-    Int32 readCount(std::uint8_t tag, std::size_t minBytesPerElement)
-    {
+    Int32 readCount(std::uint8_t tag, std::size_t minBytesPerElement) {
         Int32 count = 0;
         read(count, 0, true);
         if (count < 0 || static_cast<std::size_t>(count) > this->remaining() / minBytesPerElement) [[unlikely]]
             throwBadCount(count, tag);
         return count;
     }
-    [[noreturn, gnu::cold, gnu::noinline]] void throwBadCount(Int32 count, std::uint8_t tag) const
-    {
+    [[noreturn, gnu::cold, gnu::noinline]] void throwBadCount(Int32 count, std::uint8_t tag) const {
         if (count < 0)
             throw TarsDecodeInvalidValue("container at tag " + std::to_string(tag) + " has negative size " +
                                          std::to_string(count));
@@ -664,8 +539,7 @@ private:
     }
 
     template <typename Vector>
-    void readListBody(Vector& value, std::uint8_t tag)
-    {
+    void readListBody(Vector& value, std::uint8_t tag) {
         using T = typename Vector::value_type;
         DepthGuard guard(*this);
         const Int32 count = readCount(tag, 1);
@@ -673,22 +547,19 @@ private:
         // Never reserve more memory than the input itself could describe.
         const std::size_t affordable = this->remaining() / sizeof(T) + 1;
         value.reserve(std::min(static_cast<std::size_t>(count), affordable));
-        for (Int32 i = 0; i < count; ++i)
-        {
+        for (Int32 i = 0; i < count; ++i) {
             value.emplace_back();
             read(value.back(), 0, true);
         }
     }
 
     // Reads any integer width; false if absent and optional.
-    [[gnu::always_inline]] bool readInteger(Int64& value, std::uint8_t tag, bool isRequire, const char* what)
-    {
+    [[gnu::always_inline]] bool readInteger(Int64& value, std::uint8_t tag, bool isRequire, const char* what) {
         // The usual case inline: the field is next, with a one-byte head and an integer
         // type. Anything else (a field further on, a two-byte head, another type, a
         // missing field) takes the out-of-line path.
         std::uint8_t first = 0;
-        if (tag < 15 && this->peekByte(0, first) && (first >> 4) == tag && isIntegerType(first & 0x0F))
-        {
+        if (tag < 15 && this->peekByte(0, first) && (first >> 4) == tag && isIntegerType(first & 0x0F)) {
             this->skip(1);
             readIntegerValue(first & 0x0F, value);
             return true;
@@ -698,59 +569,49 @@ private:
 
     // readInteger's general path: skips to the field, any head size, any error. Out of
     // line so that the inline path above stays small.
-    [[gnu::noinline]] bool readIntegerField(Int64& value, std::uint8_t tag, bool isRequire, const char* what)
-    {
+    [[gnu::noinline]] bool readIntegerField(Int64& value, std::uint8_t tag, bool isRequire, const char* what) {
         Head head;
-        if (!locate(tag, isRequire, what, head))
-            return false;
-        if (!isIntegerType(head.type))
-            throwMismatch(what, tag, head.type);
+        if (!locate(tag, isRequire, what, head)) return false;
+        if (!isIntegerType(head.type)) throwMismatch(what, tag, head.type);
         readIntegerValue(head.type, value);
         return true;
     }
 
-    static bool isIntegerType(std::uint8_t type)
-    {
-        return type == TarsHeadeZeroTag || type == TarsHeadeChar || type == TarsHeadeShort ||
-               type == TarsHeadeInt32 || type == TarsHeadeInt64;
+    static bool isIntegerType(std::uint8_t type) {
+        return type == TarsHeadeZeroTag || type == TarsHeadeChar || type == TarsHeadeShort || type == TarsHeadeInt32 ||
+               type == TarsHeadeInt64;
     }
 
     // The value of an integer field whose head (of an integer type) was just consumed.
-    [[gnu::always_inline]] void readIntegerValue(std::uint8_t type, Int64& value)
-    {
-        switch (type)
-        {
-        case TarsHeadeChar:
-        {
-            std::int8_t v = 0;
-            this->readBuf(&v, 1);
-            value = v;
-            return;
-        }
-        case TarsHeadeShort:
-        {
-            std::uint16_t wire = 0;
-            this->readBuf(&wire, 2);
-            value = static_cast<std::int16_t>(detail::toBigEndian(wire));
-            return;
-        }
-        case TarsHeadeInt32:
-        {
-            std::uint32_t wire = 0;
-            this->readBuf(&wire, 4);
-            value = static_cast<std::int32_t>(detail::toBigEndian(wire));
-            return;
-        }
-        case TarsHeadeInt64:
-        {
-            std::uint64_t wire = 0;
-            this->readBuf(&wire, 8);
-            value = static_cast<std::int64_t>(detail::toBigEndian(wire));
-            return;
-        }
-        default:  // TarsHeadeZeroTag
-            value = 0;
-            return;
+    [[gnu::always_inline]] void readIntegerValue(std::uint8_t type, Int64& value) {
+        switch (type) {
+            case TarsHeadeChar: {
+                std::int8_t v = 0;
+                this->readBuf(&v, 1);
+                value = v;
+                return;
+            }
+            case TarsHeadeShort: {
+                std::uint16_t wire = 0;
+                this->readBuf(&wire, 2);
+                value = static_cast<std::int16_t>(detail::toBigEndian(wire));
+                return;
+            }
+            case TarsHeadeInt32: {
+                std::uint32_t wire = 0;
+                this->readBuf(&wire, 4);
+                value = static_cast<std::int32_t>(detail::toBigEndian(wire));
+                return;
+            }
+            case TarsHeadeInt64: {
+                std::uint64_t wire = 0;
+                this->readBuf(&wire, 8);
+                value = static_cast<std::int64_t>(detail::toBigEndian(wire));
+                return;
+            }
+            default:  // TarsHeadeZeroTag
+                value = 0;
+                return;
         }
     }
 
@@ -758,11 +619,9 @@ private:
     // range; unsigned fields also take the negative values of the same width,
     // which is how an unsigned value arrives from an encoder that did not widen it.
     template <typename T>
-    bool readNarrow(T& value, std::uint8_t tag, bool isRequire, const char* what)
-    {
+    bool readNarrow(T& value, std::uint8_t tag, bool isRequire, const char* what) {
         Int64 wide = 0;
-        if (!readInteger(wide, tag, isRequire, what))
-            return false;
+        if (!readInteger(wide, tag, isRequire, what)) return false;
         using Signed = std::make_signed_t<T>;
         constexpr Int64 low = std::numeric_limits<Signed>::min();
         constexpr Int64 high = static_cast<Int64>(std::numeric_limits<T>::max());
@@ -771,45 +630,36 @@ private:
         value = static_cast<T>(wide);
         return true;
     }
-    [[noreturn, gnu::cold, gnu::noinline]] static void throwDoesNotFit(Int64 wide, std::uint8_t tag, const char* what)
-    {
+    [[noreturn, gnu::cold, gnu::noinline]] static void throwDoesNotFit(Int64 wide, std::uint8_t tag, const char* what) {
         throw TarsDecodeInvalidValue("value " + std::to_string(wide) + " at tag " + std::to_string(tag) +
                                      " does not fit a field of type " + what);
     }
 
-    bool readFloating(Double& value, std::uint8_t tag, bool isRequire, const char* what)
-    {
+    bool readFloating(Double& value, std::uint8_t tag, bool isRequire, const char* what) {
         Head head;
-        if (!locate(tag, isRequire, what, head))
-            return false;
-        switch (head.type)
-        {
-        case TarsHeadeZeroTag:
-            value = 0;
-            return true;
-        case TarsHeadeFloat:
-        {
-            std::uint32_t wire = 0;
-            this->readBuf(&wire, 4);
-            value = std::bit_cast<Float>(detail::toBigEndian(wire));
-            return true;
-        }
-        case TarsHeadeDouble:
-        {
-            std::uint64_t wire = 0;
-            this->readBuf(&wire, 8);
-            value = std::bit_cast<Double>(detail::toBigEndian(wire));
-            return true;
-        }
-        default:
-            throwMismatch(what, tag, head.type);
+        if (!locate(tag, isRequire, what, head)) return false;
+        switch (head.type) {
+            case TarsHeadeZeroTag: value = 0; return true;
+            case TarsHeadeFloat: {
+                std::uint32_t wire = 0;
+                this->readBuf(&wire, 4);
+                value = std::bit_cast<Float>(detail::toBigEndian(wire));
+                return true;
+            }
+            case TarsHeadeDouble: {
+                std::uint64_t wire = 0;
+                this->readBuf(&wire, 8);
+                value = std::bit_cast<Double>(detail::toBigEndian(wire));
+                return true;
+            }
+            default: throwMismatch(what, tag, head.type);
         }
     }
 
     int _depth = 0;
 };
 
-} // namespace tars
+}  // namespace tars
 
 #include "tup/TarsDisplayer.h"
 #include "tup/TarsJson.h"

@@ -13,12 +13,10 @@
 #include <string>
 #include <vector>
 
-namespace tars
-{
+namespace tars {
 
 // Writes into a std::string (the usual choice: strings move cheaply into packets).
-class BufferWriterString
-{
+class BufferWriterString {
 public:
     void reset() { _buffer.clear(); }
     void reserve(std::size_t bytes) { _buffer.reserve(bytes); }
@@ -29,8 +27,7 @@ public:
     const std::string& getByteBuffer() const { return _buffer; }
 
     // Overwrites bytes already written, e.g. a length prefix reserved up front.
-    void patch(std::size_t offset, const void* data, std::size_t length)
-    {
+    void patch(std::size_t offset, const void* data, std::size_t length) {
         if (offset > _buffer.size() || length > _buffer.size() - offset)
             throw TarsEncodeException("patch outside the written bytes");
         std::memcpy(_buffer.data() + offset, data, length);
@@ -45,13 +42,11 @@ protected:
 };
 
 // Writes into a std::vector<char>.
-class BufferWriterVector
-{
+class BufferWriterVector {
 public:
     void reset() { _buffer.clear(); }
     void reserve(std::size_t bytes) { _buffer.reserve(bytes); }
-    void writeBuf(const void* data, std::size_t length)
-    {
+    void writeBuf(const void* data, std::size_t length) {
         const char* bytes = static_cast<const char*>(data);
         _buffer.insert(_buffer.end(), bytes, bytes + length);
     }
@@ -60,8 +55,7 @@ public:
     std::size_t getLength() const { return _buffer.size(); }
     const std::vector<char>& getByteBuffer() const { return _buffer; }
 
-    void patch(std::size_t offset, const void* data, std::size_t length)
-    {
+    void patch(std::size_t offset, const void* data, std::size_t length) {
         if (offset > _buffer.size() || length > _buffer.size() - offset)
             throw TarsEncodeException("patch outside the written bytes");
         std::memcpy(_buffer.data() + offset, data, length);
@@ -79,13 +73,11 @@ using BufferWriter = BufferWriterVector;
 
 // Reads from memory it does not own. Every read checks the bounds first and
 // throws TarsNotEnoughBuff rather than run past the end.
-class BufferReader
-{
+class BufferReader {
 public:
     void reset() { _position = 0; }
 
-    void setBuffer(const char* data, std::size_t length)
-    {
+    void setBuffer(const char* data, std::size_t length) {
         _data = data;
         _length = length;
         _position = 0;
@@ -101,48 +93,41 @@ public:
     std::size_t remaining() const { return _length - _position; }
     const char* current() const { return _data + _position; }
 
-    void readBuf(void* out, std::size_t length)
-    {
+    void readBuf(void* out, std::size_t length) {
         need(length);
         std::memcpy(out, _data + _position, length);
         _position += length;
     }
 
-    void skip(std::size_t length)
-    {
+    void skip(std::size_t length) {
         need(length);
         _position += length;
     }
 
     // Byte at `offset` past the current position; false past the end.
-    bool peekByte(std::size_t offset, std::uint8_t& byte) const
-    {
-        if (offset >= remaining())
-            return false;
+    bool peekByte(std::size_t offset, std::uint8_t& byte) const {
+        if (offset >= remaining()) return false;
         byte = static_cast<std::uint8_t>(_data[_position + offset]);
         return true;
     }
 
 protected:
-    void need(std::size_t length) const
-    {
+    void need(std::size_t length) const {
         if (length > remaining()) [[unlikely]]
             throwShort(length);
     }
 
 private:
     // Out of line, so that the checks above stay small enough to inline.
-    [[noreturn, gnu::cold, gnu::noinline]] void throwShort(std::size_t length) const
-    {
+    [[noreturn, gnu::cold, gnu::noinline]] void throwShort(std::size_t length) const {
         throw TarsNotEnoughBuff("input ends early: need " + std::to_string(length) + " bytes at offset " +
                                 std::to_string(_position) + ", have " + std::to_string(remaining()));
     }
 
 protected:
-
     const char* _data = nullptr;
     std::size_t _length = 0;
     std::size_t _position = 0;
 };
 
-} // namespace tars
+}  // namespace tars

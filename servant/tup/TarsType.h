@@ -11,37 +11,35 @@
 #include <stdexcept>
 #include <string>
 
-namespace tars
-{
+namespace tars {
 
-using Bool   = bool;
-using Char   = char;
-using UInt8  = std::uint8_t;
-using Short  = std::int16_t;
+using Bool = bool;
+using Char = char;
+using UInt8 = std::uint8_t;
+using Short = std::int16_t;
 using UInt16 = std::uint16_t;
-using Int32  = std::int32_t;
+using Int32 = std::int32_t;
 using UInt32 = std::uint32_t;
-using Int64  = std::int64_t;
-using Float  = float;
+using Int64 = std::int64_t;
+using Float = float;
 using Double = double;
 
 // The low nibble of a field head. The names are the ones TARS code uses.
-enum TarsHeadType : std::uint8_t
-{
-    TarsHeadeChar        = 0,
-    TarsHeadeShort       = 1,
-    TarsHeadeInt32       = 2,
-    TarsHeadeInt64       = 3,
-    TarsHeadeFloat       = 4,
-    TarsHeadeDouble      = 5,
-    TarsHeadeString1     = 6,
-    TarsHeadeString4     = 7,
-    TarsHeadeMap         = 8,
-    TarsHeadeList        = 9,
+enum TarsHeadType : std::uint8_t {
+    TarsHeadeChar = 0,
+    TarsHeadeShort = 1,
+    TarsHeadeInt32 = 2,
+    TarsHeadeInt64 = 3,
+    TarsHeadeFloat = 4,
+    TarsHeadeDouble = 5,
+    TarsHeadeString1 = 6,
+    TarsHeadeString4 = 7,
+    TarsHeadeMap = 8,
+    TarsHeadeList = 9,
     TarsHeadeStructBegin = 10,
-    TarsHeadeStructEnd   = 11,
-    TarsHeadeZeroTag     = 12,
-    TarsHeadeSimpleList  = 13,
+    TarsHeadeStructEnd = 11,
+    TarsHeadeZeroTag = 12,
+    TarsHeadeSimpleList = 13,
 };
 
 // Longest string or byte vector either side accepts (100 MiB, as TARS).
@@ -51,61 +49,52 @@ inline constexpr std::size_t TARS_MAX_STRING_LENGTH = 100u * 1024u * 1024u;
 // nest a handful of levels; the bound keeps hostile input off the stack.
 inline constexpr int TARS_MAX_NESTING_DEPTH = 100;
 
-inline const char* tarsHeadTypeName(unsigned type)
-{
-    static const char* const names[] = {"int8", "int16", "int32", "int64", "float", "double", "string1",
-                                        "string4", "map", "list", "struct-begin", "struct-end", "zero",
-                                        "simple-list"};
+inline const char* tarsHeadTypeName(unsigned type) {
+    static const char* const names[] = {"int8",         "int16",      "int32",   "int64",      "float",
+                                        "double",       "string1",    "string4", "map",        "list",
+                                        "struct-begin", "struct-end", "zero",    "simple-list"};
     return type < sizeof(names) / sizeof(names[0]) ? names[type] : "invalid";
 }
 
 // Base of every struct tars2cpp generates; the codec recognises structs by it.
-struct TarsStructBase
-{
+struct TarsStructBase {
 protected:
     TarsStructBase() = default;
     ~TarsStructBase() = default;
 };
 
-struct TarsException : std::runtime_error
-{
+struct TarsException : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
-struct TarsEncodeException : TarsException
-{
+struct TarsEncodeException : TarsException {
     using TarsException::TarsException;
 };
 
 // Any input that is not a valid encoding of the expected value.
-struct TarsDecodeException : TarsException
-{
+struct TarsDecodeException : TarsException {
     using TarsException::TarsException;
 };
 
 // A field is present with a wire type the target cannot be read from.
-struct TarsDecodeMismatch : TarsDecodeException
-{
+struct TarsDecodeMismatch : TarsDecodeException {
     using TarsDecodeException::TarsDecodeException;
 };
 
 // A require field is absent.
-struct TarsDecodeRequireNotExist : TarsDecodeException
-{
+struct TarsDecodeRequireNotExist : TarsDecodeException {
     using TarsDecodeException::TarsDecodeException;
 };
 
 // A length, count or value is out of range (negative size, integer too wide
 // for its field, nesting too deep, unknown head type).
-struct TarsDecodeInvalidValue : TarsDecodeException
-{
+struct TarsDecodeInvalidValue : TarsDecodeException {
     using TarsDecodeException::TarsDecodeException;
 };
 
 // The input ends inside a field.
-struct TarsNotEnoughBuff : TarsDecodeException
-{
+struct TarsNotEnoughBuff : TarsDecodeException {
     using TarsDecodeException::TarsDecodeException;
 };
 
-} // namespace tars
+}  // namespace tars

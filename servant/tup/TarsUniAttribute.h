@@ -20,8 +20,7 @@
 #include <type_traits>
 #include <vector>
 
-namespace tars
-{
+namespace tars {
 
 inline constexpr short TUP_VERSION_COMPLEX = 2;
 inline constexpr short TUP_VERSION_SIMPLE = 3;
@@ -29,46 +28,73 @@ inline constexpr short TUP_VERSION_SIMPLE = 3;
 // Type names used by version 2 packets. Readers ignore them (other
 // implementations spell them differently); writers use the C++ TARS spelling.
 template <typename T, typename = void>
-struct TarsTypeName
-{
-    static std::string name()
-    {
+struct TarsTypeName {
+    static std::string name() {
         if constexpr (std::is_enum_v<T>)
             return "int32";
         else
             return T::className();
     }
 };
-template <> struct TarsTypeName<Bool> { static std::string name() { return "bool"; } };
-template <> struct TarsTypeName<Char> { static std::string name() { return "char"; } };
-template <> struct TarsTypeName<UInt8> { static std::string name() { return "short"; } };
-template <> struct TarsTypeName<Short> { static std::string name() { return "short"; } };
-template <> struct TarsTypeName<UInt16> { static std::string name() { return "int32"; } };
-template <> struct TarsTypeName<Int32> { static std::string name() { return "int32"; } };
-template <> struct TarsTypeName<UInt32> { static std::string name() { return "int64"; } };
-template <> struct TarsTypeName<Int64> { static std::string name() { return "int64"; } };
-template <> struct TarsTypeName<Float> { static std::string name() { return "float"; } };
-template <> struct TarsTypeName<Double> { static std::string name() { return "double"; } };
-template <> struct TarsTypeName<std::string> { static std::string name() { return "string"; } };
+template <>
+struct TarsTypeName<Bool> {
+    static std::string name() { return "bool"; }
+};
+template <>
+struct TarsTypeName<Char> {
+    static std::string name() { return "char"; }
+};
+template <>
+struct TarsTypeName<UInt8> {
+    static std::string name() { return "short"; }
+};
+template <>
+struct TarsTypeName<Short> {
+    static std::string name() { return "short"; }
+};
+template <>
+struct TarsTypeName<UInt16> {
+    static std::string name() { return "int32"; }
+};
+template <>
+struct TarsTypeName<Int32> {
+    static std::string name() { return "int32"; }
+};
+template <>
+struct TarsTypeName<UInt32> {
+    static std::string name() { return "int64"; }
+};
+template <>
+struct TarsTypeName<Int64> {
+    static std::string name() { return "int64"; }
+};
+template <>
+struct TarsTypeName<Float> {
+    static std::string name() { return "float"; }
+};
+template <>
+struct TarsTypeName<Double> {
+    static std::string name() { return "double"; }
+};
+template <>
+struct TarsTypeName<std::string> {
+    static std::string name() { return "string"; }
+};
 template <typename T, typename A>
-struct TarsTypeName<std::vector<T, A>>
-{
+struct TarsTypeName<std::vector<T, A>> {
     static std::string name() { return "list<" + TarsTypeName<T>::name() + ">"; }
 };
 template <typename K, typename V, typename C, typename A>
-struct TarsTypeName<std::map<K, V, C, A>>
-{
+struct TarsTypeName<std::map<K, V, C, A>> {
     static std::string name() { return "map<" + TarsTypeName<K>::name() + "," + TarsTypeName<V>::name() + ">"; }
 };
 
 template <typename WriterT = BufferWriterVector, typename ReaderT = BufferReader>
-class TarsUniAttribute
-{
+class TarsUniAttribute {
 public:
     using Bytes = std::vector<char>;
 
-    void setVersion(short version)
-    {
+    void setVersion(short version) {
         if (version != TUP_VERSION_SIMPLE && version != TUP_VERSION_COMPLEX)
             throw TarsEncodeException("TUP version must be 2 or 3, not " + std::to_string(version));
         _version = version;
@@ -76,8 +102,7 @@ public:
     short getVersion() const { return _version; }
 
     template <typename T>
-    void put(const std::string& name, const T& value)
-    {
+    void put(const std::string& name, const T& value) {
         TarsOutputStream<BufferWriterVector> os;
         os.write(value, 0);
         _attributes[name] = Typed{TarsTypeName<T>::name(), os.takeByteBuffer()};
@@ -85,18 +110,15 @@ public:
 
     // Reads the attribute `name` into `value`; throws if it is absent.
     template <typename T>
-    void get(const std::string& name, T& value) const
-    {
+    void get(const std::string& name, T& value) const {
         const auto found = _attributes.find(name);
-        if (found == _attributes.end())
-            throw TarsDecodeRequireNotExist("TUP attribute '" + name + "' is missing");
+        if (found == _attributes.end()) throw TarsDecodeRequireNotExist("TUP attribute '" + name + "' is missing");
         decodeValue(name, found->second.bytes, value);
     }
 
     // Reads the attribute `name`, or sets `value` to `fallback` when absent.
     template <typename T>
-    void getByDefault(const std::string& name, T& value, const T& fallback) const
-    {
+    void getByDefault(const std::string& name, T& value, const T& fallback) const {
         const auto found = _attributes.find(name);
         if (found == _attributes.end())
             value = fallback;
@@ -111,47 +133,34 @@ public:
 
     // The encoded attribute map, ready for RequestPacket.sBuffer.
     template <typename Container>
-    void encode(Container& out) const
-    {
+    void encode(Container& out) const {
         TarsOutputStream<BufferWriterVector> os;
-        if (_version == TUP_VERSION_SIMPLE)
-        {
+        if (_version == TUP_VERSION_SIMPLE) {
             std::map<std::string, Bytes> simple;
-            for (const auto& [name, typed] : _attributes)
-                simple.emplace(name, typed.bytes);
+            for (const auto& [name, typed] : _attributes) simple.emplace(name, typed.bytes);
             os.write(simple, 0);
-        }
-        else
-        {
+        } else {
             std::map<std::string, std::map<std::string, Bytes>> complex;
-            for (const auto& [name, typed] : _attributes)
-                complex[name].emplace(typed.type, typed.bytes);
+            for (const auto& [name, typed] : _attributes) complex[name].emplace(typed.type, typed.bytes);
             os.write(complex, 0);
         }
         out.assign(os.getBuffer(), os.getBuffer() + os.getLength());
     }
 
     // Replaces the attributes with those encoded in `data` (in this object's version).
-    void decode(const char* data, std::size_t length)
-    {
+    void decode(const char* data, std::size_t length) {
         TarsInputStream<ReaderT> is;
         is.setBuffer(data, length);
         _attributes.clear();
-        if (_version == TUP_VERSION_SIMPLE)
-        {
+        if (_version == TUP_VERSION_SIMPLE) {
             std::map<std::string, Bytes> simple;
             is.read(simple, 0, true);
-            for (auto& [name, bytes] : simple)
-                _attributes.emplace(name, Typed{std::string(), std::move(bytes)});
-        }
-        else
-        {
+            for (auto& [name, bytes] : simple) _attributes.emplace(name, Typed{std::string(), std::move(bytes)});
+        } else {
             std::map<std::string, std::map<std::string, Bytes>> complex;
             is.read(complex, 0, true);
-            for (auto& [name, byType] : complex)
-            {
-                if (byType.empty())
-                    continue;
+            for (auto& [name, byType] : complex) {
+                if (byType.empty()) continue;
                 // One value per name; its type name is informational.
                 auto first = byType.begin();
                 _attributes.emplace(name, Typed{first->first, std::move(first->second)});
@@ -162,27 +171,20 @@ public:
     void decode(const std::string& data) { decode(data.data(), data.size()); }
 
 private:
-    struct Typed
-    {
-        std::string type; // version 2 only
+    struct Typed {
+        std::string type;  // version 2 only
         Bytes bytes;
     };
 
     template <typename T>
-    static void decodeValue(const std::string& name, const Bytes& bytes, T& value)
-    {
+    static void decodeValue(const std::string& name, const Bytes& bytes, T& value) {
         TarsInputStream<ReaderT> is;
         is.setBuffer(bytes.data(), bytes.size());
-        try
-        {
+        try {
             is.read(value, 0, true);
-        }
-        catch (const TarsDecodeMismatch& e)
-        {
+        } catch (const TarsDecodeMismatch& e) {
             throw TarsDecodeMismatch("TUP attribute '" + name + "': " + e.what());
-        }
-        catch (const TarsDecodeException& e)
-        {
+        } catch (const TarsDecodeException& e) {
             throw TarsDecodeException("TUP attribute '" + name + "': " + e.what());
         }
     }
@@ -193,4 +195,4 @@ private:
 
 using UniAttribute = TarsUniAttribute<>;
 
-} // namespace tars
+}  // namespace tars

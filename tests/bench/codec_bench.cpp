@@ -12,12 +12,10 @@
 #include "bench.pb.h"
 #endif
 
-namespace
-{
+namespace {
 constexpr std::size_t kBlobSize = 64 * 1024;
 
-Bench::Order makeOrder()
-{
+Bench::Order makeOrder() {
     Bench::Order order;
     order.orderId = 9000000000123LL;
     order.userId = 4242;
@@ -25,40 +23,33 @@ Bench::Order makeOrder()
     order.price = 101.25;
     order.quantity = 300;
     order.isBuy = true;
-    for (int i = 0; i < 20; ++i)
-        order.tags.push_back("tag-number-" + std::to_string(i));
-    for (int i = 0; i < 5; ++i)
-        order.attributes["attribute-" + std::to_string(i)] = "value-" + std::to_string(i * 7);
+    for (int i = 0; i < 20; ++i) order.tags.push_back("tag-number-" + std::to_string(i));
+    for (int i = 0; i < 5; ++i) order.attributes["attribute-" + std::to_string(i)] = "value-" + std::to_string(i * 7);
     order.timestamp = 1763700000000LL;
     order.note = "a representative order with a short free-text note";
     order.flags = 3;
     return order;
 }
 
-Bench::Blob makeBlob()
-{
+Bench::Blob makeBlob() {
     Bench::Blob blob;
     blob.data.resize(kBlobSize);
-    for (std::size_t i = 0; i < kBlobSize; ++i)
-        blob.data[i] = static_cast<char>(i * 31);
+    for (std::size_t i = 0; i < kBlobSize; ++i) blob.data[i] = static_cast<char>(i * 31);
     return blob;
 }
 
 template <typename T>
-std::string encodeOnce(const T& value)
-{
+std::string encodeOnce(const T& value) {
     tars::TarsOutputStream<tars::BufferWriterString> os;
     value.writeTo(os);
     return os.getByteBuffer();
 }
 
 template <typename T>
-void tarsEncode(benchmark::State& state, const T& value)
-{
+void tarsEncode(benchmark::State& state, const T& value) {
     tars::TarsOutputStream<tars::BufferWriterString> os;
     std::size_t bytes = 0;
-    for (auto _ : state)
-    {
+    for (auto _ : state) {
         os.reset();
         value.writeTo(os);
         bytes = os.getLength();
@@ -69,12 +60,10 @@ void tarsEncode(benchmark::State& state, const T& value)
 }
 
 template <typename T>
-void tarsDecode(benchmark::State& state, const T& value)
-{
+void tarsDecode(benchmark::State& state, const T& value) {
     const std::string encoded = encodeOnce(value);
     T decoded;
-    for (auto _ : state)
-    {
+    for (auto _ : state) {
         tars::TarsInputStream<tars::BufferReader> is;
         is.setBuffer(encoded.data(), encoded.size());
         decoded.readFrom(is);
@@ -88,8 +77,7 @@ void BM_TarsDecodeOrder(benchmark::State& state) { tarsDecode(state, makeOrder()
 void BM_TarsEncodeBlob64K(benchmark::State& state) { tarsEncode(state, makeBlob()); }
 void BM_TarsDecodeBlob64K(benchmark::State& state) { tarsDecode(state, makeBlob()); }
 // What a server decodes per call: a RequestPacket carrying a 100-byte string argument.
-tars::RequestPacket makeRequest()
-{
+tars::RequestPacket makeRequest() {
     tars::RequestPacket req;
     req.iVersion = 1;
     req.iRequestId = 123456;
@@ -111,8 +99,7 @@ BENCHMARK(BM_TarsEncodeBlob64K);
 BENCHMARK(BM_TarsDecodeBlob64K);
 
 #ifdef TARS_BENCH_PROTOBUF
-benchpb::Order makeProtoOrder()
-{
+benchpb::Order makeProtoOrder() {
     const Bench::Order source = makeOrder();
     benchpb::Order order;
     order.set_order_id(source.orderId);
@@ -121,18 +108,15 @@ benchpb::Order makeProtoOrder()
     order.set_price(source.price);
     order.set_quantity(source.quantity);
     order.set_is_buy(source.isBuy);
-    for (const auto& tag : source.tags)
-        order.add_tags(tag);
-    for (const auto& [key, value] : source.attributes)
-        (*order.mutable_attributes())[key] = value;
+    for (const auto& tag : source.tags) order.add_tags(tag);
+    for (const auto& [key, value] : source.attributes) (*order.mutable_attributes())[key] = value;
     order.set_timestamp(source.timestamp);
     order.set_note(source.note);
     order.set_flags(source.flags);
     return order;
 }
 
-benchpb::Blob makeProtoBlob()
-{
+benchpb::Blob makeProtoBlob() {
     const Bench::Blob source = makeBlob();
     benchpb::Blob blob;
     blob.set_data(std::string(source.data.begin(), source.data.end()));
@@ -140,11 +124,9 @@ benchpb::Blob makeProtoBlob()
 }
 
 template <typename M>
-void protoEncode(benchmark::State& state, const M& message)
-{
+void protoEncode(benchmark::State& state, const M& message) {
     std::string out;
-    for (auto _ : state)
-    {
+    for (auto _ : state) {
         out.clear();
         message.SerializeToString(&out);
         benchmark::DoNotOptimize(out.data());
@@ -154,12 +136,10 @@ void protoEncode(benchmark::State& state, const M& message)
 }
 
 template <typename M>
-void protoDecode(benchmark::State& state, const M& message)
-{
+void protoDecode(benchmark::State& state, const M& message) {
     const std::string encoded = message.SerializeAsString();
     M decoded;
-    for (auto _ : state)
-    {
+    for (auto _ : state) {
         decoded.ParseFromString(encoded);
         benchmark::DoNotOptimize(decoded);
     }
@@ -175,6 +155,6 @@ BENCHMARK(BM_ProtobufDecodeOrder);
 BENCHMARK(BM_ProtobufEncodeBlob64K);
 BENCHMARK(BM_ProtobufDecodeBlob64K);
 #endif
-} // namespace
+}  // namespace
 
 BENCHMARK_MAIN();

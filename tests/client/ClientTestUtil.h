@@ -47,8 +47,7 @@ public:
     }
     bool wait(int n, int timeoutMs = 10000) {
         std::unique_lock lock(_mutex);
-        return _cond.wait_for(lock, std::chrono::milliseconds(timeoutMs),
-                              [&] { return successes + failures >= n; });
+        return _cond.wait_for(lock, std::chrono::milliseconds(timeoutMs), [&] { return successes + failures >= n; });
     }
 
     int successes = 0;

@@ -143,7 +143,8 @@ void TestServer::run() {
     while (!_stop) {
         int timeout = 1000;
         int64_t now = TC_TimeProvider::steadyNowMs();
-        for (const auto& d : _delayed) timeout = std::min<int>(timeout, static_cast<int>(std::max<int64_t>(0, d.dueMs - now)));
+        for (const auto& d : _delayed)
+            timeout = std::min<int>(timeout, static_cast<int>(std::max<int64_t>(0, d.dueMs - now)));
         int n = epoll_wait(_epollFd, events, 256, timeout);
         for (int i = 0; i < n && !_stop; ++i) {
             uint64_t key = events[i].data.u64;
@@ -386,9 +387,12 @@ TestServerProcess::TestServerProcess(int id) {
     while (line.find('\n') == std::string::npos && TC_TimeProvider::steadyNowMs() < deadline) {
         char buf[64];
         ssize_t n = ::read(pipeFds[0], buf, sizeof(buf));
-        if (n > 0) line.append(buf, static_cast<size_t>(n));
-        else if (n == 0) break;
-        else std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        if (n > 0)
+            line.append(buf, static_cast<size_t>(n));
+        else if (n == 0)
+            break;
+        else
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
     ::close(pipeFds[0]);
     if (line.rfind("PORT ", 0) != 0) {
@@ -400,9 +404,7 @@ TestServerProcess::TestServerProcess(int id) {
 
 TestServerProcess::~TestServerProcess() { kill(); }
 
-std::string TestServerProcess::endpoint() const {
-    return "tcp -h 127.0.0.1 -p " + std::to_string(_port) + " -t 60000";
-}
+std::string TestServerProcess::endpoint() const { return "tcp -h 127.0.0.1 -p " + std::to_string(_port) + " -t 60000"; }
 
 void TestServerProcess::kill() {
     if (_pid <= 0) return;

@@ -112,8 +112,10 @@ TEST_F(BalanceTest, ConsistentHashKeepsCodesWhenOneServerGoes) {
     }));
     for (int64_t code = 0; code < 300; ++code) {
         int server = prx->tars_consistent_hash(code)->testHello("x", rsp);
-        if (owner[code] != 2) EXPECT_EQ(server, owner[code]) << "code " << code << " moved";
-        else EXPECT_NE(server, 2);
+        if (owner[code] != 2)
+            EXPECT_EQ(server, owner[code]) << "code " << code << " moved";
+        else
+            EXPECT_NE(server, 2);
     }
 }
 

@@ -15,8 +15,8 @@
 
 using namespace tars;
 using namespace tars::test;
-using TestApp::HelloPrx;
 using TestApp::HelloProxy;
+using TestApp::HelloPrx;
 
 namespace {
 
@@ -188,9 +188,8 @@ TEST_F(CallModesTest, OneWayCallReachesTheServerWithoutReply) {
 
 TEST_F(CallModesTest, PromiseFutureGivesResultThroughGetAndThen) {
     auto future = prx->promise_async_testHello("promise");
-    auto chained = future.then([](const Future<TestApp::HelloPrxCallbackPromise::PromisetestHelloPtr>& f) {
-        return f.get()->sRsp + "!";
-    });
+    auto chained = future.then(
+        [](const Future<TestApp::HelloPrxCallbackPromise::PromisetestHelloPtr>& f) { return f.get()->sRsp + "!"; });
     auto result = future.get();
     EXPECT_EQ(result->_ret, 7);
     EXPECT_EQ(result->sRsp, "promise");
@@ -318,8 +317,8 @@ TEST_F(CallModesTest, RpcCallUsesTheProxysOwnProtocol) {
     TarsOutputStream<BufferWriterVector> args;
     args.write(std::string("raw"), 1);
     ResponsePacket rsp;
-    raw->rpc_call(raw->tars_gen_requestid(), "testHello", args.getBuffer(),
-                  static_cast<uint32_t>(args.getLength()), rsp);
+    raw->rpc_call(raw->tars_gen_requestid(), "testHello", args.getBuffer(), static_cast<uint32_t>(args.getLength()),
+                  rsp);
     EXPECT_EQ(encoded, 1);
     TarsInputStream<BufferReader> is;
     is.setBuffer(rsp.sBuffer);

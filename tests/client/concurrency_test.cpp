@@ -33,8 +33,10 @@ TEST(ConcurrencyTest, SixtyFourThreadsMakeAThousandSyncCallsEach) {
             for (int i = 0; i < kCalls; ++i) {
                 std::string req = std::to_string(t) + "/" + std::to_string(i);
                 try {
-                    if (prx->testHello(req, rsp) == 5 && rsp == req) ++ok;
-                    else ++wrong;
+                    if (prx->testHello(req, rsp) == 5 && rsp == req)
+                        ++ok;
+                    else
+                        ++wrong;
                 } catch (const TarsCallException&) {
                     ++wrong;
                 }

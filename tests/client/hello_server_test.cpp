@@ -42,10 +42,14 @@ public:
         std::ofstream(_dir + "/HelloServer.conf")
             << "<tars><application><server>\n"
                "app = TestApp\nserver = HelloServer\nlocalip = 127.0.0.1\n"
-               "basepath = " << _dir << "\ndatapath = " << _dir << "\nlogpath = " << _dir << "/log\n"
+               "basepath = "
+            << _dir << "\ndatapath = " << _dir << "\nlogpath = " << _dir
+            << "/log\n"
                "logLevel = ERROR\nnetthread = 1\n"
                "<TestApp.HelloServer.HelloObjAdapter>\n"
-               "endpoint = tcp -h 127.0.0.1 -p " << _port << " -t 60000\n"
+               "endpoint = tcp -h 127.0.0.1 -p "
+            << _port
+            << " -t 60000\n"
                "servant = TestApp.HelloServer.HelloObj\nprotocol = tars\nthreads = 2\n"
                "maxconns = 1024\nqueuecap = 10000\nqueuetimeout = 5000\n"
                "</TestApp.HelloServer.HelloObjAdapter>\n"
@@ -78,16 +82,16 @@ public:
     bool ready() {
         if (_pid <= 0) return false;
         return waitUntil(
-            [&] {
-                int status = 0;
-                if (waitpid(_pid, &status, WNOHANG) == _pid) {
-                    _pid = -1;
-                    return true;  // exited: stop polling, reported below
-                }
-                TC_Socket probe = TC_Socket::create(AF_INET, SOCK_STREAM, false);
-                return probe.connect(TC_SockAddr::parse("127.0.0.1", static_cast<uint16_t>(_port))) == 0;
-            },
-            15000) &&
+                   [&] {
+                       int status = 0;
+                       if (waitpid(_pid, &status, WNOHANG) == _pid) {
+                           _pid = -1;
+                           return true;  // exited: stop polling, reported below
+                       }
+                       TC_Socket probe = TC_Socket::create(AF_INET, SOCK_STREAM, false);
+                       return probe.connect(TC_SockAddr::parse("127.0.0.1", static_cast<uint16_t>(_port))) == 0;
+                   },
+                   15000) &&
                _pid > 0;
     }
     std::string endpoint() const { return "tcp -h 127.0.0.1 -p " + std::to_string(_port) + " -t 60000"; }

@@ -12,7 +12,8 @@ namespace {
 
 std::vector<LoadBalancer::Node> nodes(std::vector<int> weights) {
     std::vector<LoadBalancer::Node> out;
-    for (size_t i = 0; i < weights.size(); ++i) out.push_back({"tcp -h 10.0.0." + std::to_string(i) + " -p 1", weights[i]});
+    for (size_t i = 0; i < weights.size(); ++i)
+        out.push_back({"tcp -h 10.0.0." + std::to_string(i) + " -p 1", weights[i]});
     return out;
 }
 
@@ -61,8 +62,10 @@ TEST(LoadBalancerTest, ConsistentHashMovesOnlyTheKeysOfALostNode) {
     std::vector<uint8_t> without2{1, 1, 0, 1};
     for (int64_t key = 0; key < 4000; ++key) {
         size_t now = lb->select(key, without2);
-        if (before[key] != 2) EXPECT_EQ(now, before[key]) << "key " << key << " moved";
-        else EXPECT_NE(now, 2u);
+        if (before[key] != 2)
+            EXPECT_EQ(now, before[key]) << "key " << key << " moved";
+        else
+            EXPECT_NE(now, 2u);
     }
 }
 

@@ -7,10 +7,8 @@
 
 #include <cstddef>
 
-namespace tars::test
-{
-class AllocationTracker
-{
+namespace tars::test {
+class AllocationTracker {
 public:
     AllocationTracker();
     ~AllocationTracker();
@@ -19,4 +17,4 @@ public:
 
     std::size_t largest() const;
 };
-} // namespace tars::test
+}  // namespace tars::test

@@ -9,25 +9,21 @@
 
 #include <random>
 
-namespace
-{
+namespace {
 using Output = tars::TarsOutputStream<tars::BufferWriterString>;
 using Input = tars::TarsInputStream<tars::BufferReader>;
 
-std::string toHex(const std::string& bytes)
-{
+std::string toHex(const std::string& bytes) {
     static const char digits[] = "0123456789abcdef";
     std::string out;
-    for (unsigned char c : bytes)
-    {
+    for (unsigned char c : bytes) {
         out += digits[c >> 4];
         out += digits[c & 15];
     }
     return out;
 }
 
-std::string fromHex(const std::string& hex)
-{
+std::string fromHex(const std::string& hex) {
     std::string out;
     for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
         out += static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
@@ -35,16 +31,14 @@ std::string fromHex(const std::string& hex)
 }
 
 template <typename T>
-std::string encodeAt(const T& value, std::uint8_t tag)
-{
+std::string encodeAt(const T& value, std::uint8_t tag) {
     Output os;
     os.write(value, tag);
     return os.getByteBuffer();
 }
 
 template <typename T>
-T decodeAt(const std::string& bytes, std::uint8_t tag)
-{
+T decodeAt(const std::string& bytes, std::uint8_t tag) {
     Input is;
     is.setBuffer(bytes.data(), bytes.size());
     T value{};
@@ -53,16 +47,14 @@ T decodeAt(const std::string& bytes, std::uint8_t tag)
 }
 
 template <typename S>
-std::string encodeStruct(const S& value)
-{
+std::string encodeStruct(const S& value) {
     Output os;
     value.writeTo(os);
     return os.getByteBuffer();
 }
 
 template <typename S>
-S decodeStruct(const std::string& bytes)
-{
+S decodeStruct(const std::string& bytes) {
     Input is;
     is.setBuffer(bytes.data(), bytes.size());
     S value;
@@ -70,8 +62,7 @@ S decodeStruct(const std::string& bytes)
     return value;
 }
 
-CodecTest::RecordV2 fullRecord()
-{
+CodecTest::RecordV2 fullRecord() {
     CodecTest::RecordV2 r;
     r.id = 77;
     r.name = "seventy-seven";
@@ -88,8 +79,7 @@ CodecTest::RecordV2 fullRecord()
     return r;
 }
 
-TEST(Codec, IntegersUseTheNarrowestWidth)
-{
+TEST(Codec, IntegersUseTheNarrowestWidth) {
     EXPECT_EQ(toHex(encodeAt(tars::Int32(0), 0)), "0c");
     EXPECT_EQ(toHex(encodeAt(tars::Int32(127), 0)), "007f");
     EXPECT_EQ(toHex(encodeAt(tars::Int32(128), 0)), "010080");
@@ -101,8 +91,7 @@ TEST(Codec, IntegersUseTheNarrowestWidth)
     EXPECT_EQ(toHex(encodeAt(false, 1)), "1c");
 }
 
-TEST(Codec, UnsignedTypesTravelAsTheNextWiderSignedType)
-{
+TEST(Codec, UnsignedTypesTravelAsTheNextWiderSignedType) {
     EXPECT_EQ(toHex(encodeAt(tars::UInt8(200), 0)), "0100c8");
     EXPECT_EQ(toHex(encodeAt(tars::UInt16(65535), 0)), "020000ffff");
     EXPECT_EQ(toHex(encodeAt(tars::UInt32(4294967295u), 0)), "0300000000ffffffff");
@@ -113,8 +102,7 @@ TEST(Codec, UnsignedTypesTravelAsTheNextWiderSignedType)
     EXPECT_EQ(decodeAt<tars::UInt8>(encodeAt(tars::Char(-56), 0), 0), 200);
 }
 
-TEST(Codec, WiderFieldReadsNarrowerEncoding)
-{
+TEST(Codec, WiderFieldReadsNarrowerEncoding) {
     EXPECT_EQ(decodeAt<tars::Int64>(encodeAt(tars::Char(5), 2), 2), 5);
     EXPECT_EQ(decodeAt<tars::Int64>(encodeAt(tars::Short(-300), 2), 2), -300);
     EXPECT_EQ(decodeAt<tars::Int32>(encodeAt(tars::Short(1000), 2), 2), 1000);
@@ -130,8 +118,7 @@ TEST(Codec, WiderFieldReadsNarrowerEncoding)
     EXPECT_EQ(wide.c, -70000);
 }
 
-TEST(Codec, NarrowerFieldRejectsAValueThatDoesNotFit)
-{
+TEST(Codec, NarrowerFieldRejectsAValueThatDoesNotFit) {
     CodecTest::Wide wide;
     wide.a = 1;
     wide.b = 1;
@@ -144,10 +131,8 @@ TEST(Codec, NarrowerFieldRejectsAValueThatDoesNotFit)
     EXPECT_NO_THROW(decodeStruct<CodecTest::Narrow>(encodeStruct(wide)));
 }
 
-TEST(Codec, EveryTagFrom0To255RoundTrips)
-{
-    for (int tag = 0; tag <= 255; ++tag)
-    {
+TEST(Codec, EveryTagFrom0To255RoundTrips) {
+    for (int tag = 0; tag <= 255; ++tag) {
         const auto t = static_cast<std::uint8_t>(tag);
         const std::string bytes = encodeAt(tars::Int32(tag + 1000), t);
         EXPECT_EQ(bytes.size(), (tag < 15 ? 1u : 2u) + 2u) << "tag " << tag;
@@ -155,8 +140,7 @@ TEST(Codec, EveryTagFrom0To255RoundTrips)
     }
 }
 
-TEST(Codec, NumbersOfEveryTypeRoundTrip)
-{
+TEST(Codec, NumbersOfEveryTypeRoundTrip) {
     CodecTest::Numbers n;
     n.b = true;
     n.by = -128;
@@ -173,8 +157,7 @@ TEST(Codec, NumbersOfEveryTypeRoundTrip)
     EXPECT_TRUE(std::signbit(back.f)) << "-0.0 keeps its sign";
 }
 
-TEST(Codec, PositiveZeroFloatIsAZeroHeadAndNegativeZeroIsNot)
-{
+TEST(Codec, PositiveZeroFloatIsAZeroHeadAndNegativeZeroIsNot) {
     EXPECT_EQ(toHex(encodeAt(tars::Double(0.0), 0)), "0c");
     EXPECT_EQ(toHex(encodeAt(tars::Double(-0.0), 0)), "058000000000000000");
     EXPECT_EQ(toHex(encodeAt(tars::Float(-0.0f), 0)), "0480000000");
@@ -182,8 +165,7 @@ TEST(Codec, PositiveZeroFloatIsAZeroHeadAndNegativeZeroIsNot)
     EXPECT_EQ(decodeAt<tars::Float>(fromHex("0400000000"), 0), 0.0f);
 }
 
-TEST(Codec, OldReaderSkipsFieldsItDoesNotKnow)
-{
+TEST(Codec, OldReaderSkipsFieldsItDoesNotKnow) {
     const CodecTest::RecordV2 newer = fullRecord();
     const auto older = decodeStruct<CodecTest::RecordV1>(encodeStruct(newer));
     EXPECT_EQ(older.id, newer.id);
@@ -197,8 +179,7 @@ TEST(Codec, OldReaderSkipsFieldsItDoesNotKnow)
     EXPECT_EQ(olderList[1].tail, newer.tail);
 }
 
-TEST(Codec, NewReaderGetsDefaultsForFieldsAnOldWriterDidNotSend)
-{
+TEST(Codec, NewReaderGetsDefaultsForFieldsAnOldWriterDidNotSend) {
     CodecTest::RecordV1 older;
     older.id = 3;
     older.tail = 9;
@@ -209,39 +190,32 @@ TEST(Codec, NewReaderGetsDefaultsForFieldsAnOldWriterDidNotSend)
     EXPECT_EQ(newer.extraLevel, CodecTest::HIGH);
 }
 
-TEST(Codec, MissingRequireFieldThrowsNamingTheTag)
-{
+TEST(Codec, MissingRequireFieldThrowsNamingTheTag) {
     Output os;
-    os.write(std::string("x"), 1); // a struct body without tag 0
-    try
-    {
+    os.write(std::string("x"), 1);  // a struct body without tag 0
+    try {
         decodeStruct<CodecTest::RecordV1>(os.getByteBuffer());
         FAIL() << "expected an exception";
-    }
-    catch (const tars::TarsDecodeRequireNotExist& e)
-    {
+    } catch (const tars::TarsDecodeRequireNotExist& e) {
         EXPECT_NE(std::string(e.what()).find("tag 0"), std::string::npos) << e.what();
     }
 }
 
-TEST(Codec, WrongWireTypeThrowsMismatch)
-{
+TEST(Codec, WrongWireTypeThrowsMismatch) {
     const std::string bytes = encodeAt(std::string("text"), 0);
     EXPECT_THROW(decodeAt<tars::Int32>(bytes, 0), tars::TarsDecodeMismatch);
     EXPECT_THROW(decodeAt<std::vector<tars::Int32>>(bytes, 0), tars::TarsDecodeMismatch);
     EXPECT_THROW((decodeAt<std::map<std::string, std::string>>(bytes, 0)), tars::TarsDecodeMismatch);
 }
 
-TEST(Codec, ByteVectorIsASimpleListAndAlsoReadsFromAList)
-{
+TEST(Codec, ByteVectorIsASimpleListAndAlsoReadsFromAList) {
     const std::vector<char> bytes{1, 2, 3};
     EXPECT_EQ(toHex(encodeAt(bytes, 0)), "0d000003010203");
     // Some encoders write vector<byte> as an ordinary list of int8.
     EXPECT_EQ((decodeAt<std::vector<char>>(fromHex("090003000100020003"), 0)), bytes);
 }
 
-TEST(Codec, WritersExposeWhatWasWritten)
-{
+TEST(Codec, WritersExposeWhatWasWritten) {
     tars::TarsOutputStream<tars::BufferWriterVector> vectorStream;
     vectorStream.write(tars::Int32(300), 1);
     const std::vector<char>& asVector = vectorStream.getByteBuffer();
@@ -257,8 +231,7 @@ TEST(Codec, WritersExposeWhatWasWritten)
 
 // --- hostile input -------------------------------------------------------
 
-TEST(CodecSafety, HugeDeclaredLengthsThrowBeforeAllocating)
-{
+TEST(CodecSafety, HugeDeclaredLengthsThrowBeforeAllocating) {
     // STRING4 claiming 2^31 bytes, LIST/MAP/SIMPLE_LIST claiming 2^31-1 elements,
     // each followed by ten bytes.
     const std::string tenBytes(10, '\x01');
@@ -276,8 +249,7 @@ TEST(CodecSafety, HugeDeclaredLengthsThrowBeforeAllocating)
     EXPECT_LT(tracker.largest(), 4096u);
 }
 
-TEST(CodecSafety, ListAllocationIsBoundedByTheInputSize)
-{
+TEST(CodecSafety, ListAllocationIsBoundedByTheInputSize) {
     // 1000 elements claimed, 1000 zero-heads present: a valid list of 1000 empty
     // structs would be 2000 bytes, so this must fail, but allocate little.
     const std::string input = fromHex("090103e8") + std::string(1000, '\x0c');
@@ -286,80 +258,61 @@ TEST(CodecSafety, ListAllocationIsBoundedByTheInputSize)
     EXPECT_LT(tracker.largest(), 1000u * sizeof(CodecTest::RecordV2) / 4);
 }
 
-TEST(CodecSafety, NegativeSizesAreRejected)
-{
+TEST(CodecSafety, NegativeSizesAreRejected) {
     EXPECT_THROW(decodeAt<std::vector<tars::Int32>>(fromHex("0900ff"), 0), tars::TarsDecodeInvalidValue);
-    EXPECT_THROW((decodeAt<std::map<tars::Int32, tars::Int32>>(fromHex("0800ff"), 0)),
-                 tars::TarsDecodeInvalidValue);
+    EXPECT_THROW((decodeAt<std::map<tars::Int32, tars::Int32>>(fromHex("0800ff"), 0)), tars::TarsDecodeInvalidValue);
     EXPECT_THROW(decodeAt<std::vector<char>>(fromHex("0d0000ff"), 0), tars::TarsDecodeInvalidValue);
 }
 
-TEST(CodecSafety, DeepNestingIsRefusedNotRecursedInto)
-{
+TEST(CodecSafety, DeepNestingIsRefusedNotRecursedInto) {
     // 100000 nested struct heads inside an unknown field: skipping must stop at the bound.
     std::string deep = fromHex("0001") + "\x2a" + std::string(100000, '\x0a');
     EXPECT_THROW(decodeStruct<CodecTest::RecordV1>(deep), tars::TarsDecodeInvalidValue);
 
     // The same with nested lists, read as a known field.
     std::string lists;
-    for (int i = 0; i < 100000; ++i)
-        lists += fromHex("090001");
+    for (int i = 0; i < 100000; ++i) lists += fromHex("090001");
     EXPECT_THROW(decodeAt<std::vector<std::vector<tars::Int32>>>(lists, 0), tars::TarsDecodeException);
     const std::string skipped = fromHex("0001290001") + lists;
     EXPECT_THROW(decodeStruct<CodecTest::RecordV1>(skipped), tars::TarsDecodeInvalidValue);
 }
 
-TEST(CodecSafety, EveryTruncationDecodesOrThrowsADecodeException)
-{
+TEST(CodecSafety, EveryTruncationDecodesOrThrowsADecodeException) {
     const std::string bytes = encodeStruct(fullRecord());
-    for (std::size_t length = 0; length < bytes.size(); ++length)
-    {
+    for (std::size_t length = 0; length < bytes.size(); ++length) {
         const std::string prefix = bytes.substr(0, length);
-        try
-        {
+        try {
             decodeStruct<CodecTest::RecordV2>(prefix);
-        }
-        catch (const tars::TarsDecodeException&)
-        {
+        } catch (const tars::TarsDecodeException&) {
         }
     }
     EXPECT_EQ(decodeStruct<CodecTest::RecordV2>(bytes), fullRecord());
 }
 
-TEST(CodecSafety, RandomBytesDecodeOrThrowADecodeException)
-{
+TEST(CodecSafety, RandomBytesDecodeOrThrowADecodeException) {
     std::mt19937 rng(12345);
     std::uniform_int_distribution<int> byte(0, 255);
     std::uniform_int_distribution<int> size(0, 64);
     int decoded = 0;
-    for (int round = 0; round < 20000; ++round)
-    {
+    for (int round = 0; round < 20000; ++round) {
         std::string input(static_cast<std::size_t>(size(rng)), '\0');
-        for (char& c : input)
-            c = static_cast<char>(byte(rng));
-        try
-        {
+        for (char& c : input) c = static_cast<char>(byte(rng));
+        try {
             decodeStruct<CodecTest::RecordV2>(input);
             ++decoded;
-        }
-        catch (const tars::TarsDecodeException&)
-        {
+        } catch (const tars::TarsDecodeException&) {
         }
     }
     SUCCEED() << decoded << " random inputs happened to decode";
 }
 
-TEST(CodecSafety, BadHeadTypeIsNamed)
-{
-    try
-    {
+TEST(CodecSafety, BadHeadTypeIsNamed) {
+    try {
         decodeStruct<CodecTest::RecordV1>(fromHex("0001") + "\x1e");
         FAIL() << "expected an exception";
-    }
-    catch (const tars::TarsDecodeInvalidValue& e)
-    {
+    } catch (const tars::TarsDecodeInvalidValue& e) {
         EXPECT_NE(std::string(e.what()).find("head type 14"), std::string::npos) << e.what();
     }
 }
 
-} // namespace
+}  // namespace

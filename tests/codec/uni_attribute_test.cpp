@@ -5,30 +5,25 @@
 
 #include <gtest/gtest.h>
 
-namespace
-{
-std::vector<char> fromHex(const std::string& hex)
-{
+namespace {
+std::vector<char> fromHex(const std::string& hex) {
     std::vector<char> out;
     for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
         out.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
     return out;
 }
 
-std::string toHex(const std::vector<char>& bytes)
-{
+std::string toHex(const std::vector<char>& bytes) {
     static const char digits[] = "0123456789abcdef";
     std::string out;
-    for (unsigned char c : bytes)
-    {
+    for (unsigned char c : bytes) {
         out += digits[c >> 4];
         out += digits[c & 15];
     }
     return out;
 }
 
-TEST(UniAttribute, SimpleRequestMatchesNodeBytes)
-{
+TEST(UniAttribute, SimpleRequestMatchesNodeBytes) {
     // golden.json "TUP v3 request echo(\"hello\") id=1", sBuffer
     const std::string node = "0800010601731d000007060568656c6c6f";
     tars::UniAttribute attributes;
@@ -44,8 +39,7 @@ TEST(UniAttribute, SimpleRequestMatchesNodeBytes)
     EXPECT_EQ(toHex(encoded), node);
 }
 
-TEST(UniAttribute, SimpleRequestWithTwoArgumentsMatchesNodeBytes)
-{
+TEST(UniAttribute, SimpleRequestWithTwoArgumentsMatchesNodeBytes) {
     // "TUP v3 request add(1,2)"
     const std::string node = "0800020601611d00000200010601621d0000020002";
     tars::UniAttribute ours;
@@ -63,8 +57,7 @@ TEST(UniAttribute, SimpleRequestWithTwoArgumentsMatchesNodeBytes)
     EXPECT_EQ(a + b, 3);
 }
 
-TEST(UniAttribute, ReturnValueUnderTheEmptyName)
-{
+TEST(UniAttribute, ReturnValueUnderTheEmptyName) {
     // "TUP v3 response add: {\"\": 3}"
     tars::UniAttribute ours;
     ours.put("", tars::Int32(3));
@@ -73,8 +66,7 @@ TEST(UniAttribute, ReturnValueUnderTheEmptyName)
     EXPECT_EQ(toHex(encoded), "08000106001d0000020003");
 }
 
-TEST(UniAttribute, ComplexVersionCarriesTypeNames)
-{
+TEST(UniAttribute, ComplexVersionCarriesTypeNames) {
     // "TUP v2 (complex) request echo(\"hello\")"
     const std::string node = "0800010601731800010606737472696e671d000007060568656c6c6f";
     tars::UniAttribute ours;
@@ -92,8 +84,7 @@ TEST(UniAttribute, ComplexVersionCarriesTypeNames)
     EXPECT_EQ(s, "hello");
 }
 
-TEST(UniAttribute, StructsAndDefaults)
-{
+TEST(UniAttribute, StructsAndDefaults) {
     ::Test::AllTypes value;
     value.s = "x";
     value.vi = {1, 2, 3};
@@ -116,19 +107,15 @@ TEST(UniAttribute, StructsAndDefaults)
     EXPECT_EQ(missing, 7);
 }
 
-TEST(UniAttribute, WrongTypeNamesTheAttribute)
-{
+TEST(UniAttribute, WrongTypeNamesTheAttribute) {
     tars::UniAttribute ours;
     ours.put("s", std::string("text"));
     tars::Int32 number = 0;
-    try
-    {
+    try {
         ours.get("s", number);
         FAIL() << "expected an exception";
-    }
-    catch (const tars::TarsDecodeMismatch& e)
-    {
+    } catch (const tars::TarsDecodeMismatch& e) {
         EXPECT_NE(std::string(e.what()).find("'s'"), std::string::npos) << e.what();
     }
 }
-} // namespace
+}  // namespace

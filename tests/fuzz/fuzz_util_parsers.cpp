@@ -9,41 +9,29 @@
 #include <cstdlib>
 #include <string>
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
-{
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string text(reinterpret_cast<const char*>(data), size);
 
-    try
-    {
+    try {
         tars::TC_Config config;
         config.parseString(text);
         const std::string printed = config.tostr();
         tars::TC_Config again;
         again.parseString(printed);
-        if (again.tostr() != printed)
-            std::abort();
-    }
-    catch (const tars::TC_Exception&)
-    {
+        if (again.tostr() != printed) std::abort();
+    } catch (const tars::TC_Exception&) {
     }
 
-    try
-    {
+    try {
         tars::TC_Endpoint endpoint(text);
         tars::TC_Endpoint again(endpoint.toString());
-        if (again.toString() != endpoint.toString())
-            std::abort();
-    }
-    catch (const tars::TC_Exception&)
-    {
+        if (again.toString() != endpoint.toString()) std::abort();
+    } catch (const tars::TC_Exception&) {
     }
 
-    try
-    {
+    try {
         (void)tars::TC_ObjectEndpoints::parse(text);
-    }
-    catch (const tars::TC_Exception&)
-    {
+    } catch (const tars::TC_Exception&) {
     }
     return 0;
 }

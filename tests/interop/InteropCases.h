@@ -13,8 +13,7 @@
 namespace interop {
 
 // "héllo wörld ✓ 漢字 🎉" in UTF-8: two-, three- and four-byte sequences.
-inline const std::string kUnicode =
-    "h\xc3\xa9llo w\xc3\xb6rld \xe2\x9c\x93 \xe6\xbc\xa2\xe5\xad\x97 \xf0\x9f\x8e\x89";
+inline const std::string kUnicode = "h\xc3\xa9llo w\xc3\xb6rld \xe2\x9c\x93 \xe6\xbc\xa2\xe5\xad\x97 \xf0\x9f\x8e\x89";
 
 inline std::string repeat(const std::string& s, size_t times) {
     std::string out;
@@ -38,7 +37,12 @@ inline Test::Inner inner(tars::Int32 id, const std::string& name) {
 
 // Strings for echo: empty, short, non-ASCII, each side of the 1-byte length limit, long.
 inline std::vector<std::string> echoStrings() {
-    return {"", "hello", kUnicode, std::string(255, 'a'), std::string(256, 'b'), std::string(70000, 'c'),
+    return {"",
+            "hello",
+            kUnicode,
+            std::string(255, 'a'),
+            std::string(256, 'b'),
+            std::string(70000, 'c'),
             repeat(kUnicode, 50000)};
 }
 
@@ -71,8 +75,12 @@ inline std::vector<NamedAllTypes> roundTrips() {
     maxima.s = std::string(255, 'x');
     maxima.bin = pattern(256);
     maxima.vs = {"", "a", std::string(256, 'y'), kUnicode};
-    maxima.msi = {{"", -1}, {"a", 1}, {"max", std::numeric_limits<tars::Int32>::max()},
-                  {"min", std::numeric_limits<tars::Int32>::min()}, {"10", 10}, {"9", 9}};
+    maxima.msi = {{"", -1},
+                  {"a", 1},
+                  {"max", std::numeric_limits<tars::Int32>::max()},
+                  {"min", std::numeric_limits<tars::Int32>::min()},
+                  {"10", 10},
+                  {"9", 9}};
     maxima.inner = inner(std::numeric_limits<tars::Int32>::max(), "inner");
     maxima.vinner = {inner(1, "one"), inner(-2, ""), inner(0, "zero")};
     maxima.color = Test::BLUE;
@@ -113,10 +121,24 @@ inline std::vector<NamedAllTypes> roundTrips() {
 
 // int64 values each side of every width the encoding may choose, and past 2^53.
 inline std::vector<tars::Int64> longs() {
-    return {1,           -1,          127,         128,         -129,
-            32767,       32768,       -32769,      2147483647LL, 2147483648LL,
-            -2147483648LL, -2147483649LL, 4294967295LL, 4294967296LL, -4294967296LL,
-            9007199254740993LL, -9007199254740993LL, std::numeric_limits<tars::Int64>::max(),
+    return {1,
+            -1,
+            127,
+            128,
+            -129,
+            32767,
+            32768,
+            -32769,
+            2147483647LL,
+            2147483648LL,
+            -2147483648LL,
+            -2147483649LL,
+            4294967295LL,
+            4294967296LL,
+            -4294967296LL,
+            9007199254740993LL,
+            -9007199254740993LL,
+            std::numeric_limits<tars::Int64>::max(),
             std::numeric_limits<tars::Int64>::min()};
 }
 

@@ -40,12 +40,12 @@ constexpr int kNoAnswer = 1000000;
 
 // What one call came back with, whatever the call mode.
 struct Outcome {
-    int code = 0;           // 0, or the TARS code the call failed with
-    std::string what;       // sync calls: the exception's text (it holds sResultDesc)
-    std::string text;       // echo, getContext
-    tars::Int32 number = 0; // add, roundTrip, fail
-    ::Test::AllTypes rsp;     // roundTrip's out parameter
-    Context context;        // the response context
+    int code = 0;            // 0, or the TARS code the call failed with
+    std::string what;        // sync calls: the exception's text (it holds sResultDesc)
+    std::string text;        // echo, getContext
+    tars::Int32 number = 0;  // add, roundTrip, fail
+    ::Test::AllTypes rsp;    // roundTrip's out parameter
+    Context context;         // the response context
 };
 
 Outcome noAnswer() {
@@ -208,9 +208,7 @@ class PromiseCaller : public Caller {
 public:
     explicit PromiseCaller(::Test::InteropPrx prx) : _prx(std::move(prx)) {}
 
-    Outcome echo(const std::string& s, const Context& ctx) override {
-        return settle(_prx->promise_async_echo(s, ctx));
-    }
+    Outcome echo(const std::string& s, const Context& ctx) override { return settle(_prx->promise_async_echo(s, ctx)); }
     Outcome add(tars::Int32 a, tars::Int32 b, const Context& ctx) override {
         return settle(_prx->promise_async_add(a, b, ctx));
     }
@@ -220,9 +218,7 @@ public:
     Outcome getContext(const std::string& key, const Context& ctx) override {
         return settle(_prx->promise_async_getContext(key, ctx));
     }
-    Outcome fail(tars::Int32 code, const Context& ctx) override {
-        return settle(_prx->promise_async_fail(code, ctx));
-    }
+    Outcome fail(tars::Int32 code, const Context& ctx) override { return settle(_prx->promise_async_fail(code, ctx)); }
 
 private:
     template <typename P>
@@ -453,13 +449,13 @@ TEST_P(CppClientCallsNodeServer, EveryValueRoundTripsAndEveryErrorArrives) {
 
 std::string versionName(short version) { return version == tars::TUPVERSION ? "Tup" : "Tars"; }
 
-INSTANTIATE_TEST_SUITE_P(
-    Modes, CppClientCallsNodeServer,
-    ::testing::Combine(::testing::Values(Mode::Sync, Mode::Callback, Mode::Promise, Mode::Coroutine),
-                       ::testing::Values(short{tars::TARSVERSION}, short{tars::TUPVERSION})),
-    [](const ::testing::TestParamInfo<std::tuple<Mode, short>>& info) {
-        return modeName(std::get<0>(info.param)) + versionName(std::get<1>(info.param));
-    });
+INSTANTIATE_TEST_SUITE_P(Modes, CppClientCallsNodeServer,
+                         ::testing::Combine(::testing::Values(Mode::Sync, Mode::Callback, Mode::Promise,
+                                                              Mode::Coroutine),
+                                            ::testing::Values(short{tars::TARSVERSION}, short{tars::TUPVERSION})),
+                         [](const ::testing::TestParamInfo<std::tuple<Mode, short>>& info) {
+                             return modeName(std::get<0>(info.param)) + versionName(std::get<1>(info.param));
+                         });
 
 // ---- one-way calls and calls of a method the server does not have
 class CppClientCallsNodeServerRaw : public NodeServerTest, public ::testing::TestWithParam<short> {

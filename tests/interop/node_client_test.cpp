@@ -28,8 +28,8 @@ TEST_P(NodeClientCallsCppServer, EveryValueRoundTripsAndEveryErrorArrives) {
     ASSERT_TRUE(server.start({port}, 15000)) << server.output();
 
     ServerProcess client(interop::nodeDir() + "/client.js");
-    const int status = client.runToExit(
-        {"--endpoint", interop::endpoint(port), "--version", std::to_string(version)}, 50000);
+    const int status =
+        client.runToExit({"--endpoint", interop::endpoint(port), "--version", std::to_string(version)}, 50000);
     EXPECT_EQ(status, 0) << "client.js exit status " << status << ", its output:\n" << client.output();
 
     // The server logs every one-way request it served; the log is complete once it stopped.

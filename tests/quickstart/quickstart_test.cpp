@@ -30,8 +30,7 @@ TEST(QuickStart, TarsShapedServerAndClientCompileUnchangedAndTalk) {
 
     ServerProcess client(QUICKSTART_CLIENT);
     EXPECT_EQ(client.runToExit({endpoint(port)}), 0) << client.output();
-    EXPECT_NE(client.output().find("iRet:0 sReq:hello world sRsp:hello world"), std::string::npos)
-        << client.output();
+    EXPECT_NE(client.output().find("iRet:0 sReq:hello world sRsp:hello world"), std::string::npos) << client.output();
     // waitForShutdown() returns after SIGTERM; the quick start's main() then returns -1.
     EXPECT_EQ(server.stop(), 255) << server.output();
 }
@@ -74,8 +73,9 @@ TEST(QuickStart, AServantCallsOutThroughTheServersOwnCommunicator) {
     adapter.servant = "TestApp.RelayServer.RelayObj";
     adapter.port = relayPort;
     // The client section configures the server's communicator.
-    const std::string tail = "<client>\n sync-invoke-timeout=2000\n</client>\n<relay>\n target=TestApp.HelloServer.HelloObj@" +
-                             endpoint(helloPort) + "\n</relay>\n";
+    const std::string tail =
+        "<client>\n sync-invoke-timeout=2000\n</client>\n<relay>\n target=TestApp.HelloServer.HelloObj@" +
+        endpoint(helloPort) + "\n</relay>\n";
     ServerProcess relay(RELAY_SERVER);
     relay.writeConfig(makeConfig("TestApp", "RelayServer", 0, {adapter}, "", tail));
     ASSERT_TRUE(relay.start({relayPort})) << relay.output();

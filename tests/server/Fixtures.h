@@ -37,8 +37,8 @@ protected:
     }
     void startEcho(const std::string& serverExtra = "") { startServer({echoSpec()}, serverExtra); }
 
-    std::optional<ResponsePacket> call(RawClient& c, const std::string& func, const std::vector<char>& args,
-                                       int id = 1, int timeoutMs = 10000) {
+    std::optional<ResponsePacket> call(RawClient& c, const std::string& func, const std::vector<char>& args, int id = 1,
+                                       int timeoutMs = 10000) {
         if (!c.sendAll(encodeRequest(makeRequest(kEcho, func, args, id)))) return std::nullopt;
         return c.readResponse(timeoutMs);
     }

@@ -33,8 +33,8 @@ private:
 };
 
 struct AdapterSpec {
-    std::string name;      // adapter section name
-    std::string servant;   // App.Server.Obj
+    std::string name;     // adapter section name
+    std::string servant;  // App.Server.Obj
     int port = 0;
     std::string protocol = "tars";
     int threads = 1;
@@ -42,7 +42,7 @@ struct AdapterSpec {
     int queuecap = 1024;
     int queuetimeout = 10000;
     int idleMs = 60000;
-    std::string extra;     // more key=value lines
+    std::string extra;  // more key=value lines
 };
 
 // A server config file: /tars/application/server with the adapters; adminPort 0 = no local.

@@ -219,10 +219,11 @@ Counts measure(bool merge) {
 
 void report(const char* mode, const Counts& counts) {
     const double requests = static_cast<double>(kRounds * kInFlight);
-    std::printf("%s: %zu requests; runtime allocations %zu (%.4f per request); servant allocations %zu "
-                "(%.2f per request: the argument and result strings)\n",
-                mode, kRounds * kInFlight, counts.runtime, static_cast<double>(counts.runtime) / requests,
-                counts.servant, static_cast<double>(counts.servant) / requests);
+    std::printf(
+        "%s: %zu requests; runtime allocations %zu (%.4f per request); servant allocations %zu "
+        "(%.2f per request: the argument and result strings)\n",
+        mode, kRounds * kInFlight, counts.runtime, static_cast<double>(counts.runtime) / requests, counts.servant,
+        static_cast<double>(counts.servant) / requests);
 }
 
 TEST(ServerAllocation, RequestPathAllocatesNothingBeyondThePayload) {

@@ -215,7 +215,8 @@ TEST_F(HostileClientTest, TenThousandPipelinedRequestsInOneWriteAreAllAnswered) 
     RawClient c(echoPort);
     std::string batch;
     const int n = 10000;
-    for (int i = 1; i <= n; ++i) batch += encodeRequest(makeRequest(kEcho, "echo", stringArg("m" + std::to_string(i)), i));
+    for (int i = 1; i <= n; ++i)
+        batch += encodeRequest(makeRequest(kEcho, "echo", stringArg("m" + std::to_string(i)), i));
     ASSERT_TRUE(c.sendAll(batch, 30000));
     for (int i = 1; i <= n; ++i) {
         auto rsp = c.readResponse(30000);

@@ -96,8 +96,9 @@ TEST_F(HttpOverloadTest, FullQueueAnswers503ThenCloses) {
 
 TEST_F(HttpTest, ChunkedRequestBodyIsJoined) {
     RawClient c(otherPort);
-    ASSERT_TRUE(c.sendAll("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-                          "5\r\nhello\r\n7;ext=1\r\n, world\r\n0\r\nX-Trailer: t\r\n\r\n"));
+    ASSERT_TRUE(
+        c.sendAll("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                  "5\r\nhello\r\n7;ext=1\r\n, world\r\n0\r\nX-Trailer: t\r\n\r\n"));
     auto rsp = readHttp(c);
     ASSERT_TRUE(rsp);
     EXPECT_EQ(rsp->second, "hello, world");
@@ -196,8 +197,8 @@ TEST(PushExampleTest, ClientReceivesPushesAndServerForgetsIt) {
     a.servant = "TestApp.PushServer.PushObj";
     a.protocol = "not_tars";
     a.port = pushPort;
-    server.writeConfig(makeConfig("TestApp", "PushServer", adminPort, {a}, "",
-                                  "    <push>\n      intervalms=50\n    </push>\n"));
+    server.writeConfig(
+        makeConfig("TestApp", "PushServer", adminPort, {a}, "", "    <push>\n      intervalms=50\n    </push>\n"));
     ASSERT_TRUE(server.start({pushPort, adminPort})) << server.output();
     ServerProcess client(PUSH_CLIENT);
     EXPECT_EQ(client.runToExit({std::to_string(pushPort.port()), "3"}), 0) << client.output();

@@ -148,8 +148,8 @@ TEST_F(HelloServerTest, UnknownFunctionAnswersMinusThree) {
 
 TEST_F(HelloServerTest, UnknownFunctionInTupAnswersMinusThreeInStatus) {
     RawClient c(helloPort);
-    ASSERT_TRUE(c.sendAll(
-        encodeRequest(makeRequest("TestApp.HelloServer.HelloObj", "nope", {0x08, 0x0c}, 1, TUPVERSION))));
+    ASSERT_TRUE(
+        c.sendAll(encodeRequest(makeRequest("TestApp.HelloServer.HelloObj", "nope", {0x08, 0x0c}, 1, TUPVERSION))));
     auto rsp = c.readTupResponse();
     ASSERT_TRUE(rsp);
     EXPECT_EQ(rsp->status["STATUS_RESULT_CODE"], "-3");

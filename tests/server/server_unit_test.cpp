@@ -224,7 +224,8 @@ TEST(ServerConfigTest, EveryDeclaredKeyIsDocumented) {
 
 TEST(ServerConfigTest, DefaultsAndErrors) {
     TC_Config conf;
-    conf.parseString("<tars><application><server>\napp=A\nserver=B\nnetthread=3\nlogsize=1M\n</server></application></tars>");
+    conf.parseString(
+        "<tars><application><server>\napp=A\nserver=B\nnetthread=3\nlogsize=1M\n</server></application></tars>");
     loadServerConfig(conf, "x.conf", "exe");
     EXPECT_EQ(ServerConfig::Application, "A");
     EXPECT_EQ(ServerConfig::NetThread, 3);

@@ -12,15 +12,12 @@
 #include <memory>
 #include <string>
 
-namespace tars2cpp::test
-{
+namespace tars2cpp::test {
 
-class LoopbackServer
-{
+class LoopbackServer {
 public:
     template <typename Imp>
-    static std::unique_ptr<LoopbackServer> start(const std::string& servantName)
-    {
+    static std::unique_ptr<LoopbackServer> start(const std::string& servantName) {
         auto server = std::make_unique<LoopbackServer>();
         server->_adapter = std::make_shared<tars::BindAdapter>(
             servantName + "Adapter", tars::TC_Endpoint("tcp -h 127.0.0.1 -p 0 -t 60000"), servantName);
@@ -30,8 +27,7 @@ public:
         return server;
     }
 
-    ~LoopbackServer()
-    {
+    ~LoopbackServer() {
         joinLater();
         _server.stop(5000);
     }
@@ -39,8 +35,7 @@ public:
     int port() const { return _adapter->getBoundPort(); }
 
     // "<servantName>@tcp -h 127.0.0.1 -p <port>": what stringToProxy takes.
-    std::string objectName() const
-    {
+    std::string objectName() const {
         return _adapter->getServant() + "@tcp -h 127.0.0.1 -p " + std::to_string(port()) + " -t 60000";
     }
 
@@ -49,4 +44,4 @@ private:
     std::shared_ptr<tars::BindAdapter> _adapter;
 };
 
-} // namespace tars2cpp::test
+}  // namespace tars2cpp::test

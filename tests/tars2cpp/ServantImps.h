@@ -15,56 +15,45 @@
 #include <thread>
 #include <vector>
 
-namespace tars2cpp::test
-{
+namespace tars2cpp::test {
 
 // Threads that answer later; the test joins them (joinLater()) before it ends.
-inline std::mutex& laterMutex()
-{
+inline std::mutex& laterMutex() {
     static std::mutex mutex;
     return mutex;
 }
-inline std::vector<std::thread>& laterThreads()
-{
+inline std::vector<std::thread>& laterThreads() {
     static std::vector<std::thread> threads;
     return threads;
 }
-inline std::atomic<int>& laterCount()
-{
+inline std::atomic<int>& laterCount() {
     static std::atomic<int> count{0};
     return count;
 }
-inline void runLater(std::function<void()> task)
-{
+inline void runLater(std::function<void()> task) {
     std::lock_guard lock(laterMutex());
     laterCount().fetch_add(1);
     laterThreads().emplace_back(std::move(task));
 }
-inline void joinLater()
-{
+inline void joinLater() {
     std::vector<std::thread> threads;
     {
         std::lock_guard lock(laterMutex());
         threads.swap(laterThreads());
     }
-    for (std::thread& thread : threads)
-        thread.join();
+    for (std::thread& thread : threads) thread.join();
 }
 
-inline bool answersLater(const tars::TarsCurrentPtr& current)
-{
+inline bool answersLater(const tars::TarsCurrentPtr& current) {
     const auto found = current->getContext().find("async");
     return found != current->getContext().end() && found->second == "1";
 }
 
 // Test.Interop with the semantics tests/vectors/interop.tars describes.
-class InteropImp : public ::Test::Interop
-{
+class InteropImp : public ::Test::Interop {
 public:
-    std::string echo(const std::string& s, tars::TarsCurrentPtr current) override
-    {
-        if (answersLater(current))
-        {
+    std::string echo(const std::string& s, tars::TarsCurrentPtr current) override {
+        if (answersLater(current)) {
             current->setResponse(false);
             runLater([current, s] { async_response_echo(current, s); });
             return std::string();
@@ -72,10 +61,8 @@ public:
         return s;
     }
 
-    int add(int a, int b, tars::TarsCurrentPtr current) override
-    {
-        if (answersLater(current))
-        {
+    int add(int a, int b, tars::TarsCurrentPtr current) override {
+        if (answersLater(current)) {
             current->setResponse(false);
             runLater([current, a, b] { async_response_add(current, a + b); });
             return 0;
@@ -83,11 +70,9 @@ public:
         return a + b;
     }
 
-    int roundTrip(const ::Test::AllTypes& req, ::Test::AllTypes& rsp, tars::TarsCurrentPtr current) override
-    {
+    int roundTrip(const ::Test::AllTypes& req, ::Test::AllTypes& rsp, tars::TarsCurrentPtr current) override {
         const int ret = static_cast<int>(req.bin.size() + req.vs.size() + req.msi.size());
-        if (answersLater(current))
-        {
+        if (answersLater(current)) {
             current->setResponse(false);
             runLater([current, ret, req] { async_response_roundTrip(current, ret, req); });
             return 0;
@@ -96,28 +81,23 @@ public:
         return ret;
     }
 
-    std::string getContext(const std::string& key, tars::TarsCurrentPtr current) override
-    {
+    std::string getContext(const std::string& key, tars::TarsCurrentPtr current) override {
         const auto found = current->getContext().find(key);
         return found == current->getContext().end() ? std::string() : found->second;
     }
 
-    int fail(int code, tars::TarsCurrentPtr current) override
-    {
+    int fail(int code, tars::TarsCurrentPtr current) override {
         current->setResponse(false);
         current->sendResponse(code, {}, {}, "fail requested");
         return 0;
     }
 };
 
-class CatalogImp : public Shop::Catalog
-{
+class CatalogImp : public Shop::Catalog {
 public:
-    void ping(tars::TarsCurrentPtr current) override
-    {
+    void ping(tars::TarsCurrentPtr current) override {
         ++pings;
-        if (answersLater(current))
-        {
+        if (answersLater(current)) {
             current->setResponse(false);
             runLater([current] { async_response_ping(current); });
         }
@@ -125,15 +105,13 @@ public:
 
     int count(tars::TarsCurrentPtr) override { return 42; }
 
-    Shop::Item find(const std::string& name, bool& found, tars::TarsCurrentPtr current) override
-    {
+    Shop::Item find(const std::string& name, bool& found, tars::TarsCurrentPtr current) override {
         Shop::Item item;
         item.name = name;
         item.price = 1LL << 40;
         item.tags = {"fresh", ""};
         item.status = Shop::BLOCKED;
-        if (answersLater(current))
-        {
+        if (answersLater(current)) {
             current->setResponse(false);
             runLater([current, item] { async_response_find(current, item, true); });
             return Shop::Item();
@@ -144,20 +122,16 @@ public:
 
     tars::Int64 total(const std::vector<Shop::Item>& items, const std::map<std::string, tars::Int64>& extras,
                       std::map<std::string, Shop::Item>& byName, tars::Int64& sum,
-                      tars::TarsCurrentPtr current) override
-    {
+                      tars::TarsCurrentPtr current) override {
         std::map<std::string, Shop::Item> names;
         tars::Int64 all = 0;
-        for (const Shop::Item& item : items)
-        {
+        for (const Shop::Item& item : items) {
             names[item.name] = item;
             all += item.price;
         }
-        for (const auto& [name, extra] : extras)
-            all += extra;
+        for (const auto& [name, extra] : extras) all += extra;
         const auto ret = static_cast<tars::Int64>(items.size());
-        if (answersLater(current))
-        {
+        if (answersLater(current)) {
             current->setResponse(false);
             runLater([current, ret, names, all] { async_response_total(current, ret, names, all); });
             return 0;
@@ -168,16 +142,14 @@ public:
     }
 
     Shop::Status check(Shop::Status status, tars::Char level, tars::Short small, tars::UInt32 big, tars::Float ratio,
-                       tars::Double precise, Shop::Status& previous, tars::TarsCurrentPtr current) override
-    {
+                       tars::Double precise, Shop::Status& previous, tars::TarsCurrentPtr current) override {
         seenLevel = level;
         seenSmall = small;
         seenBig = big;
         seenRatio = ratio;
         seenPrecise = precise;
         seenPrevious = previous;
-        if (answersLater(current))
-        {
+        if (answersLater(current)) {
             current->setResponse(false);
             runLater([current, status] { async_response_check(current, Shop::BLOCKED, status); });
             return Shop::ACTIVE;
@@ -187,12 +159,10 @@ public:
     }
 
     std::vector<tars::Char> digest(const std::vector<tars::Char>& data, std::vector<tars::Char>& copy,
-                                   tars::UInt8& first, tars::TarsCurrentPtr current) override
-    {
+                                   tars::UInt8& first, tars::TarsCurrentPtr current) override {
         const std::vector<tars::Char> reversed(data.rbegin(), data.rend());
         const tars::UInt8 head = data.empty() ? 0 : static_cast<tars::UInt8>(data.front());
-        if (answersLater(current))
-        {
+        if (answersLater(current)) {
             current->setResponse(false);
             runLater([current, reversed, data, head] { async_response_digest(current, reversed, data, head); });
             return {};
@@ -202,11 +172,9 @@ public:
         return reversed;
     }
 
-    void store(const Shop::Item& item, std::vector<Shop::Item>& all, tars::TarsCurrentPtr current) override
-    {
+    void store(const Shop::Item& item, std::vector<Shop::Item>& all, tars::TarsCurrentPtr current) override {
         stored.push_back(item);
-        if (answersLater(current))
-        {
+        if (answersLater(current)) {
             current->setResponse(false);
             runLater([current, items = stored] { async_response_store(current, items); });
             return;
@@ -214,12 +182,10 @@ public:
         all = stored;
     }
 
-    void clear(tars::Int32& removed, tars::TarsCurrentPtr current) override
-    {
+    void clear(tars::Int32& removed, tars::TarsCurrentPtr current) override {
         const auto count = static_cast<tars::Int32>(stored.size());
         stored.clear();
-        if (answersLater(current))
-        {
+        if (answersLater(current)) {
             current->setResponse(false);
             runLater([current, count] { async_response_clear(current, count); });
             return;
@@ -238,25 +204,21 @@ public:
 };
 
 // Parameters named like the generated code's own names.
-class AwkwardImp : public Shop::Awkward
-{
+class AwkwardImp : public Shop::Awkward {
 public:
-    int current(int current, std::string& _current, tars::TarsCurrentPtr currentPtr) override
-    {
+    int current(int current, std::string& _current, tars::TarsCurrentPtr currentPtr) override {
         _current = currentPtr->getFuncName();
         return current + 1;
     }
 
     std::string attr(const std::string& attr, const std::string& _attr, const std::string& _os, const std::string& _is,
-                     const std::string& _j, std::string& _ret, tars::TarsCurrentPtr) override
-    {
+                     const std::string& _j, std::string& _ret, tars::TarsCurrentPtr) override {
         _ret = "out";
         return attr + _attr + _os + _is + _j;
     }
 
     void _version(tars::Int64 _version, tars::Int64& _sResponseBuffer, tars::Int64& _methods,
-                  tars::TarsCurrentPtr) override
-    {
+                  tars::TarsCurrentPtr) override {
         _sResponseBuffer = _version * 2;
         _methods = _version * 3;
     }
@@ -266,8 +228,7 @@ public:
     std::string proxyNames(const std::string& context, const std::string& callback, const std::string& msg,
                            const std::string& _enc, const std::string& _dec, std::string& ret, std::string& _rsp,
                            std::string& _promise, std::string& _ptr, std::string& _e, std::string& _mRspContext,
-                           std::string& pResponseContext, tars::TarsCurrentPtr current) override
-    {
+                           std::string& pResponseContext, tars::TarsCurrentPtr current) override {
         current->setResponseContext({{"echo", context}});
         ret = "1";
         _rsp = "2";
@@ -280,8 +241,7 @@ public:
     }
 
     tars::Int64 tars(tars::Int64 tars, tars::Int64 std, tars::Int64& _buffer, tars::Int64& _text, tars::Int64& _data,
-                     tars::TarsCurrentPtr) override
-    {
+                     tars::TarsCurrentPtr) override {
         _buffer = tars;
         _text = std;
         _data = tars + std;
@@ -291,11 +251,9 @@ public:
     int _encodeResult_current(tars::TarsCurrentPtr) override { return 7; }
 };
 
-class ControlImp : public Admin::Control
-{
+class ControlImp : public Admin::Control {
 public:
-    Shop::Status setStatus(const std::string& user, Shop::Status status, tars::TarsCurrentPtr) override
-    {
+    Shop::Status setStatus(const std::string& user, Shop::Status status, tars::TarsCurrentPtr) override {
         users[user] = status;
         return Shop::ACTIVE;
     }
@@ -305,8 +263,6 @@ public:
     std::map<std::string, Shop::Status> users;
 };
 
-class EmptyImp : public Admin::Empty
-{
-};
+class EmptyImp : public Admin::Empty {};
 
-} // namespace tars2cpp::test
+}  // namespace tars2cpp::test

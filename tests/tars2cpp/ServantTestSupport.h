@@ -16,8 +16,7 @@
 #include <string>
 #include <vector>
 
-namespace tars2cpp::test
-{
+namespace tars2cpp::test {
 
 std::vector<char> bytesFromHex(const std::string& hex);
 std::string toHex(const std::vector<char>& bytes);
@@ -37,14 +36,12 @@ std::vector<char> dispatch(tars::Servant& servant, const tars::CurrentPtr& curre
 
 // The arguments of one call, encoded in one version: at their tag (TARS), by
 // name (TUP), or as members of a JSON object.
-class Arguments
-{
+class Arguments {
 public:
     explicit Arguments(short version);
 
     template <typename T>
-    Arguments& add(const std::string& name, int tag, const T& value)
-    {
+    Arguments& add(const std::string& name, int tag, const T& value) {
         _os.write(value, static_cast<std::uint8_t>(tag));
         _attr.put(name, value);
         _json[name] = tars::JsonOutput::writeJson(value);
@@ -63,30 +60,22 @@ private:
 // The result of one call in one version. get() reads the return value with
 // name "" (tag 0; "tars_ret" in JSON, and TUP must carry it under both names)
 // and out parameters by name and tag; has() says whether a value is there.
-class Result
-{
+class Result {
 public:
     Result(short version, std::vector<char> bytes);
 
     template <typename T>
-    T get(const std::string& name, int tag) const
-    {
+    T get(const std::string& name, int tag) const {
         T value{};
-        if (_version == tars::TARSVERSION)
-        {
+        if (_version == tars::TARSVERSION) {
             tars::TarsInputStream<tars::BufferReader> is;
             is.setBuffer(_bytes);
             is.read(value, static_cast<std::uint8_t>(tag), true);
-        }
-        else if (_version == tars::JSONVERSION)
-        {
+        } else if (_version == tars::JSONVERSION) {
             tars::JsonInput::readField(value, _json, name.empty() ? "tars_ret" : name.c_str(), true);
-        }
-        else
-        {
+        } else {
             _attr.get(name, value);
-            if (name.empty())
-            {
+            if (name.empty()) {
                 T again{};
                 _attr.get("tars_ret", again);
                 EXPECT_TRUE(again == value) << "TUP \"tars_ret\" differs from \"\"";
@@ -96,7 +85,7 @@ public:
     }
 
     bool has(const std::string& name, int tag) const;
-    std::size_t size() const; // values in the result (TUP counts "" and "tars_ret" once)
+    std::size_t size() const;  // values in the result (TUP counts "" and "tars_ret" once)
 
 private:
     short _version;
@@ -105,4 +94,4 @@ private:
     tars::JsonValue _json;
 };
 
-} // namespace tars2cpp::test
+}  // namespace tars2cpp::test

@@ -6,16 +6,14 @@
 #include <string>
 #include <vector>
 
-namespace tars2cpp::test
-{
+namespace tars2cpp::test {
 
 std::string readFile(const std::string& path);
 void writeFile(const std::string& path, const std::string& content);
 
 // A fresh directory for one test, removed with everything in it at the end.
 // Unique per test and process, so tests may run in parallel.
-class ScratchDir
-{
+class ScratchDir {
 public:
     ScratchDir();
     ~ScratchDir();
@@ -32,8 +30,7 @@ private:
     std::string _path;
 };
 
-struct ToolRun
-{
+struct ToolRun {
     int exitCode = -1;
     std::string out;
     std::string err;
@@ -44,4 +41,4 @@ ToolRun runTool(const std::vector<std::string>& args);
 // Replaces every "{dir}" in `text` with `dir`.
 std::string expand(std::string text, const std::string& dir);
 
-} // namespace tars2cpp::test
+}  // namespace tars2cpp::test

@@ -10,35 +10,27 @@
 #include <map>
 #include <string>
 
-namespace tars2cpp::test
-{
-namespace
-{
+namespace tars2cpp::test {
+namespace {
 
 using Files = std::map<std::string, std::string>;
 
 CompileResult compileFiles(const Files& files, const std::vector<std::string>& inputs,
                            const std::vector<std::string>& includeDirs = {}, CompileOptions compileOptions = {},
-                           GenerateOptions generateOptions = {})
-{
+                           GenerateOptions generateOptions = {}) {
     const MemoryLoader loader(files, includeDirs);
     return compile(loader, inputs, compileOptions, generateOptions);
 }
 
-std::string headerOf(const std::string& source, GenerateOptions options = {})
-{
+std::string headerOf(const std::string& source, GenerateOptions options = {}) {
     const CompileResult result = compileFiles({{"a.tars", source}}, {"a.tars"}, {}, {}, options);
     EXPECT_TRUE(result.ok()) << result.errors;
     return result.ok() ? result.headers.at(0).second : std::string();
 }
 
-bool contains(const std::string& text, const std::string& part)
-{
-    return text.find(part) != std::string::npos;
-}
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
-TEST(Tars2CppCompiler, CompilesTheRichTestFiles)
-{
+TEST(Tars2CppCompiler, CompilesTheRichTestFiles) {
     const FileSystemLoader loader({std::string(TARS2CPP_TEST_IDL_DIR) + "/extra"});
     const std::string dir = TARS2CPP_TEST_IDL_DIR;
     const CompileResult result = compile(loader, {dir + "/Rich.tars", dir + "/Common.tars", dir + "/extra/Units.tars"},
@@ -50,24 +42,22 @@ TEST(Tars2CppCompiler, CompilesTheRichTestFiles)
     EXPECT_EQ(result.headers[2].first, "Units.h");
 }
 
-TEST(Tars2CppCompiler, KeyOutAndRoutekeyStillNameFieldsAndParameters)
-{
-    const std::string header = headerOf("module M {\n"
-                                        "  struct S { 0 optional string key; 1 optional int out; };\n"
-                                        "  key[S, key];\n"
-                                        "  interface I { string get(routekey string key, out int routekey); };\n"
-                                        "};\n");
+TEST(Tars2CppCompiler, KeyOutAndRoutekeyStillNameFieldsAndParameters) {
+    const std::string header = headerOf(
+        "module M {\n"
+        "  struct S { 0 optional string key; 1 optional int out; };\n"
+        "  key[S, key];\n"
+        "  interface I { string get(routekey string key, out int routekey); };\n"
+        "};\n");
     EXPECT_TRUE(contains(header, "std::string key;")) << header;
     EXPECT_TRUE(contains(header, "tars::Int32 out = 0;")) << header;
 }
 
-TEST(Tars2CppCompiler, CompilesTheFrameworkProtocolFiles)
-{
+TEST(Tars2CppCompiler, CompilesTheFrameworkProtocolFiles) {
     const std::string dir = TARS2CPP_PROTOCOL_DIR;
     std::vector<std::string> inputs;
     for (const auto& entry : std::filesystem::directory_iterator(dir))
-        if (entry.path().extension() == ".tars")
-            inputs.push_back(entry.path().string());
+        if (entry.path().extension() == ".tars") inputs.push_back(entry.path().string());
     ASSERT_GE(inputs.size(), 4u);
     const FileSystemLoader loader({dir});
     CompileOptions options;
@@ -77,8 +67,7 @@ TEST(Tars2CppCompiler, CompilesTheFrameworkProtocolFiles)
     EXPECT_EQ(result.headers.size(), inputs.size());
 }
 
-TEST(Tars2CppCompiler, ProtocolFilesNeedWithTars)
-{
+TEST(Tars2CppCompiler, ProtocolFilesNeedWithTars) {
     const std::string dir = TARS2CPP_PROTOCOL_DIR;
     const FileSystemLoader loader({dir});
     const CompileResult result = compile(loader, {dir + "/RequestF.tars"}, CompileOptions(), GenerateOptions());
@@ -86,21 +75,18 @@ TEST(Tars2CppCompiler, ProtocolFilesNeedWithTars)
     EXPECT_TRUE(contains(result.errors, "module name 'tars' is reserved")) << result.errors;
 }
 
-TEST(Tars2CppCompiler, SameInputTwiceInOneProcessGivesTheSameHeader)
-{
+TEST(Tars2CppCompiler, SameInputTwiceInOneProcessGivesTheSameHeader) {
     const std::string source = "module M { enum E { A }; struct S { 0 optional E e; 1 optional vector<S2> v; }; };";
     // S2 is unknown: an error path, then a good one, many times over.
     const std::string good = "module M { enum E { A }; struct S { 0 optional E e = A; }; };";
     const std::string first = headerOf(good);
-    for (int i = 0; i < 200; ++i)
-    {
+    for (int i = 0; i < 200; ++i) {
         EXPECT_FALSE(compileFiles({{"a.tars", source}}, {"a.tars"}).ok());
         EXPECT_EQ(headerOf(good), first);
     }
 }
 
-TEST(Tars2CppCompiler, IncludeResolvesAgainstTheIncludingFileFirst)
-{
+TEST(Tars2CppCompiler, IncludeResolvesAgainstTheIncludingFileFirst) {
     const Files files = {{"src/a.tars", "#include \"b.tars\"\nmodule A { struct X { 0 optional B::Y y; }; };"},
                          {"src/b.tars", "module B { struct Y { 0 optional int here; }; };"},
                          {"inc/b.tars", "module B { struct Y { 0 optional int there; }; };"}};
@@ -109,8 +95,7 @@ TEST(Tars2CppCompiler, IncludeResolvesAgainstTheIncludingFileFirst)
     EXPECT_TRUE(contains(result.headers[0].second, "#include \"b.h\""));
 }
 
-TEST(Tars2CppCompiler, IncludeFallsBackToIncludeDirsInOrder)
-{
+TEST(Tars2CppCompiler, IncludeFallsBackToIncludeDirsInOrder) {
     const Files files = {{"src/a.tars", "#include \"b.tars\"\nmodule A { struct X { 0 optional B::Y y; }; };"},
                          {"one/b.tars", "module B { struct Y { 0 optional int first; }; };"},
                          {"two/b.tars", "this file is never read"}};
@@ -118,8 +103,7 @@ TEST(Tars2CppCompiler, IncludeFallsBackToIncludeDirsInOrder)
     EXPECT_TRUE(result.ok()) << result.errors;
 }
 
-TEST(Tars2CppCompiler, IncludeWithDirectoryGivesHeaderByBaseName)
-{
+TEST(Tars2CppCompiler, IncludeWithDirectoryGivesHeaderByBaseName) {
     const Files files = {{"a.tars", "#include \"sub/dir/b.tars\"\nmodule A { struct X { 0 optional B::Y y; }; };"},
                          {"sub/dir/b.tars", "module B { struct Y { 0 optional int v; }; };"}};
     const CompileResult result = compileFiles(files, {"a.tars"});
@@ -127,11 +111,11 @@ TEST(Tars2CppCompiler, IncludeWithDirectoryGivesHeaderByBaseName)
     EXPECT_TRUE(contains(result.headers[0].second, "#include \"b.h\"\n"));
 }
 
-TEST(Tars2CppCompiler, FileIncludedTwiceIsParsedOnceAndIncludedOnce)
-{
+TEST(Tars2CppCompiler, FileIncludedTwiceIsParsedOnceAndIncludedOnce) {
     // Diamond: a includes b and c, both include d. d's struct is defined once.
-    const Files files = {{"a.tars", "#include \"b.tars\"\n#include \"c.tars\"\n#include \"b.tars\"\n"
-                                    "module A { struct X { 0 optional D::T t; 1 optional B::U u; }; };"},
+    const Files files = {{"a.tars",
+                          "#include \"b.tars\"\n#include \"c.tars\"\n#include \"b.tars\"\n"
+                          "module A { struct X { 0 optional D::T t; 1 optional B::U u; }; };"},
                          {"b.tars", "#include \"d.tars\"\nmodule B { struct U { 0 optional D::T t; }; };"},
                          {"c.tars", "#include \"d.tars\"\nmodule C { struct V { 0 optional D::T t; }; };"},
                          {"d.tars", "module D { struct T { 0 optional int x; }; };"}};
@@ -143,8 +127,7 @@ TEST(Tars2CppCompiler, FileIncludedTwiceIsParsedOnceAndIncludedOnce)
         << header;
 }
 
-TEST(Tars2CppCompiler, VeryLongIncludeChainIsRefused)
-{
+TEST(Tars2CppCompiler, VeryLongIncludeChainIsRefused) {
     Files files;
     for (int i = 0; i < 100; ++i)
         files["f" + std::to_string(i) + ".tars"] = "#include \"f" + std::to_string(i + 1) + ".tars\"\n";
@@ -153,24 +136,21 @@ TEST(Tars2CppCompiler, VeryLongIncludeChainIsRefused)
     EXPECT_EQ(result.errors, "f63.tars:1:10: error: #include nested too deeply (more than 64 files)\n");
 }
 
-TEST(Tars2CppCompiler, IncludedNamesAreVisibleTransitively)
-{
+TEST(Tars2CppCompiler, IncludedNamesAreVisibleTransitively) {
     const Files files = {{"a.tars", "#include \"b.tars\"\nmodule A { struct X { 0 optional C::Z z; }; };"},
                          {"b.tars", "#include \"c.tars\"\n"},
                          {"c.tars", "module C { struct Z { 0 optional int x; }; };"}};
     EXPECT_TRUE(compileFiles(files, {"a.tars"}).ok());
 }
 
-TEST(Tars2CppCompiler, NamesOfFilesNotIncludedAreNotVisible)
-{
+TEST(Tars2CppCompiler, NamesOfFilesNotIncludedAreNotVisible) {
     const Files files = {{"a.tars", "module A { struct X { 0 optional C::Z z; }; };"},
                          {"c.tars", "module C { struct Z { 0 optional int x; }; };"}};
     const CompileResult result = compileFiles(files, {"c.tars", "a.tars"});
     EXPECT_EQ(result.errors, "a.tars:1:34: error: unknown type 'C::Z'\n");
 }
 
-TEST(Tars2CppCompiler, AcceptsBothSpellingsOfNestedTemplates)
-{
+TEST(Tars2CppCompiler, AcceptsBothSpellingsOfNestedTemplates) {
     const std::string header = headerOf(
         "module M { struct S {\n"
         "  0 optional map<int, vector<map<string, int>>> a;\n"
@@ -182,48 +162,44 @@ TEST(Tars2CppCompiler, AcceptsBothSpellingsOfNestedTemplates)
     EXPECT_TRUE(contains(header, "std::vector<std::vector<std::vector<tars::Char>>> c;"));
 }
 
-TEST(Tars2CppCompiler, MapsEveryBuiltinType)
-{
+TEST(Tars2CppCompiler, MapsEveryBuiltinType) {
     const std::string header = headerOf(
         "module M { struct S { 0 optional bool a; 1 optional byte b; 2 optional unsigned byte c;\n"
         "3 optional short d; 4 optional unsigned short e; 5 optional int f; 6 optional unsigned int g;\n"
         "7 optional long h; 8 optional float i; 9 optional double j; 10 optional string k; }; };");
-    for (const char* member :
-         {"tars::Bool a = false;", "tars::Char b = 0;", "tars::UInt8 c = 0;", "tars::Short d = 0;",
-          "tars::UInt16 e = 0;", "tars::Int32 f = 0;", "tars::UInt32 g = 0;", "tars::Int64 h = 0;",
-          "tars::Float i = 0.0f;", "tars::Double j = 0.0;", "std::string k;"})
+    for (const char* member : {"tars::Bool a = false;", "tars::Char b = 0;", "tars::UInt8 c = 0;", "tars::Short d = 0;",
+                               "tars::UInt16 e = 0;", "tars::Int32 f = 0;", "tars::UInt32 g = 0;", "tars::Int64 h = 0;",
+                               "tars::Float i = 0.0f;", "tars::Double j = 0.0;", "std::string k;"})
         EXPECT_TRUE(contains(header, member)) << member;
 }
 
-TEST(Tars2CppCompiler, CommentsAnywhere)
-{
-    EXPECT_TRUE(compileFiles({{"a.tars", "// first\n/* a\n * b */ module /* x */ M // y\n{ /**/ struct/***/S{0 "
-                                         "optional//\nint a;};};// last"}},
+TEST(Tars2CppCompiler, CommentsAnywhere) {
+    EXPECT_TRUE(compileFiles({{"a.tars",
+                               "// first\n/* a\n * b */ module /* x */ M // y\n{ /**/ struct/***/S{0 "
+                               "optional//\nint a;};};// last"}},
                              {"a.tars"})
                     .ok());
 }
 
-TEST(Tars2CppCompiler, ByteOrderMarkIsIgnoredAndColumnsStillCountBytes)
-{
+TEST(Tars2CppCompiler, ByteOrderMarkIsIgnoredAndColumnsStillCountBytes) {
     EXPECT_TRUE(compileFiles({{"a.tars", "\xEF\xBB\xBFmodule M {};"}}, {"a.tars"}).ok());
-    EXPECT_EQ(compileFiles({{"a.tars", "\xEF\xBB\xBFmodule M { x };"}}, {"a.tars"}).errors,
-              "a.tars:1:15: error: unexpected identifier 'x', expected 'struct', 'interface', 'enum', 'const', 'key' or "
-              "'}'\n");
+    EXPECT_EQ(
+        compileFiles({{"a.tars", "\xEF\xBB\xBFmodule M { x };"}}, {"a.tars"}).errors,
+        "a.tars:1:15: error: unexpected identifier 'x', expected 'struct', 'interface', 'enum', 'const', 'key' or "
+        "'}'\n");
 }
 
-TEST(Tars2CppCompiler, WindowsLineEndings)
-{
-    EXPECT_TRUE(compileFiles({{"a.tars", "module M\r\n{\r\n  struct S { 0 optional int a; };\r\n};\r\n"}}, {"a.tars"}).ok());
+TEST(Tars2CppCompiler, WindowsLineEndings) {
+    EXPECT_TRUE(
+        compileFiles({{"a.tars", "module M\r\n{\r\n  struct S { 0 optional int a; };\r\n};\r\n"}}, {"a.tars"}).ok());
 }
 
-TEST(Tars2CppCompiler, EmptyFileAndEmptyModuleCompile)
-{
+TEST(Tars2CppCompiler, EmptyFileAndEmptyModuleCompile) {
     EXPECT_TRUE(compileFiles({{"a.tars", ""}}, {"a.tars"}).ok());
     EXPECT_TRUE(compileFiles({{"a.tars", "module M {};"}}, {"a.tars"}).ok());
 }
 
-TEST(Tars2CppCompiler, OptionalMembersAreWrittenOnlyWhenNotDefault)
-{
+TEST(Tars2CppCompiler, OptionalMembersAreWrittenOnlyWhenNotDefault) {
     const std::string header = headerOf(
         "module M { enum E { A, B }; struct P { 0 optional int x; };\n"
         "struct S { 0 require int r = 4; 1 optional int i = 4; 2 optional string s; 3 optional string t = \"x\";\n"
@@ -242,8 +218,7 @@ TEST(Tars2CppCompiler, OptionalMembersAreWrittenOnlyWhenNotDefault)
     EXPECT_TRUE(contains(header, "if (f != ::M::A)\n            _os.write(f, 10);"));
 }
 
-TEST(Tars2CppCompiler, CheckDefaultFalseWritesEveryOptionalMember)
-{
+TEST(Tars2CppCompiler, CheckDefaultFalseWritesEveryOptionalMember) {
     GenerateOptions options;
     options.checkDefault = false;
     const std::string header = headerOf("module M { struct S { 0 optional int i = 4; }; };", options);
@@ -251,8 +226,7 @@ TEST(Tars2CppCompiler, CheckDefaultFalseWritesEveryOptionalMember)
     EXPECT_FALSE(contains(header, "if (i != 4)"));
 }
 
-TEST(Tars2CppCompiler, UnjsonLeavesOutTheJsonMethods)
-{
+TEST(Tars2CppCompiler, UnjsonLeavesOutTheJsonMethods) {
     GenerateOptions options;
     options.json = false;
     const std::string header = headerOf("module M { struct S { 0 optional int i; }; };", options);
@@ -260,9 +234,9 @@ TEST(Tars2CppCompiler, UnjsonLeavesOutTheJsonMethods)
     EXPECT_TRUE(contains(header, "void readFrom("));
 }
 
-TEST(Tars2CppCompiler, MembersAreReadAndWrittenInTagOrder)
-{
-    const std::string header = headerOf("module M { struct S { 5 optional int c; 1 optional int a; 3 optional int b; }; };");
+TEST(Tars2CppCompiler, MembersAreReadAndWrittenInTagOrder) {
+    const std::string header =
+        headerOf("module M { struct S { 5 optional int c; 1 optional int a; 3 optional int b; }; };");
     const std::size_t a = header.find("_is.read(a, 1");
     const std::size_t b = header.find("_is.read(b, 3");
     const std::size_t c = header.find("_is.read(c, 5");
@@ -272,8 +246,7 @@ TEST(Tars2CppCompiler, MembersAreReadAndWrittenInTagOrder)
     EXPECT_LT(header.find("tars::Int32 c = 0;"), header.find("tars::Int32 a = 0;"));
 }
 
-TEST(Tars2CppCompiler, InterfacesGenerateServants)
-{
+TEST(Tars2CppCompiler, InterfacesGenerateServants) {
     const std::string header = headerOf(
         "module M { struct P { 0 optional int x; }; key[P, x];\n"
         "interface I { void ping(); P get(routekey string id, out vector<P> all, out map<P, int> counts); }; };");
@@ -282,81 +255,89 @@ TEST(Tars2CppCompiler, InterfacesGenerateServants)
     EXPECT_TRUE(contains(header, "class I : public tars::Servant\n{\npublic:\n    ~I() override = default;\n"))
         << header;
     EXPECT_TRUE(contains(header, "    virtual void ping(tars::TarsCurrentPtr current) = 0;\n")) << header;
-    EXPECT_TRUE(contains(header, "    virtual ::M::P get(const std::string& id, std::vector<::M::P>& all, "
-                                 "std::map<::M::P, tars::Int32>& counts, tars::TarsCurrentPtr current) = 0;\n"))
+    EXPECT_TRUE(contains(header,
+                         "    virtual ::M::P get(const std::string& id, std::vector<::M::P>& all, "
+                         "std::map<::M::P, tars::Int32>& counts, tars::TarsCurrentPtr current) = 0;\n"))
         << header;
     EXPECT_TRUE(contains(header, "    static void async_response_ping(tars::TarsCurrentPtr current)\n")) << header;
-    EXPECT_TRUE(contains(header, "    static void async_response_get(tars::TarsCurrentPtr current, const ::M::P& _ret, "
-                                 "const std::vector<::M::P>& all, const std::map<::M::P, tars::Int32>& counts)\n"))
+    EXPECT_TRUE(contains(header,
+                         "    static void async_response_get(tars::TarsCurrentPtr current, const ::M::P& _ret, "
+                         "const std::vector<::M::P>& all, const std::map<::M::P, tars::Int32>& counts)\n"))
         << header;
-    EXPECT_TRUE(contains(header, "    int onDispatch(tars::TarsCurrentPtr current, std::vector<char>& _sResponseBuffer) "
-                                 "override\n"))
+    EXPECT_TRUE(contains(header,
+                         "    int onDispatch(tars::TarsCurrentPtr current, std::vector<char>& _sResponseBuffer) "
+                         "override\n"))
         << header;
     // The client side: the proxy, its callback class and its promise types.
     EXPECT_TRUE(contains(header, "#include \"servant/ServantProxy.h\"\n")) << header;
     EXPECT_TRUE(contains(header, "class IProxy : public tars::ServantProxy\n")) << header;
     EXPECT_TRUE(contains(header, "using IPrx = std::shared_ptr<IProxy>;\n")) << header;
     EXPECT_TRUE(contains(header, "class IPrxCallback : public tars::ServantProxyCallback\n")) << header;
-    EXPECT_TRUE(contains(header, "    ::M::P get(const std::string& id, std::vector<::M::P>& all, "
-                                 "std::map<::M::P, tars::Int32>& counts, const std::map<std::string, std::string>& "
-                                 "context = TARS_CONTEXT(), std::map<std::string, std::string>* pResponseContext = "
-                                 "nullptr)\n"))
+    EXPECT_TRUE(contains(header,
+                         "    ::M::P get(const std::string& id, std::vector<::M::P>& all, "
+                         "std::map<::M::P, tars::Int32>& counts, const std::map<std::string, std::string>& "
+                         "context = TARS_CONTEXT(), std::map<std::string, std::string>* pResponseContext = "
+                         "nullptr)\n"))
         << header;
-    EXPECT_TRUE(contains(header, "    void async_get(IPrxCallbackPtr callback, const std::string& id, "
-                                 "const std::map<std::string, std::string>& context = TARS_CONTEXT())\n"))
+    EXPECT_TRUE(contains(header,
+                         "    void async_get(IPrxCallbackPtr callback, const std::string& id, "
+                         "const std::map<std::string, std::string>& context = TARS_CONTEXT())\n"))
         << header;
-    EXPECT_TRUE(contains(header, "    tars::Future<IPrxCallbackPromise::PromisegetPtr> promise_async_get("
-                                 "const std::string& id, const std::map<std::string, std::string>& context = "
-                                 "TARS_CONTEXT())\n"))
+    EXPECT_TRUE(contains(header,
+                         "    tars::Future<IPrxCallbackPromise::PromisegetPtr> promise_async_get("
+                         "const std::string& id, const std::map<std::string, std::string>& context = "
+                         "TARS_CONTEXT())\n"))
         << header;
-    EXPECT_TRUE(contains(header, "    virtual void callback_get(const ::M::P& ret, const std::vector<::M::P>& all, "
-                                 "const std::map<::M::P, tars::Int32>& counts)\n"))
+    EXPECT_TRUE(contains(header,
+                         "    virtual void callback_get(const ::M::P& ret, const std::vector<::M::P>& all, "
+                         "const std::map<::M::P, tars::Int32>& counts)\n"))
         << header;
     EXPECT_TRUE(contains(header, "    virtual void callback_ping()\n")) << header;
 }
 
-TEST(Tars2CppCompiler, FilesWithoutInterfacesDoNotNeedTheServerRuntime)
-{
+TEST(Tars2CppCompiler, FilesWithoutInterfacesDoNotNeedTheServerRuntime) {
     const std::string header = headerOf("module M { struct P { 0 optional int x; }; };");
     EXPECT_FALSE(contains(header, "servant/Servant.h")) << header;
     EXPECT_FALSE(contains(header, "TarsUniAttribute")) << header;
 }
 
-TEST(Tars2CppCompiler, DispatchFindsMethodsInASortedTable)
-{
+TEST(Tars2CppCompiler, DispatchFindsMethodsInASortedTable) {
     const std::string header = headerOf("module M { interface I { void b(); void a(); void c(); void B(); }; };");
-    EXPECT_TRUE(contains(header, "std::string_view _methods[] = {\n"
-                                 "            \"B\",\n"
-                                 "            \"a\",\n"
-                                 "            \"b\",\n"
-                                 "            \"c\",\n"
-                                 "        };\n"))
+    EXPECT_TRUE(contains(header,
+                         "std::string_view _methods[] = {\n"
+                         "            \"B\",\n"
+                         "            \"a\",\n"
+                         "            \"b\",\n"
+                         "            \"c\",\n"
+                         "        };\n"))
         << header;
     EXPECT_TRUE(contains(header, "std::lower_bound(")) << header;
     EXPECT_FALSE(contains(header, "getFuncName() ==")) << header;
 }
 
-TEST(Tars2CppCompiler, EmptyInterfaceKnowsNoFunction)
-{
+TEST(Tars2CppCompiler, EmptyInterfaceKnowsNoFunction) {
     const std::string header = headerOf("module M { interface I { }; };");
-    EXPECT_TRUE(contains(header, "    int onDispatch(tars::TarsCurrentPtr, std::vector<char>&) override\n"
-                                 "    {\n"
-                                 "        return tars::TARSSERVERNOFUNCERR;\n"))
+    EXPECT_TRUE(contains(header,
+                         "    int onDispatch(tars::TarsCurrentPtr, std::vector<char>&) override\n"
+                         "    {\n"
+                         "        return tars::TARSSERVERNOFUNCERR;\n"))
         << header;
 }
 
-TEST(Tars2CppCompiler, GeneratedNamesAvoidParameterNames)
-{
-    const std::string header = headerOf("module M { interface I {\n"
-                                        "  int f(string current, string _current, out int _ret, out int _buffer);\n"
-                                        "  void g(int _sResponseBuffer, int _version, int _is, int _os, int _attr);\n"
-                                        "  void _encodeResult_g();\n"
-                                        "}; };");
+TEST(Tars2CppCompiler, GeneratedNamesAvoidParameterNames) {
+    const std::string header = headerOf(
+        "module M { interface I {\n"
+        "  int f(string current, string _current, out int _ret, out int _buffer);\n"
+        "  void g(int _sResponseBuffer, int _version, int _is, int _os, int _attr);\n"
+        "  void _encodeResult_g();\n"
+        "}; };");
     EXPECT_TRUE(contains(header, "tars::TarsCurrentPtr _current1) = 0;")) << header;
-    EXPECT_TRUE(contains(header, "int onDispatch(tars::TarsCurrentPtr _current1, std::vector<char>& _sResponseBuffer1)"))
+    EXPECT_TRUE(
+        contains(header, "int onDispatch(tars::TarsCurrentPtr _current1, std::vector<char>& _sResponseBuffer1)"))
         << header;
-    EXPECT_TRUE(contains(header, "static void async_response_f(tars::TarsCurrentPtr _current1, tars::Int32 _ret1, "
-                                 "tars::Int32 _ret, tars::Int32 _buffer)"))
+    EXPECT_TRUE(contains(header,
+                         "static void async_response_f(tars::TarsCurrentPtr _current1, tars::Int32 _ret1, "
+                         "tars::Int32 _ret, tars::Int32 _buffer)"))
         << header;
     EXPECT_TRUE(contains(header, "const short _version1 = _current1->getRequestVersion();")) << header;
     EXPECT_TRUE(contains(header, "tars::TarsInputStream<tars::BufferReader> _is1;")) << header;
@@ -365,14 +346,12 @@ TEST(Tars2CppCompiler, GeneratedNamesAvoidParameterNames)
         << header;
 }
 
-TEST(Tars2CppCompiler, TarsRetNamesAParameterOfAVoidMethod)
-{
+TEST(Tars2CppCompiler, TarsRetNamesAParameterOfAVoidMethod) {
     EXPECT_TRUE(contains(headerOf("module M { interface I { void f(out int tars_ret); }; };"),
                          "_attr.put(\"tars_ret\", tars_ret);"));
 }
 
-TEST(Tars2CppCompiler, UnjsonServantsHaveNoJsonProtocol)
-{
+TEST(Tars2CppCompiler, UnjsonServantsHaveNoJsonProtocol) {
     GenerateOptions options;
     options.json = false;
     const std::string header =
@@ -382,20 +361,18 @@ TEST(Tars2CppCompiler, UnjsonServantsHaveNoJsonProtocol)
     EXPECT_FALSE(contains(header, "Json")) << header;
 }
 
-TEST(Tars2CppCompiler, StringEscapesAreKeptExactly)
-{
-    const std::string header = headerOf(
-        "module M { const string S = \"q\\\"b\\\\n\\n\\t\\x41\\101\\0z\"; const string T = \"plain\"; };");
+TEST(Tars2CppCompiler, StringEscapesAreKeptExactly) {
+    const std::string header =
+        headerOf("module M { const string S = \"q\\\"b\\\\n\\n\\t\\x41\\101\\0z\"; const string T = \"plain\"; };");
     EXPECT_TRUE(contains(header, "inline const std::string S = std::string(\"q\\\"b\\\\n\\012\\011AA\\000z\", 11);"))
         << header;
     EXPECT_TRUE(contains(header, "inline const std::string T = \"plain\";"));
 }
 
-TEST(Tars2CppCompiler, IntegerLiteralsInEveryBase)
-{
-    const std::string header =
-        headerOf("module M { const int H = 0x1F; const int O = 010; const long L = -9223372036854775808; "
-                 "const int N = -0x10; const byte B = +5; };");
+TEST(Tars2CppCompiler, IntegerLiteralsInEveryBase) {
+    const std::string header = headerOf(
+        "module M { const int H = 0x1F; const int O = 010; const long L = -9223372036854775808; "
+        "const int N = -0x10; const byte B = +5; };");
     EXPECT_TRUE(contains(header, "inline constexpr tars::Int32 H = 31;"));
     EXPECT_TRUE(contains(header, "inline constexpr tars::Int32 O = 8;"));
     EXPECT_TRUE(contains(header, "inline constexpr tars::Int64 L = (-9223372036854775807LL - 1);"));
@@ -403,8 +380,7 @@ TEST(Tars2CppCompiler, IntegerLiteralsInEveryBase)
     EXPECT_TRUE(contains(header, "inline constexpr tars::Char B = 5;"));
 }
 
-TEST(Tars2CppCompiler, FloatingLiterals)
-{
+TEST(Tars2CppCompiler, FloatingLiterals) {
     const std::string header = headerOf(
         "module M { const float A = 1.5; const double B = .25; const double C = 1e3; const float D = 2.f;\n"
         "const double E = -7; const float F = 1e-50; };");
@@ -416,8 +392,7 @@ TEST(Tars2CppCompiler, FloatingLiterals)
     EXPECT_TRUE(contains(header, "tars::Float F = 0.0f;"));
 }
 
-TEST(Tars2CppCompiler, EnumDefaultsByNameNumberOrQualifiedName)
-{
+TEST(Tars2CppCompiler, EnumDefaultsByNameNumberOrQualifiedName) {
     const std::string header = headerOf(
         "module M { enum E { A = -1, B, C = 7 };\n"
         "struct S { 0 optional E a = B; 1 optional E b = M::C; 2 optional E c = E::A; 3 optional E d = M::E::B;\n"
@@ -431,30 +406,28 @@ TEST(Tars2CppCompiler, EnumDefaultsByNameNumberOrQualifiedName)
     EXPECT_TRUE(contains(header, "    A = -1,\n    B = 0,\n    C = 7,\n"));
 }
 
-TEST(Tars2CppCompiler, KeyGeneratesOrderingOperators)
-{
+TEST(Tars2CppCompiler, KeyGeneratesOrderingOperators) {
     const std::string header =
         headerOf("module M { struct S { 0 optional int a; 1 optional string b; 2 optional int c; }; key[S, b, a]; };");
-    EXPECT_TRUE(contains(header, "inline bool operator<(const S& _l, const S& _r)\n{\n    if (_l.b != _r.b)\n"
-                                 "        return _l.b < _r.b;\n    return _l.a < _r.a;\n}"))
+    EXPECT_TRUE(contains(header,
+                         "inline bool operator<(const S& _l, const S& _r)\n{\n    if (_l.b != _r.b)\n"
+                         "        return _l.b < _r.b;\n    return _l.a < _r.a;\n}"))
         << header;
     EXPECT_TRUE(contains(header, "inline bool operator>=(const S& _l, const S& _r)"));
 }
 
-TEST(Tars2CppCompiler, NoKeyNoOrdering)
-{
+TEST(Tars2CppCompiler, NoKeyNoOrdering) {
     const std::string header = headerOf("module M { struct S { 0 optional int a; }; };");
     EXPECT_FALSE(contains(header, "operator<"));
     EXPECT_TRUE(contains(header, "operator=="));
 }
 
-TEST(Tars2CppCompiler, ModuleTarsWithWithTars)
-{
+TEST(Tars2CppCompiler, ModuleTarsWithWithTars) {
     CompileOptions options;
     options.withTars = true;
-    EXPECT_TRUE(compileFiles({{"a.tars", "module tars { struct S { 0 optional int a; }; };"}}, {"a.tars"}, {}, options)
-                    .ok());
+    EXPECT_TRUE(
+        compileFiles({{"a.tars", "module tars { struct S { 0 optional int a; }; };"}}, {"a.tars"}, {}, options).ok());
 }
 
-} // namespace
-} // namespace tars2cpp::test
+}  // namespace
+}  // namespace tars2cpp::test

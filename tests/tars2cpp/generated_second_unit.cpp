@@ -4,13 +4,9 @@
 
 #include <string>
 
-std::string secondUnitGreeting()
-{
-    return Demo::GREETING;
-}
+std::string secondUnitGreeting() { return Demo::GREETING; }
 
-Demo::Everything secondUnitEverything()
-{
+Demo::Everything secondUnitEverything() {
     Demo::Everything e;
     e.color = Demo::BLACK;
     Demo::Everything copy;

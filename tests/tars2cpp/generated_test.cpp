@@ -13,20 +13,17 @@
 std::string secondUnitGreeting();
 Demo::Everything secondUnitEverything();
 
-namespace
-{
+namespace {
 
 template <typename T>
-std::string encode(const T& value)
-{
+std::string encode(const T& value) {
     tars::TarsOutputStream<tars::BufferWriterString> os;
     value.writeTo(os);
     return os.getByteBuffer();
 }
 
 template <typename T>
-T decode(const std::string& bytes)
-{
+T decode(const std::string& bytes) {
     tars::TarsInputStream<tars::BufferReader> is;
     is.setBuffer(bytes.data(), bytes.size());
     T value;
@@ -34,12 +31,10 @@ T decode(const std::string& bytes)
     return value;
 }
 
-std::string hex(const std::string& bytes)
-{
+std::string hex(const std::string& bytes) {
     static const char digits[] = "0123456789abcdef";
     std::string text;
-    for (unsigned char c : bytes)
-    {
+    for (unsigned char c : bytes) {
         text += digits[c >> 4];
         text += digits[c & 15];
     }
@@ -47,8 +42,7 @@ std::string hex(const std::string& bytes)
 }
 
 // An Everything with every member away from its default.
-Demo::Everything filled()
-{
+Demo::Everything filled() {
     Demo::Everything e;
     e.b = true;
     e.bt = false;
@@ -82,13 +76,12 @@ Demo::Everything filled()
     e.lastTag = "last";
     e.bf = true;
     e.lmax = 0;
-    e.colorByNumber = static_cast<Demo::Color>(12345); // not an enumerator: still carried
+    e.colorByNumber = static_cast<Demo::Color>(12345);  // not an enumerator: still carried
     e.qualified = Demo::RED;
     return e;
 }
 
-TEST(Tars2CppGenerated, MembersStartAtTheirDefaults)
-{
+TEST(Tars2CppGenerated, MembersStartAtTheirDefaults) {
     const Demo::Everything e;
     EXPECT_FALSE(e.b);
     EXPECT_TRUE(e.bt);
@@ -109,7 +102,7 @@ TEST(Tars2CppGenerated, MembersStartAtTheirDefaults)
     EXPECT_EQ(e.point.y, -1);
     EXPECT_TRUE(e.bytes.empty());
     EXPECT_TRUE(e.nested.empty());
-    EXPECT_EQ(e.requiredColor, Demo::RED); // no default: the first enumerator
+    EXPECT_EQ(e.requiredColor, Demo::RED);  // no default: the first enumerator
     EXPECT_EQ(e.farTag, -1);
     EXPECT_FALSE(e.bf);
     EXPECT_EQ(e.lmax, std::numeric_limits<tars::Int64>::max());
@@ -122,8 +115,7 @@ TEST(Tars2CppGenerated, MembersStartAtTheirDefaults)
     EXPECT_EQ(later.c, Demo::WHITE);
 }
 
-TEST(Tars2CppGenerated, EnumValuesExplicitImplicitAndNegative)
-{
+TEST(Tars2CppGenerated, EnumValuesExplicitImplicitAndNegative) {
     EXPECT_EQ(Demo::RED, 0);
     EXPECT_EQ(Demo::GREEN, 5);
     EXPECT_EQ(Demo::BLUE, 6);
@@ -134,22 +126,19 @@ TEST(Tars2CppGenerated, EnumValuesExplicitImplicitAndNegative)
     EXPECT_EQ(Units::GRAM, -1);
 }
 
-TEST(Tars2CppGenerated, DefaultStructEncodesOnlyRequireMembers)
-{
+TEST(Tars2CppGenerated, DefaultStructEncodesOnlyRequireMembers) {
     // b (tag 0, false: ZERO), requiredColor (tag 23, RED: ZERO), lastTag (tag 255, "").
     EXPECT_EQ(hex(encode(Demo::Everything())), "0cfc17f6ff00");
 }
 
-TEST(Tars2CppGenerated, OptionalMemberIsWrittenOnceItDiffersFromItsDefault)
-{
+TEST(Tars2CppGenerated, OptionalMemberIsWrittenOnceItDiffersFromItsDefault) {
     Demo::Inner inner;
-    EXPECT_EQ(hex(encode(inner)), "0600"); // name only: count == 3 is skipped
+    EXPECT_EQ(hex(encode(inner)), "0600");  // name only: count == 3 is skipped
     inner.count = 4;
     EXPECT_EQ(hex(encode(inner)), "06001004");
 }
 
-TEST(Tars2CppGenerated, BinaryRoundTripOfEveryMember)
-{
+TEST(Tars2CppGenerated, BinaryRoundTripOfEveryMember) {
     const Demo::Everything original = filled();
     const Demo::Everything copy = decode<Demo::Everything>(encode(original));
     EXPECT_EQ(copy, original);
@@ -158,8 +147,7 @@ TEST(Tars2CppGenerated, BinaryRoundTripOfEveryMember)
     EXPECT_EQ(copy.l, std::numeric_limits<tars::Int64>::min());
 }
 
-TEST(Tars2CppGenerated, BinaryRoundTripAcrossModules)
-{
+TEST(Tars2CppGenerated, BinaryRoundTripAcrossModules) {
     Demo::Later later;
     later.u.all = filled();
     later.u.c = Demo::BLACK;
@@ -172,8 +160,7 @@ TEST(Tars2CppGenerated, BinaryRoundTripAcrossModules)
     EXPECT_EQ(copy.byPoint.at(p), "one");
 }
 
-TEST(Tars2CppGenerated, ReadingRestoresDefaultsOfMissingOptionalMembers)
-{
+TEST(Tars2CppGenerated, ReadingRestoresDefaultsOfMissingOptionalMembers) {
     Demo::Everything target = filled();
     // Decoding a default-valued struct must not keep anything of `target`.
     const std::string bytes = encode(Demo::Everything());
@@ -183,22 +170,19 @@ TEST(Tars2CppGenerated, ReadingRestoresDefaultsOfMissingOptionalMembers)
     EXPECT_EQ(target, Demo::Everything());
 }
 
-TEST(Tars2CppGenerated, MissingRequireMemberIsADecodeError)
-{
+TEST(Tars2CppGenerated, MissingRequireMemberIsADecodeError) {
     const std::string bytes = encode(Demo::Empty());
     EXPECT_THROW(decode<Demo::Inner>(bytes), tars::TarsDecodeException);
 }
 
-TEST(Tars2CppGenerated, ResetDefautltRestoresEveryDefault)
-{
+TEST(Tars2CppGenerated, ResetDefautltRestoresEveryDefault) {
     Demo::Everything e = filled();
     ASSERT_NE(e, Demo::Everything());
     e.resetDefautlt();
     EXPECT_EQ(e, Demo::Everything());
 }
 
-TEST(Tars2CppGenerated, JsonRoundTripOfEveryMember)
-{
+TEST(Tars2CppGenerated, JsonRoundTripOfEveryMember) {
     const Demo::Everything original = filled();
     const std::string json = original.writeToJsonString();
     Demo::Everything copy;
@@ -206,10 +190,9 @@ TEST(Tars2CppGenerated, JsonRoundTripOfEveryMember)
     EXPECT_EQ(copy, original) << json;
 }
 
-TEST(Tars2CppGenerated, JsonIsAnObjectKeyedByFieldNameWithEnumNamesAndExactLongs)
-{
+TEST(Tars2CppGenerated, JsonIsAnObjectKeyedByFieldNameWithEnumNamesAndExactLongs) {
     Demo::Everything e;
-    e.l = 9007199254740993; // 2^53 + 1: not exact as a double
+    e.l = 9007199254740993;  // 2^53 + 1: not exact as a double
     const tars::JsonValue json = e.writeToJson();
     ASSERT_TRUE(json.is_object());
     EXPECT_EQ(json.at("color"), "BLUE");
@@ -222,16 +205,14 @@ TEST(Tars2CppGenerated, JsonIsAnObjectKeyedByFieldNameWithEnumNamesAndExactLongs
     EXPECT_NE(e.writeToJsonString().find("\"l\":9007199254740993"), std::string::npos);
 }
 
-TEST(Tars2CppGenerated, JsonMissingRequireMemberThrows)
-{
+TEST(Tars2CppGenerated, JsonMissingRequireMemberThrows) {
     Demo::Inner inner;
     EXPECT_THROW(inner.readFromJsonString("{\"count\": 5}"), tars::TarsDecodeException);
     EXPECT_THROW(inner.readFromJsonString("[1, 2]"), tars::TarsDecodeException);
     EXPECT_THROW(inner.readFromJsonString("{not json"), tars::TarsDecodeException);
 }
 
-TEST(Tars2CppGenerated, JsonMissingOptionalMemberKeepsItsDefault)
-{
+TEST(Tars2CppGenerated, JsonMissingOptionalMemberKeepsItsDefault) {
     Demo::Inner inner;
     inner.count = 99;
     inner.readFromJsonString("{\"name\": \"n\"}");
@@ -239,8 +220,7 @@ TEST(Tars2CppGenerated, JsonMissingOptionalMemberKeepsItsDefault)
     EXPECT_EQ(inner.count, 3);
 }
 
-TEST(Tars2CppGenerated, JsonEnumByNameOrNumber)
-{
+TEST(Tars2CppGenerated, JsonEnumByNameOrNumber) {
     Other::UsesTest uses;
     uses.readFromJsonString("{\"c\": \"BLACK\"}");
     EXPECT_EQ(uses.c, Demo::BLACK);
@@ -249,8 +229,7 @@ TEST(Tars2CppGenerated, JsonEnumByNameOrNumber)
     EXPECT_THROW(uses.readFromJsonString("{\"c\": \"PINK\"}"), tars::TarsDecodeException);
 }
 
-TEST(Tars2CppGenerated, EmptyStructWorksEverywhere)
-{
+TEST(Tars2CppGenerated, EmptyStructWorksEverywhere) {
     const Demo::Empty empty;
     EXPECT_EQ(encode(empty), "");
     EXPECT_EQ(decode<Demo::Empty>(""), empty);
@@ -264,8 +243,7 @@ TEST(Tars2CppGenerated, EmptyStructWorksEverywhere)
     EXPECT_FALSE(empty != copy);
 }
 
-TEST(Tars2CppGenerated, EqualityComparesEveryMember)
-{
+TEST(Tars2CppGenerated, EqualityComparesEveryMember) {
     Demo::Inner a;
     Demo::Inner b;
     EXPECT_TRUE(a == b);
@@ -275,20 +253,19 @@ TEST(Tars2CppGenerated, EqualityComparesEveryMember)
     EXPECT_TRUE(a != b);
 }
 
-TEST(Tars2CppGenerated, KeyOrdersByTheListedFieldsInOrder)
-{
+TEST(Tars2CppGenerated, KeyOrdersByTheListedFieldsInOrder) {
     Common::Point a;
     Common::Point b;
     a.x = 1;
     a.y = 9;
     b.x = 2;
     b.y = 0;
-    EXPECT_TRUE(a < b); // x first
+    EXPECT_TRUE(a < b);  // x first
     EXPECT_TRUE(b > a);
     EXPECT_TRUE(a <= b);
     EXPECT_TRUE(b >= a);
     b.x = 1;
-    EXPECT_TRUE(b < a); // then y
+    EXPECT_TRUE(b < a);  // then y
     EXPECT_FALSE(a < a);
     EXPECT_TRUE(a <= a);
 
@@ -297,11 +274,10 @@ TEST(Tars2CppGenerated, KeyOrdersByTheListedFieldsInOrder)
     first.name = "a";
     first.count = 100;
     second.name = "b";
-    EXPECT_TRUE(first < second); // only the key field counts
+    EXPECT_TRUE(first < second);  // only the key field counts
 }
 
-TEST(Tars2CppGenerated, DisplayShowsEveryFieldByName)
-{
+TEST(Tars2CppGenerated, DisplayShowsEveryFieldByName) {
     Demo::Inner inner;
     inner.name = "who";
     std::ostringstream full;
@@ -315,16 +291,14 @@ TEST(Tars2CppGenerated, DisplayShowsEveryFieldByName)
     EXPECT_EQ(simple.str(), "who|3");
 }
 
-TEST(Tars2CppGenerated, DisplayOfEveryType)
-{
+TEST(Tars2CppGenerated, DisplayOfEveryType) {
     std::ostringstream out;
     filled().display(out);
     filled().displaySimple(out);
     EXPECT_NE(out.str().find("BLACK"), std::string::npos);
 }
 
-TEST(Tars2CppGenerated, EtosGivesNamesAndNumbersForUnknownValues)
-{
+TEST(Tars2CppGenerated, EtosGivesNamesAndNumbersForUnknownValues) {
     EXPECT_EQ(etos(Demo::BLUE), "BLUE");
     EXPECT_EQ(Demo::etos(Demo::WHITE), "WHITE");
     EXPECT_EQ(etos(static_cast<Demo::Color>(99)), "99");
@@ -332,8 +306,7 @@ TEST(Tars2CppGenerated, EtosGivesNamesAndNumbersForUnknownValues)
     EXPECT_EQ(etos(Units::SECOND), "SECOND");
 }
 
-TEST(Tars2CppGenerated, StoeAcceptsNamesAndNumbers)
-{
+TEST(Tars2CppGenerated, StoeAcceptsNamesAndNumbers) {
     Demo::Color color = Demo::RED;
     EXPECT_EQ(stoe("GREEN", color), 0);
     EXPECT_EQ(color, Demo::GREEN);
@@ -350,15 +323,13 @@ TEST(Tars2CppGenerated, StoeAcceptsNamesAndNumbers)
     EXPECT_EQ(color, Demo::RED);
 }
 
-TEST(Tars2CppGenerated, ClassNameIsModuleDotStruct)
-{
+TEST(Tars2CppGenerated, ClassNameIsModuleDotStruct) {
     EXPECT_EQ(Demo::Everything::className(), "Demo.Everything");
     EXPECT_EQ(Other::UsesTest::className(), "Other.UsesTest");
     EXPECT_EQ(Common::Point::className(), "Common.Point");
 }
 
-TEST(Tars2CppGenerated, ConstsHaveTheirValuesAndTypes)
-{
+TEST(Tars2CppGenerated, ConstsHaveTheirValuesAndTypes) {
     static_assert(std::is_same_v<decltype(Demo::FLAG), const tars::Bool>);
     static_assert(std::is_same_v<decltype(Demo::SMALLEST), const tars::Char>);
     static_assert(std::is_same_v<decltype(Demo::UINT_MAX_VALUE), const tars::UInt32>);
@@ -381,12 +352,11 @@ TEST(Tars2CppGenerated, ConstsHaveTheirValuesAndTypes)
     EXPECT_EQ(Units::UNIT_SYSTEM, "SI");
 }
 
-TEST(Tars2CppGenerated, HeadersWorkInSeveralTranslationUnits)
-{
+TEST(Tars2CppGenerated, HeadersWorkInSeveralTranslationUnits) {
     EXPECT_EQ(secondUnitGreeting(), Demo::GREETING);
     Demo::Everything expected;
     expected.color = Demo::BLACK;
     EXPECT_EQ(secondUnitEverything(), expected);
 }
 
-} // namespace
+}  // namespace

@@ -20,18 +20,15 @@
 #include <string>
 #include <vector>
 
-namespace tars2cpp::test
-{
-namespace
-{
+namespace tars2cpp::test {
+namespace {
 
 using namespace std::chrono_literals;
 
 const std::string kCatalog = "Test.ProxyServer.CatalogObj";
 const std::string kAwkward = "Test.ProxyServer.AwkwardObj";
 
-Shop::Item makeItem(const std::string& name, tars::Int64 price)
-{
+Shop::Item makeItem(const std::string& name, tars::Int64 price) {
     Shop::Item item;
     item.name = name;
     item.price = price;
@@ -39,11 +36,9 @@ Shop::Item makeItem(const std::string& name, tars::Int64 price)
     return item;
 }
 
-class ProxyTest : public ::testing::TestWithParam<short>
-{
+class ProxyTest : public ::testing::TestWithParam<short> {
 protected:
-    void SetUp() override
-    {
+    void SetUp() override {
         catalogServer = LoopbackServer::start<CatalogImp>(kCatalog);
         catalog = communicator.stringToProxy<Shop::CatalogPrx>(catalogServer->objectName());
         catalog->tars_set_version(GetParam());
@@ -52,8 +47,7 @@ protected:
 
     // Waits (bounded) until `done` holds under `mutex`.
     template <typename Predicate>
-    bool waitFor(std::unique_lock<std::mutex>& lock, Predicate done)
-    {
+    bool waitFor(std::unique_lock<std::mutex>& lock, Predicate done) {
         return changed.wait_for(lock, 10s, done);
     }
 
@@ -64,8 +58,7 @@ protected:
     std::condition_variable changed;
 };
 
-TEST_P(ProxyTest, SyncCallsCarryEveryKindOfArgumentAndResult)
-{
+TEST_P(ProxyTest, SyncCallsCarryEveryKindOfArgumentAndResult) {
     catalog->ping();
     EXPECT_EQ(catalog->count(), 42);
 
@@ -103,8 +96,7 @@ TEST_P(ProxyTest, SyncCallsCarryEveryKindOfArgumentAndResult)
     EXPECT_EQ(removed, 1);
 }
 
-TEST_P(ProxyTest, RequestContextReachesTheServant)
-{
+TEST_P(ProxyTest, RequestContextReachesTheServant) {
     // The servant answers later, through async_response_find, when the context says so.
     bool found = false;
     const Shop::Item item = catalog->find("pear", found, {{"async", "1"}});
@@ -113,13 +105,11 @@ TEST_P(ProxyTest, RequestContextReachesTheServant)
 }
 
 // Records what the generated callback class receives.
-class CatalogCallback : public Shop::CatalogPrxCallback
-{
+class CatalogCallback : public Shop::CatalogPrxCallback {
 public:
     CatalogCallback(std::mutex& mutex, std::condition_variable& changed) : _mutex(mutex), _changed(changed) {}
 
-    void callback_find(const Shop::Item& ret, bool found) override
-    {
+    void callback_find(const Shop::Item& ret, bool found) override {
         record("find:" + ret.name + ":" + (found ? "found" : "missing"));
     }
     void callback_find_exception(tars::Int32 ret) override { record("find failed " + std::to_string(ret)); }
@@ -131,8 +121,7 @@ public:
     std::vector<std::string> events;
 
 private:
-    void record(const std::string& event)
-    {
+    void record(const std::string& event) {
         std::lock_guard lock(_mutex);
         events.push_back(event);
         _changed.notify_all();
@@ -142,8 +131,7 @@ private:
     std::condition_variable& _changed;
 };
 
-TEST_P(ProxyTest, CallbackCallsReachTheGeneratedCallbackMethods)
-{
+TEST_P(ProxyTest, CallbackCallsReachTheGeneratedCallbackMethods) {
     auto callback = std::make_shared<CatalogCallback>(mutex, changed);
     catalog->async_ping(callback);
     catalog->async_find(callback, "apple");
@@ -155,8 +143,7 @@ TEST_P(ProxyTest, CallbackCallsReachTheGeneratedCallbackMethods)
     EXPECT_EQ(callback->events, (std::vector<std::string>{"clear:0", "find:apple:found", "ping"}));
 }
 
-TEST_P(ProxyTest, OneWayCallsReachTheServantWithoutAnAnswer)
-{
+TEST_P(ProxyTest, OneWayCallsReachTheServantWithoutAnAnswer) {
     catalog->async_store(nullptr, makeItem("one-way", 5));
     // Calls on one connection are served in order by the one handle thread: the
     // sync call after it sees what the one-way call stored.
@@ -165,8 +152,7 @@ TEST_P(ProxyTest, OneWayCallsReachTheServantWithoutAnAnswer)
     EXPECT_EQ(all, (std::vector<Shop::Item>{makeItem("one-way", 5), makeItem("sync", 6)}));
 }
 
-TEST_P(ProxyTest, PromiseCallsCompleteFuturesAndRunThen)
-{
+TEST_P(ProxyTest, PromiseCallsCompleteFuturesAndRunThen) {
     auto total = catalog->promise_async_total({makeItem("a", 1)}, {{"b", 2}});
     const auto result = total.get();
     EXPECT_EQ(result->_ret, 1);
@@ -186,8 +172,7 @@ TEST_P(ProxyTest, PromiseCallsCompleteFuturesAndRunThen)
     EXPECT_EQ(seen, "kiwi");
 }
 
-tars::Task<tars::Int64> awaitTwoCalls(Shop::CatalogPrx catalog)
-{
+tars::Task<tars::Int64> awaitTwoCalls(Shop::CatalogPrx catalog) {
     const auto count = co_await catalog->co_count();
     // Named, not a braced list inside co_await: g++ 12 cannot build
     // initializer_list temporaries in a coroutine frame.
@@ -197,13 +182,9 @@ tars::Task<tars::Int64> awaitTwoCalls(Shop::CatalogPrx catalog)
     co_return total->sum;
 }
 
-TEST_P(ProxyTest, CoroutineCallsAwaitResults)
-{
-    EXPECT_EQ(awaitTwoCalls(catalog).get(), 42);
-}
+TEST_P(ProxyTest, CoroutineCallsAwaitResults) { EXPECT_EQ(awaitTwoCalls(catalog).get(), 42); }
 
-TEST_P(ProxyTest, VoidMethodsWithoutResultsWorkInEveryMode)
-{
+TEST_P(ProxyTest, VoidMethodsWithoutResultsWorkInEveryMode) {
     catalog->ping();
     catalog->promise_async_ping().get();
     auto ping = [](Shop::CatalogPrx catalog) -> tars::Task<int> {
@@ -213,33 +194,25 @@ TEST_P(ProxyTest, VoidMethodsWithoutResultsWorkInEveryMode)
     EXPECT_EQ(ping(catalog).get(), 1);
 }
 
-TEST_P(ProxyTest, AnUnknownServantFailsTheCallWithItsCode)
-{
-    auto wrong = communicator.stringToProxy<Shop::CatalogPrx>(
-        "Test.ProxyServer.NoSuchObj@tcp -h 127.0.0.1 -p " + std::to_string(catalogServer->port()));
+TEST_P(ProxyTest, AnUnknownServantFailsTheCallWithItsCode) {
+    auto wrong = communicator.stringToProxy<Shop::CatalogPrx>("Test.ProxyServer.NoSuchObj@tcp -h 127.0.0.1 -p " +
+                                                              std::to_string(catalogServer->port()));
     wrong->tars_set_version(GetParam());
-    try
-    {
+    try {
         wrong->ping();
         FAIL() << "ping on a servant the server does not have succeeded";
-    }
-    catch (const tars::TarsCallException& e)
-    {
+    } catch (const tars::TarsCallException& e) {
         EXPECT_EQ(e.getErrCode(), tars::TARSSERVERNOSERVANTERR);
     }
-    try
-    {
+    try {
         wrong->promise_async_count().get();
         FAIL() << "count on a servant the server does not have succeeded";
-    }
-    catch (const tars::TarsCallException& e)
-    {
+    } catch (const tars::TarsCallException& e) {
         EXPECT_EQ(e.getErrCode(), tars::TARSSERVERNOSERVANTERR);
     }
 }
 
-TEST_P(ProxyTest, ParametersNamedLikeGeneratedNamesKeepTheirValues)
-{
+TEST_P(ProxyTest, ParametersNamedLikeGeneratedNamesKeepTheirValues) {
     const auto server = LoopbackServer::start<AwkwardImp>(kAwkward);
     auto awkward = communicator.stringToProxy<Shop::AwkwardPrx>(server->objectName());
     awkward->tars_set_version(GetParam());
@@ -260,8 +233,8 @@ TEST_P(ProxyTest, ParametersNamedLikeGeneratedNamesKeepTheirValues)
     EXPECT_EQ(result->_mRspContext1, (std::map<std::string, std::string>{{"echo", "C"}}));
 }
 
-INSTANTIATE_TEST_SUITE_P(Versions, ProxyTest,
-                         ::testing::Values(tars::TARSVERSION, tars::TUPVERSION, tars::JSONVERSION), versionName);
+INSTANTIATE_TEST_SUITE_P(Versions, ProxyTest, ::testing::Values(tars::TARSVERSION, tars::TUPVERSION, tars::JSONVERSION),
+                         versionName);
 
-} // namespace
-} // namespace tars2cpp::test
+}  // namespace
+}  // namespace tars2cpp::test

@@ -9,11 +9,9 @@
 
 #include <string>
 
-namespace
-{
+namespace {
 
-TEST(ProxyWithoutJson, JsonCallsFailBeforeSendingWithAnEncodeError)
-{
+TEST(ProxyWithoutJson, JsonCallsFailBeforeSendingWithAnEncodeError) {
     tars::Communicator communicator;
     // Port 1 on loopback: nothing listens, and nothing must be sent.
     auto catalog = communicator.stringToProxy<Shop::CatalogPrx>("Test.Unjson.CatalogObj@tcp -h 127.0.0.1 -p 1");
@@ -21,17 +19,14 @@ TEST(ProxyWithoutJson, JsonCallsFailBeforeSendingWithAnEncodeError)
     Shop::Item item;
     item.name = "x";
     std::vector<Shop::Item> all;
-    try
-    {
+    try {
         catalog->store(item, all);
         FAIL() << "a JSON call through an --unjson proxy succeeded";
-    }
-    catch (const tars::TarsCallException& e)
-    {
+    } catch (const tars::TarsCallException& e) {
         EXPECT_EQ(e.getErrCode(), tars::TARSSERVERENCODEERR);
         EXPECT_NE(std::string(e.what()).find("--unjson"), std::string::npos) << e.what();
     }
     EXPECT_THROW(catalog->promise_async_store(item), tars::TarsCallException);
 }
 
-} // namespace
+}  // namespace

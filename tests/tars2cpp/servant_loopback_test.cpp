@@ -22,19 +22,15 @@
 #include <string>
 #include <vector>
 
-namespace tars2cpp::test
-{
-namespace
-{
+namespace tars2cpp::test {
+namespace {
 
 using Bytes = std::vector<char>;
 
 // A blocking client with a receive timeout, over one connection.
-class Client
-{
+class Client {
 public:
-    explicit Client(int port)
-    {
+    explicit Client(int port) {
         _fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
         timeval timeout{10, 0};
         ::setsockopt(_fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
@@ -51,30 +47,26 @@ public:
     bool connected() const { return _connected; }
 
     // Sends one request and returns the sBuffer of its reply, checking its iRet.
-    Bytes call(const tars::RequestPacket& request, int expectedRet = tars::TARSSERVERSUCCESS)
-    {
+    Bytes call(const tars::RequestPacket& request, int expectedRet = tars::TARSSERVERSUCCESS) {
         tars::TarsOutputStream<tars::BufferWriterVector> os;
-        const std::uint32_t lengthPrefix = 0; // patched once the body is written
+        const std::uint32_t lengthPrefix = 0;  // patched once the body is written
         os.writeBuf(&lengthPrefix, sizeof(lengthPrefix));
         request.writeTo(os);
         Bytes packet = os.getByteBuffer();
         const std::uint32_t length = htonl(static_cast<std::uint32_t>(packet.size()));
         std::memcpy(packet.data(), &length, sizeof(length));
-        if (!sendAll(packet))
-        {
+        if (!sendAll(packet)) {
             ADD_FAILURE() << "send failed";
             return {};
         }
         const std::optional<Bytes> reply = readPacket();
-        if (!reply)
-        {
+        if (!reply) {
             ADD_FAILURE() << "no reply to " << request.sFuncName;
             return {};
         }
         tars::TarsInputStream<tars::BufferReader> is;
         is.setBuffer(reply->data() + 4, reply->size() - 4);
-        if (request.iVersion == tars::TUPVERSION || request.iVersion == tars::TUP_VERSION_COMPLEX)
-        {
+        if (request.iVersion == tars::TUPVERSION || request.iVersion == tars::TUP_VERSION_COMPLEX) {
             tars::RequestPacket response;
             response.readFrom(is);
             EXPECT_EQ(response.iRequestId, request.iRequestId);
@@ -90,45 +82,35 @@ public:
     }
 
 private:
-    bool sendAll(const Bytes& bytes)
-    {
+    bool sendAll(const Bytes& bytes) {
         std::size_t sent = 0;
-        while (sent < bytes.size())
-        {
+        while (sent < bytes.size()) {
             const ssize_t n = ::send(_fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
-            if (n <= 0)
-                return false;
+            if (n <= 0) return false;
             sent += static_cast<std::size_t>(n);
         }
         return true;
     }
 
-    bool readExactly(char* into, std::size_t length)
-    {
+    bool readExactly(char* into, std::size_t length) {
         std::size_t got = 0;
-        while (got < length)
-        {
+        while (got < length) {
             const ssize_t n = ::recv(_fd, into + got, length - got, 0);
-            if (n <= 0)
-                return false;
+            if (n <= 0) return false;
             got += static_cast<std::size_t>(n);
         }
         return true;
     }
 
-    std::optional<Bytes> readPacket()
-    {
+    std::optional<Bytes> readPacket() {
         Bytes packet(4);
-        if (!readExactly(packet.data(), 4))
-            return std::nullopt;
+        if (!readExactly(packet.data(), 4)) return std::nullopt;
         std::uint32_t length = 0;
         std::memcpy(&length, packet.data(), 4);
         length = ntohl(length);
-        if (length < 4 || length > (1u << 26))
-            return std::nullopt;
+        if (length < 4 || length > (1u << 26)) return std::nullopt;
         packet.resize(length);
-        if (!readExactly(packet.data() + 4, length - 4))
-            return std::nullopt;
+        if (!readExactly(packet.data() + 4, length - 4)) return std::nullopt;
         return packet;
     }
 
@@ -136,12 +118,10 @@ private:
     bool _connected = false;
 };
 
-class AsyncResponse : public ::testing::TestWithParam<short>
-{
+class AsyncResponse : public ::testing::TestWithParam<short> {
 protected:
     tars::RequestPacket request(const std::string& servant, const std::string& func, const Arguments& args,
-                                bool later)
-    {
+                                bool later) {
         tars::RequestPacket packet;
         packet.iVersion = GetParam();
         packet.iRequestId = ++_requestId;
@@ -149,22 +129,19 @@ protected:
         packet.sFuncName = func;
         packet.sBuffer = args.bytes();
         packet.iTimeout = 10000;
-        if (later)
-            packet.context["async"] = "1";
+        if (later) packet.context["async"] = "1";
         return packet;
     }
 
     // The result of func answered at once, and answered later: the same bytes.
     void expectSameAnswer(Client& client, const std::string& servant, const std::string& func, const Arguments& args,
-                          bool nonEmpty = true)
-    {
+                          bool nonEmpty = true) {
         const Bytes now = client.call(request(servant, func, args, false));
         const int answeredLater = laterCount().load();
         const Bytes later = client.call(request(servant, func, args, true));
         EXPECT_EQ(laterCount().load(), answeredLater + 1) << func << " did not answer through async_response_";
         EXPECT_EQ(toHex(later), toHex(now)) << func;
-        if (nonEmpty)
-        {
+        if (nonEmpty) {
             EXPECT_FALSE(now.empty()) << func;
         }
     }
@@ -177,8 +154,7 @@ protected:
 constexpr const char* kInterop = "Test.InteropServer.InteropObj";
 constexpr const char* kCatalog = "Shop.CatalogServer.CatalogObj";
 
-TEST_P(AsyncResponse, InteropMethodsAnswerTheSameLater)
-{
+TEST_P(AsyncResponse, InteropMethodsAnswerTheSameLater) {
     const auto server = LoopbackServer::start<InteropImp>(kInterop);
     Client client(server->port());
     ASSERT_TRUE(client.connected());
@@ -193,15 +169,13 @@ TEST_P(AsyncResponse, InteropMethodsAnswerTheSameLater)
     expectSameAnswer(client, kInterop, "roundTrip", args().add("req", 1, all));
 
     // The synchronous echo is node's exact answer (tests/vectors/golden.json).
-    if (GetParam() == tars::TARSVERSION)
-    {
+    if (GetParam() == tars::TARSVERSION) {
         EXPECT_EQ(toHex(client.call(request(kInterop, "echo", args().add("s", 1, std::string("hello")), true))),
                   goldenField("TARS v1 response to echo: return \"hello\"", "sBuffer_hex"));
     }
 }
 
-TEST_P(AsyncResponse, CatalogMethodsAnswerTheSameLater)
-{
+TEST_P(AsyncResponse, CatalogMethodsAnswerTheSameLater) {
     const auto server = LoopbackServer::start<CatalogImp>(kCatalog);
     Client client(server->port());
     ASSERT_TRUE(client.connected());
@@ -237,8 +211,7 @@ TEST_P(AsyncResponse, CatalogMethodsAnswerTheSameLater)
     EXPECT_EQ(Result(GetParam(), clearedNow).get<tars::Int32>("removed", 1), 1);
 }
 
-TEST_P(AsyncResponse, ErrorsReachTheClient)
-{
+TEST_P(AsyncResponse, ErrorsReachTheClient) {
     const auto server = LoopbackServer::start<InteropImp>(kInterop);
     Client client(server->port());
     ASSERT_TRUE(client.connected());
@@ -254,5 +227,5 @@ INSTANTIATE_TEST_SUITE_P(Versions, AsyncResponse,
                                            tars::JSONVERSION),
                          versionName);
 
-} // namespace
-} // namespace tars2cpp::test
+}  // namespace
+}  // namespace tars2cpp::test

@@ -12,18 +12,15 @@
 #include <string>
 #include <vector>
 
-namespace tars2cpp::test
-{
-namespace
-{
+namespace tars2cpp::test {
+namespace {
 
 using Bytes = std::vector<char>;
 using SimpleAttributes = std::map<std::string, Bytes>;
 using ComplexAttributes = std::map<std::string, std::map<std::string, Bytes>>;
 
 template <typename Map>
-Map decodeAttributes(const Bytes& bytes)
-{
+Map decodeAttributes(const Bytes& bytes) {
     tars::TarsInputStream<tars::BufferReader> is;
     is.setBuffer(bytes);
     Map map;
@@ -33,16 +30,14 @@ Map decodeAttributes(const Bytes& bytes)
 
 // --- node's golden vectors (tests/vectors/golden.json) ---------------------------
 
-TEST(GeneratedServant, TarsEchoAnswersNodesExactBytes)
-{
+TEST(GeneratedServant, TarsEchoAnswersNodesExactBytes) {
     InteropImp servant;
     const Bytes args = bytesFromHex(goldenField("TARS v1 request echo(\"hello\") id=1 timeout=3000", "sBuffer_hex"));
     const Bytes response = dispatch(servant, makeCurrent(tars::TARSVERSION, "echo", args));
     EXPECT_EQ(toHex(response), goldenField("TARS v1 response to echo: return \"hello\"", "sBuffer_hex"));
 }
 
-TEST(GeneratedServant, TarsAddAnswersNodesExactBytes)
-{
+TEST(GeneratedServant, TarsAddAnswersNodesExactBytes) {
     InteropImp servant;
     const Bytes args = bytesFromHex(goldenField("TARS v1 request add(1,2) id=2 timeout=3000", "sBuffer_hex"));
     const Bytes response = dispatch(servant, makeCurrent(tars::TARSVERSION, "add", args));
@@ -51,8 +46,7 @@ TEST(GeneratedServant, TarsAddAnswersNodesExactBytes)
 
 // Node writes optional fields at their default; we leave them out (docs/codec.md):
 // the bytes differ, the decoded values must not.
-TEST(GeneratedServant, TarsRoundTripAnswersWhatNodeAnswers)
-{
+TEST(GeneratedServant, TarsRoundTripAnswersWhatNodeAnswers) {
     InteropImp servant;
     const Bytes args =
         bytesFromHex(goldenField("TARS v1 request roundTrip(Inner-free defaults AllTypes) id=3", "sBuffer_hex"));
@@ -67,8 +61,7 @@ TEST(GeneratedServant, TarsRoundTripAnswersWhatNodeAnswers)
     EXPECT_EQ(ourResult.size(), 2u);
 }
 
-TEST(GeneratedServant, TarsRoundTripOfAFullStructIsExact)
-{
+TEST(GeneratedServant, TarsRoundTripOfAFullStructIsExact) {
     ::Test::AllTypes all;
     all.b = true;
     all.by = -3;
@@ -84,32 +77,28 @@ TEST(GeneratedServant, TarsRoundTripOfAFullStructIsExact)
     all.tag15 = "t";
     all.vi = {1, 2};
     InteropImp servant;
-    const Bytes ours = dispatch(servant, makeCurrent(tars::TARSVERSION, "roundTrip",
-                                                     Arguments(tars::TARSVERSION).add("req", 1, all).bytes()));
+    const Bytes ours = dispatch(
+        servant, makeCurrent(tars::TARSVERSION, "roundTrip", Arguments(tars::TARSVERSION).add("req", 1, all).bytes()));
 
     tars::TarsOutputStream<tars::BufferWriterVector> expected;
-    expected.write(tars::Int32(2 + 3 + 1), 0); // bin + vs + msi sizes
+    expected.write(tars::Int32(2 + 3 + 1), 0);  // bin + vs + msi sizes
     expected.write(all, 2);
     EXPECT_EQ(toHex(ours), toHex(expected.getByteBuffer()));
 }
 
 // Node writes the result under "" only; we also write "tars_ret", as TARS C++ does.
 void expectTupLikeNode(short version, const std::string& func, const std::string& requestName,
-                       const std::string& responseName)
-{
+                       const std::string& responseName) {
     InteropImp servant;
     const Bytes args = bytesFromHex(goldenField(requestName, "sBuffer_hex"));
     const Bytes ours = dispatch(servant, makeCurrent(version, func, args));
     const Bytes node = bytesFromHex(goldenField(responseName, "sBuffer_hex"));
-    if (version == tars::TUPVERSION)
-    {
+    if (version == tars::TUPVERSION) {
         SimpleAttributes expected = decodeAttributes<SimpleAttributes>(node);
         ASSERT_EQ(expected.count(""), 1u);
         expected["tars_ret"] = expected[""];
         EXPECT_EQ(decodeAttributes<SimpleAttributes>(ours), expected);
-    }
-    else
-    {
+    } else {
         ComplexAttributes expected = decodeAttributes<ComplexAttributes>(node);
         ASSERT_EQ(expected.count(""), 1u);
         expected["tars_ret"] = expected[""];
@@ -117,34 +106,29 @@ void expectTupLikeNode(short version, const std::string& func, const std::string
     }
 }
 
-TEST(GeneratedServant, TupEchoAnswersWhatNodeAnswersPlusTarsRet)
-{
+TEST(GeneratedServant, TupEchoAnswersWhatNodeAnswersPlusTarsRet) {
     expectTupLikeNode(tars::TUPVERSION, "echo", "TUP v3 request echo(\"hello\") id=1",
                       "TUP v3 response echo: {\"\": \"hello\"}");
 }
 
-TEST(GeneratedServant, TupAddAnswersWhatNodeAnswersPlusTarsRet)
-{
+TEST(GeneratedServant, TupAddAnswersWhatNodeAnswersPlusTarsRet) {
     expectTupLikeNode(tars::TUPVERSION, "add", "TUP v3 request add(1,2) id=2", "TUP v3 response add: {\"\": 3}");
 }
 
-TEST(GeneratedServant, TupComplexEchoAnswersWhatNodeAnswersPlusTarsRet)
-{
+TEST(GeneratedServant, TupComplexEchoAnswersWhatNodeAnswersPlusTarsRet) {
     expectTupLikeNode(tars::TUP_VERSION_COMPLEX, "echo", "TUP v2 (complex) request echo(\"hello\") id=1",
                       "TUP v2 response echo");
 }
 
-TEST(GeneratedServant, MethodsSeeTheRequestThroughCurrent)
-{
+TEST(GeneratedServant, MethodsSeeTheRequestThroughCurrent) {
     InteropImp servant;
-    const Bytes args = bytesFromHex(
-        goldenField("TARS v1 request getContext(\"k1\") with context {k1:v1} id=6", "sBuffer_hex"));
+    const Bytes args =
+        bytesFromHex(goldenField("TARS v1 request getContext(\"k1\") with context {k1:v1} id=6", "sBuffer_hex"));
     const Bytes response = dispatch(servant, makeCurrent(tars::TARSVERSION, "getContext", args, {{"k1", "v1"}}));
-    EXPECT_EQ(toHex(response), "06027631"); // "v1" at tag 0, as node answers
+    EXPECT_EQ(toHex(response), "06027631");  // "v1" at tag 0, as node answers
 }
 
-TEST(GeneratedServant, JsonAnswersAnObjectWithTarsRetAndOuts)
-{
+TEST(GeneratedServant, JsonAnswersAnObjectWithTarsRetAndOuts) {
     InteropImp servant;
     const std::string request = R"({"a":1,"b":2})";
     const Bytes response =
@@ -159,18 +143,15 @@ TEST(GeneratedServant, JsonAnswersAnObjectWithTarsRetAndOuts)
 
 // --- every method of Shop.Catalog in every version --------------------------------
 
-class EveryVersion : public ::testing::TestWithParam<short>
-{
+class EveryVersion : public ::testing::TestWithParam<short> {
 protected:
-    Result call(tars::Servant& servant, const std::string& func, const Arguments& args)
-    {
+    Result call(tars::Servant& servant, const std::string& func, const Arguments& args) {
         return Result(GetParam(), dispatch(servant, makeCurrent(GetParam(), func, args.bytes())));
     }
     Arguments args() const { return Arguments(GetParam()); }
 };
 
-Shop::Item item(const std::string& name, tars::Int64 price)
-{
+Shop::Item item(const std::string& name, tars::Int64 price) {
     Shop::Item value;
     value.name = name;
     value.price = price;
@@ -178,24 +159,21 @@ Shop::Item item(const std::string& name, tars::Int64 price)
     return value;
 }
 
-TEST_P(EveryVersion, VoidMethodWithoutParameters)
-{
+TEST_P(EveryVersion, VoidMethodWithoutParameters) {
     CatalogImp servant;
     const Result result = call(servant, "ping", args());
     EXPECT_EQ(servant.pings, 1);
     EXPECT_EQ(result.size(), 0u);
 }
 
-TEST_P(EveryVersion, MethodWithoutParametersReturnsItsValue)
-{
+TEST_P(EveryVersion, MethodWithoutParametersReturnsItsValue) {
     CatalogImp servant;
     const Result result = call(servant, "count", args());
     EXPECT_EQ(result.get<tars::Int32>("", 0), 42);
     EXPECT_EQ(result.size(), 1u);
 }
 
-TEST_P(EveryVersion, RoutekeyParameterAndStructResult)
-{
+TEST_P(EveryVersion, RoutekeyParameterAndStructResult) {
     CatalogImp servant;
     const Result result = call(servant, "find", args().add("name", 1, std::string("apple")));
     const auto found = result.get<Shop::Item>("", 0);
@@ -206,8 +184,7 @@ TEST_P(EveryVersion, RoutekeyParameterAndStructResult)
     EXPECT_TRUE(result.get<tars::Bool>("found", 2));
 }
 
-TEST_P(EveryVersion, ContainersOfStructsInAndOut)
-{
+TEST_P(EveryVersion, ContainersOfStructsInAndOut) {
     CatalogImp servant;
     const std::vector<Shop::Item> items = {item("a", 5), item("b", 1LL << 33)};
     const std::map<std::string, tars::Int64> extras = {{"tax", -2}, {"tip", 9000000000LL}};
@@ -219,8 +196,7 @@ TEST_P(EveryVersion, ContainersOfStructsInAndOut)
     EXPECT_EQ(result.get<tars::Int64>("sum", 4), 5 + (1LL << 33) - 2 + 9000000000LL);
 }
 
-TEST_P(EveryVersion, EnumsAndEveryScalarType)
-{
+TEST_P(EveryVersion, EnumsAndEveryScalarType) {
     CatalogImp servant;
     const Result result = call(servant, "check",
                                args()
@@ -237,11 +213,10 @@ TEST_P(EveryVersion, EnumsAndEveryScalarType)
     EXPECT_EQ(servant.seenBig, 4000000000u);
     EXPECT_EQ(servant.seenRatio, 0.5f);
     EXPECT_EQ(servant.seenPrecise, 0.1);
-    EXPECT_EQ(servant.seenPrevious, Shop::ACTIVE); // not sent: its default
+    EXPECT_EQ(servant.seenPrevious, Shop::ACTIVE);  // not sent: its default
 }
 
-TEST_P(EveryVersion, OutParametersSentByTheClientReachTheMethod)
-{
+TEST_P(EveryVersion, OutParametersSentByTheClientReachTheMethod) {
     CatalogImp servant;
     call(servant, "check",
          args()
@@ -255,8 +230,7 @@ TEST_P(EveryVersion, OutParametersSentByTheClientReachTheMethod)
     EXPECT_EQ(servant.seenPrevious, Shop::BLOCKED);
 }
 
-TEST_P(EveryVersion, ByteVectorsAndUnsignedByte)
-{
+TEST_P(EveryVersion, ByteVectorsAndUnsignedByte) {
     CatalogImp servant;
     const std::vector<tars::Char> data = {'\xff', '\0', 'z'};
     const Result result = call(servant, "digest", args().add("data", 1, data));
@@ -265,8 +239,7 @@ TEST_P(EveryVersion, ByteVectorsAndUnsignedByte)
     EXPECT_EQ(result.get<tars::UInt8>("first", 3), 255);
 }
 
-TEST_P(EveryVersion, VoidMethodsWithOutParameters)
-{
+TEST_P(EveryVersion, VoidMethodsWithOutParameters) {
     CatalogImp servant;
     call(servant, "store", args().add("item", 1, item("x", 1)));
     const Result stored = call(servant, "store", args().add("item", 1, item("y", 2)));
@@ -278,8 +251,7 @@ TEST_P(EveryVersion, VoidMethodsWithOutParameters)
     EXPECT_EQ(cleared.size(), 1u);
 }
 
-TEST_P(EveryVersion, ParametersNamedLikeGeneratedLocals)
-{
+TEST_P(EveryVersion, ParametersNamedLikeGeneratedLocals) {
     AwkwardImp servant;
     const Result current = call(servant, "current", args().add("current", 1, tars::Int32(41)));
     EXPECT_EQ(current.get<tars::Int32>("", 0), 42);
@@ -308,8 +280,7 @@ TEST_P(EveryVersion, ParametersNamedLikeGeneratedLocals)
     EXPECT_EQ(call(servant, "_encodeResult_current", args()).get<tars::Int32>("", 0), 7);
 }
 
-TEST_P(EveryVersion, InterfaceOfAnotherModule)
-{
+TEST_P(EveryVersion, InterfaceOfAnotherModule) {
     ControlImp servant;
     const Result result =
         call(servant, "setStatus", args().add("user", 1, std::string("u")).add("status", 2, Shop::BLOCKED));
@@ -319,14 +290,11 @@ TEST_P(EveryVersion, InterfaceOfAnotherModule)
     EXPECT_TRUE(call(servant, "nothing", args()).get<Items>("", 0).empty());
 }
 
-TEST_P(EveryVersion, UnknownFunctionAnswersNoFuncErr)
-{
+TEST_P(EveryVersion, UnknownFunctionAnswersNoFuncErr) {
     CatalogImp catalog;
     EmptyImp empty;
-    for (tars::Servant* servant : {static_cast<tars::Servant*>(&catalog), static_cast<tars::Servant*>(&empty)})
-    {
-        for (const std::string func : {"noSuchMethod", "", "Ping", "pin", "pingg", "zzz", "async_response_ping"})
-        {
+    for (tars::Servant* servant : {static_cast<tars::Servant*>(&catalog), static_cast<tars::Servant*>(&empty)}) {
+        for (const std::string func : {"noSuchMethod", "", "Ping", "pin", "pingg", "zzz", "async_response_ping"}) {
             Bytes response = {'k'};
             EXPECT_EQ(servant->onDispatch(makeCurrent(GetParam(), func, args().bytes()), response),
                       tars::TARSSERVERNOFUNCERR)
@@ -337,25 +305,22 @@ TEST_P(EveryVersion, UnknownFunctionAnswersNoFuncErr)
     EXPECT_EQ(catalog.pings, 0);
 }
 
-TEST_P(EveryVersion, MissingRequiredArgumentIsADecodeError)
-{
+TEST_P(EveryVersion, MissingRequiredArgumentIsADecodeError) {
     CatalogImp servant;
     Bytes response;
     EXPECT_THROW(servant.onDispatch(makeCurrent(GetParam(), "find", args().bytes()), response),
                  tars::TarsDecodeException);
 }
 
-TEST_P(EveryVersion, ArgumentOfTheWrongTypeIsADecodeError)
-{
+TEST_P(EveryVersion, ArgumentOfTheWrongTypeIsADecodeError) {
     CatalogImp servant;
     Bytes response;
-    EXPECT_THROW(servant.onDispatch(makeCurrent(GetParam(), "find", args().add("name", 1, item("x", 1)).bytes()),
-                                    response),
-                 tars::TarsDecodeException);
+    EXPECT_THROW(
+        servant.onDispatch(makeCurrent(GetParam(), "find", args().add("name", 1, item("x", 1)).bytes()), response),
+        tars::TarsDecodeException);
 }
 
-TEST_P(EveryVersion, NoResponseWantedLeavesTheBufferEmpty)
-{
+TEST_P(EveryVersion, NoResponseWantedLeavesTheBufferEmpty) {
     CatalogImp servant;
     auto current = makeCurrent(GetParam(), "count", args().bytes());
     current->setResponse(false);
@@ -371,46 +336,39 @@ INSTANTIATE_TEST_SUITE_P(Versions, EveryVersion,
 
 // --- errors ---------------------------------------------------------------------
 
-TEST(GeneratedServant, UndecodableArgumentsThrowDecodeExceptions)
-{
+TEST(GeneratedServant, UndecodableArgumentsThrowDecodeExceptions) {
     CatalogImp servant;
     const std::string notJson = "{\"name\": ";
     const std::string notObject = "[\"apple\"]";
     const std::vector<std::pair<short, Bytes>> requests = {
-        {tars::TARSVERSION, {'\x16', '\x05', 'a'}},          // string cut short
-        {tars::TARSVERSION, {'\x1a'}},                       // struct without end
-        {tars::TUPVERSION, {'\x16', '\x01', 'x'}},           // not an attribute map
+        {tars::TARSVERSION, {'\x16', '\x05', 'a'}},  // string cut short
+        {tars::TARSVERSION, {'\x1a'}},               // struct without end
+        {tars::TUPVERSION, {'\x16', '\x01', 'x'}},   // not an attribute map
         {tars::TUP_VERSION_COMPLEX, Arguments(tars::TUPVERSION).add("name", 1, std::string("a")).bytes()},
         {tars::JSONVERSION, Bytes(notJson.begin(), notJson.end())},
         {tars::JSONVERSION, Bytes(notObject.begin(), notObject.end())},
         {tars::JSONVERSION, Bytes()},
     };
-    for (const auto& [version, bytes] : requests)
-    {
+    for (const auto& [version, bytes] : requests) {
         Bytes response;
         EXPECT_THROW(servant.onDispatch(makeCurrent(version, "find", bytes), response), tars::TarsDecodeException)
             << "version " << version << ": " << toHex(bytes);
     }
 }
 
-TEST(GeneratedServant, UnsupportedVersionThrowsBeforeTheMethodRuns)
-{
+TEST(GeneratedServant, UnsupportedVersionThrowsBeforeTheMethodRuns) {
     CatalogImp servant;
-    for (const short version : {0, 4, 6, -1})
-    {
+    for (const short version : {0, 4, 6, -1}) {
         Bytes response;
-        try
-        {
+        try {
             servant.onDispatch(makeCurrent(version, "ping", Bytes()), response);
             ADD_FAILURE() << "version " << version << " was accepted";
-        }
-        catch (const tars::TarsDecodeException& e)
-        {
+        } catch (const tars::TarsDecodeException& e) {
             EXPECT_EQ(std::string(e.what()), "unsupported request version " + std::to_string(version));
         }
     }
     EXPECT_EQ(servant.pings, 0);
 }
 
-} // namespace
-} // namespace tars2cpp::test
+}  // namespace
+}  // namespace tars2cpp::test

@@ -12,15 +12,12 @@
 #include <map>
 #include <string>
 
-namespace tars2cpp::test
-{
-namespace
-{
+namespace tars2cpp::test {
+namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::map<std::string, std::string> richFiles()
-{
+std::map<std::string, std::string> richFiles() {
     const std::string dir = TARS2CPP_TEST_IDL_DIR;
     return {{"idl/Rich.tars", readFile(dir + "/Rich.tars")},
             {"idl/Common.tars", readFile(dir + "/Common.tars")},
@@ -28,14 +25,12 @@ std::map<std::string, std::string> richFiles()
 }
 
 // Compiles the rich set with `path` replaced by each of its prefixes.
-void compileEveryPrefixOf(const std::string& path)
-{
+void compileEveryPrefixOf(const std::string& path) {
     const std::map<std::string, std::string> files = richFiles();
     const std::string full = files.at(path);
     const auto start = Clock::now();
     std::size_t compiled = 0;
-    for (std::size_t length = 0; length <= full.size(); ++length)
-    {
+    for (std::size_t length = 0; length <= full.size(); ++length) {
         std::map<std::string, std::string> truncated = files;
         truncated[path] = full.substr(0, length);
         const MemoryLoader loader(truncated, {"idl/extra"});
@@ -44,13 +39,10 @@ void compileEveryPrefixOf(const std::string& path)
         const auto took = Clock::now() - before;
 
         ASSERT_LT(took, std::chrono::seconds(1)) << "prefix of " << length << " bytes";
-        if (result.ok())
-        {
+        if (result.ok()) {
             ++compiled;
             ASSERT_EQ(result.headers.size(), 1u);
-        }
-        else
-        {
+        } else {
             ASSERT_TRUE(result.headers.empty()) << "prefix of " << length << " bytes";
             ASSERT_NE(result.errors.find(": error: "), std::string::npos) << result.errors;
         }
@@ -60,22 +52,14 @@ void compileEveryPrefixOf(const std::string& path)
     EXPECT_LT(Clock::now() - start, std::chrono::seconds(60));
 }
 
-TEST(Tars2CppTruncation, EveryPrefixOfRichFileCompilesOrFails)
-{
-    compileEveryPrefixOf("idl/Rich.tars");
-}
+TEST(Tars2CppTruncation, EveryPrefixOfRichFileCompilesOrFails) { compileEveryPrefixOf("idl/Rich.tars"); }
 
-TEST(Tars2CppTruncation, EveryPrefixOfIncludedFileCompilesOrFails)
-{
-    compileEveryPrefixOf("idl/Common.tars");
-}
+TEST(Tars2CppTruncation, EveryPrefixOfIncludedFileCompilesOrFails) { compileEveryPrefixOf("idl/Common.tars"); }
 
-TEST(Tars2CppTruncation, EverySingleByteDeletionCompilesOrFails)
-{
+TEST(Tars2CppTruncation, EverySingleByteDeletionCompilesOrFails) {
     const std::map<std::string, std::string> files = richFiles();
     const std::string full = files.at("idl/Rich.tars");
-    for (std::size_t at = 0; at < full.size(); ++at)
-    {
+    for (std::size_t at = 0; at < full.size(); ++at) {
         std::map<std::string, std::string> changed = files;
         changed["idl/Rich.tars"] = full.substr(0, at) + full.substr(at + 1);
         const MemoryLoader loader(changed, {"idl/extra"});
@@ -84,5 +68,5 @@ TEST(Tars2CppTruncation, EverySingleByteDeletionCompilesOrFails)
     }
 }
 
-} // namespace
-} // namespace tars2cpp::test
+}  // namespace
+}  // namespace tars2cpp::test

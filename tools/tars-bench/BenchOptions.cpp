@@ -130,8 +130,8 @@ std::string BenchOptions::objectString() const {
     if (perThread < 1) perThread = 1;
     for (int i = 0; i < perThread; ++i) {
         if (i) object += ":";
-        object += "tcp -h " + host + " -p " + std::to_string(port) + " -t " +
-                  std::to_string(kFirstEndpointTimeoutMs + i);
+        object +=
+            "tcp -h " + host + " -p " + std::to_string(port) + " -t " + std::to_string(kFirstEndpointTimeoutMs + i);
     }
     return object;
 }
@@ -145,8 +145,8 @@ std::string BenchOptions::describe() const {
                 << netThreads << " network threads)";
             break;
         case BenchMode::Async:
-            out << " (callback proxy calls: " << connections << " connections x " << outstanding
-                << " outstanding, " << threads << " caller threads, " << netThreads << " network threads, "
+            out << " (callback proxy calls: " << connections << " connections x " << outstanding << " outstanding, "
+                << threads << " caller threads, " << netThreads << " network threads, "
                 << (asyncThreads > 0 ? std::to_string(asyncThreads) + " callback threads)"
                                      : std::string("callbacks on the network threads)"));
             break;

@@ -28,13 +28,13 @@ struct BenchOptions {
     int connections = 1;
     int outstanding = 1;
     int64_t payload = 64;
-    double duration = 10.0;   // seconds measured, when requests == 0
-    double warmup = -1.0;     // seconds before measuring; < 0: the default (1 s, 0 with --requests)
-    int64_t requests = 0;     // > 0: this many calls instead of a duration
-    double rate = 0.0;        // calls per second for the whole run; 0: as fast as possible
-    int netThreads = 1;       // client network threads (proxy modes)
-    int asyncThreads = 1;     // client callback threads (async mode); 0: callbacks on the network threads
-    int timeoutMs = 3000;     // call timeout (proxy modes; sent as iTimeout in raw mode)
+    double duration = 10.0;  // seconds measured, when requests == 0
+    double warmup = -1.0;    // seconds before measuring; < 0: the default (1 s, 0 with --requests)
+    int64_t requests = 0;    // > 0: this many calls instead of a duration
+    double rate = 0.0;       // calls per second for the whole run; 0: as fast as possible
+    int netThreads = 1;      // client network threads (proxy modes)
+    int asyncThreads = 1;    // client callback threads (async mode); 0: callbacks on the network threads
+    int timeoutMs = 3000;    // call timeout (proxy modes; sent as iTimeout in raw mode)
     RawExpect expect = RawExpect::Tars;
     bool help = false;
 

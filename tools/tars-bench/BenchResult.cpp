@@ -38,9 +38,9 @@ void BenchResult::print(std::ostream& out, std::string (*describeCode)(int)) con
     std::snprintf(line, sizeof line, "qps        %.0f\n", qps());
     out << line;
     out << "latency    p50 " << formatMicros(latency.percentile(0.50)) << "   p90 "
-        << formatMicros(latency.percentile(0.90)) << "   p99 " << formatMicros(latency.percentile(0.99))
-        << "   p99.9 " << formatMicros(latency.percentile(0.999)) << "   (mean "
-        << formatMicros(static_cast<uint64_t>(latency.mean())) << ", max " << formatMicros(latency.max()) << ")\n";
+        << formatMicros(latency.percentile(0.90)) << "   p99 " << formatMicros(latency.percentile(0.99)) << "   p99.9 "
+        << formatMicros(latency.percentile(0.999)) << "   (mean " << formatMicros(static_cast<uint64_t>(latency.mean()))
+        << ", max " << formatMicros(latency.max()) << ")\n";
     out << "errors     ";
     if (failed() == 0) {
         out << "none\n";
@@ -57,15 +57,14 @@ void BenchResult::print(std::ostream& out, std::string (*describeCode)(int)) con
         if (errors.other()) out << (first ? "" : ", ") << errors.other() << " x other codes";
         out << "\n";
     }
-    std::snprintf(line, sizeof line,
-                  "RESULT qps=%.1f ok=%llu failed=%llu p50_us=%.1f p90_us=%.1f p99_us=%.1f p999_us=%.1f max_us=%.1f "
-                  "mean_us=%.1f\n",
-                  qps(), static_cast<unsigned long long>(ok()), static_cast<unsigned long long>(failed()),
-                  static_cast<double>(latency.percentile(0.50)) / 1e3,
-                  static_cast<double>(latency.percentile(0.90)) / 1e3,
-                  static_cast<double>(latency.percentile(0.99)) / 1e3,
-                  static_cast<double>(latency.percentile(0.999)) / 1e3, static_cast<double>(latency.max()) / 1e3,
-                  latency.mean() / 1e3);
+    std::snprintf(
+        line, sizeof line,
+        "RESULT qps=%.1f ok=%llu failed=%llu p50_us=%.1f p90_us=%.1f p99_us=%.1f p999_us=%.1f max_us=%.1f "
+        "mean_us=%.1f\n",
+        qps(), static_cast<unsigned long long>(ok()), static_cast<unsigned long long>(failed()),
+        static_cast<double>(latency.percentile(0.50)) / 1e3, static_cast<double>(latency.percentile(0.90)) / 1e3,
+        static_cast<double>(latency.percentile(0.99)) / 1e3, static_cast<double>(latency.percentile(0.999)) / 1e3,
+        static_cast<double>(latency.max()) / 1e3, latency.mean() / 1e3);
     out << line;
     out.flush();
 }

@@ -22,7 +22,7 @@ class LatencyHistogram {
 public:
     static constexpr int kSubBucketBits = 5;
     static constexpr uint64_t kSubBuckets = 1u << kSubBucketBits;  // 32 per power of two
-    static constexpr int kMaxExponent = 40;                         // [2^40, 2^41) ns: the top range
+    static constexpr int kMaxExponent = 40;                        // [2^40, 2^41) ns: the top range
     static constexpr size_t kBucketCount = (kMaxExponent - kSubBucketBits + 2) * kSubBuckets;
 
     void record(uint64_t nanos) {

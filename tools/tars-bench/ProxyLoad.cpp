@@ -304,7 +304,8 @@ BenchResult ProxyLoad::run() {
         while (state.inFlight.load(std::memory_order_acquire) > 0) {
             uint64_t now = nowNanos();
             bool quotaLeft = state.countMode && state.quota.load(std::memory_order_relaxed) > 0;
-            if (deadline == UINT64_MAX && !quotaLeft) deadline = now + (static_cast<uint64_t>(o.timeoutMs) + 2000) * 1000000ull;
+            if (deadline == UINT64_MAX && !quotaLeft)
+                deadline = now + (static_cast<uint64_t>(o.timeoutMs) + 2000) * 1000000ull;
             if (now >= deadline) break;  // the Communicator ends what is left when it terminates
             std::this_thread::sleep_for(std::chrono::milliseconds(1));
         }

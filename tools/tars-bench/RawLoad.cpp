@@ -28,9 +28,9 @@ constexpr uint32_t kMaxFrame = 100u * 1024u * 1024u;
 constexpr size_t kReadBufferSize = 256 * 1024;
 constexpr size_t kRepeatTargetBytes = 4 * 1024 * 1024;
 constexpr uint32_t kTimerKey = UINT32_MAX;
-constexpr int kLostConnection = -8;    // TARSPROXYCONNECTERR
-constexpr int kTimedOut = -7;          // TARSINVOKETIMEOUT
-constexpr int kBadReply = -12;         // TARSCLIENTDECODEERR
+constexpr int kLostConnection = -8;  // TARSPROXYCONNECTERR
+constexpr int kTimedOut = -7;        // TARSINVOKETIMEOUT
+constexpr int kBadReply = -12;       // TARSCLIENTDECODEERR
 
 uint32_t readBigEndian32(const unsigned char* p) {
     return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | uint32_t{p[3]};
@@ -38,10 +38,10 @@ uint32_t readBigEndian32(const unsigned char* p) {
 
 // The timing of one run, shared by every thread (read-only once threads start).
 struct RunPlan {
-    uint64_t start = 0;        // load begins
-    MeasureWindow window;      // duration mode: replies ending inside are recorded
-    bool countMode = false;    // count mode: calls started at or after window.start are recorded
-    uint64_t drainNanos = 0;   // after the end: how long replies in flight are waited for
+    uint64_t start = 0;       // load begins
+    MeasureWindow window;     // duration mode: replies ending inside are recorded
+    bool countMode = false;   // count mode: calls started at or after window.start are recorded
+    uint64_t drainNanos = 0;  // after the end: how long replies in flight are waited for
 };
 
 struct Connection {
@@ -76,8 +76,8 @@ public:
           _connections(std::move(connections)),
           _pacer(rate, plan.start, phase),
           _quota(quota) {
-        size_t copies = std::clamp<size_t>(kRepeatTargetBytes / std::max<size_t>(frame.size(), 1),
-                                           2, static_cast<size_t>(options.outstanding) + 1);
+        size_t copies = std::clamp<size_t>(kRepeatTargetBytes / std::max<size_t>(frame.size(), 1), 2,
+                                           static_cast<size_t>(options.outstanding) + 1);
         _repeated.reserve(copies * frame.size());
         for (size_t i = 0; i < copies; ++i) _repeated += frame;
         _readBuffer = std::make_unique<unsigned char[]>(kReadBufferSize);

@@ -15,27 +15,23 @@
 #include <variant>
 #include <vector>
 
-namespace tars2cpp
-{
+namespace tars2cpp {
 
 struct File;
 struct StructDecl;
 struct EnumDecl;
 
 // A position in a source file: 1-based line and column (bytes).
-struct SourceLocation
-{
+struct SourceLocation {
     const std::string* file = nullptr;
     int line = 1;
     int column = 1;
 };
 
 // A type as written in the IDL, with named types resolved to their definitions.
-struct Type
-{
-    enum class Kind
-    {
-        Invalid, // a type that failed to resolve; an error was reported
+struct Type {
+    enum class Kind {
+        Invalid,  // a type that failed to resolve; an error was reported
         Bool,
         Byte,
         UnsignedByte,
@@ -54,13 +50,13 @@ struct Type
     };
 
     Kind kind = Kind::Invalid;
-    std::vector<Type> args; // Vector: element; Map: key, value
+    std::vector<Type> args;  // Vector: element; Map: key, value
     const StructDecl* structDecl = nullptr;
     const EnumDecl* enumDecl = nullptr;
 
-    bool isInteger() const;     // byte..long, signed or not
-    bool isFloating() const;    // float, double
-    bool isScalar() const;      // bool, integers, floating, string
+    bool isInteger() const;   // byte..long, signed or not
+    bool isFloating() const;  // float, double
+    bool isScalar() const;    // bool, integers, floating, string
     bool isContainer() const { return kind == Kind::Vector || kind == Kind::Map; }
 };
 
@@ -68,28 +64,25 @@ struct Type
 std::string idlTypeName(const Type& type);
 
 // A literal or a name, as written after `=` (a default or a const value).
-struct Literal
-{
-    enum class Kind
-    {
+struct Literal {
+    enum class Kind {
         Integer,
         Floating,
         String,
         Bool,
-        Name, // an enumerator: RED, Mod::RED, Color::RED, Mod::Color::RED
+        Name,  // an enumerator: RED, Mod::RED, Color::RED, Mod::Color::RED
     };
 
     Kind kind = Kind::Integer;
     SourceLocation location;
-    bool negative = false;     // Integer, Floating: a leading '-'
-    std::uint64_t magnitude = 0; // Integer: the value without its sign
-    std::string text;          // Floating: digits as written (no sign); String: the decoded bytes
-    bool boolean = false;      // Bool
-    std::vector<std::string> name; // Name: the parts between '::'
+    bool negative = false;          // Integer, Floating: a leading '-'
+    std::uint64_t magnitude = 0;    // Integer: the value without its sign
+    std::string text;               // Floating: digits as written (no sign); String: the decoded bytes
+    bool boolean = false;           // Bool
+    std::vector<std::string> name;  // Name: the parts between '::'
 };
 
-struct Enumerator
-{
+struct Enumerator {
     SourceLocation location;
     std::string name;
     std::int32_t value = 0;
@@ -97,10 +90,8 @@ struct Enumerator
 
 // A checked value, ready for the generator. Which member holds it follows the
 // type it was checked against.
-struct Value
-{
-    enum class Kind
-    {
+struct Value {
+    enum class Kind {
         Integer,
         Floating,
         String,
@@ -117,32 +108,29 @@ struct Value
     const Enumerator* enumerator = nullptr;
 };
 
-struct Field
-{
+struct Field {
     SourceLocation location;
     int tag = 0;
     bool require = false;
     Type type;
     std::string name;
-    std::optional<Value> defaultValue; // only when the IDL gives one
+    std::optional<Value> defaultValue;  // only when the IDL gives one
 };
 
-struct StructDecl
-{
+struct StructDecl {
     SourceLocation location;
     const File* file = nullptr;
     std::string module;
     std::string name;
-    std::vector<Field> fields;        // declaration order
-    std::vector<std::string> keyFields; // from key[Name, ...]; empty: no key
+    std::vector<Field> fields;           // declaration order
+    std::vector<std::string> keyFields;  // from key[Name, ...]; empty: no key
     SourceLocation keyLocation;
 
     bool hasKey() const { return !keyFields.empty(); }
     const Field* findField(const std::string& fieldName) const;
 };
 
-struct EnumDecl
-{
+struct EnumDecl {
     SourceLocation location;
     const File* file = nullptr;
     std::string module;
@@ -152,8 +140,7 @@ struct EnumDecl
     const Enumerator* findMember(const std::string& memberName) const;
 };
 
-struct ConstDecl
-{
+struct ConstDecl {
     SourceLocation location;
     std::string module;
     std::string name;
@@ -161,8 +148,7 @@ struct ConstDecl
     Value value;
 };
 
-struct Parameter
-{
+struct Parameter {
     SourceLocation location;
     std::string name;
     Type type;
@@ -170,16 +156,14 @@ struct Parameter
     bool routeKey = false;
 };
 
-struct Operation
-{
+struct Operation {
     SourceLocation location;
     std::string name;
-    std::optional<Type> returnType; // empty: void
+    std::optional<Type> returnType;  // empty: void
     std::vector<Parameter> parameters;
 };
 
-struct InterfaceDecl
-{
+struct InterfaceDecl {
     SourceLocation location;
     std::string module;
     std::string name;
@@ -187,33 +171,30 @@ struct InterfaceDecl
 };
 
 // The words before a parameter's type, counted (each may appear at most once).
-struct ParameterAttributes
-{
-    SourceLocation location; // of the first of them
+struct ParameterAttributes {
+    SourceLocation location;  // of the first of them
     int outCount = 0;
     int routeKeyCount = 0;
 };
 
-using Definition = std::variant<std::unique_ptr<StructDecl>, std::unique_ptr<EnumDecl>,
-                                std::unique_ptr<ConstDecl>, std::unique_ptr<InterfaceDecl>>;
+using Definition = std::variant<std::unique_ptr<StructDecl>, std::unique_ptr<EnumDecl>, std::unique_ptr<ConstDecl>,
+                                std::unique_ptr<InterfaceDecl>>;
 
 // One `module Name { ... };` block. A file may open the same module several times.
-struct ModuleBlock
-{
+struct ModuleBlock {
     SourceLocation location;
     std::string name;
-    std::vector<Definition> definitions; // declaration order
+    std::vector<Definition> definitions;  // declaration order
 };
 
-struct File
-{
-    std::string path;     // as given or as resolved from an #include; used in messages
-    std::string identity; // canonical form; a file is parsed once per identity
-    std::vector<const File*> includes; // direct #includes, in order, each once
+struct File {
+    std::string path;                   // as given or as resolved from an #include; used in messages
+    std::string identity;               // canonical form; a file is parsed once per identity
+    std::vector<const File*> includes;  // direct #includes, in order, each once
     std::vector<ModuleBlock> modules;
 };
 
 // The name of a file without directories and without its last extension.
 std::string fileBaseName(const std::string& path);
 
-} // namespace tars2cpp
+}  // namespace tars2cpp

@@ -3,29 +3,23 @@
 
 #include <string>
 
-namespace tars2cpp
-{
+namespace tars2cpp {
 
-class CodeWriter
-{
+class CodeWriter {
 public:
     // Adds one line at the current indentation (an empty line stays empty).
-    void line(const std::string& text = std::string())
-    {
-        if (!text.empty())
-            _text.append(static_cast<std::size_t>(_depth) * 4, ' ');
+    void line(const std::string& text = std::string()) {
+        if (!text.empty()) _text.append(static_cast<std::size_t>(_depth) * 4, ' ');
         _text += text;
         _text += '\n';
     }
 
     // "{" then one level deeper; close() goes back and writes "}" plus `suffix`.
-    void open()
-    {
+    void open() {
         line("{");
         ++_depth;
     }
-    void close(const std::string& suffix = std::string())
-    {
+    void close(const std::string& suffix = std::string()) {
         --_depth;
         line("}" + suffix);
     }
@@ -40,4 +34,4 @@ private:
     int _depth = 0;
 };
 
-} // namespace tars2cpp
+}  // namespace tars2cpp

@@ -2,20 +2,16 @@
 
 #include <map>
 
-namespace tars2cpp
-{
+namespace tars2cpp {
 
 CompileResult compile(const SourceLoader& loader, const std::vector<std::string>& inputs,
-                      const CompileOptions& compileOptions, const GenerateOptions& generateOptions)
-{
+                      const CompileOptions& compileOptions, const GenerateOptions& generateOptions) {
     Program program(loader, compileOptions);
     std::vector<const File*> files;
-    std::map<std::string, const File*> outputs; // header name -> the file that makes it
-    for (const std::string& input : inputs)
-    {
+    std::map<std::string, const File*> outputs;  // header name -> the file that makes it
+    for (const std::string& input : inputs) {
         const File* file = program.parseInput(input);
-        if (file == nullptr)
-            continue;
+        if (file == nullptr) continue;
         const std::string header = fileBaseName(file->path) + ".h";
         const auto [existing, inserted] = outputs.emplace(header, file);
         if (inserted)
@@ -26,8 +22,7 @@ CompileResult compile(const SourceLoader& loader, const std::vector<std::string>
     }
 
     CompileResult result;
-    if (program.diagnostics().hasErrors())
-    {
+    if (program.diagnostics().hasErrors()) {
         result.errors = program.diagnostics().text();
         return result;
     }
@@ -36,4 +31,4 @@ CompileResult compile(const SourceLoader& loader, const std::vector<std::string>
     return result;
 }
 
-} // namespace tars2cpp
+}  // namespace tars2cpp

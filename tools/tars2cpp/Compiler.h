@@ -12,11 +12,9 @@
 #include <utility>
 #include <vector>
 
-namespace tars2cpp
-{
+namespace tars2cpp {
 
-struct CompileResult
-{
+struct CompileResult {
     // (file name "<basename>.h", content) per input, in input order. Empty
     // when there is any error: no partial output.
     std::vector<std::pair<std::string, std::string>> headers;
@@ -29,4 +27,4 @@ struct CompileResult
 CompileResult compile(const SourceLoader& loader, const std::vector<std::string>& inputs,
                       const CompileOptions& compileOptions, const GenerateOptions& generateOptions);
 
-} // namespace tars2cpp
+}  // namespace tars2cpp

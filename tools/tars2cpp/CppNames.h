@@ -6,8 +6,7 @@
 #include <set>
 #include <string>
 
-namespace tars2cpp
-{
+namespace tars2cpp {
 
 // A C++20 keyword or alternative operator token (`class`, `and`, `co_await`).
 bool isCppKeyword(const std::string& name);
@@ -36,4 +35,4 @@ std::string cppLocalDeclaration(const Type& type, const std::string& name);
 // generated parameters and locals must not collide with IDL names.
 std::string unusedName(const std::string& wanted, const std::set<std::string>& taken);
 
-} // namespace tars2cpp
+}  // namespace tars2cpp

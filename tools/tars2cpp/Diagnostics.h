@@ -11,11 +11,9 @@
 #include <string>
 #include <vector>
 
-namespace tars2cpp
-{
+namespace tars2cpp {
 
-class Diagnostics
-{
+class Diagnostics {
 public:
     static constexpr std::size_t kMaxErrors = 50;
 
@@ -40,4 +38,4 @@ private:
 // "file:line:col", the prefix of a message about that position.
 std::string formatLocation(const SourceLocation& where);
 
-} // namespace tars2cpp
+}  // namespace tars2cpp

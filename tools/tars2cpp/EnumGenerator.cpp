@@ -3,21 +3,18 @@
 
 #include <set>
 
-namespace tars2cpp
-{
+namespace tars2cpp {
 
 // An unscoped enum (users write Mod::RED) with a fixed underlying type, so any
 // int32 from the wire is a valid value of it; etos/stoe convert to and from
 // the enumerator names and are found by ADL (the JSON mapping uses them).
-void generateEnum(const EnumDecl& decl, CodeWriter& out)
-{
+void generateEnum(const EnumDecl& decl, CodeWriter& out) {
     // Inside etos/stoe enumerators are qualified and locals start with '_', so
     // no IDL name can be confused with (or shadowed by) them.
     const std::string scope = "::" + decl.module + "::";
     out.line("enum " + decl.name + " : tars::Int32");
     out.open();
-    for (const Enumerator& member : decl.members)
-        out.line(member.name + " = " + std::to_string(member.value) + ",");
+    for (const Enumerator& member : decl.members) out.line(member.name + " = " + std::to_string(member.value) + ",");
     out.close(";");
     out.line();
 
@@ -25,9 +22,8 @@ void generateEnum(const EnumDecl& decl, CodeWriter& out)
     out.open();
     out.line("switch (_e)");
     out.open();
-    std::set<std::int32_t> seen; // the first name of a value wins
-    for (const Enumerator& member : decl.members)
-    {
+    std::set<std::int32_t> seen;  // the first name of a value wins
+    for (const Enumerator& member : decl.members) {
         if (seen.insert(member.value).second)
             out.line("case " + scope + member.name + ": return \"" + member.name + "\";");
     }
@@ -53,4 +49,4 @@ void generateEnum(const EnumDecl& decl, CodeWriter& out)
     out.close();
 }
 
-} // namespace tars2cpp
+}  // namespace tars2cpp

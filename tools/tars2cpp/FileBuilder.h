@@ -17,15 +17,11 @@
 #include <utility>
 #include <vector>
 
-namespace tars2cpp
-{
+namespace tars2cpp {
 
-class FileBuilder
-{
+class FileBuilder {
 public:
-    struct TooManyErrors
-    {
-    };
+    struct TooManyErrors {};
 
     FileBuilder(Program& program, Program::Unit& unit);
 
@@ -57,9 +53,8 @@ public:
     void beginInterface(const std::string& name, const SourceLocation& where);
     void beginOperation(std::optional<Type> returnType, const SourceLocation& typeLocation, const std::string& name,
                         const SourceLocation& nameLocation);
-    void addParameter(const ParameterAttributes& attributes, Type type,
-                      const SourceLocation& typeLocation, const std::string& name,
-                      const SourceLocation& nameLocation);
+    void addParameter(const ParameterAttributes& attributes, Type type, const SourceLocation& typeLocation,
+                      const std::string& name, const SourceLocation& nameLocation);
     void endOperation();
     void endInterface();
 
@@ -91,7 +86,7 @@ private:
 
     StructDecl* _struct = nullptr;
     std::map<int, std::size_t> _tags;                // of _struct: tag -> field index
-    std::map<std::string, std::size_t> _fieldNames; // of _struct
+    std::map<std::string, std::size_t> _fieldNames;  // of _struct
 
     EnumDecl* _enum = nullptr;
     std::int64_t _nextEnumValue = 0;
@@ -107,4 +102,4 @@ private:
     std::vector<std::pair<Type, SourceLocation>> _typeUses;
 };
 
-} // namespace tars2cpp
+}  // namespace tars2cpp

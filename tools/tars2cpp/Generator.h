@@ -7,16 +7,14 @@
 
 #include <string>
 
-namespace tars2cpp
-{
+namespace tars2cpp {
 
-struct GenerateOptions
-{
-    bool json = true;         // writeToJson/readFromJson and friends (off with --unjson)
-    bool checkDefault = true; // skip optional members equal to their default (--check-default=false: write all)
+struct GenerateOptions {
+    bool json = true;          // writeToJson/readFromJson and friends (off with --unjson)
+    bool checkDefault = true;  // skip optional members equal to their default (--check-default=false: write all)
 };
 
 // The whole header for `file`.
 std::string generateHeader(const File& file, const GenerateOptions& options);
 
-} // namespace tars2cpp
+}  // namespace tars2cpp

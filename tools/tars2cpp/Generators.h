@@ -7,8 +7,7 @@
 #include "CodeWriter.h"
 #include "Generator.h"
 
-namespace tars2cpp
-{
+namespace tars2cpp {
 
 void generateStruct(const StructDecl& decl, const GenerateOptions& options, CodeWriter& out);
 void generateEnum(const EnumDecl& decl, CodeWriter& out);
@@ -21,4 +20,4 @@ void generateServant(const InterfaceDecl& decl, const GenerateOptions& options, 
 // <Name>Proxy and <Name>Prx.
 void generateProxy(const InterfaceDecl& decl, const GenerateOptions& options, CodeWriter& out);
 
-} // namespace tars2cpp
+}  // namespace tars2cpp

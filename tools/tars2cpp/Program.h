@@ -17,19 +17,15 @@
 #include <string>
 #include <vector>
 
-namespace tars2cpp
-{
+namespace tars2cpp {
 
-struct CompileOptions
-{
-    bool withTars = false; // allow `module tars` (the framework's own files)
+struct CompileOptions {
+    bool withTars = false;  // allow `module tars` (the framework's own files)
 };
 
 // A name declared at module scope, as other definitions see it.
-struct Symbol
-{
-    enum class Kind
-    {
+struct Symbol {
+    enum class Kind {
         Struct,
         Enum,
         Enumerator,
@@ -40,14 +36,13 @@ struct Symbol
     Kind kind = Kind::Struct;
     SourceLocation location;
     const StructDecl* structDecl = nullptr;
-    const EnumDecl* enumDecl = nullptr; // Enum, and the enum of an Enumerator
+    const EnumDecl* enumDecl = nullptr;  // Enum, and the enum of an Enumerator
 };
 
 // Visible names keyed by "Module::Name".
 using SymbolTable = std::map<std::string, Symbol>;
 
-class Program
-{
+class Program {
 public:
     // Deepest chain of nested #includes.
     static constexpr std::size_t kMaxIncludeDepth = 64;
@@ -66,13 +61,11 @@ public:
     const CompileOptions& options() const { return _options; }
 
     // One parsed file and the names it can see (its own and its includes').
-    struct Unit
-    {
-        enum class State
-        {
+    struct Unit {
+        enum class State {
             Parsing,
             Parsed,
-            Failed, // stopped at a syntax error or could not be read
+            Failed,  // stopped at a syntax error or could not be read
         };
 
         std::unique_ptr<File> file;
@@ -91,8 +84,8 @@ private:
     const SourceLoader& _loader;
     CompileOptions _options;
     Diagnostics _diagnostics;
-    std::map<std::string, std::unique_ptr<Unit>> _units; // by identity
+    std::map<std::string, std::unique_ptr<Unit>> _units;  // by identity
     std::vector<Unit*> _parsing;                          // the include chain being parsed
 };
 
-} // namespace tars2cpp
+}  // namespace tars2cpp

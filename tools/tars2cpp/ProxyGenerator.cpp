@@ -18,23 +18,20 @@
 #include <string>
 #include <vector>
 
-namespace tars2cpp
-{
+namespace tars2cpp {
 
-namespace
-{
+namespace {
 
 // Generated parameters and locals, each chosen to differ from every parameter
 // name of the interface (IDL names keep their spelling in the signatures).
-struct ProxyNames
-{
-    std::string context;         // the request context parameter
-    std::string responseContext; // the sync call's response context parameter
-    std::string callback;        // async_<m>'s callback parameter
-    std::string msg;             // onDispatch's parameter
-    std::string ret;             // the callback's return value parameter
-    std::string retLocal;        // the decoded return value; also the Promise<m> member
-    std::string rspContext;      // the Promise<m> member holding the response context
+struct ProxyNames {
+    std::string context;          // the request context parameter
+    std::string responseContext;  // the sync call's response context parameter
+    std::string callback;         // async_<m>'s callback parameter
+    std::string msg;              // onDispatch's parameter
+    std::string ret;              // the callback's return value parameter
+    std::string retLocal;         // the decoded return value; also the Promise<m> member
+    std::string rspContext;       // the Promise<m> member holding the response context
     std::string enc;
     std::string dec;
     std::string rsp;
@@ -46,12 +43,10 @@ struct ProxyNames
     std::string codecArgs;
 };
 
-ProxyNames chooseNames(const InterfaceDecl& decl, const GenerateOptions& options)
-{
+ProxyNames chooseNames(const InterfaceDecl& decl, const GenerateOptions& options) {
     std::set<std::string> taken;
     for (const Operation& operation : decl.operations)
-        for (const Parameter& parameter : operation.parameters)
-            taken.insert(parameter.name);
+        for (const Parameter& parameter : operation.parameters) taken.insert(parameter.name);
 
     ProxyNames names;
     names.context = unusedName("context", taken);
@@ -73,97 +68,73 @@ ProxyNames chooseNames(const InterfaceDecl& decl, const GenerateOptions& options
 
 const std::string kContextType = "const std::map<std::string, std::string>&";
 
-std::string join(const std::vector<std::string>& parts)
-{
+std::string join(const std::vector<std::string>& parts) {
     std::string text;
-    for (const std::string& part : parts)
-        text += (text.empty() ? "" : ", ") + part;
+    for (const std::string& part : parts) text += (text.empty() ? "" : ", ") + part;
     return text;
 }
 
-std::string returnType(const Operation& operation)
-{
+std::string returnType(const Operation& operation) {
     return operation.returnType ? cppType(*operation.returnType) : "void";
 }
 
-std::string tagOf(std::size_t index)
-{
-    return std::to_string(index + 1);
-}
+std::string tagOf(std::size_t index) { return std::to_string(index + 1); }
 
 // `IDL name`: a string literal usable as const char*.
-std::string quoted(const std::string& name)
-{
-    return cppStringLiteral(name);
-}
+std::string quoted(const std::string& name) { return cppStringLiteral(name); }
 
-struct ProxyTypes
-{
-    std::string callback;    // HelloPrxCallback
-    std::string callbackPtr; // HelloPrxCallbackPtr
-    std::string promises;    // HelloPrxCallbackPromise
-    std::string proxy;       // HelloProxy
-    std::string prx;         // HelloPrx
+struct ProxyTypes {
+    std::string callback;     // HelloPrxCallback
+    std::string callbackPtr;  // HelloPrxCallbackPtr
+    std::string promises;     // HelloPrxCallbackPromise
+    std::string proxy;        // HelloProxy
+    std::string prx;          // HelloPrx
 };
 
-ProxyTypes typesOf(const InterfaceDecl& decl)
-{
+ProxyTypes typesOf(const InterfaceDecl& decl) {
     return {decl.name + "PrxCallback", decl.name + "PrxCallbackPtr", decl.name + "PrxCallbackPromise",
             decl.name + "Proxy", decl.name + "Prx"};
 }
 
 // The input parameters as a signature (const std::string& sReq, ...).
-std::vector<std::string> inputParameters(const Operation& operation)
-{
+std::vector<std::string> inputParameters(const Operation& operation) {
     std::vector<std::string> parameters;
     for (const Parameter& parameter : operation.parameters)
-        if (!parameter.out)
-            parameters.push_back(cppInParameterType(parameter.type) + " " + parameter.name);
+        if (!parameter.out) parameters.push_back(cppInParameterType(parameter.type) + " " + parameter.name);
     return parameters;
 }
 
-std::vector<std::string> inputArguments(const Operation& operation)
-{
+std::vector<std::string> inputArguments(const Operation& operation) {
     std::vector<std::string> arguments;
     for (const Parameter& parameter : operation.parameters)
-        if (!parameter.out)
-            arguments.push_back(parameter.name);
+        if (!parameter.out) arguments.push_back(parameter.name);
     return arguments;
 }
 
 // A return value or an out parameter: something to decode from the response.
-bool hasResults(const Operation& operation)
-{
-    if (operation.returnType)
-        return true;
+bool hasResults(const Operation& operation) {
+    if (operation.returnType) return true;
     for (const Parameter& parameter : operation.parameters)
-        if (parameter.out)
-            return true;
+        if (parameter.out) return true;
     return false;
 }
 
 // `_enc.put(tag, "name", name);` for the inputs, or for every parameter.
-void generateEncode(const Operation& operation, bool withOuts, const ProxyNames& names, CodeWriter& out)
-{
+void generateEncode(const Operation& operation, bool withOuts, const ProxyNames& names, CodeWriter& out) {
     out.line("tars::ArgsEncoder " + names.enc + "(tars_version());");
-    for (std::size_t i = 0; i < operation.parameters.size(); ++i)
-    {
+    for (std::size_t i = 0; i < operation.parameters.size(); ++i) {
         const Parameter& parameter = operation.parameters[i];
-        if (parameter.out && !withOuts)
-            continue;
+        if (parameter.out && !withOuts) continue;
         out.line(names.enc + ".put" + names.codecArgs + "(" + tagOf(i) + ", " + quoted(parameter.name) + ", " +
                  parameter.name + ");");
     }
 }
 
 // `_dec.getReturn(ret); _dec.get(tag, "name", prefix name);` for the result.
-void generateDecode(const Operation& operation, const std::string& prefix, const ProxyNames& names,
-                    CodeWriter& out)
-{
+void generateDecode(const Operation& operation, const std::string& prefix, const ProxyNames& names, CodeWriter& out) {
     if (operation.returnType)
         out.line(names.dec + ".getReturn" + names.codecArgs + "(" + prefix + names.retLocal + ");");
-    for (std::size_t i = 0; i < operation.parameters.size(); ++i)
-    {
+    for (std::size_t i = 0; i < operation.parameters.size(); ++i) {
         const Parameter& parameter = operation.parameters[i];
         if (parameter.out)
             out.line(names.dec + ".get" + names.codecArgs + "(" + tagOf(i) + ", " + quoted(parameter.name) + ", " +
@@ -173,27 +144,22 @@ void generateDecode(const Operation& operation, const std::string& prefix, const
 
 // ---- HelloPrxCallback
 
-void generateCallbackMethods(const Operation& operation, const ProxyNames& names, CodeWriter& out)
-{
+void generateCallbackMethods(const Operation& operation, const ProxyNames& names, CodeWriter& out) {
     std::vector<std::string> parameters;
     std::vector<std::string> unused;
-    if (operation.returnType)
-    {
+    if (operation.returnType) {
         parameters.push_back(cppInParameterType(*operation.returnType) + " " + names.ret);
         unused.push_back(names.ret);
     }
-    for (const Parameter& parameter : operation.parameters)
-    {
-        if (!parameter.out)
-            continue;
+    for (const Parameter& parameter : operation.parameters) {
+        if (!parameter.out) continue;
         parameters.push_back(cppInParameterType(parameter.type) + " " + parameter.name);
         unused.push_back(parameter.name);
     }
 
     out.line("virtual void callback_" + operation.name + "(" + join(parameters) + ")");
     out.open();
-    for (const std::string& name : unused)
-        out.line("(void)" + name + ";");
+    for (const std::string& name : unused) out.line("(void)" + name + ";");
     out.line("throw std::runtime_error(" + quoted("callback_" + operation.name + "() is not overridden") + ");");
     out.close();
     out.line("virtual void callback_" + operation.name + "_exception(tars::Int32 " + names.ret + ")");
@@ -203,8 +169,7 @@ void generateCallbackMethods(const Operation& operation, const ProxyNames& names
     out.close();
 }
 
-void generateCallbackDispatchCase(const Operation& operation, const ProxyNames& names, CodeWriter& out)
-{
+void generateCallbackDispatchCase(const Operation& operation, const ProxyNames& names, CodeWriter& out) {
     out.line("if (" + names.msg + "->request.sFuncName == " + quoted(operation.name) + ")");
     out.open();
     out.line("if (" + names.msg + "->response.iRet != tars::TARSSERVERSUCCESS)");
@@ -214,20 +179,16 @@ void generateCallbackDispatchCase(const Operation& operation, const ProxyNames& 
     out.close();
 
     std::vector<std::string> results;
-    if (operation.returnType)
-    {
+    if (operation.returnType) {
         out.line(cppLocalDeclaration(*operation.returnType, names.retLocal));
         results.push_back(names.retLocal);
     }
-    for (const Parameter& parameter : operation.parameters)
-    {
-        if (!parameter.out)
-            continue;
+    for (const Parameter& parameter : operation.parameters) {
+        if (!parameter.out) continue;
         out.line(cppLocalDeclaration(parameter.type, parameter.name));
         results.push_back(parameter.name);
     }
-    if (hasResults(operation))
-    {
+    if (hasResults(operation)) {
         out.line("try");
         out.open();
         out.line("tars::ArgsDecoder " + names.dec + "(" + names.msg + "->response);");
@@ -245,8 +206,7 @@ void generateCallbackDispatchCase(const Operation& operation, const ProxyNames& 
 }
 
 void generateCallbackClass(const InterfaceDecl& decl, const ProxyTypes& types, const ProxyNames& names,
-                           CodeWriter& out)
-{
+                           CodeWriter& out) {
     out.line("// Callbacks of " + decl.module + "." + decl.name + "'s async_<method>() calls: derive, override");
     out.line("// callback_<method>() and callback_<method>_exception(); they run on a callback thread.");
     out.line("class " + types.callback + " : public tars::ServantProxyCallback");
@@ -255,16 +215,14 @@ void generateCallbackClass(const InterfaceDecl& decl, const ProxyTypes& types, c
     out.line("public:");
     out.indent();
     out.line("~" + types.callback + "() override = default;");
-    for (const Operation& operation : decl.operations)
-    {
+    for (const Operation& operation : decl.operations) {
         out.line();
         generateCallbackMethods(operation, names, out);
     }
     out.line();
     out.line("int onDispatch(tars::ReqMessagePtr " + (decl.operations.empty() ? "" : names.msg) + ") override");
     out.open();
-    for (const Operation& operation : decl.operations)
-        generateCallbackDispatchCase(operation, names, out);
+    for (const Operation& operation : decl.operations) generateCallbackDispatchCase(operation, names, out);
     out.line("return tars::TARSSERVERNOFUNCERR;");
     out.close();
     out.close(";");
@@ -273,19 +231,16 @@ void generateCallbackClass(const InterfaceDecl& decl, const ProxyTypes& types, c
 
 // ---- HelloPrxCallbackPromise
 
-void generatePromiseTypes(const Operation& operation, const ProxyNames& names, CodeWriter& out)
-{
+void generatePromiseTypes(const Operation& operation, const ProxyNames& names, CodeWriter& out) {
     const std::string result = "Promise" + operation.name;
     const std::string resultPtr = result + "Ptr";
     const std::string callback = operation.name + "Callback";
 
     out.line("struct " + result);
     out.open();
-    if (operation.returnType)
-        out.line(cppLocalDeclaration(*operation.returnType, names.retLocal));
+    if (operation.returnType) out.line(cppLocalDeclaration(*operation.returnType, names.retLocal));
     for (const Parameter& parameter : operation.parameters)
-        if (parameter.out)
-            out.line(cppLocalDeclaration(parameter.type, parameter.name));
+        if (parameter.out) out.line(cppLocalDeclaration(parameter.type, parameter.name));
     out.line("std::map<std::string, std::string> " + names.rspContext + ";");
     out.close(";");
     out.line("using " + resultPtr + " = std::shared_ptr<" + result + ">;");
@@ -308,8 +263,7 @@ void generatePromiseTypes(const Operation& operation, const ProxyNames& names, C
     out.line("return " + names.msg + "->response.iRet;");
     out.close();
     out.line("auto " + names.ptr + " = std::make_shared<" + result + ">();");
-    if (hasResults(operation))
-    {
+    if (hasResults(operation)) {
         out.line("try");
         out.open();
         out.line("tars::ArgsDecoder " + names.dec + "(" + names.msg + "->response);");
@@ -334,18 +288,15 @@ void generatePromiseTypes(const Operation& operation, const ProxyNames& names, C
 }
 
 void generatePromiseStruct(const InterfaceDecl& decl, const ProxyTypes& types, const ProxyNames& names,
-                           CodeWriter& out)
-{
+                           CodeWriter& out) {
     out.line("// Per method of " + decl.module + "." + decl.name +
              ": the result of promise_async_<method>() and co_<method>()");
     out.line("// (Promise<method>: the return value, the out parameters, the response context) and the");
     out.line("// callback that completes the promise.");
     out.line("struct " + types.promises);
     out.open();
-    for (std::size_t i = 0; i < decl.operations.size(); ++i)
-    {
-        if (i > 0)
-            out.line();
+    for (std::size_t i = 0; i < decl.operations.size(); ++i) {
+        if (i > 0) out.line();
         generatePromiseTypes(decl.operations[i], names, out);
     }
     out.close(";");
@@ -353,8 +304,7 @@ void generatePromiseStruct(const InterfaceDecl& decl, const ProxyTypes& types, c
 
 // ---- HelloProxy
 
-void generateSyncCall(const Operation& operation, const ProxyNames& names, CodeWriter& out)
-{
+void generateSyncCall(const Operation& operation, const ProxyNames& names, CodeWriter& out) {
     std::vector<std::string> parameters;
     for (const Parameter& parameter : operation.parameters)
         parameters.push_back(
@@ -370,28 +320,22 @@ void generateSyncCall(const Operation& operation, const ProxyNames& names, CodeW
     out.line("tars::ResponsePacket " + names.rsp + ";");
     out.line("tars_invoke(tars::TARSNORMAL, " + quoted(operation.name) + ", " + names.enc + ".take(), " +
              names.context + ", " + names.rsp + ");");
-    if (hasResults(operation))
-    {
+    if (hasResults(operation)) {
         out.line("tars::ArgsDecoder " + names.dec + "(" + names.rsp + ");");
-        if (operation.returnType)
-            out.line(cppLocalDeclaration(*operation.returnType, names.retLocal));
+        if (operation.returnType) out.line(cppLocalDeclaration(*operation.returnType, names.retLocal));
         generateDecode(operation, "", names, out);
     }
     out.line("if (" + names.responseContext + ")");
     out.indent();
     out.line(names.responseContext + "->swap(" + names.rsp + ".context);");
     out.dedent();
-    if (operation.returnType)
-        out.line("return " + names.retLocal + ";");
+    if (operation.returnType) out.line("return " + names.retLocal + ";");
     out.close();
 }
 
-void generateAsyncCall(const Operation& operation, const ProxyTypes& types, const ProxyNames& names,
-                       CodeWriter& out)
-{
+void generateAsyncCall(const Operation& operation, const ProxyTypes& types, const ProxyNames& names, CodeWriter& out) {
     std::vector<std::string> parameters = {types.callbackPtr + " " + names.callback};
-    for (const std::string& parameter : inputParameters(operation))
-        parameters.push_back(parameter);
+    for (const std::string& parameter : inputParameters(operation)) parameters.push_back(parameter);
     parameters.push_back(kContextType + " " + names.context + " = TARS_CONTEXT()");
 
     out.line("void async_" + operation.name + "(" + join(parameters) + ")");
@@ -404,8 +348,7 @@ void generateAsyncCall(const Operation& operation, const ProxyTypes& types, cons
 }
 
 void generatePromiseCall(const Operation& operation, const ProxyTypes& types, const ProxyNames& names,
-                         CodeWriter& out)
-{
+                         CodeWriter& out) {
     const std::string resultPtr = types.promises + "::Promise" + operation.name + "Ptr";
     std::vector<std::string> parameters = inputParameters(operation);
     parameters.push_back(kContextType + " " + names.context + " = TARS_CONTEXT()");
@@ -432,11 +375,9 @@ void generatePromiseCall(const Operation& operation, const ProxyTypes& types, co
     out.close();
 }
 
-void generateProxyClass(const InterfaceDecl& decl, const ProxyTypes& types, const ProxyNames& names,
-                        CodeWriter& out)
-{
-    out.line("// The proxy of " + decl.module + "." + decl.name +
-             ": get one from Communicator::stringToProxy<" + types.prx + ">(). Thread-safe:");
+void generateProxyClass(const InterfaceDecl& decl, const ProxyTypes& types, const ProxyNames& names, CodeWriter& out) {
+    out.line("// The proxy of " + decl.module + "." + decl.name + ": get one from Communicator::stringToProxy<" +
+             types.prx + ">(). Thread-safe:");
     out.line("// one proxy serves any number of calling threads. A failed sync call throws");
     out.line("// tars::TarsCallException (getErrCode() is the TARS return code); async calls report");
     out.line("// failures to the callback or the future.");
@@ -445,8 +386,7 @@ void generateProxyClass(const InterfaceDecl& decl, const ProxyTypes& types, cons
     out.dedent();
     out.line("public:");
     out.indent();
-    for (const Operation& operation : decl.operations)
-    {
+    for (const Operation& operation : decl.operations) {
         generateSyncCall(operation, names, out);
         out.line();
         generateAsyncCall(operation, types, names, out);
@@ -456,20 +396,18 @@ void generateProxyClass(const InterfaceDecl& decl, const ProxyTypes& types, cons
     }
     // The per-call settings return the proxy's own type, so calls chain:
     // prx->tars_hash(uid)->getUser(uid, user).
-    struct Setting
-    {
+    struct Setting {
         const char* function;
         const char* parameter;
     };
     for (const Setting& setting : {Setting{"tars_hash", "int64_t key"}, Setting{"tars_consistent_hash", "int64_t key"},
-                                   Setting{"tars_set_timeout", "int ms"}})
-    {
+                                   Setting{"tars_set_timeout", "int ms"}}) {
         const std::string parameter = setting.parameter;
         const std::string argument = parameter.substr(parameter.find(' ') + 1);
         out.line(types.proxy + "* " + setting.function + "(" + parameter + ")");
         out.open();
-        out.line("return static_cast<" + types.proxy + "*>(tars::ServantProxy::" + setting.function + "(" +
-                 argument + "));");
+        out.line("return static_cast<" + types.proxy + "*>(tars::ServantProxy::" + setting.function + "(" + argument +
+                 "));");
         out.close();
     }
     out.line("static const char* tars_prxname() { return " + quoted(types.proxy) + "; }");
@@ -477,10 +415,9 @@ void generateProxyClass(const InterfaceDecl& decl, const ProxyTypes& types, cons
     out.line("using " + types.prx + " = std::shared_ptr<" + types.proxy + ">;");
 }
 
-} // namespace
+}  // namespace
 
-void generateProxy(const InterfaceDecl& decl, const GenerateOptions& options, CodeWriter& out)
-{
+void generateProxy(const InterfaceDecl& decl, const GenerateOptions& options, CodeWriter& out) {
     const ProxyNames names = chooseNames(decl, options);
     const ProxyTypes types = typesOf(decl);
     generateCallbackClass(decl, types, names, out);
@@ -490,4 +427,4 @@ void generateProxy(const InterfaceDecl& decl, const GenerateOptions& options, Co
     generateProxyClass(decl, types, names, out);
 }
 
-} // namespace tars2cpp
+}  // namespace tars2cpp

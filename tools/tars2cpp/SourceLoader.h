@@ -12,17 +12,14 @@
 #include <string>
 #include <vector>
 
-namespace tars2cpp
-{
+namespace tars2cpp {
 
-struct SourceName
-{
+struct SourceName {
     std::string path;
     std::string identity;
 };
 
-class SourceLoader
-{
+class SourceLoader {
 public:
     virtual ~SourceLoader() = default;
 
@@ -36,14 +33,12 @@ public:
     virtual std::optional<std::string> read(const SourceName& file, std::string& error) const = 0;
 };
 
-class FileSystemLoader : public SourceLoader
-{
+class FileSystemLoader : public SourceLoader {
 public:
     explicit FileSystemLoader(std::vector<std::string> includeDirs);
 
     SourceName resolveInput(const std::string& path) const override;
-    std::optional<SourceName> resolveInclude(const std::string& name,
-                                             const std::string& includingPath) const override;
+    std::optional<SourceName> resolveInclude(const std::string& name, const std::string& includingPath) const override;
     std::optional<std::string> read(const SourceName& file, std::string& error) const override;
 
 private:
@@ -53,14 +48,12 @@ private:
 // Files kept in memory, keyed by path ("dir/a.tars"). Include names resolve the
 // same way as on disk, against the including file's directory and the include
 // directories, with paths normalised lexically.
-class MemoryLoader : public SourceLoader
-{
+class MemoryLoader : public SourceLoader {
 public:
     explicit MemoryLoader(std::map<std::string, std::string> files, std::vector<std::string> includeDirs = {});
 
     SourceName resolveInput(const std::string& path) const override;
-    std::optional<SourceName> resolveInclude(const std::string& name,
-                                             const std::string& includingPath) const override;
+    std::optional<SourceName> resolveInclude(const std::string& name, const std::string& includingPath) const override;
     std::optional<std::string> read(const SourceName& file, std::string& error) const override;
 
 private:
@@ -68,4 +61,4 @@ private:
     std::vector<std::string> _includeDirs;
 };
 
-} // namespace tars2cpp
+}  // namespace tars2cpp

@@ -11,11 +11,9 @@
 #define TARS2CPP_VERSION "unknown"
 #endif
 
-namespace tars2cpp
-{
+namespace tars2cpp {
 
-namespace
-{
+namespace {
 
 namespace fs = std::filesystem;
 
@@ -42,8 +40,7 @@ const char kUsage[] =
     "\n"
     "Exit status: 0 success, 1 errors in the input (nothing written), 2 bad command line.\n";
 
-struct Options
-{
+struct Options {
     std::string outputDir = ".";
     std::vector<std::string> includeDirs;
     std::vector<std::string> inputs;
@@ -51,46 +48,36 @@ struct Options
     GenerateOptions generate;
 };
 
-bool startsWith(const std::string& text, const char* prefix)
-{
-    return text.rfind(prefix, 0) == 0;
-}
+bool startsWith(const std::string& text, const char* prefix) { return text.rfind(prefix, 0) == 0; }
 
-void addIncludeList(const std::string& list, std::vector<std::string>& dirs)
-{
+void addIncludeList(const std::string& list, std::vector<std::string>& dirs) {
     std::size_t start = 0;
-    while (start <= list.size())
-    {
+    while (start <= list.size()) {
         const std::size_t end = std::min(list.find(';', start), list.size());
-        if (end > start)
-            dirs.push_back(list.substr(start, end - start));
+        if (end > start) dirs.push_back(list.substr(start, end - start));
         start = end + 1;
     }
 }
 
 // Writes `content` to `path` through a temporary file, so a reader never sees half a header.
-bool writeFile(const fs::path& path, const std::string& content, std::string& error)
-{
+bool writeFile(const fs::path& path, const std::string& content, std::string& error) {
     const fs::path temporary = path.string() + ".tmp";
     {
         std::ofstream stream(temporary, std::ios::binary | std::ios::trunc);
-        if (!stream)
-        {
+        if (!stream) {
             error = "cannot create '" + temporary.string() + "'";
             return false;
         }
         stream.write(content.data(), static_cast<std::streamsize>(content.size()));
         stream.close();
-        if (!stream)
-        {
+        if (!stream) {
             error = "cannot write '" + temporary.string() + "'";
             return false;
         }
     }
     std::error_code code;
     fs::rename(temporary, path, code);
-    if (code)
-    {
+    if (code) {
         error = "cannot rename '" + temporary.string() + "' to '" + path.string() + "': " + code.message();
         fs::remove(temporary, code);
         return false;
@@ -98,44 +85,37 @@ bool writeFile(const fs::path& path, const std::string& content, std::string& er
     return true;
 }
 
-} // namespace
+}  // namespace
 
-int runTool(const std::vector<std::string>& args, std::ostream& out, std::ostream& err)
-{
+int runTool(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     Options options;
     const auto usageError = [&](const std::string& message) {
         err << "tars2cpp: error: " << message << " (see tars2cpp --help)\n";
         return kExitUsageError;
     };
 
-    for (std::size_t i = 0; i < args.size(); ++i)
-    {
+    for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& arg = args[i];
         // The value of "--name=value", "--name value", "-Xvalue" or "-X value".
         const auto valueOf = [&](const char* name, std::string& value) {
             const std::string prefix = name;
-            if (arg == prefix)
-            {
-                if (i + 1 >= args.size())
-                    return false;
+            if (arg == prefix) {
+                if (i + 1 >= args.size()) return false;
                 value = args[++i];
                 return true;
             }
             const std::string joined = startsWith(prefix, "--") ? prefix + "=" : prefix;
-            if (!startsWith(arg, joined.c_str()))
-                return false;
+            if (!startsWith(arg, joined.c_str())) return false;
             value = arg.substr(joined.size());
             return true;
         };
 
         std::string value;
-        if (arg == "--help" || arg == "-h")
-        {
+        if (arg == "--help" || arg == "-h") {
             out << kUsage;
             return kExitSuccess;
         }
-        if (arg == "--version")
-        {
+        if (arg == "--version") {
             out << "tars2cpp " TARS2CPP_VERSION "\n";
             return kExitSuccess;
         }
@@ -143,71 +123,50 @@ int runTool(const std::vector<std::string>& args, std::ostream& out, std::ostrea
             options.compile.withTars = true;
         else if (arg == "--unjson")
             options.generate.json = false;
-        else if (startsWith(arg, "--check-default"))
-        {
+        else if (startsWith(arg, "--check-default")) {
             if (arg == "--check-default=true" || arg == "--check-default")
                 options.generate.checkDefault = true;
             else if (arg == "--check-default=false")
                 options.generate.checkDefault = false;
             else
                 return usageError("--check-default takes true or false");
-        }
-        else if (arg == "--os" || arg == "--unknown" || arg == "--tarsMaster" || arg == "--currentPriority" ||
-                 arg == "--without-trace" || arg == "--json" || arg == "--sql" || arg == "--xml" ||
-                 startsWith(arg, "--coder=") || startsWith(arg, "--header=") || startsWith(arg, "--base-package="))
-        {
+        } else if (arg == "--os" || arg == "--unknown" || arg == "--tarsMaster" || arg == "--currentPriority" ||
+                   arg == "--without-trace" || arg == "--json" || arg == "--sql" || arg == "--xml" ||
+                   startsWith(arg, "--coder=") || startsWith(arg, "--header=") || startsWith(arg, "--base-package=")) {
             // Accepted so TarsCpp build scripts run unchanged; no effect here.
-        }
-        else if (arg == "--dir" || startsWith(arg, "--dir="))
-        {
-            if (!valueOf("--dir", value) || value.empty())
-                return usageError("--dir needs a directory");
+        } else if (arg == "--dir" || startsWith(arg, "--dir=")) {
+            if (!valueOf("--dir", value) || value.empty()) return usageError("--dir needs a directory");
             options.outputDir = value;
-        }
-        else if (arg == "--include" || startsWith(arg, "--include="))
-        {
-            if (!valueOf("--include", value) || value.empty())
-                return usageError("--include needs a directory");
+        } else if (arg == "--include" || startsWith(arg, "--include=")) {
+            if (!valueOf("--include", value) || value.empty()) return usageError("--include needs a directory");
             addIncludeList(value, options.includeDirs);
-        }
-        else if (startsWith(arg, "-I"))
-        {
-            if (!valueOf("-I", value) || value.empty())
-                return usageError("-I needs a directory");
+        } else if (startsWith(arg, "-I")) {
+            if (!valueOf("-I", value) || value.empty()) return usageError("-I needs a directory");
             options.includeDirs.push_back(value);
-        }
-        else if (startsWith(arg, "-") && arg != "-")
-        {
+        } else if (startsWith(arg, "-") && arg != "-") {
             return usageError("unknown option '" + arg + "'");
-        }
-        else
-        {
+        } else {
             options.inputs.push_back(arg);
         }
     }
-    if (options.inputs.empty())
-        return usageError("no input file");
+    if (options.inputs.empty()) return usageError("no input file");
 
     const FileSystemLoader loader(options.includeDirs);
     const CompileResult result = compile(loader, options.inputs, options.compile, options.generate);
-    if (!result.ok())
-    {
+    if (!result.ok()) {
         err << result.errors;
         return kExitCompileError;
     }
 
     std::error_code code;
     fs::create_directories(options.outputDir, code);
-    if (code)
-    {
+    if (code) {
         err << "tars2cpp: error: cannot create directory '" << options.outputDir << "': " << code.message() << '\n';
         return kExitCompileError;
     }
-    for (const auto& [name, content] : result.headers)
-    {
+    for (const auto& [name, content] : result.headers) {
         std::string error;
-        if (!writeFile(fs::path(options.outputDir) / name, content, error))
-        {
+        if (!writeFile(fs::path(options.outputDir) / name, content, error)) {
             err << "tars2cpp: error: " << error << '\n';
             return kExitCompileError;
         }
@@ -215,4 +174,4 @@ int runTool(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     return kExitSuccess;
 }
 
-} // namespace tars2cpp
+}  // namespace tars2cpp

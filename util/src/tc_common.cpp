@@ -39,8 +39,7 @@ std::string TC_Common::upper(std::string_view s) {
     return out;
 }
 
-std::vector<std::string> TC_Common::sepstr(std::string_view s, std::string_view separators,
-                                           bool withEmpty) {
+std::vector<std::string> TC_Common::sepstr(std::string_view s, std::string_view separators, bool withEmpty) {
     std::vector<std::string> out;
     size_t start = 0;
     while (true) {
@@ -77,8 +76,7 @@ std::optional<bool> TC_Common::parseBool(std::string_view text) {
 }
 
 void TC_Common::throwBadNumber(std::string_view text, const char* type) {
-    throw TC_Common_Exception("strto: '" + std::string(text) + "' is not a valid " + type +
-                              " (or is out of range)");
+    throw TC_Common_Exception("strto: '" + std::string(text) + "' is not a valid " + type + " (or is out of range)");
 }
 
 std::string TC_Common::bin2str(std::string_view bytes) {
@@ -111,8 +109,7 @@ std::string TC_Common::str2bin(std::string_view hex) {
         int hi = hexValue(hex[i]);
         int lo = hexValue(hex[i + 1]);
         if (hi < 0 || lo < 0) {
-            throw TC_Common_Exception("str2bin: not a hex digit at offset " +
-                                      std::to_string(hi < 0 ? i : i + 1));
+            throw TC_Common_Exception("str2bin: not a hex digit at offset " + std::to_string(hi < 0 ? i : i + 1));
         }
         out.push_back(static_cast<char>((hi << 4) | lo));
     }
@@ -141,14 +138,20 @@ uint64_t TC_Common::toSize(std::string_view text) {
     uint64_t mult = 1;
     if (!t.empty()) {
         switch (t.back()) {
-            case 'K': case 'k': mult = 1024ULL; break;
-            case 'M': case 'm': mult = 1024ULL * 1024; break;
-            case 'G': case 'g': mult = 1024ULL * 1024 * 1024; break;
-            case 'B': case 'b': mult = 1; break;
+            case 'K':
+            case 'k': mult = 1024ULL; break;
+            case 'M':
+            case 'm': mult = 1024ULL * 1024; break;
+            case 'G':
+            case 'g': mult = 1024ULL * 1024 * 1024; break;
+            case 'B':
+            case 'b': mult = 1; break;
             default: mult = 0; break;
         }
-        if (mult != 0) t.pop_back();
-        else mult = 1;
+        if (mult != 0)
+            t.pop_back();
+        else
+            mult = 1;
     }
     auto v = tryStrto<uint64_t>(t);
     if (!v) throw TC_Common_Exception("toSize: '" + std::string(text) + "' is not a size like 10M, 512K, 1G or 4096");

@@ -53,11 +53,26 @@ std::string unescape(std::string_view s) {
         if (s[i] == '\\' && i + 1 < s.size()) {
             char c = s[i + 1];
             switch (c) {
-                case '\\': out.push_back('\\'); ++i; continue;
-                case 'r': out.push_back('\r'); ++i; continue;
-                case 'n': out.push_back('\n'); ++i; continue;
-                case 't': out.push_back('\t'); ++i; continue;
-                case '=': out.push_back('='); ++i; continue;
+                case '\\':
+                    out.push_back('\\');
+                    ++i;
+                    continue;
+                case 'r':
+                    out.push_back('\r');
+                    ++i;
+                    continue;
+                case 'n':
+                    out.push_back('\n');
+                    ++i;
+                    continue;
+                case 't':
+                    out.push_back('\t');
+                    ++i;
+                    continue;
+                case '=':
+                    out.push_back('=');
+                    ++i;
+                    continue;
                 default: break;  // unknown escape: kept as written
             }
         }
@@ -76,8 +91,10 @@ std::string escape(std::string_view s, bool isKey) {
             case '\n': out += "\\n"; break;
             case '\t': out += "\\t"; break;
             case '=':
-                if (isKey) out += "\\=";
-                else out.push_back(c);
+                if (isKey)
+                    out += "\\=";
+                else
+                    out.push_back(c);
                 break;
             default: out.push_back(c);
         }
@@ -108,8 +125,8 @@ public:
         }
         if (stack.size() > 1) {
             const OpenSection& open = stack.back();
-            fail(open.line, "section <" + open.domain->name + "> is never closed (missing </" +
-                                open.domain->name + ">)");
+            fail(open.line,
+                 "section <" + open.domain->name + "> is never closed (missing </" + open.domain->name + ">)");
         }
         return root;
     }
@@ -127,7 +144,8 @@ private:
             if (line[pos] == '#') return;  // comment to the end of the line
             if (line[pos] == '<') {
                 size_t close = line.find('>', pos);
-                if (close == std::string_view::npos) fail(lineNo, "unterminated tag (no '>'): " + std::string(line.substr(pos)));
+                if (close == std::string_view::npos)
+                    fail(lineNo, "unterminated tag (no '>'): " + std::string(line.substr(pos)));
                 handleTag(line.substr(pos + 1, close - pos - 1), lineNo, stack);
                 pos = close + 1;
                 continue;
@@ -151,8 +169,8 @@ private:
             if (stack.size() <= 1) fail(lineNo, "closing tag </" + name + "> without an open section");
             const OpenSection& open = stack.back();
             if (open.domain->name != name) {
-                fail(lineNo, "closing tag </" + name + "> does not match <" + open.domain->name +
-                                 "> opened at line " + std::to_string(open.line));
+                fail(lineNo, "closing tag </" + name + "> does not match <" + open.domain->name + "> opened at line " +
+                                 std::to_string(open.line));
             }
             stack.pop_back();
             return;
@@ -179,7 +197,8 @@ private:
             }
         }
         std::string key = unescape(TC_Common::trim(text.substr(0, eq)));
-        std::string value = eq == std::string_view::npos ? std::string() : unescape(TC_Common::trim(text.substr(eq + 1)));
+        std::string value =
+            eq == std::string_view::npos ? std::string() : unescape(TC_Common::trim(text.substr(eq + 1)));
         if (key.empty()) fail(lineNo, "empty key before '='");
         domain.setParam(key, value);
     }

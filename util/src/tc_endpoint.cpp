@@ -43,10 +43,14 @@ void TC_Endpoint::parse(const std::string& desc) {
 
     TC_Endpoint ep;
     std::string proto = TC_Common::lower(tokens[0]);
-    if (proto == "tcp") ep._type = TCP;
-    else if (proto == "udp") ep._type = UDP;
-    else if (proto == "ssl") ep._type = SSL;
-    else fail("protocol must be tcp, udp or ssl, got '" + tokens[0] + "'", desc);
+    if (proto == "tcp")
+        ep._type = TCP;
+    else if (proto == "udp")
+        ep._type = UDP;
+    else if (proto == "ssl")
+        ep._type = SSL;
+    else
+        fail("protocol must be tcp, udp or ssl, got '" + tokens[0] + "'", desc);
 
     bool hasHost = false;
     bool hasPort = false;
@@ -66,7 +70,8 @@ void TC_Endpoint::parse(const std::string& desc) {
         switch (opt[1]) {
             case 'h': {
                 std::string host = value;
-                if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+                if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+                    host = host.substr(1, host.size() - 2);
                 if (host.empty()) fail("empty host", desc);
                 ep._host = host == "*" ? "0.0.0.0" : host;
                 hasHost = true;

@@ -24,9 +24,9 @@ void TC_Epoller::ctl(int op, int fd, uint64_t data, uint32_t events) {
     ev.events = events;
     ev.data.u64 = data;
     if (::epoll_ctl(_epollFd, op, fd, &ev) != 0) {
-        throw TC_Epoller_Exception(std::string("epoll_ctl(") + (op == EPOLL_CTL_ADD ? "ADD" : "MOD") +
-                                       ", fd " + std::to_string(fd) + ")",
-                                   errno);
+        throw TC_Epoller_Exception(
+            std::string("epoll_ctl(") + (op == EPOLL_CTL_ADD ? "ADD" : "MOD") + ", fd " + std::to_string(fd) + ")",
+            errno);
     }
 }
 

@@ -8,7 +8,7 @@ namespace tars {
 namespace {
 
 constexpr size_t kLargeBlock = 64 * 1024;  // NetThread's read size
-constexpr size_t kCachedBlocks = 8;         // per size, per thread
+constexpr size_t kCachedBlocks = 8;        // per size, per thread
 
 // Freed blocks of the two standard sizes, per thread. `gone` outlives the cache, so a
 // buffer destroyed during thread exit frees its blocks instead of touching a dead cache.
@@ -262,7 +262,8 @@ std::string TC_NetWorkBuffer::takeFront(size_t len) {
     popEmptyFront();
     if (len > 0) {
         Chunk& c = _chunks.front();
-        if (auto* s = std::get_if<std::string>(&c.storage); s && c.begin == 0 && c.end == s->size() && len == s->size()) {
+        if (auto* s = std::get_if<std::string>(&c.storage);
+            s && c.begin == 0 && c.end == s->size() && len == s->size()) {
             std::string out = std::move(*s);
             _chunks.pop_front();
             _length -= len;

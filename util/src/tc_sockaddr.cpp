@@ -20,8 +20,7 @@ std::string stripBrackets(const std::string& host) {
     return host;
 }
 
-std::optional<TC_SockAddr> resolve(const std::string& rawHost, uint16_t port, bool numericOnly,
-                                   std::string* error) {
+std::optional<TC_SockAddr> resolve(const std::string& rawHost, uint16_t port, bool numericOnly, std::string* error) {
     std::string host = stripBrackets(rawHost);
     if (host.empty() || host == "*") host = "0.0.0.0";
     addrinfo hints{};

@@ -70,8 +70,7 @@ struct Connection {
 
 class EchoLoop {
 public:
-    explicit EchoLoop(int listenFd)
-        : _listenFd(listenFd), _epoll(epoll_create1(EPOLL_CLOEXEC)), _buffer(kReadChunk) {
+    explicit EchoLoop(int listenFd) : _listenFd(listenFd), _epoll(epoll_create1(EPOLL_CLOEXEC)), _buffer(kReadChunk) {
         if (_epoll.get() < 0) die("epoll_create1");
         epoll_event ev{};
         ev.events = EPOLLIN | EPOLLEXCLUSIVE;

@@ -35,8 +35,7 @@ long parseOption(const char* name, const char* text, long min, long max) {
     errno = 0;
     long value = std::strtol(text, &end, 10);
     if (errno != 0 || end == text || *end != '\0' || value < min || value > max) {
-        std::fprintf(stderr, "bench-idle-conns: option %s: '%s' is not a number in [%ld, %ld]\n", name, text, min,
-                     max);
+        std::fprintf(stderr, "bench-idle-conns: option %s: '%s' is not a number in [%ld, %ld]\n", name, text, min, max);
         std::exit(2);
     }
     return value;
@@ -53,9 +52,9 @@ void raiseFileLimit(size_t needed) {
 }
 
 // The HTTP/2 client preface, then an empty SETTINGS frame (length 0, type 4, flags 0, stream 0).
-const unsigned char kHttp2Hello[] = {'P',  'R',  'I',  ' ',  '*',  ' ',  'H',  'T',  'T',  'P',  '/',  '2',
-                                     '.',  '0',  '\r', '\n', '\r', '\n', 'S',  'M',  '\r', '\n', '\r', '\n',
-                                     0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00};
+const unsigned char kHttp2Hello[] = {'P',  'R',  'I',  ' ',  '*',  ' ',  'H',  'T',  'T',  'P',  '/',
+                                     '2',  '.',  '0',  '\r', '\n', '\r', '\n', 'S',  'M',  '\r', '\n',
+                                     '\r', '\n', 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00};
 // SETTINGS with the ACK flag.
 const unsigned char kHttp2SettingsAck[] = {0x00, 0x00, 0x00, 0x04, 0x01, 0x00, 0x00, 0x00, 0x00};
 
@@ -79,12 +78,10 @@ int main(int argc, char** argv) {
     long port = -1;
     long count = 10000;
     bool http2 = false;
-    static const option longOptions[] = {{"host", required_argument, nullptr, 'H'},
-                                         {"port", required_argument, nullptr, 'p'},
-                                         {"count", required_argument, nullptr, 'n'},
-                                         {"http2", no_argument, nullptr, '2'},
-                                         {"help", no_argument, nullptr, 'h'},
-                                         {nullptr, 0, nullptr, 0}};
+    static const option longOptions[] = {
+        {"host", required_argument, nullptr, 'H'},  {"port", required_argument, nullptr, 'p'},
+        {"count", required_argument, nullptr, 'n'}, {"http2", no_argument, nullptr, '2'},
+        {"help", no_argument, nullptr, 'h'},        {nullptr, 0, nullptr, 0}};
     opterr = 0;
     for (int c; (c = getopt_long(argc, argv, ":H:p:n:h", longOptions, nullptr)) != -1;) {
         switch (c) {
@@ -93,9 +90,10 @@ int main(int argc, char** argv) {
             case 'n': count = parseOption("--count", optarg, 1, 1000000); break;
             case '2': http2 = true; break;
             case 'h':
-                std::puts("Usage: bench-idle-conns --port PORT [--host ADDR] [--count N (10000)] [--http2]\n"
-                          "Opens N idle connections, prints 'open <kept> closed <dropped>', holds them until "
-                          "SIGTERM/SIGINT.");
+                std::puts(
+                    "Usage: bench-idle-conns --port PORT [--host ADDR] [--count N (10000)] [--http2]\n"
+                    "Opens N idle connections, prints 'open <kept> closed <dropped>', holds them until "
+                    "SIGTERM/SIGINT.");
                 return 0;
             default: std::fprintf(stderr, "bench-idle-conns: bad option '%s'\n", argv[optind - 1]); return 2;
         }

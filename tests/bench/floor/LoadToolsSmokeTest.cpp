@@ -141,8 +141,7 @@ int runBench(const std::string& dir, const std::vector<std::string>& args, std::
     return status;
 }
 
-void expectCalls(const std::string& dir, const std::string& what, const std::vector<std::string>& args,
-                 int calls) {
+void expectCalls(const std::string& dir, const std::string& what, const std::vector<std::string>& args, int calls) {
     std::string output;
     int status = runBench(dir, args, output);
     bool ok = status == 0 && output.find("RESULT qps=") != std::string::npos &&
@@ -209,10 +208,14 @@ int main() {
         std::ofstream(dir + "/HelloServer.conf")
             << "<tars><application><server>\n"
                "app = TestApp\nserver = HelloServer\nlocalip = 127.0.0.1\n"
-               "basepath = " << dir << "\ndatapath = " << dir << "\nlogpath = " << dir << "/log\n"
+               "basepath = "
+            << dir << "\ndatapath = " << dir << "\nlogpath = " << dir
+            << "/log\n"
                "logLevel = ERROR\nnetthread = 1\n"
                "<TestApp.HelloServer.HelloObjAdapter>\n"
-               "endpoint = tcp -h 127.0.0.1 -p " << port << " -t 60000\n"
+               "endpoint = tcp -h 127.0.0.1 -p "
+            << port
+            << " -t 60000\n"
                "servant = TestApp.HelloServer.HelloObj\nprotocol = tars\nthreads = 2\n"
                "maxconns = 1024\nqueuecap = 10000\nqueuetimeout = 5000\n"
                "</TestApp.HelloServer.HelloObjAdapter>\n"
@@ -233,8 +236,8 @@ int main() {
             expectCalls(dir, "raw mode, 4 KiB payload: 300 calls",
                         {"-p", p, "-m", "raw", "-c", "3", "-k", "4", "-t", "2", "-s", "4K", "-n", "300"}, 300);
             std::string output;
-            int status = runBench(dir, {"-p", p, "-m", "raw", "--servant", "TestApp.HelloServer.NoSuchObj", "-n", "10"},
-                                  output);
+            int status =
+                runBench(dir, {"-p", p, "-m", "raw", "--servant", "TestApp.HelloServer.NoSuchObj", "-n", "10"}, output);
             check(status == 1 && output.find("failed=10") != std::string::npos,
                   "a servant the server does not have: every call fails, exit 1");
         }
@@ -261,12 +264,12 @@ int main() {
         }
     }
     for (const auto& args : std::vector<std::vector<std::string>>{
-             {"-m", "sync"},                                  // no --port
-             {"-p", "1", "-m", "bogus"},                      // unknown mode
-             {"-p", "1", "--threads", "x"},                   // not a number
-             {"-p", "1", "-m", "sync", "-k", "4"},            // outstanding in sync mode
-             {"-p", "1", "-c", "3", "--netthreads", "2"},     // connections not a multiple
-             {"-p", "1", "-d", "1", "-n", "5"},               // duration and count
+             {"-m", "sync"},                               // no --port
+             {"-p", "1", "-m", "bogus"},                   // unknown mode
+             {"-p", "1", "--threads", "x"},                // not a number
+             {"-p", "1", "-m", "sync", "-k", "4"},         // outstanding in sync mode
+             {"-p", "1", "-c", "3", "--netthreads", "2"},  // connections not a multiple
+             {"-p", "1", "-d", "1", "-n", "5"},            // duration and count
              {"-p", "1", "--no-such-option"},
          }) {
         std::string output;

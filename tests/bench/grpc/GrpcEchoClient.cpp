@@ -84,13 +84,20 @@ Latency accuracy: as tars-bench (log-linear histogram, percentiles within 1.6 %)
 
 Options parse(int argc, char** argv, bool& help) {
     static const option longOptions[] = {
-        {"host", required_argument, nullptr, 'H'},     {"port", required_argument, nullptr, 'p'},
-        {"mode", required_argument, nullptr, 'm'},     {"threads", required_argument, nullptr, 't'},
-        {"connections", required_argument, nullptr, 'c'}, {"outstanding", required_argument, nullptr, 'k'},
-        {"payload", required_argument, nullptr, 's'},  {"duration", required_argument, nullptr, 'd'},
-        {"requests", required_argument, nullptr, 'n'}, {"warmup", required_argument, nullptr, 'W'},
-        {"rate", required_argument, nullptr, 'R'},     {"timeout", required_argument, nullptr, 'T'},
-        {"help", no_argument, nullptr, 'h'},           {nullptr, 0, nullptr, 0},
+        {"host", required_argument, nullptr, 'H'},
+        {"port", required_argument, nullptr, 'p'},
+        {"mode", required_argument, nullptr, 'm'},
+        {"threads", required_argument, nullptr, 't'},
+        {"connections", required_argument, nullptr, 'c'},
+        {"outstanding", required_argument, nullptr, 'k'},
+        {"payload", required_argument, nullptr, 's'},
+        {"duration", required_argument, nullptr, 'd'},
+        {"requests", required_argument, nullptr, 'n'},
+        {"warmup", required_argument, nullptr, 'W'},
+        {"rate", required_argument, nullptr, 'R'},
+        {"timeout", required_argument, nullptr, 'T'},
+        {"help", no_argument, nullptr, 'h'},
+        {nullptr, 0, nullptr, 0},
     };
     Options o;
     bool portGiven = false;
@@ -111,7 +118,8 @@ Options parse(int argc, char** argv, bool& help) {
                 portGiven = true;
                 break;
             case 'm':
-                if (value != "sync" && value != "async") throw UsageError("option --mode: '" + value + "' is not sync or async");
+                if (value != "sync" && value != "async")
+                    throw UsageError("option --mode: '" + value + "' is not sync or async");
                 o.async = value == "async";
                 break;
             case 't': o.threads = static_cast<int>(parseInteger("--threads", value, 1, 1024)); break;
@@ -304,8 +312,7 @@ void asyncCaller(Run& run, std::vector<benchgrpc::Echo::Stub*> stubs, int index,
         // Wake for a reply, or for the next due call when a slot is free to take it.
         uint64_t wakeAt = now + 100'000'000ull;
         if (pacer.paced() && !stopping && !freeSlots.empty()) wakeAt = std::min(wakeAt, pacer.wakeAt(lastPacedSend));
-        auto deadline = std::chrono::system_clock::now() +
-                        std::chrono::nanoseconds(wakeAt > now ? wakeAt - now : 0);
+        auto deadline = std::chrono::system_clock::now() + std::chrono::nanoseconds(wakeAt > now ? wakeAt - now : 0);
         void* tag = nullptr;
         bool ok = false;
         auto got = queue.AsyncNext(&tag, &ok, deadline);
@@ -396,8 +403,8 @@ int main(int argc, char** argv) {
             threads.emplace_back(asyncCaller, std::ref(run), std::move(mine), t,
                                  std::ref(results[static_cast<size_t>(t)]));
         } else {
-            threads.emplace_back(syncCaller, std::ref(run), std::ref(*stubs[static_cast<size_t>(t % o.connections)]),
-                                 t, std::ref(results[static_cast<size_t>(t)]));
+            threads.emplace_back(syncCaller, std::ref(run), std::ref(*stubs[static_cast<size_t>(t % o.connections)]), t,
+                                 std::ref(results[static_cast<size_t>(t)]));
         }
     }
     for (auto& t : threads) t.join();
@@ -410,8 +417,9 @@ int main(int argc, char** argv) {
         lastEnd = std::max(lastEnd, r.lastEnd);
     }
     result.warmupSeconds = o.warmupSeconds();
-    result.seconds = run.countMode ? (lastEnd > run.window.start ? static_cast<double>(lastEnd - run.window.start) / 1e9 : 0)
-                                   : o.duration;
+    result.seconds = run.countMode
+                         ? (lastEnd > run.window.start ? static_cast<double>(lastEnd - run.window.start) / 1e9 : 0)
+                         : o.duration;
     result.print(std::cout, describeGrpcCode);
     if (result.failed() > 0 || result.ok() == 0) {
         std::fprintf(stderr, "bench-grpc-client: %s\n", result.ok() == 0 ? "no call succeeded" : "some calls failed");

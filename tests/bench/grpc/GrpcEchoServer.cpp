@@ -76,12 +76,10 @@ int main(int argc, char** argv) {
     int port = 0;
     int threads = 2;
     int requested = 1024;
-    static const option longOptions[] = {{"host", required_argument, nullptr, 'H'},
-                                         {"port", required_argument, nullptr, 'p'},
-                                         {"threads", required_argument, nullptr, 't'},
-                                         {"requested", required_argument, nullptr, 'r'},
-                                         {"help", no_argument, nullptr, 'h'},
-                                         {nullptr, 0, nullptr, 0}};
+    static const option longOptions[] = {
+        {"host", required_argument, nullptr, 'H'},    {"port", required_argument, nullptr, 'p'},
+        {"threads", required_argument, nullptr, 't'}, {"requested", required_argument, nullptr, 'r'},
+        {"help", no_argument, nullptr, 'h'},          {nullptr, 0, nullptr, 0}};
     opterr = 0;
     try {
         for (int c; (c = getopt_long(argc, argv, ":H:p:t:h", longOptions, nullptr)) != -1;) {

@@ -98,9 +98,9 @@ int main(int argc, char* argv[]) {
         }
         ++calls;
         if (ret == 0) ++ok;
-        auto ended = std::chrono::duration_cast<std::chrono::milliseconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
+        auto ended =
+            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+                .count();
         std::cout << ended << " " << ret << "\n" << std::flush;
         std::this_thread::sleep_until(begin + std::chrono::milliseconds(intervalMs));
     }

@@ -83,7 +83,9 @@ void deployServer(RegistryStore& store, const std::string& node, const std::stri
 }
 
 NodeProcess::NodeProcess(const RegistryProcess& registry, NodeOptions options)
-    : _registry(registry), _options(std::move(options)), _process(TARS_NODE_PATH),
+    : _registry(registry),
+      _options(std::move(options)),
+      _process(TARS_NODE_PATH),
       _communicator(std::make_shared<Communicator>()) {
     _prx = _communicator->stringToProxy<NodePrx>("tars.tarsnode.NodeObj@tcp -h 127.0.0.1 -p " +
                                                  std::to_string(_nodeObj.port()) + " -t 60000");

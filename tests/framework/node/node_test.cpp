@@ -103,7 +103,8 @@ TEST_F(NodeTest, RegistersWritesTheConfigStartsTheServerAndTheLocatorFindsIt) {
         return info && info->presentState == "active";
     }));
     auto info = store->getNode("node1");
-    EXPECT_EQ(info->nodeObj, "tars.tarsnode.NodeObj@tcp -h 127.0.0.1 -p " + std::to_string(n.nodeObjPort()) + " -t 60000");
+    EXPECT_EQ(info->nodeObj,
+              "tars.tarsnode.NodeObj@tcp -h 127.0.0.1 -p " + std::to_string(n.nodeObjPort()) + " -t 60000");
     EXPECT_EQ(info->endpointPort, n.nodeObjPort());
     EXPECT_EQ(info->dataDir, n.dataPath());
 
@@ -212,8 +213,7 @@ TEST_F(NodeTest, ServerThatExitsAtOnceIsStartedOnlyActivatorMaxCountTimes) {
     std::string nodeLog = n.process().dir() + "/log/tars/tarsnode/tars.tarsnode.log";
     ASSERT_TRUE(eventually([&] { return readFile(nodeLog).find("ActivatorMaxCount") != std::string::npos; }, 10000));
     // Four more monitor rounds start nothing.
-    EXPECT_TRUE(holdsFor(4000, [&] { return countLines(readFile(starts), "started") == 3; }))
-        << readFile(starts);
+    EXPECT_TRUE(holdsFor(4000, [&] { return countLines(readFile(starts), "started") == 3; })) << readFile(starts);
     auto s = n.state(kApp, "Crasher");
     ASSERT_TRUE(s);
     EXPECT_EQ(s->serverState, ServerState::Inactive);
@@ -376,7 +376,8 @@ TEST_F(NodeTest, StopAllServersStopsEveryServer) {
         EXPECT_EQ(s->serverState, ServerState::Inactive) << server;
     }
     EXPECT_TRUE(holdsFor(2500, [&] {
-        return processesWith(n.configFile(kApp, kHello)).empty() && processesWith(n.configFile(kApp, "HelloTwo")).empty();
+        return processesWith(n.configFile(kApp, kHello)).empty() &&
+               processesWith(n.configFile(kApp, "HelloTwo")).empty();
     })) << "stopped servers must not be restarted";
 }
 
@@ -435,8 +436,8 @@ TEST_F(NodeTest, NodeKeepsItsServersWhileTheRegistryIsDownAndCatchesUp) {
     ASSERT_GT(second, 0) << "the node must restart servers without its registry";
 
     ASSERT_TRUE(registry->start()) << registry->process().output();
-    EXPECT_TRUE(eventually([&] { return registryState(kHello) == std::make_pair(std::string("active"), second); },
-                           20000));
+    EXPECT_TRUE(
+        eventually([&] { return registryState(kHello) == std::make_pair(std::string("active"), second); }, 20000));
     EXPECT_TRUE(eventually([&] {
         return addresses(registryClient->findObjectById(kHelloObj)) ==
                std::vector<std::string>{"127.0.0.1:" + std::to_string(hello.port())};

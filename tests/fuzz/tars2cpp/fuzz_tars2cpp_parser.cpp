@@ -13,16 +13,13 @@
 #include <map>
 #include <string>
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
-{
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     std::map<std::string, std::string> files;
     const char* text = reinterpret_cast<const char*>(data);
     std::size_t start = 0;
     int index = 0;
-    for (std::size_t i = 0; i <= size; ++i)
-    {
-        if (i < size && data[i] != 0)
-            continue;
+    for (std::size_t i = 0; i <= size; ++i) {
+        if (i < size && data[i] != 0) continue;
         const std::string name = index == 0 ? "main.tars" : "inc" + std::to_string(index) + ".tars";
         files.emplace(name, std::string(text + start, i - start));
         start = i + 1;
@@ -35,7 +32,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     tars2cpp::GenerateOptions generateOptions;
     generateOptions.json = size % 3 != 0;
     const tars2cpp::CompileResult result = tars2cpp::compile(loader, {"main.tars"}, compileOptions, generateOptions);
-    if (result.ok() != (result.headers.size() == 1) || result.ok() == !result.errors.empty())
-        std::abort();
+    if (result.ok() != (result.headers.size() == 1) || result.ok() == !result.errors.empty()) std::abort();
     return 0;
 }

@@ -4,8 +4,7 @@
 #include "servant/Application.h"
 #include "Hello.h"
 
-class HelloImp : public TestApp::Hello
-{
+class HelloImp : public TestApp::Hello {
 public:
     virtual ~HelloImp() {}
 

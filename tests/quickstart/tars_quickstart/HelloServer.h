@@ -6,10 +6,9 @@
 
 using namespace tars;
 
-class HelloServer : public Application
-{
+class HelloServer : public Application {
 public:
-    virtual ~HelloServer() {};
+    virtual ~HelloServer(){};
 
     virtual void initialize();
 

@@ -47,15 +47,13 @@ TEST(TC_Endpoint, ParsesEveryOption) {
 }
 
 TEST(TC_Endpoint, WeightRules) {
-    EXPECT_EQ(TC_Endpoint("tcp -h a -p 1 -v 1").getWeight(), 100);  // weighted, no -w
+    EXPECT_EQ(TC_Endpoint("tcp -h a -p 1 -v 1").getWeight(), 100);         // weighted, no -w
     EXPECT_EQ(TC_Endpoint("tcp -h a -p 1 -v 2 -w 300").getWeight(), 100);  // capped
-    EXPECT_EQ(TC_Endpoint("tcp -h a -p 1 -w 30 -v 1").getWeight(), 30);  // order free
+    EXPECT_EQ(TC_Endpoint("tcp -h a -p 1 -w 30 -v 1").getWeight(), 30);    // order free
     EXPECT_EQ(TC_Endpoint("tcp -h a -p 1 -w 30").getWeight(), 30);
 }
 
-TEST(TC_Endpoint, StarHostMeansAnyAddress) {
-    EXPECT_EQ(TC_Endpoint("tcp -h * -p 1").getHost(), "0.0.0.0");
-}
+TEST(TC_Endpoint, StarHostMeansAnyAddress) { EXPECT_EQ(TC_Endpoint("tcp -h * -p 1").getHost(), "0.0.0.0"); }
 
 TEST(TC_Endpoint, IPv6Hosts) {
     TC_Endpoint ep("tcp -h ::1 -p 20001 -t 10");
@@ -73,8 +71,7 @@ TEST(TC_Endpoint, UnknownOptionsAreIgnored) {
 
 TEST(TC_Endpoint, ToStringRoundTrips) {
     for (const char* s : {"tcp -h 127.0.0.1 -p 20001 -t 60000", "udp -h ::1 -p 1 -t 3000",
-                          "ssl -h h -p 2 -t 3 -g 1 -q 2 -w 40 -v 1 -e 1 -s a.b.c",
-                          "tcp -h localip -p 0 -t 0"}) {
+                          "ssl -h h -p 2 -t 3 -g 1 -q 2 -w 40 -v 1 -e 1 -s a.b.c", "tcp -h localip -p 0 -t 0"}) {
         TC_Endpoint ep(s);
         EXPECT_EQ(ep.toString(), s);
         EXPECT_EQ(TC_Endpoint(ep.toString()), ep);
@@ -103,7 +100,8 @@ TEST(TC_Endpoint, FailedParseLeavesObjectUnchanged) {
 }
 
 TEST(TC_Endpoint, SplitsListsOnProtocolWordsKeepingIPv6Colons) {
-    auto parts = TC_Endpoint::sepEndpoint("tcp -h 127.0.0.1 -p 1:udp -h ::1 -p 2 : ssl -h fe80::a:b -p 3:tcp -h x -p 4");
+    auto parts =
+        TC_Endpoint::sepEndpoint("tcp -h 127.0.0.1 -p 1:udp -h ::1 -p 2 : ssl -h fe80::a:b -p 3:tcp -h x -p 4");
     ASSERT_EQ(parts.size(), 4u);
     EXPECT_EQ(parts[0], "tcp -h 127.0.0.1 -p 1");
     EXPECT_EQ(parts[1], "udp -h ::1 -p 2");

@@ -183,9 +183,18 @@ TEST(TC_NetWorkBuffer, ManyRandomOperationsKeepTheStream) {
         size_t len = next() % 3000;
         std::string data(len, static_cast<char>('a' + i % 26));
         switch (r % 6) {
-            case 0: buf.addBuffer(std::string_view(data)); model += data; break;
-            case 1: buf.addBuffer(std::string(data)); model += data; break;
-            case 2: buf.addBuffer(std::make_shared<const std::string>(data)); model += data; break;
+            case 0:
+                buf.addBuffer(std::string_view(data));
+                model += data;
+                break;
+            case 1:
+                buf.addBuffer(std::string(data));
+                model += data;
+                break;
+            case 2:
+                buf.addBuffer(std::make_shared<const std::string>(data));
+                model += data;
+                break;
             case 3: {
                 size_t n = std::min(len, model.size());
                 buf.moveHeader(n);

@@ -161,9 +161,12 @@ TEST(TC_SpscQueue, ProducerConsumerThreadsKeepOrder) {
     std::thread producer([&] {
         int64_t deadline = TC_TimeProvider::steadyNowMs() + 20000;
         for (int i = 0; i < kItems;) {
-            if (q.push(std::make_unique<int>(i))) ++i;
-            else if (TC_TimeProvider::steadyNowMs() > deadline) return;
-            else std::this_thread::yield();
+            if (q.push(std::make_unique<int>(i)))
+                ++i;
+            else if (TC_TimeProvider::steadyNowMs() > deadline)
+                return;
+            else
+                std::this_thread::yield();
         }
     });
     int expect = 0;

@@ -81,7 +81,8 @@ TEST(TC_TimerQueue, TimersAddedByCallbacksWaitForNextRun) {
 TEST(TC_TimerQueue, RepeatingTimerSkipsMissedRuns) {
     TC_TimerQueue q;
     int runs = 0;
-    auto id = q.schedule(100, [&] { ++runs; }, 100);
+    auto id = q.schedule(
+        100, [&] { ++runs; }, 100);
     EXPECT_EQ(q.runExpired(100), 1u);
     EXPECT_EQ(q.nextExpire(), 200);
     EXPECT_EQ(q.runExpired(1000), 1u);  // late: one run, not nine
@@ -105,7 +106,8 @@ TEST(TC_TimerQueue, PopExpiredHandsCallbacksToTheOwner) {
     TC_TimerQueue q;
     int ran = 0;
     q.schedule(1, [&] { ++ran; });
-    q.schedule(2, [&] { ran += 10; }, 5);
+    q.schedule(
+        2, [&] { ran += 10; }, 5);
     std::vector<TC_TimerQueue::Callback> due;
     EXPECT_EQ(q.popExpired(3, due), 2u);
     for (auto& cb : due) cb();

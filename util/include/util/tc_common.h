@@ -39,8 +39,7 @@ public:
 
     // Splits s at every character found in separators. withEmpty=false drops empty
     // pieces ("a,,b" -> {"a","b"}); withEmpty=true keeps them ({"a","","b"}).
-    static std::vector<std::string> sepstr(std::string_view s, std::string_view separators,
-                                           bool withEmpty = false);
+    static std::vector<std::string> sepstr(std::string_view s, std::string_view separators, bool withEmpty = false);
 
     // Replaces every occurrence of from (non-empty) by to.
     static std::string replace(std::string_view s, std::string_view from, std::string_view to);
@@ -118,9 +117,11 @@ T TC_Common::strto(std::string_view text) {
         return std::string(text);
     } else {
         auto v = tryStrto<T>(text);
-        if (!v) throwBadNumber(text, std::is_same_v<T, bool> ? "bool"
-                                     : std::is_floating_point_v<T> ? "floating point number"
-                                     : std::is_signed_v<T> ? "signed integer" : "unsigned integer");
+        if (!v)
+            throwBadNumber(text, std::is_same_v<T, bool>       ? "bool"
+                                 : std::is_floating_point_v<T> ? "floating point number"
+                                 : std::is_signed_v<T>         ? "signed integer"
+                                                               : "unsigned integer");
         return *v;
     }
 }

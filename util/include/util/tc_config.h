@@ -69,8 +69,7 @@ public:
     // when path is missing). An existing section is kept as it is.
     void insertDomain(const std::string& path, const std::string& name, bool create);
     // Sets keys of section path (created when create=true, else throws when missing).
-    void insertDomainParam(const std::string& path, const std::map<std::string, std::string>& params,
-                           bool create);
+    void insertDomainParam(const std::string& path, const std::map<std::string, std::string>& params, bool create);
 
     // Merges other into this config: sections and keys missing here are added; keys
     // present in both take other's value when update=true, else keep ours.

@@ -49,9 +49,7 @@ public:
     static bool readEvent(const epoll_event& ev) { return (ev.events & EPOLLIN) != 0; }
     static bool writeEvent(const epoll_event& ev) { return (ev.events & EPOLLOUT) != 0; }
     // Error or hang-up: the peer is gone or the socket failed (EPOLLRDHUP included).
-    static bool errorEvent(const epoll_event& ev) {
-        return (ev.events & (EPOLLERR | EPOLLHUP | EPOLLRDHUP)) != 0;
-    }
+    static bool errorEvent(const epoll_event& ev) { return (ev.events & (EPOLLERR | EPOLLHUP | EPOLLRDHUP)) != 0; }
 
     int getfd() const { return _epollFd; }
 

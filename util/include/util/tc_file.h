@@ -22,9 +22,9 @@ class TC_File {
 public:
     TC_File() = delete;
 
-    static bool isFileExist(const std::string& path);        // any kind of file
+    static bool isFileExist(const std::string& path);  // any kind of file
     static bool isDirectory(const std::string& path);
-    static int64_t getFileSize(const std::string& path);     // -1 if missing
+    static int64_t getFileSize(const std::string& path);  // -1 if missing
 
     // Whole file as bytes; throws if it cannot be opened or read.
     static std::string load2str(const std::string& path);

@@ -154,18 +154,17 @@ constexpr const char* logBaseName(const char* path) {
 
 }  // namespace tars
 
-#define TC_LOG(logger, level, msg)                                                 \
-    do {                                                                           \
-        ::tars::TC_Logger& tc_log_logger_ = (logger);                              \
-        if (tc_log_logger_.isNeedLog(level)) {                                     \
-            ::tars::TC_LogStream(&tc_log_logger_, (level)).stream() << msg;        \
-        }                                                                          \
+#define TC_LOG(logger, level, msg)                                          \
+    do {                                                                    \
+        ::tars::TC_Logger& tc_log_logger_ = (logger);                       \
+        if (tc_log_logger_.isNeedLog(level)) {                              \
+            ::tars::TC_LogStream(&tc_log_logger_, (level)).stream() << msg; \
+        }                                                                   \
     } while (0)
 
-#define TC_LOG_AT_(level, msg)                                                               \
-    TC_LOG(::tars::TC_Logger::global(), level,                                               \
-           "[" << ::tars::detail::logBaseName(__FILE__) << ":" << __LINE__ << ":" << __func__ \
-               << "] " << msg)
+#define TC_LOG_AT_(level, msg)                 \
+    TC_LOG(::tars::TC_Logger::global(), level, \
+           "[" << ::tars::detail::logBaseName(__FILE__) << ":" << __LINE__ << ":" << __func__ << "] " << msg)
 
 #define TLOGERROR(msg) TC_LOG(::tars::TC_Logger::global(), ::tars::TC_Logger::ERROR_LOG, msg)
 #define TLOGWARN(msg) TC_LOG(::tars::TC_Logger::global(), ::tars::TC_Logger::WARN_LOG, msg)

@@ -40,10 +40,13 @@ public:
     socklen_t len() const { return _len; }
     // For calls that fill the address in: pass addr() and &capacityLen() after reset().
     socklen_t& capacityLen() { return _len; }
-    void reset() { _addr = {}; _len = sizeof(_addr); }
+    void reset() {
+        _addr = {};
+        _len = sizeof(_addr);
+    }
 
-    std::string ip() const;      // "127.0.0.1", "::1"; "" when empty
-    uint16_t port() const;       // host byte order
+    std::string ip() const;        // "127.0.0.1", "::1"; "" when empty
+    uint16_t port() const;         // host byte order
     std::string toString() const;  // "127.0.0.1:80", "[::1]:80"
 
     bool operator==(const TC_SockAddr& other) const;

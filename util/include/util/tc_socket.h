@@ -25,7 +25,7 @@ namespace tars {
 
 class TC_Socket {
 public:
-    TC_Socket() = default;  // invalid until create() or adoption
+    TC_Socket() = default;                   // invalid until create() or adoption
     explicit TC_Socket(int fd) : _fd(fd) {}  // adopts fd
     ~TC_Socket();
     TC_Socket(TC_Socket&& other) noexcept : _fd(other.release()) {}

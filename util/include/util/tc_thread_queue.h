@@ -96,8 +96,10 @@ private:
     void emplace(U&& t, bool front) {
         {
             std::lock_guard lock(_mutex);
-            if (front) _queue.push_front(std::forward<U>(t));
-            else _queue.push_back(std::forward<U>(t));
+            if (front)
+                _queue.push_front(std::forward<U>(t));
+            else
+                _queue.push_back(std::forward<U>(t));
         }
         _cond.notify_one();
     }
