@@ -6,6 +6,10 @@
 # path and orders the generation before the compile. Generated code stays in the
 # build tree. WITH_TARS allows the module name `tars` (the framework's own files);
 # OPTIONS go to tars2cpp as they are (--unjson, --check-default=false).
+#
+# The same function serves this tree and projects that use the installed package
+# (find_package(Tars) includes this file): it runs the executable target tars::tars2cpp,
+# which is this tree's tars2cpp, or the installed one.
 function(tars_generate target)
   cmake_parse_arguments(TG "WITH_TARS" "OUTPUT_DIR" "FILES;INCLUDE_DIRS;OPTIONS" ${ARGN})
   if(NOT TG_OUTPUT_DIR)
@@ -33,21 +37,23 @@ function(tars_generate target)
     add_custom_command(
       OUTPUT ${out}
       COMMAND ${CMAKE_COMMAND} -E make_directory ${TG_OUTPUT_DIR}
-      COMMAND $<TARGET_FILE:tars2cpp> --dir=${TG_OUTPUT_DIR} ${flags} ${abs}
-      DEPENDS tars2cpp ${abs_files}
+      COMMAND tars::tars2cpp --dir=${TG_OUTPUT_DIR} ${flags} ${abs}
+      DEPENDS tars::tars2cpp ${abs_files}
       COMMENT "tars2cpp ${name}.tars"
       VERBATIM)
   endforeach()
   add_custom_target(${target}_gen DEPENDS ${outputs})
   add_library(${target} INTERFACE)
-  target_include_directories(${target} INTERFACE ${TG_OUTPUT_DIR})
+  target_include_directories(${target} INTERFACE $<BUILD_INTERFACE:${TG_OUTPUT_DIR}>)
   # Generated headers include the codec, and for interfaces "servant/Servant.h" and
   # "servant/ServantProxy.h", which reach util headers and the protocol's headers.
   # Header paths only: a target that runs a servant or a proxy links the runtime
-  # itself (tars_servant, which brings tars_client; or tars_client alone).
-  target_link_libraries(${target} INTERFACE tars_codec tars_util)
+  # itself (tars::servant, which brings tars::client; or tars::client alone).
+  target_link_libraries(${target} INTERFACE tars::codec tars::util)
   if(NOT TG_WITH_TARS)
-    target_link_libraries(${target} INTERFACE tars_protocol)
+    target_link_libraries(${target} INTERFACE tars::protocol)
   endif()
   add_dependencies(${target} ${target}_gen)
+  # For install rules: what was generated, and from which files.
+  set_target_properties(${target} PROPERTIES TARS_GENERATED_HEADERS "${outputs}" TARS_IDL_FILES "${abs_files}")
 endfunction()

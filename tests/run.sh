@@ -12,13 +12,16 @@ source tests/lib/deps.sh
 tars_install_missing "${tars_build_packages[@]}"
 
 jobs=${TARS_JOBS:-2}
+
+status=0
+# One code style: every C++ file as clang-format-14 formats it (.clang-format).
+bash tests/format.sh || status=1
 build=${TARS_BUILD_DIR:-build}
 
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DTARS_WERROR=ON -DTARS_BENCH=ON -DTARS_BENCH_PROTOBUF=ON >/dev/null
 cmake --build "$build" -j "$jobs"
 
-status=0
 # A private MariaDB (loopback, ephemeral port, data in the build tree) for the MySQL backend
 # tests of the framework's store (run by hand without it, they skip and say so).
 source tests/lib/mariadb.sh

@@ -2,7 +2,7 @@
 # build needs when they are missing. Safe to run again; prints nothing when all is there.
 
 tars_build_packages=(
-  cmake ninja-build g++ clang-14 libclang-rt-14-dev flex bison pkg-config
+  cmake ninja-build g++ clang-14 libclang-rt-14-dev clang-format-14 flex bison pkg-config
   libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev
   libprotobuf-dev protobuf-compiler libspdlog-dev libfmt-dev
   libssl-dev zlib1g-dev libsqlite3-dev libmariadb-dev mariadb-server
