@@ -1,10 +1,10 @@
-#include "servant/AdapterProxy.h"
+#include "internal/AdapterProxy.h"
 
 #include <algorithm>
 
 #include "BaseF.h"
-#include "servant/CommunicatorEpoll.h"
-#include "servant/ObjectProxy.h"
+#include "internal/CommunicatorEpoll.h"
+#include "internal/ObjectProxy.h"
 #include "util/tc_logger.h"
 
 namespace tars {

@@ -1,4 +1,4 @@
-#include "servant/AsyncProcThread.h"
+#include "internal/AsyncProcThread.h"
 
 #include <pthread.h>
 

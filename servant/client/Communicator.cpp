@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "servant/AsyncProcThread.h"
-#include "servant/CommunicatorEpoll.h"
-#include "servant/ObjectProxy.h"
+#include "internal/AsyncProcThread.h"
+#include "internal/CommunicatorEpoll.h"
+#include "internal/ObjectProxy.h"
 #include "util/tc_common.h"
 #include "util/tc_endpoint.h"
 #include "util/tc_logger.h"

@@ -1,4 +1,4 @@
-#include "servant/CommunicatorEpoll.h"
+#include "internal/CommunicatorEpoll.h"
 
 #include <pthread.h>
 
@@ -8,10 +8,10 @@
 #include <thread>
 
 #include "BaseF.h"
-#include "servant/AsyncProcThread.h"
+#include "internal/AsyncProcThread.h"
 #include "servant/Communicator.h"
-#include "servant/ObjectProxy.h"
-#include "servant/Transceiver.h"
+#include "internal/ObjectProxy.h"
+#include "internal/Transceiver.h"
 #include "util/tc_logger.h"
 #include "util/tc_spsc_queue.h"
 #include "util/tc_timeprovider.h"

@@ -1,4 +1,4 @@
-#include "servant/ConsistentHashLoadBalancer.h"
+#include "internal/ConsistentHashLoadBalancer.h"
 
 #include <algorithm>
 #include <string>

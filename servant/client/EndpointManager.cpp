@@ -1,11 +1,11 @@
-#include "servant/EndpointManager.h"
+#include "internal/EndpointManager.h"
 
 #include <algorithm>
 
 #include "BaseF.h"
-#include "servant/CommunicatorEpoll.h"
+#include "internal/CommunicatorEpoll.h"
 #include "servant/Communicator.h"
-#include "servant/ObjectProxy.h"
+#include "internal/ObjectProxy.h"
 #include "servant/ProxyProtocol.h"
 #include "tup/Tars.h"
 #include "util/tc_logger.h"

@@ -1,4 +1,4 @@
-#include "servant/HashLoadBalancer.h"
+#include "internal/HashLoadBalancer.h"
 
 namespace tars {
 

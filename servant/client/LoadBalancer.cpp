@@ -1,11 +1,11 @@
-#include "servant/LoadBalancer.h"
+#include "internal/LoadBalancer.h"
 
 #include <stdexcept>
 
-#include "servant/ConsistentHashLoadBalancer.h"
-#include "servant/HashLoadBalancer.h"
-#include "servant/RoundRobinLoadBalancer.h"
-#include "servant/WeightedLoadBalancer.h"
+#include "internal/ConsistentHashLoadBalancer.h"
+#include "internal/HashLoadBalancer.h"
+#include "internal/RoundRobinLoadBalancer.h"
+#include "internal/WeightedLoadBalancer.h"
 
 namespace tars {
 

@@ -1,8 +1,8 @@
-#include "servant/ObjectProxy.h"
+#include "internal/ObjectProxy.h"
 
 #include "BaseF.h"
 #include "servant/Communicator.h"
-#include "servant/CommunicatorEpoll.h"
+#include "internal/CommunicatorEpoll.h"
 #include "util/tc_logger.h"
 
 namespace tars {

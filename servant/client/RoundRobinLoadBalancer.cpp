@@ -1,4 +1,4 @@
-#include "servant/RoundRobinLoadBalancer.h"
+#include "internal/RoundRobinLoadBalancer.h"
 
 namespace tars {
 

@@ -3,9 +3,9 @@
 #include <stdexcept>
 
 #include "servant/Communicator.h"
-#include "servant/CommunicatorEpoll.h"
-#include "servant/LoadBalancer.h"
-#include "servant/ObjectProxy.h"
+#include "internal/CommunicatorEpoll.h"
+#include "internal/LoadBalancer.h"
+#include "internal/ObjectProxy.h"
 #include "util/tc_timeprovider.h"
 
 namespace tars {

@@ -1,4 +1,4 @@
-#include "servant/Transceiver.h"
+#include "internal/Transceiver.h"
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -6,9 +6,9 @@
 #include <cerrno>
 
 #include "BaseF.h"
-#include "servant/AdapterProxy.h"
-#include "servant/CommunicatorEpoll.h"
-#include "servant/ObjectProxy.h"
+#include "internal/AdapterProxy.h"
+#include "internal/CommunicatorEpoll.h"
+#include "internal/ObjectProxy.h"
 #include "util/tc_logger.h"
 
 namespace tars {

@@ -1,4 +1,4 @@
-#include "servant/WeightedLoadBalancer.h"
+#include "internal/WeightedLoadBalancer.h"
 
 namespace tars {
 

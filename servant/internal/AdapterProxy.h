@@ -25,7 +25,7 @@
 #include <string>
 
 #include "servant/ReqMessage.h"
-#include "servant/Transceiver.h"
+#include "internal/Transceiver.h"
 #include "util/tc_endpoint.h"
 
 namespace tars {

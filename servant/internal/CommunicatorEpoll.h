@@ -27,7 +27,7 @@
 #include <utility>
 #include <vector>
 
-#include "servant/CallTable.h"
+#include "internal/CallTable.h"
 #include "servant/ReqMessage.h"
 #include "util/tc_epoller.h"
 #include "util/tc_timer_queue.h"

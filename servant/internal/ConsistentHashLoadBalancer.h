@@ -8,7 +8,7 @@
 
 #include <utility>
 
-#include "servant/LoadBalancer.h"
+#include "internal/LoadBalancer.h"
 
 namespace tars {
 

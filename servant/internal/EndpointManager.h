@@ -19,8 +19,8 @@
 #include <vector>
 
 #include "EndpointF.h"
-#include "servant/AdapterProxy.h"
-#include "servant/LoadBalancer.h"
+#include "internal/AdapterProxy.h"
+#include "internal/LoadBalancer.h"
 #include "servant/ReqMessage.h"
 #include "util/tc_endpoint.h"
 

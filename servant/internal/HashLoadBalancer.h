@@ -3,7 +3,7 @@
 // usable the call takes the next usable one after it. See LoadBalancer.h.
 #pragma once
 
-#include "servant/LoadBalancer.h"
+#include "internal/LoadBalancer.h"
 
 namespace tars {
 

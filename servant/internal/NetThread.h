@@ -31,6 +31,9 @@
 #include <unordered_map>
 #include <vector>
 
+#include "internal/RequestQueue.h"
+#include "internal/ServerProtocol.h"
+#include "internal/Transport.h"
 #include "servant/BindAdapter.h"
 #include "util/tc_epoller.h"
 #include "util/tc_network_buffer.h"
@@ -95,7 +98,7 @@ public:
 private:
     enum class CloseReason { Peer, Idle, BadPacket, SendLimit, Server, Error, Shutdown };
     struct Connection {
-        TC_Socket socket;
+        std::unique_ptr<Transport> transport;  // owns the socket
         std::shared_ptr<ConnectionState> state;
         BindAdapter* adapter = nullptr;
         TC_NetWorkBuffer recv;
@@ -128,7 +131,8 @@ private:
     // false when the connection was closed.
     bool parsePackets(Connection& c);
     void dispatch(Connection& c, std::vector<char>&& packet);
-    void answerOverload(Connection& c, const std::vector<char>& packet);
+    // Queues the protocol's answer to a request that found the adapter's queue full.
+    void refuse(Connection& c, ServerProtocol::Refusal&& refusal, uint64_t seq);
     void applySend(SendItem&& item);
     void apply(Connection& c, SendItem&& item);
     // Appends data (or *moved when not null) to c's send buffer in its sequence order.

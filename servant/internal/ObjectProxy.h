@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "servant/EndpointManager.h"
+#include "internal/EndpointManager.h"
 #include "servant/ProxyProtocol.h"
 #include "servant/ReqMessage.h"
 #include "servant/ServantProxy.h"

@@ -2,7 +2,7 @@
 // See LoadBalancer.h for the contract; one instance per ObjectProxy, one thread.
 #pragma once
 
-#include "servant/LoadBalancer.h"
+#include "internal/LoadBalancer.h"
 
 namespace tars {
 

@@ -19,17 +19,16 @@
 #include <string>
 #include <vector>
 
+#include "internal/RequestQueue.h"
 #include "servant/BindAdapter.h"
+#include "servant/NotifyObserver.h"
 
 namespace tars {
 
 class ServantHandle {
 public:
     // The lock, and whether the servant is still alive, shared with admin command entries.
-    struct AdminLock {
-        std::mutex mutex;
-        bool alive = true;
-    };
+    using AdminLock = AdminCommandLock;
 
     explicit ServantHandle(BindAdapter* adapter);
     ~ServantHandle();
@@ -53,13 +52,6 @@ public:
     const std::shared_ptr<AdminLock>& adminLock() const { return _adminLock; }
 
 private:
-    // onDispatch's buffer keeps its capacity up to this size between requests.
-    static constexpr size_t kMaxKeptResponse = 1024 * 1024;
-
-    void handleTars(RecvContext& ctx, bool fromQueue);
-    void handleOther(RecvContext& ctx, bool fromQueue);
-    void handleClose(RecvContext& ctx);
-
     BindAdapter* _adapter;
     ServantPtr _servant;
     std::vector<char> _response;  // onDispatch's output, reused from request to request

@@ -4,7 +4,7 @@
 // when every endpoint has weightType 1 (static weight), or by name. See LoadBalancer.h.
 #pragma once
 
-#include "servant/LoadBalancer.h"
+#include "internal/LoadBalancer.h"
 
 namespace tars {
 

@@ -1,4 +1,4 @@
-#include "servant/AdminServant.h"
+#include "internal/AdminServant.h"
 
 #include <unistd.h>
 

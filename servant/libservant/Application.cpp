@@ -15,7 +15,10 @@
 #include <sstream>
 #include <thread>
 
-#include "servant/AdminServant.h"
+#include "internal/AdminServant.h"
+#include "internal/NetThread.h"
+#include "internal/NodeReporter.h"
+#include "internal/RemoteConfig.h"
 #include "util/tc_common.h"
 #include "util/tc_file.h"
 #include "util/tc_logger.h"
@@ -231,8 +234,7 @@ void Application::addServantProtocol(const std::string& objName, ProtocolParser 
         throw Application_Exception("addServantProtocol: no adapter in " + ServerConfig::ConfigFile + " serves " +
                                     objName);
     }
-    std::string name = adapter->getProtocolName() == "tars" ? "custom" : adapter->getProtocolName();
-    adapter->setProtocol(std::move(parser), name, false);
+    adapter->setProtocolParser(std::move(parser));
 }
 
 bool Application::addConfig(const std::string& fileName) { return addRemoteConfig(fileName, false); }

@@ -1,7 +1,10 @@
 #include "servant/BindAdapter.h"
 
-#include "servant/HttpProtocol.h"
-#include "servant/ServantHandle.h"
+#include <algorithm>
+
+#include "internal/RequestQueue.h"
+#include "internal/ServantHandle.h"
+#include "internal/ServerProtocol.h"
 #include "servant/ServerConfig.h"
 #include "servant/TarsProtocol.h"
 #include "util/tc_common.h"
@@ -26,8 +29,11 @@ BindAdapter::BindAdapter(std::string name, const TC_Endpoint& endpoint, std::str
     : _name(std::move(name)),
       _endpoint(endpoint),
       _servant(std::move(servant)),
-      _protocol(TarsProtocol::parser()),
-      _maxPacketSize(TarsProtocol::kMaxPacketSize) {}
+      _protocol(tarsServerProtocol()),
+      _maxPacketSize(TarsProtocol::kMaxPacketSize),
+      _queue(std::make_unique<RequestQueue>()) {}
+
+size_t BindAdapter::getQueueSize() const { return _queue->size(); }
 
 BindAdapter::~BindAdapter() { stopHandles(); }
 
@@ -84,16 +90,9 @@ std::shared_ptr<BindAdapter> BindAdapter::fromConfig(const TC_Config& conf, cons
     } catch (const ServerConfig_Exception& e) {
         throw fail(e.what());
     }
-    std::string protocol = TC_Common::lower(configString(conf, path, "adapter", "protocol"));
-    if (protocol.empty() || protocol == "tars") {
-        adapter->setProtocol(TarsProtocol::parser(adapter->getMaxPacketSize()), "tars", true);
-    } else if (protocol == "http") {
-        adapter->setProtocol(&HttpProtocol::parse, "http", false);
-        adapter->setOverloadReply(HttpProtocol::overloadReply());
-    } else {
-        // A parser must come from Application::addServantProtocol (checked at start).
-        adapter->setProtocol(nullptr, protocol, false);
-    }
+    // Any name but the built-in ones needs a parser from Application::addServantProtocol
+    // (checked at start).
+    adapter->setProtocolName(configString(conf, path, "adapter", "protocol"));
     for (const std::string& key : unknownConfigKeys(conf, path, "adapter")) {
         TLOGWARN("[config] " << path << ": unknown key '" << key << "' ignored" << std::endl);
     }
@@ -101,14 +100,17 @@ std::shared_ptr<BindAdapter> BindAdapter::fromConfig(const TC_Config& conf, cons
 }
 
 void BindAdapter::setMaxPacketSize(uint32_t bytes) {
-    _maxPacketSize = bytes;
-    if (_isTars && _protocolName == "tars") _protocol = TarsProtocol::parser(bytes);
+    _maxPacketSize = std::clamp(bytes, TarsProtocol::kMinPacketSize, TarsProtocol::kMaxPacketSize);
 }
 
-void BindAdapter::setProtocol(ProtocolParser parser, const std::string& name, bool isTars) {
-    _protocol = std::move(parser);
-    _protocolName = name;
-    _isTars = isTars;
+void BindAdapter::setProtocolName(const std::string& name) {
+    _protocolName = name.empty() ? "tars" : TC_Common::lower(name);
+    _protocol = makeServerProtocol(_protocolName);
+}
+
+void BindAdapter::setProtocolParser(ProtocolParser parser) {
+    if (_protocolName == "tars") _protocolName = "custom";
+    _protocol = makeCustomServerProtocol(_protocolName, std::move(parser));
 }
 
 bool BindAdapter::isIpAllowed(const std::string& ip) const {
@@ -147,7 +149,7 @@ void BindAdapter::bind() {
 
 void BindAdapter::startHandles(StartLatch& latch) {
     if (_merge) return;
-    _queue.setConsumers(static_cast<size_t>(_handleNum));
+    _queue->setConsumers(static_cast<size_t>(_handleNum));
     for (int i = 0; i < _handleNum; ++i) {
         _handleThreads.emplace_back([this, &latch] {
             ServantHandle handle(this);
@@ -157,13 +159,13 @@ void BindAdapter::startHandles(StartLatch& latch) {
 }
 
 void BindAdapter::stopHandles() {
-    _queue.terminate();
+    _queue->terminate();
     for (std::thread& t : _handleThreads) {
         if (t.joinable()) t.join();
     }
     _handleThreads.clear();
     // Whatever is left (nothing after a clean drain) holds ConnectionStates that hold us.
-    _queue.clear();
+    _queue->clear();
 }
 
 }  // namespace tars

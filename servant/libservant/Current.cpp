@@ -2,8 +2,8 @@
 
 #include "BaseF.h"
 #include "servant/BindAdapter.h"
-#include "servant/NetThread.h"
-#include "servant/TarsProtocol.h"
+#include "internal/NetThread.h"
+#include "internal/ServerProtocol.h"
 #include "util/tc_logger.h"
 
 namespace tars {
@@ -77,9 +77,6 @@ struct CurrentCache {
     }
 };
 
-// Bytes of the reply being encoded on this thread (copied into the network thread's inbox).
-thread_local std::string t_replyBuffer;
-
 }  // namespace
 
 struct CurrentRecycler {
@@ -92,18 +89,16 @@ struct CurrentRecycler {
     }
 };
 
-std::shared_ptr<Current> Current::create(std::shared_ptr<ConnectionState> conn, bool isTars, uint64_t seq,
-                                         int64_t recvTimeUs) {
+std::shared_ptr<Current> Current::create(std::shared_ptr<ConnectionState> conn, uint64_t seq, int64_t recvTimeUs) {
     std::unique_ptr<Current> current;
     if (CurrentCache* cache = CurrentCache::get(); cache && !cache->currents.empty()) {
         current = std::move(cache->currents.back());
         cache->currents.pop_back();
         current->_conn = std::move(conn);
-        current->_isTars = isTars;
         current->_seq = seq;
         current->_recvTimeUs = recvTimeUs;
     } else {
-        current = std::make_unique<Current>(std::move(conn), isTars, seq, recvTimeUs);
+        current = std::make_unique<Current>(std::move(conn), seq, recvTimeUs);
     }
     // The recycler owns the Current from here on, also if making the shared_ptr throws.
     return std::shared_ptr<Current>(current.release(), CurrentRecycler{}, CachingAllocator<Current>{});
@@ -113,20 +108,20 @@ void Current::recycle() {
     _conn.reset();
     _request.resetDefautlt();
     if (_request.sBuffer.capacity() > kMaxKeptCapacity) std::vector<char>().swap(_request.sBuffer);
-    std::vector<char>().swap(_raw);
+    _tarsRequest = true;
     _responseContext.clear();
     _response = true;
     _dispatchState.store(0, std::memory_order_relaxed);
 }
 
-Current::Current(std::shared_ptr<ConnectionState> conn, bool isTars, uint64_t seq, int64_t recvTimeUs)
-    : _conn(std::move(conn)), _isTars(isTars), _seq(seq), _recvTimeUs(recvTimeUs) {}
+Current::Current(std::shared_ptr<ConnectionState> conn, uint64_t seq, int64_t recvTimeUs)
+    : _conn(std::move(conn)), _seq(seq), _recvTimeUs(recvTimeUs) {}
 
-const std::string& Current::getServantName() const {
-    return _isTars ? _request.sServantName : _conn->adapter->getServant();
+void Current::setRawRequest(std::vector<char>&& raw) {
+    _tarsRequest = false;
+    _request.sBuffer = std::move(raw);
+    if (_conn->adapter) _request.sServantName = _conn->adapter->getServant();
 }
-
-bool Current::isOneway() const { return _isTars && _request.cPacketType == TARSONEWAY; }
 
 namespace {
 
@@ -170,19 +165,7 @@ bool Current::post(const std::shared_ptr<ConnectionState>& conn, uint64_t seq, s
 
 bool Current::sendResponse(int iRet, const std::vector<char>& buffer, const std::map<std::string, std::string>& status,
                            const std::string& resultDesc) {
-    if (!_isTars) {
-        TLOGERROR("[servant] " << getServantName() << ": sendResponse(iRet, buffer) needs a TARS protocol adapter"
-                               << std::endl);
-        return false;
-    }
-    AdapterStats& stats = _conn->adapter->stats();
-    if (isOneway()) return true;
-    stats.countResult(iRet);
-    stats.responses.fetch_add(1, std::memory_order_relaxed);
-    std::string& bytes = t_replyBuffer;
-    TarsProtocol::encodeResponse(bytes, _request, iRet, buffer, status, resultDesc, _responseContext);
-    if (bytes.size() >= NetThread::kMoveThreshold) return post(_conn, 0, std::move(bytes), false);
-    return post(_conn, 0, std::string_view(bytes), false);
+    return _conn->adapter->protocol().sendResponse(*this, iRet, buffer, status, resultDesc);
 }
 
 bool Current::sendResponse(const char* data, size_t length) {

@@ -1,4 +1,4 @@
-#include "servant/NetThread.h"
+#include "internal/NetThread.h"
 
 #include <sys/uio.h>
 
@@ -9,10 +9,8 @@
 #include <future>
 #include <sstream>
 
-#include "BaseF.h"
-#include "servant/ServantHandle.h"
+#include "internal/ServantHandle.h"
 #include "servant/TC_EpollServer.h"
-#include "servant/TarsProtocol.h"
 #include "util/tc_logger.h"
 #include "util/tc_timeprovider.h"
 
@@ -398,7 +396,7 @@ void NetThread::addConnection(NewConnection&& nc) {
         return;
     }
     Connection& c = _connections[uid];
-    c.socket = std::move(nc.socket);
+    c.transport = makeServerTransport(*adapter, std::move(nc.socket));
     c.state = std::move(state);
     c.adapter = adapter;
     c.lastActiveMs = _nowMs;
@@ -427,7 +425,7 @@ void NetThread::readConnection(uint64_t uid, bool untilEnd) {
     size_t total = 0;
     while (true) {
         auto [space, size] = c->recv.getWriteSpace(kReadChunk);
-        ssize_t r = c->socket.recv(space, size);
+        ssize_t r = c->transport->read(space, size);
         if (r > 0) {
             c->recv.commitWrite(static_cast<size_t>(r));
             total += static_cast<size_t>(r);
@@ -456,7 +454,7 @@ void NetThread::readConnection(uint64_t uid, bool untilEnd) {
 }
 
 bool NetThread::parsePackets(Connection& c) {
-    const ProtocolParser& parser = c.adapter->getProtocol();
+    const ServerProtocol& protocol = c.adapter->protocol();
     // One clock read for every packet this read completed.
     _parseTimeUs = TC_TimeProvider::steadyNowUs();
     while (!c.closeAfterFlush && !c.refused) {
@@ -470,7 +468,7 @@ bool NetThread::parsePackets(Connection& c) {
         }
         PACKET_TYPE type;
         try {
-            type = parser(c.recv, packet);
+            type = protocol.parse(*c.adapter, c.recv, packet);
         } catch (const std::exception& e) {
             TLOGERROR("[net] " << c.adapter->getName() << ": protocol parser threw: " << e.what() << std::endl);
             type = PACKET_ERR;
@@ -497,33 +495,18 @@ void NetThread::dispatch(Connection& c, std::vector<char>&& packet) {
     ctx.conn = c.state;
     ctx.recvTimeUs = _parseTimeUs;
     ctx.buffer = std::move(packet);
-    if (!adapter->isTarsProtocol()) ctx.seq = c.nextSeq++;
+    const ServerProtocol& protocol = adapter->protocol();
+    if (protocol.ordersReplies()) ctx.seq = c.nextSeq++;
     if (adapter->isMerge()) {
         if (ServantHandle* handle = mergeHandle(adapter)) handle->handle(ctx, false);
         RequestQueue::recycle(std::move(ctx.buffer), _spareBuffers);
         return;
     }
     std::vector<RecvContext>& pending = _pending[adapter->getIndex()];
-    size_t depth = adapter->getQueueSize() + pending.size();
+    size_t depth = adapter->queue().size() + pending.size();
     if (depth >= adapter->getQueueCapacity()) {
-        if (adapter->isTarsProtocol()) {
-            answerOverload(c, ctx.buffer);
-            RequestQueue::recycle(std::move(ctx.buffer), _spareBuffers);
-        } else {
-            // Other protocols: the adapter's overload reply (an HTTP 503; nothing for a
-            // custom protocol), then the connection closes once the earlier replies are out.
-            adapter->stats().countResult(TARSSERVEROVERLOAD);
-            adapter->stats().requests.fetch_add(1, std::memory_order_relaxed);
-            SendItem item;
-            item.uid = c.state->uid;
-            item.adapter = adapter;
-            item.seq = ctx.seq;
-            item.data = adapter->getOverloadReply();
-            item.close = true;
-            c.closeReason = CloseReason::Server;
-            c.refused = true;
-            apply(c, std::move(item));
-        }
+        refuse(c, protocol.refuse(ctx.buffer, adapter->stats()), ctx.seq);
+        RequestQueue::recycle(std::move(ctx.buffer), _spareBuffers);
         return;
     }
     adapter->stats().noteQueueDepth(depth + 1);
@@ -540,28 +523,24 @@ void NetThread::flushPending() {
     }
 }
 
-void NetThread::answerOverload(Connection& c, const std::vector<char>& packet) {
-    AdapterStats& stats = c.adapter->stats();
-    RequestPacket req;
-    try {
-        TarsProtocol::decodeRequest(packet.data(), packet.size(), req);
-    } catch (const std::exception& e) {
-        stats.closedBadPacket.fetch_add(1, std::memory_order_relaxed);
+void NetThread::refuse(Connection& c, ServerProtocol::Refusal&& refusal, uint64_t seq) {
+    if (refusal.badPacket) {
         closeLater(c, CloseReason::BadPacket);
         return;
     }
-    stats.requests.fetch_add(1, std::memory_order_relaxed);
-    if (req.cPacketType == TARSONEWAY) {
-        stats.oneway.fetch_add(1, std::memory_order_relaxed);
-        stats.countResult(TARSSERVEROVERLOAD);
-        return;
+    // A reply, a close, or the turn of an ordered reply to release: queue it like any reply.
+    if (refusal.reply.empty() && !refusal.close && seq == 0) return;
+    if (refusal.close) {
+        // Read no further request; the connection closes once the earlier replies are out.
+        c.closeReason = CloseReason::Server;
+        c.refused = true;
     }
-    stats.countResult(TARSSERVEROVERLOAD);
-    stats.responses.fetch_add(1, std::memory_order_relaxed);
     SendItem item;
     item.uid = c.state->uid;
     item.adapter = c.adapter;
-    item.data = TarsProtocol::encodeResponse(req, TARSSERVEROVERLOAD, {}, {}, "server overload: queue full", {});
+    item.seq = seq;
+    item.data = std::move(refusal.reply);
+    item.close = refusal.close;
     apply(c, std::move(item));
 }
 
@@ -652,7 +631,7 @@ bool NetThread::flush(Connection& c) {
     while (!c.send.empty()) {
         iovec iov[kMaxIov];
         size_t count = c.send.getIovec(iov, kMaxIov);
-        ssize_t w = c.socket.sendv(iov, static_cast<int>(count));
+        ssize_t w = c.transport->writev(iov, static_cast<int>(count));
         if (w > 0) {
             c.send.moveHeader(static_cast<size_t>(w));
             touch(c);
@@ -692,7 +671,7 @@ void NetThread::closeConnection(uint64_t uid, CloseReason reason) {
         case CloseReason::Error: stats.closedOnError.fetch_add(1, std::memory_order_relaxed); break;
         case CloseReason::Shutdown: break;
     }
-    _epoller.del(c.socket.getfd());
+    _epoller.del(c.transport->fd());
     c.state->closed.store(true, std::memory_order_release);
     std::shared_ptr<ConnectionState> state = c.state;
     _idleLists[adapter->getIndex()].erase(c.idleIt);
@@ -702,7 +681,7 @@ void NetThread::closeConnection(uint64_t uid, CloseReason reason) {
     TLOGTARS("[net] " << adapter->getName() << ": connection " << uid << " closed (" << static_cast<int>(reason) << ")"
                       << std::endl);
 
-    if (!adapter->isTarsProtocol() && reason != CloseReason::Shutdown) {
+    if (adapter->protocol().notifiesClose() && reason != CloseReason::Shutdown) {
         RecvContext ctx;
         ctx.conn = std::move(state);
         ctx.closeEvent = true;
@@ -753,7 +732,7 @@ std::string NetThread::connectionsReport() {
     std::ostringstream os;
     for (const auto& [uid, c] : _connections) {
         os << "thread " << _index << " uid " << uid << " " << c.state->ip << ":" << c.state->port << " adapter "
-           << c.adapter->getName() << " fd " << c.socket.getfd() << " recvbuf " << c.recv.getBufferLength()
+           << c.adapter->getName() << " fd " << c.transport->fd() << " recvbuf " << c.recv.getBufferLength()
            << " sendbuf " << c.send.getBufferLength() << " idle " << (_nowMs - c.lastActiveMs) << "ms\n";
     }
     return os.str();

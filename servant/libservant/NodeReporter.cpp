@@ -1,4 +1,4 @@
-#include "servant/NodeReporter.h"
+#include "internal/NodeReporter.h"
 
 #include <unistd.h>
 

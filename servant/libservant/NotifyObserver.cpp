@@ -15,18 +15,18 @@ NotifyObserver& NotifyObserver::getInstance() {
 }
 
 void NotifyObserver::registerNormal(const std::string& command, AdminCommandHandler handler,
-                                    std::shared_ptr<ServantHandle::AdminLock> lock) {
+                                    std::shared_ptr<AdminCommandLock> lock) {
     std::lock_guard guard(_mutex);
     _normal.push_back(Entry{command, std::move(handler), std::move(lock)});
 }
 
 void NotifyObserver::registerPrefix(const std::string& command, AdminCommandHandler handler,
-                                    std::shared_ptr<ServantHandle::AdminLock> lock) {
+                                    std::shared_ptr<AdminCommandLock> lock) {
     std::lock_guard guard(_mutex);
     _prefix.push_back(Entry{command, std::move(handler), std::move(lock)});
 }
 
-void NotifyObserver::unregister(const std::shared_ptr<ServantHandle::AdminLock>& lock) {
+void NotifyObserver::unregister(const std::shared_ptr<AdminCommandLock>& lock) {
     std::lock_guard guard(_mutex);
     auto owned = [&](const Entry& e) { return e.lock == lock; };
     _normal.erase(std::remove_if(_normal.begin(), _normal.end(), owned), _normal.end());

@@ -1,4 +1,4 @@
-#include "servant/RemoteConfig.h"
+#include "internal/RemoteConfig.h"
 
 #include <cerrno>
 #include <cstdio>

@@ -1,4 +1,4 @@
-#include "servant/RequestQueue.h"
+#include "internal/RequestQueue.h"
 
 #include <algorithm>
 

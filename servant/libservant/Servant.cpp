@@ -1,6 +1,6 @@
 #include "servant/Servant.h"
 
-#include "servant/ServantHandle.h"
+#include "internal/ServantHandle.h"
 #include "util/tc_logger.h"
 
 namespace tars {

@@ -4,6 +4,7 @@
 #include <future>
 #include <sstream>
 
+#include "internal/NetThread.h"
 #include "util/tc_logger.h"
 #include "util/tc_timeprovider.h"
 
@@ -49,7 +50,7 @@ NetThread* TC_EpollServer::nextNetThread() {
 void TC_EpollServer::start() {
     if (_started) return;
     for (const auto& a : _adapters) {
-        if (!a->getProtocol()) {
+        if (!a->hasProtocol()) {
             throw BindAdapter_Exception("adapter " + a->getName() + ": protocol '" + a->getProtocolName() +
                                         "' has no parser (call addServantProtocol for " + a->getServant() + ")");
         }

@@ -44,10 +44,8 @@
 
 #include "servant/BindAdapter.h"
 #include "servant/Communicator.h"
-#include "servant/NodeReporter.h"
 #include "servant/NotifyObserver.h"
 #include "servant/ProtocolParser.h"
-#include "servant/RemoteConfig.h"
 #include "servant/Servant.h"
 #include "servant/ServerConfig.h"
 #include "servant/TC_EpollServer.h"
@@ -56,6 +54,9 @@
 #include "util/tc_timer.h"
 
 namespace tars {
+
+class NodeReporter;
+class RemoteConfig;
 
 struct Application_Exception : TC_Exception {
     using TC_Exception::TC_Exception;

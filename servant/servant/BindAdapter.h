@@ -1,5 +1,6 @@
 // BindAdapter: one `<XxxAdapter>` block of the server config: a listen endpoint, the servant
-// it serves, its protocol parser, its limits (maxconns, queuecap, queuetimeout, allow/deny)
+// it serves, its protocol (framing, dispatch, overload and close handling: the runtime's
+// ServerProtocol, chosen by name), its limits (maxconns, queuecap, queuetimeout, allow/deny)
 // and its Handle threads, which take requests from the adapter's queue and run them in a
 // servant instance of their own.
 //
@@ -23,7 +24,6 @@
 #include "servant/AdapterStats.h"
 #include "servant/ConnectionState.h"
 #include "servant/ProtocolParser.h"
-#include "servant/RequestQueue.h"
 #include "util/tc_config.h"
 #include "util/tc_endpoint.h"
 #include "util/tc_ex.h"
@@ -33,6 +33,8 @@ namespace tars {
 
 class Servant;
 class ServantHandle;
+class RequestQueue;
+class ServerProtocol;
 using ServantPtr = std::shared_ptr<Servant>;
 
 struct BindAdapter_Exception : TC_Exception {
@@ -79,13 +81,14 @@ public:
     void setAllow(const std::vector<std::string>& prefixes) { _allow = prefixes; }
     void setDeny(const std::vector<std::string>& prefixes) { _deny = prefixes; }
     void setOrder(Order order) { _order = order; }
-    // isTars: packets are TARS RequestPackets (dispatched to onDispatch); otherwise the
-    // servant's doRequest/doClose see the raw packets.
-    void setProtocol(ProtocolParser parser, const std::string& name, bool isTars);
-    // What a non-TARS connection is sent before it is closed when a request finds the
-    // queue full (TARS requests get a -9 response instead). Empty (the default for custom
-    // protocols): closed without a reply. The http protocol sets a 503.
-    void setOverloadReply(std::string bytes) { _overloadReply = std::move(bytes); }
+    // The protocol by its `protocol` value: "tars" (the default) and "http" are built in;
+    // any other name needs a parser (setProtocolParser, Application::addServantProtocol)
+    // before the server starts.
+    void setProtocolName(const std::string& name);
+    // A protocol the framework does not decode: parser cuts packets, the servant's
+    // doRequest/doClose see them (see ProtocolParser.h). Keeps the protocol's name
+    // ("custom" in place of "tars").
+    void setProtocolParser(ProtocolParser parser);
     void setServantFactory(ServantFactory factory) { _factory = std::move(factory); }
     void setBackPacketLimit(uint64_t bytes) { _backPacketLimit = bytes; }
     void setIndex(size_t index) { _index = index; }
@@ -95,9 +98,10 @@ public:
     const TC_Endpoint& getEndpoint() const { return _endpoint; }
     const std::string& getServant() const { return _servant; }
     const std::string& getProtocolName() const { return _protocolName; }
-    const ProtocolParser& getProtocol() const { return _protocol; }
-    bool isTarsProtocol() const { return _isTars; }
-    const std::string& getOverloadReply() const { return _overloadReply; }
+    // False while a custom protocol still waits for its parser.
+    bool hasProtocol() const { return _protocol != nullptr; }
+    // The runtime's protocol object (internal/ServerProtocol.h).
+    const ServerProtocol& protocol() const { return *_protocol; }
     int getHandleNum() const { return _handleNum; }
     size_t getMaxConns() const { return _maxConns; }
     size_t getQueueCapacity() const { return _queueCap; }
@@ -127,8 +131,9 @@ public:
     size_t getConnectionCount() const { return _connections.load(std::memory_order_relaxed); }
 
     // ---- the request queue and its handle threads
-    RequestQueue& queue() { return _queue; }
-    size_t getQueueSize() const { return _queue.size(); }
+    // The runtime's queue (internal/RequestQueue.h).
+    RequestQueue& queue() { return *_queue; }
+    size_t getQueueSize() const;
     // Starts the handle threads (not in merge mode); each reports to latch once its servant
     // is initialized.
     void startHandles(StartLatch& latch);
@@ -145,9 +150,7 @@ private:
     TC_Endpoint _endpoint;
     std::string _servant;
     std::string _protocolName = "tars";
-    std::string _overloadReply;
-    ProtocolParser _protocol;
-    bool _isTars = true;
+    std::shared_ptr<const ServerProtocol> _protocol;
     int _handleNum = 1;
     size_t _maxConns = 128;
     size_t _queueCap = 1024;
@@ -164,7 +167,7 @@ private:
     TC_Socket _listen;
     int _boundPort = 0;
     std::atomic<size_t> _connections{0};
-    RequestQueue _queue;
+    std::unique_ptr<RequestQueue> _queue;
     std::vector<std::thread> _handleThreads;
     AdapterStats _stats;
 };

@@ -96,7 +96,12 @@ public:
     void terminate();
     bool isTerminating() const { return _terminating.load(std::memory_order_acquire); }
 
-    // ---- used by the runtime
+private:
+    // The runtime's view (its own classes, never user code).
+    friend class CommunicatorEpoll;
+    friend class EndpointManager;
+    friend class ObjectProxy;
+    friend class ServantProxy;
     size_t netThreadNum() const { return _epolls.size(); }
     CommunicatorEpoll* epoll(size_t index) const { return _epolls[index].get(); }
     AsyncProcThread* asyncThread(size_t index) const { return _asyncThreads[index % _asyncThreads.size()].get(); }
@@ -106,7 +111,6 @@ public:
     int connectTimeout() const { return _connectTimeout.load(std::memory_order_relaxed); }
     int syncInvokeTimeout() const { return _syncTimeout.load(std::memory_order_relaxed); }
 
-private:
     using ProxyMaker = std::function<std::shared_ptr<ServantProxy>()>;
     std::shared_ptr<ServantProxy> getServantProxy(const std::string& objectName, const std::string& setName,
                                                   const std::type_info& type, const ProxyMaker& make);
@@ -133,8 +137,6 @@ private:
     std::map<std::string, std::shared_ptr<ServantProxy>> _proxies;
     std::shared_ptr<ServantProxy> _locatorProxy;
 };
-
-using CommunicatorPtr = std::shared_ptr<Communicator>;
 
 using CommunicatorPtr = std::shared_ptr<Communicator>;
 

@@ -28,6 +28,7 @@
 #include <string_view>
 #include <vector>
 
+#include "BaseF.h"
 #include "RequestF.h"
 #include "servant/ConnectionState.h"
 
@@ -37,14 +38,13 @@ class BindAdapter;
 
 class Current {
 public:
-    // kind: TARS packets (request decoded by the handle) or raw packets of another protocol.
-    Current(std::shared_ptr<ConnectionState> conn, bool isTars, uint64_t seq, int64_t recvTimeUs);
+    // seq: the reply's place in its connection's order (protocols that order replies), or 0.
+    Current(std::shared_ptr<ConnectionState> conn, uint64_t seq, int64_t recvTimeUs);
     Current(const Current&) = delete;
     Current& operator=(const Current&) = delete;
 
     // A Current from this thread's cache of finished ones (or a new one).
-    static std::shared_ptr<Current> create(std::shared_ptr<ConnectionState> conn, bool isTars, uint64_t seq,
-                                           int64_t recvTimeUs);
+    static std::shared_ptr<Current> create(std::shared_ptr<ConnectionState> conn, uint64_t seq, int64_t recvTimeUs);
 
     // ---- the caller
     const std::string& getIp() const { return _conn->ip; }
@@ -56,7 +56,8 @@ public:
     bool isConnectionOpen() const { return !_conn->closed.load(std::memory_order_acquire); }
 
     // ---- the request (TARS protocols)
-    const std::string& getServantName() const;  // the adapter's servant for other protocols
+    // The request's servant (for other protocols: the adapter's).
+    const std::string& getServantName() const { return _request.sServantName; }
     const std::string& getFuncName() const { return _request.sFuncName; }
     short getRequestVersion() const { return _request.iVersion; }
     char getPacketType() const { return _request.cPacketType; }
@@ -67,9 +68,9 @@ public:
     const std::map<std::string, std::string>& getRequestStatus() const { return _request.status; }
     const RequestPacket& getRequest() const { return _request; }
     // RequestPacket.sBuffer for TARS protocols; the whole packet for others.
-    const std::vector<char>& getRequestBuffer() const { return _isTars ? _request.sBuffer : _raw; }
-    bool isTarsProtocol() const { return _isTars; }
-    bool isOneway() const;
+    const std::vector<char>& getRequestBuffer() const { return _request.sBuffer; }
+    bool isTarsProtocol() const { return _tarsRequest; }
+    bool isOneway() const { return _request.cPacketType == TARSONEWAY; }
     // When the packet was complete (steady clock, microseconds).
     int64_t getRecvTimeUs() const { return _recvTimeUs; }
 
@@ -93,7 +94,8 @@ public:
 
     // ---- used by the handles
     RequestPacket& mutableRequest() { return _request; }
-    void setRawRequest(std::vector<char>&& raw) { _raw = std::move(raw); }
+    // The request is a whole packet of a protocol the framework does not decode.
+    void setRawRequest(std::vector<char>&& raw);
     // Brackets the dispatch: a close() during it is delayed until the framework's reply is
     // queued. endDispatch() says whether close() was called.
     void beginDispatch();
@@ -112,11 +114,10 @@ private:
     void recycle();
 
     std::shared_ptr<ConnectionState> _conn;
-    bool _isTars;
+    bool _tarsRequest = true;
     uint64_t _seq;
     int64_t _recvTimeUs;
-    RequestPacket _request;
-    std::vector<char> _raw;
+    RequestPacket _request;  // for other protocols: sBuffer holds the packet, sServantName the adapter's servant
     std::map<std::string, std::string> _responseContext;
     bool _response = true;
 

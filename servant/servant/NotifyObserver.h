@@ -25,9 +25,15 @@
 #include <string>
 #include <vector>
 
-#include "servant/ServantHandle.h"
-
 namespace tars {
+
+// The lock of one servant instance's admin commands and whether the instance is still
+// alive, shared by its registry entries: a command runs under the lock, and not at all
+// once the instance is gone.
+struct AdminCommandLock {
+    std::mutex mutex;
+    bool alive = true;
+};
 
 using AdminCommandHandler =
     std::function<bool(const std::string& command, const std::string& params, std::string& result)>;
@@ -38,11 +44,11 @@ public:
 
     // lock: the servant instance's admin lock, or nullptr for application handlers.
     void registerNormal(const std::string& command, AdminCommandHandler handler,
-                        std::shared_ptr<ServantHandle::AdminLock> lock = nullptr);
+                        std::shared_ptr<AdminCommandLock> lock = nullptr);
     void registerPrefix(const std::string& command, AdminCommandHandler handler,
-                        std::shared_ptr<ServantHandle::AdminLock> lock = nullptr);
+                        std::shared_ptr<AdminCommandLock> lock = nullptr);
     // Drops every handler registered under lock (a servant going away).
-    void unregister(const std::shared_ptr<ServantHandle::AdminLock>& lock);
+    void unregister(const std::shared_ptr<AdminCommandLock>& lock);
     void clear();
 
     std::string notify(const std::string& commandLine);
@@ -53,7 +59,7 @@ private:
     struct Entry {
         std::string command;
         AdminCommandHandler handler;
-        std::shared_ptr<ServantHandle::AdminLock> lock;
+        std::shared_ptr<AdminCommandLock> lock;
     };
     static bool call(const Entry& e, const std::string& cmd, const std::string& params, std::string& result);
 

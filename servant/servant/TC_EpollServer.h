@@ -21,9 +21,10 @@
 #include <vector>
 
 #include "servant/BindAdapter.h"
-#include "servant/NetThread.h"
 
 namespace tars {
+
+class NetThread;
 
 class TC_EpollServer {
 public:

@@ -1,6 +1,6 @@
 // CallTable: the client network thread's calls by request id, checked against
 // std::unordered_map under the id patterns a Communicator produces and adversarial ones.
-#include "servant/CallTable.h"
+#include "internal/CallTable.h"
 
 #include <gtest/gtest.h>
 

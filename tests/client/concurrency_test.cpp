@@ -9,7 +9,7 @@
 #include "Hello.h"
 #include "TestServer.h"
 #include "servant/Communicator.h"
-#include "servant/CommunicatorEpoll.h"
+#include "internal/CommunicatorEpoll.h"
 #include "servant/ReqMessage.h"
 
 using namespace tars;

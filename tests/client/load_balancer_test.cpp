@@ -3,8 +3,8 @@
 
 #include <map>
 
-#include "servant/ConsistentHashLoadBalancer.h"
-#include "servant/LoadBalancer.h"
+#include "internal/ConsistentHashLoadBalancer.h"
+#include "internal/LoadBalancer.h"
 
 using tars::LoadBalancer;
 

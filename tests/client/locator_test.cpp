@@ -7,7 +7,7 @@
 #include "Hello.h"
 #include "TestServer.h"
 #include "servant/Communicator.h"
-#include "servant/EndpointManager.h"
+#include "internal/EndpointManager.h"
 
 using namespace tars;
 using namespace tars::test;

@@ -42,7 +42,7 @@ tars::CurrentPtr makeCurrent(short version, const std::string& func, const std::
                              const std::map<std::string, std::string>& context) {
     auto connection = std::make_shared<tars::ConnectionState>();
     connection->ip = "127.0.0.1";
-    auto current = std::make_shared<tars::Current>(connection, true, 0, 0);
+    auto current = std::make_shared<tars::Current>(connection, 0, 0);
     tars::RequestPacket& request = current->mutableRequest();
     request.iVersion = version;
     request.iRequestId = 1;

@@ -1,0 +1,155 @@
+// The TARS protocol of a server adapter (`protocol=tars`, the default): length-prefixed
+// RequestPackets in any version (TARS binary, TUP, JSON), dispatched to the servant's
+// onDispatch, answered by request id as soon as each reply is ready (TarsProtocol.h has
+// the framing and the reply encoding).
+#include "BaseF.h"
+#include "internal/NetThread.h"
+#include "internal/RequestQueue.h"
+#include "internal/ServerProtocol.h"
+#include "servant/BindAdapter.h"
+#include "servant/Current.h"
+#include "servant/Servant.h"
+#include "servant/TarsProtocol.h"
+#include "util/tc_logger.h"
+#include "util/tc_timeprovider.h"
+
+namespace tars {
+
+namespace {
+
+// onDispatch's buffer keeps its capacity up to this size between requests.
+constexpr size_t kMaxKeptResponse = 1024 * 1024;
+
+// Bytes of the reply being encoded on this thread (copied into the network thread's inbox).
+thread_local std::string t_replyBuffer;
+
+class TarsServerProtocol final : public ServerProtocol {
+public:
+    TarsServerProtocol() : ServerProtocol("tars") {}
+
+    PACKET_TYPE parse(const BindAdapter& adapter, TC_NetWorkBuffer& in, std::vector<char>& out) const override {
+        return TarsProtocol::parse(in, out, adapter.getMaxPacketSize());
+    }
+    bool ordersReplies() const override { return false; }
+    bool notifiesClose() const override { return false; }
+    Refusal refuse(const std::vector<char>& packet, AdapterStats& stats) const override;
+    void dispatch(DispatchContext& dc, RecvContext& ctx, bool fromQueue) const override;
+    bool sendResponse(Current& current, int iRet, const std::vector<char>& buffer,
+                      const std::map<std::string, std::string>& status, const std::string& resultDesc) const override;
+};
+
+ServerProtocol::Refusal TarsServerProtocol::refuse(const std::vector<char>& packet, AdapterStats& stats) const {
+    Refusal refusal;
+    RequestPacket req;
+    try {
+        TarsProtocol::decodeRequest(packet.data(), packet.size(), req);
+    } catch (const std::exception&) {
+        stats.closedBadPacket.fetch_add(1, std::memory_order_relaxed);
+        refusal.badPacket = true;
+        return refusal;
+    }
+    stats.requests.fetch_add(1, std::memory_order_relaxed);
+    stats.countResult(TARSSERVEROVERLOAD);
+    if (req.cPacketType == TARSONEWAY) {
+        stats.oneway.fetch_add(1, std::memory_order_relaxed);
+        return refusal;
+    }
+    stats.responses.fetch_add(1, std::memory_order_relaxed);
+    refusal.reply = TarsProtocol::encodeResponse(req, TARSSERVEROVERLOAD, {}, {}, "server overload: queue full", {});
+    return refusal;
+}
+
+void TarsServerProtocol::dispatch(DispatchContext& dc, RecvContext& ctx, bool fromQueue) const {
+    BindAdapter& adapter = dc.adapter;
+    AdapterStats& stats = adapter.stats();
+    CurrentPtr current = Current::create(ctx.conn, 0, ctx.recvTimeUs);
+    RequestPacket& req = current->mutableRequest();
+    try {
+        TarsProtocol::decodeRequest(ctx.buffer.data(), ctx.buffer.size(), req);
+    } catch (const std::exception& e) {
+        stats.closedBadPacket.fetch_add(1, std::memory_order_relaxed);
+        TLOGERROR("[servant] " << adapter.getName() << ": undecodable RequestPacket from " << ctx.conn->ip << ":"
+                               << ctx.conn->port << ", closing: " << e.what() << std::endl);
+        Current::post(ctx.conn, 0, std::string(), true);
+        return;
+    }
+    stats.requests.fetch_add(1, std::memory_order_relaxed);
+    if (req.cPacketType == TARSONEWAY) stats.oneway.fetch_add(1, std::memory_order_relaxed);
+
+    int64_t startUs = TC_TimeProvider::steadyNowUs();
+    int64_t waitedMs = (startUs - ctx.recvTimeUs) / 1000;
+    stats.queueWait.record(startUs - ctx.recvTimeUs);
+    if (fromQueue && (waitedMs > adapter.getQueueTimeout() || (req.iTimeout > 0 && waitedMs > req.iTimeout))) {
+        TLOGWARN("[servant] " << req.sServantName << "." << req.sFuncName << " id " << req.iRequestId << " waited "
+                              << waitedMs << " ms in the queue: answered -6" << std::endl);
+        current->sendResponse(TARSSERVERQUEUETIMEOUT, {}, {}, "queue timeout");
+        return;
+    }
+    if (req.sServantName != adapter.getServant()) {
+        current->sendResponse(TARSSERVERNOSERVANTERR, {}, {},
+                              "no servant " + req.sServantName + " on adapter " + adapter.getName());
+        return;
+    }
+    if (req.sFuncName == "tars_ping") {
+        current->sendResponse(TARSSERVERSUCCESS);
+        return;
+    }
+
+    int ret = TARSSERVERSUCCESS;
+    std::string desc;
+    std::vector<char>& response = dc.response;
+    response.clear();
+    current->beginDispatch();
+    {
+        std::lock_guard guard(dc.servantLock);
+        try {
+            ret = dc.servant.onDispatch(current, response);
+        } catch (const TarsDecodeException& e) {
+            ret = TARSSERVERDECODEERR;
+            desc = e.what();
+        } catch (const std::exception& e) {
+            ret = TARSSERVERUNKNOWNERR;
+            desc = e.what();
+        } catch (...) {
+            ret = TARSSERVERUNKNOWNERR;
+            desc = "unknown exception";
+        }
+    }
+    stats.handleTime.record(TC_TimeProvider::steadyNowUs() - startUs);
+    if (ret != TARSSERVERSUCCESS && ret != TARSSERVERNOFUNCERR) {
+        TLOGDEBUG("[servant] " << req.sServantName << "." << req.sFuncName << " id " << req.iRequestId << " answered "
+                               << ret << (desc.empty() ? "" : ": ") << desc << std::endl);
+    }
+    if (current->isResponse()) {
+        if (ret == TARSSERVERNOFUNCERR && desc.empty()) desc = "no function " + req.sFuncName;
+        static const std::vector<char> kNoResult;
+        current->sendResponse(ret, ret == TARSSERVERSUCCESS ? response : kNoResult, {}, desc);
+    }
+    if (current->endDispatch()) Current::post(ctx.conn, 0, std::string(), true);
+    // The generated encoder reuses this buffer's capacity; one large reply must not stay
+    // pinned in the handle.
+    if (response.capacity() > kMaxKeptResponse) std::vector<char>().swap(response);
+}
+
+bool TarsServerProtocol::sendResponse(Current& current, int iRet, const std::vector<char>& buffer,
+                                      const std::map<std::string, std::string>& status,
+                                      const std::string& resultDesc) const {
+    if (current.isOneway()) return true;
+    AdapterStats& stats = current.getBindAdapter()->stats();
+    stats.countResult(iRet);
+    stats.responses.fetch_add(1, std::memory_order_relaxed);
+    std::string& bytes = t_replyBuffer;
+    TarsProtocol::encodeResponse(bytes, current.getRequest(), iRet, buffer, status, resultDesc,
+                                 current.getResponseContext());
+    if (bytes.size() >= NetThread::kMoveThreshold) return Current::post(current.connection(), 0, std::move(bytes), false);
+    return Current::post(current.connection(), 0, std::string_view(bytes), false);
+}
+
+}  // namespace
+
+ServerProtocolPtr tarsServerProtocol() {
+    static const ServerProtocolPtr protocol = std::make_shared<TarsServerProtocol>();
+    return protocol;
+}
+
+}  // namespace tars
