@@ -41,7 +41,7 @@ struct RecvContext;
 struct DispatchContext {
     BindAdapter& adapter;
     Servant& servant;
-    std::mutex& servantLock;       // held around every call into the servant (admin commands take it too)
+    std::mutex& servantLock;      // held around every call into the servant (admin commands take it too)
     std::vector<char>& response;  // a reply buffer the handle reuses from request to request
 };
 

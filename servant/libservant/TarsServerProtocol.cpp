@@ -141,7 +141,8 @@ bool TarsServerProtocol::sendResponse(Current& current, int iRet, const std::vec
     std::string& bytes = t_replyBuffer;
     TarsProtocol::encodeResponse(bytes, current.getRequest(), iRet, buffer, status, resultDesc,
                                  current.getResponseContext());
-    if (bytes.size() >= NetThread::kMoveThreshold) return Current::post(current.connection(), 0, std::move(bytes), false);
+    if (bytes.size() >= NetThread::kMoveThreshold)
+        return Current::post(current.connection(), 0, std::move(bytes), false);
     return Current::post(current.connection(), 0, std::string_view(bytes), false);
 }
 
