@@ -29,7 +29,7 @@ int64_t RegistryService::now() { return static_cast<int64_t>(::time(nullptr)); }
 void RegistryService::start() {
     _store = RegistryStore::open(_settings.store, _settings.createSchema);
     TLOGINFO("registry: store " << _settings.store.describe() << std::endl);
-    for (const auto& name : seedDefaultTemplates(*_store, now())) {
+    for (const auto& name : seedDefaultTemplates(_store->templates(), now())) {
         TLOGINFO("registry: seeded the profile template " << name << std::endl);
     }
     reload();  // a registry that cannot read its database does not start
