@@ -28,7 +28,8 @@ public:
     // Writes the instance's t_server_conf row (insert or replace, keeping present_state
     // and process_id, patch and version of an existing row: they are the node's to
     // report) and replaces its adapters by `adapters` (whose application/server/node are
-    // taken from server). Times left 0 become now. One transaction.
+    // taken from server). A posttime left 0 becomes now; registry_timestamp is now. One
+    // transaction.
     void deployServer(const ServerConf& server, const std::vector<AdapterConf>& adapters, int64_t now);
     // Deletes the instance and its adapters; false when it did not exist.
     bool undeployServer(const ServerKey& key);
