@@ -111,7 +111,7 @@ bool sameListenAddress(const TC_Endpoint& a, const TC_Endpoint& b) {
 
 AdminRegContext::AdminRegContext(RegistryService& registry, CommunicatorPtr communicator)
     : service(registry),
-      nodes(registry.store(), std::move(communicator),
+      nodes(registry.store().nodes(), std::move(communicator),
             {registry.settings().nodeQueryTimeoutMs, registry.settings().nodeCommandTimeoutMs}) {}
 
 // ---------------------------------------------------------------- checks

@@ -68,12 +68,12 @@ const std::vector<ProfileTemplate>& defaultTemplates() {
     return templates;
 }
 
-std::vector<std::string> seedDefaultTemplates(RegistryStore& store, int64_t now) {
+std::vector<std::string> seedDefaultTemplates(TemplateStore& templates, int64_t now) {
     std::vector<std::string> seeded;
     for (ProfileTemplate profileTemplate : defaultTemplates()) {
-        if (store.getTemplate(profileTemplate.templateName)) continue;
+        if (templates.getTemplate(profileTemplate.templateName)) continue;
         profileTemplate.postTime = now;
-        store.upsertTemplate(profileTemplate);
+        templates.upsertTemplate(profileTemplate);
         seeded.push_back(profileTemplate.templateName);
     }
     return seeded;

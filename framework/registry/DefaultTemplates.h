@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "RegistryStore.h"
+#include "TemplateStore.h"
 
 namespace tars {
 
@@ -21,6 +21,6 @@ const std::vector<ProfileTemplate>& defaultTemplates();
 
 // Inserts each default template missing from the store; the names inserted. Throws
 // StoreError when the database fails.
-std::vector<std::string> seedDefaultTemplates(RegistryStore& store, int64_t now);
+std::vector<std::string> seedDefaultTemplates(TemplateStore& templates, int64_t now);
 
 }  // namespace tars

@@ -13,8 +13,8 @@ class NodeCommandProxy : public NodeProxy {};
 
 }  // namespace
 
-NodeCommands::NodeCommands(RegistryStore& store, CommunicatorPtr communicator, Timeouts timeouts)
-    : _store(store), _communicator(std::move(communicator)), _timeouts(timeouts) {}
+NodeCommands::NodeCommands(NodeStore& nodes, CommunicatorPtr communicator, Timeouts timeouts)
+    : _nodes(nodes), _communicator(std::move(communicator)), _timeouts(timeouts) {}
 
 template <typename Call>
 NodeCommands::Outcome NodeCommands::invoke(const ServerKey& key, const char* method, CallKind kind, Call call) {
@@ -22,7 +22,7 @@ NodeCommands::Outcome NodeCommands::invoke(const ServerKey& key, const char* met
     const std::string& nodeName = key.nodeName;
     std::optional<NodeRecord> node;
     try {
-        node = _store.getNode(nodeName);
+        node = _nodes.getNode(nodeName);
     } catch (const std::exception& e) {
         outcome.status = Outcome::Status::Unreachable;
         outcome.text = "node " + nodeName + ": cannot read t_node_info: " + e.what();

@@ -10,16 +10,16 @@
 //
 // Errors never escape as exceptions: every call gives an Outcome saying whether the node
 // answered (with its return code and text), is not registered, or could not be reached.
-// Threads: every method may be called from any thread (the store and the communicator
-// are thread-safe). Lifetime: holds references to the store and the communicator, which
-// must outlive it.
+// Threads: every method may be called from any thread (the node store and the
+// communicator are thread-safe). Lifetime: holds references to the node store and the
+// communicator, which must outlive it.
 #pragma once
 
 #include <memory>
 #include <string>
 
 #include "Node.h"
-#include "RegistryStore.h"
+#include "NodeStore.h"
 #include "servant/Communicator.h"
 
 namespace tars {
@@ -45,7 +45,7 @@ public:
         bool answered() const { return status == Status::Answered; }
     };
 
-    NodeCommands(RegistryStore& store, CommunicatorPtr communicator, Timeouts timeouts);
+    NodeCommands(NodeStore& nodes, CommunicatorPtr communicator, Timeouts timeouts);
 
     Outcome loadServer(const ServerKey& key);
     Outcome startServer(const ServerKey& key);
@@ -60,7 +60,7 @@ private:
     template <typename Call>
     Outcome invoke(const ServerKey& key, const char* method, CallKind kind, Call call);
 
-    RegistryStore& _store;
+    NodeStore& _nodes;
     CommunicatorPtr _communicator;
     Timeouts _timeouts;
 };

@@ -1,6 +1,5 @@
 #include "QueryImp.h"
 
-#include "RegistryServer.h"
 #include "util/tc_logger.h"
 
 namespace tars {
@@ -23,28 +22,28 @@ void logAnswer(const char* call, const std::string& id, const CurrentPtr& curren
 }  // namespace
 
 std::vector<EndpointF> QueryImp::findObjectById(const std::string& id, CurrentPtr current) {
-    auto active = registryService().table()->findObjectById(id);
+    auto active = _service.table()->findObjectById(id);
     logAnswer("findObjectById", id, current, 0, active, {});
     return active;
 }
 
 Int32 QueryImp::findObjectById4Any(const std::string& id, std::vector<EndpointF>& activeEp,
                                    std::vector<EndpointF>& inactiveEp, CurrentPtr current) {
-    int ret = registryService().table()->findObjectById4Any(id, activeEp, inactiveEp);
+    int ret = _service.table()->findObjectById4Any(id, activeEp, inactiveEp);
     logAnswer("findObjectById4Any", id, current, ret, activeEp, inactiveEp);
     return ret;
 }
 
 Int32 QueryImp::findObjectById4All(const std::string& id, std::vector<EndpointF>& activeEp,
                                    std::vector<EndpointF>& inactiveEp, CurrentPtr current) {
-    int ret = registryService().table()->findObjectByIdInSameGroup(id, callerHost(current), activeEp, inactiveEp);
+    int ret = _service.table()->findObjectByIdInSameGroup(id, callerHost(current), activeEp, inactiveEp);
     logAnswer("findObjectById4All", id, current, ret, activeEp, inactiveEp);
     return ret;
 }
 
 Int32 QueryImp::findObjectByIdInSameGroup(const std::string& id, std::vector<EndpointF>& activeEp,
                                           std::vector<EndpointF>& inactiveEp, CurrentPtr current) {
-    int ret = registryService().table()->findObjectByIdInSameGroup(id, callerHost(current), activeEp, inactiveEp);
+    int ret = _service.table()->findObjectByIdInSameGroup(id, callerHost(current), activeEp, inactiveEp);
     logAnswer("findObjectByIdInSameGroup", id, current, ret, activeEp, inactiveEp);
     return ret;
 }
@@ -52,7 +51,7 @@ Int32 QueryImp::findObjectByIdInSameGroup(const std::string& id, std::vector<End
 Int32 QueryImp::findObjectByIdInSameStation(const std::string& id, const std::string& sStation,
                                             std::vector<EndpointF>& activeEp, std::vector<EndpointF>& inactiveEp,
                                             CurrentPtr current) {
-    int ret = registryService().table()->findObjectByIdInSameStation(id, sStation, activeEp, inactiveEp);
+    int ret = _service.table()->findObjectByIdInSameStation(id, sStation, activeEp, inactiveEp);
     logAnswer("findObjectByIdInSameStation", id, current, ret, activeEp, inactiveEp);
     return ret;
 }
@@ -60,7 +59,7 @@ Int32 QueryImp::findObjectByIdInSameStation(const std::string& id, const std::st
 Int32 QueryImp::findObjectByIdInSameSet(const std::string& id, const std::string& setId,
                                         std::vector<EndpointF>& activeEp, std::vector<EndpointF>& inactiveEp,
                                         CurrentPtr current) {
-    int ret = registryService().table()->findObjectByIdInSameSet(id, setId, callerHost(current), activeEp, inactiveEp);
+    int ret = _service.table()->findObjectByIdInSameSet(id, setId, callerHost(current), activeEp, inactiveEp);
     logAnswer("findObjectByIdInSameSet", id, current, ret, activeEp, inactiveEp);
     return ret;
 }

@@ -3,14 +3,19 @@
 // database. The caller's host for group rules is the request context's node_name when
 // present, else the peer IP. The enterprise-only calls answer -1, as open-source TARS.
 // One instance per handle thread; the table it reads is immutable and shared.
+// Lifetime: the service is given at construction (RegistryServer's servant factory) and
+// must outlive the servant; it only reads from it (RegistryService::table()).
 #pragma once
 
 #include "QueryF.h"
+#include "RegistryService.h"
 
 namespace tars {
 
 class QueryImp : public QueryF {
 public:
+    explicit QueryImp(const RegistryService& service) : _service(service) {}
+
     void initialize() override {}
     void destroy() override {}
 
@@ -31,6 +36,9 @@ public:
                          CurrentPtr current) override;
     Int32 registerQuery(const std::string& id, const std::string& name, CurrentPtr current) override;
     Int32 getLocker(const GetMasterSlaveLock& req, CurrentPtr current) override;
+
+private:
+    const RegistryService& _service;
 };
 
 }  // namespace tars

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "RegistryServer.h"
 #include "util/tc_common.h"
 #include "util/tc_logger.h"
 
@@ -44,11 +43,10 @@ std::string presentStateName(ServerState state) { return TC_Common::lower(etos(s
 Int32 RegistryImp::registerNode(const std::string& nodeName, const NodeInfo& ni, const LoadInfo& li,
                                 CurrentPtr current) {
     return guarded("registerNode", [&]() -> Int32 {
-        auto& service = registryService();
         int64_t now = RegistryService::now();
-        auto existing = service.store().getNode(nodeName);
+        auto existing = _service.store().getNode(nodeName);
         if (existing && existing->presentState == "active" &&
-            existing->lastHeartbeat >= now - service.settings().nodeTimeoutSeconds && !ni.nodeObj.empty() &&
+            existing->lastHeartbeat >= now - _service.settings().nodeTimeoutSeconds && !ni.nodeObj.empty() &&
             !existing->nodeObj.empty() && existing->nodeObj != ni.nodeObj) {
             TLOGERROR("registry: node " << nodeName << " from " << current->getIp() << " refused: a live node of that "
                                         << "name serves " << existing->nodeObj << std::endl);
@@ -68,8 +66,8 @@ Int32 RegistryImp::registerNode(const std::string& nodeName, const NodeInfo& ni,
         node.settingState = "active";
         node.presentState = "active";
         node.tarsVersion = ni.version;
-        service.store().upsertNode(node);
-        service.refreshSoon();
+        _service.store().upsertNode(node);
+        _service.refreshSoon();
         TLOGINFO("registry: node " << nodeName << " registered from " << current->getIp() << " (" << ni.nodeObj << ")"
                                    << std::endl);
         return 0;
@@ -79,17 +77,14 @@ Int32 RegistryImp::registerNode(const std::string& nodeName, const NodeInfo& ni,
 Int32 RegistryImp::keepAlive(const std::string& nodeName, const LoadInfo& load, CurrentPtr) {
     return guarded("keepAlive", [&]() -> Int32 {
         // 1: unknown node, which makes it register again.
-        return registryService().store().nodeHeartbeat(nodeName, RegistryService::now(), load.avg1, load.avg5,
-                                                       load.avg15)
-                   ? 0
-                   : 1;
+        return _service.store().nodeHeartbeat(nodeName, RegistryService::now(), load.avg1, load.avg5, load.avg15) ? 0
+                                                                                                                  : 1;
     });
 }
 
 std::vector<ServerDescriptor> RegistryImp::getServers(const std::string& app, const std::string& serverName,
                                                       const std::string& nodeName, CurrentPtr) {
-    auto& service = registryService();
-    auto& store = service.store();
+    auto& store = _service.store();
     std::vector<ServerDescriptor> result;
     if (nodeName.empty()) return result;
     ServerFilter filter{app, serverName, nodeName};
@@ -120,7 +115,7 @@ std::vector<ServerDescriptor> RegistryImp::getServers(const std::string& app, co
         auto cached = templates.find(s.templateName);
         if (cached == templates.end()) {
             std::string description;
-            cached = templates.emplace(s.templateName, service.resolveTemplate(s.templateName, description)).first;
+            cached = templates.emplace(s.templateName, _service.resolveTemplate(s.templateName, description)).first;
         }
         TC_Config profile;
         TC_Config own;
@@ -151,10 +146,10 @@ Int32 RegistryImp::updateServer(const std::string& app, const std::string& serve
     return guarded("updateServer", [&]() -> Int32 {
         std::string present = presentStateName(state.serverState);
         if (present.empty()) return -1;
-        bool found = registryService().store().updateServerState({application, server, node}, present, state.processId,
-                                                                 RegistryService::now());
+        bool found = _service.store().updateServerState({application, server, node}, present, state.processId,
+                                                        RegistryService::now());
         if (!found) return -1;
-        registryService().refreshSoon();
+        _service.refreshSoon();
         return 0;
     });
 }
@@ -167,16 +162,16 @@ Int32 RegistryImp::updateServerBatch(const std::vector<ServerStateInfo>& vState,
             if (present.empty()) continue;
             updates.push_back({{state.application, state.serverName, state.nodeName}, present, state.processId});
         }
-        registryService().store().updateServerStates(updates, RegistryService::now());
-        registryService().refreshSoon();
+        _service.store().updateServerStates(updates, RegistryService::now());
+        _service.refreshSoon();
         return 0;
     });
 }
 
 Int32 RegistryImp::destroyNode(const std::string& nodeName, CurrentPtr) {
     return guarded("destroyNode", [&]() -> Int32 {
-        registryService().store().setNodeInactive(nodeName, RegistryService::now());
-        registryService().refreshSoon();
+        _service.store().setNodeInactive(nodeName, RegistryService::now());
+        _service.refreshSoon();
         return 0;
     });
 }
@@ -184,21 +179,18 @@ Int32 RegistryImp::destroyNode(const std::string& nodeName, CurrentPtr) {
 Int32 RegistryImp::reportVersion(const std::string& app, const std::string& serverName, const std::string& nodeName,
                                  const std::string& version, CurrentPtr) {
     return guarded("reportVersion", [&]() -> Int32 {
-        return registryService().store().setServerTarsVersion({app, serverName, nodeName}, version,
-                                                              RegistryService::now())
-                   ? 0
-                   : -1;
+        return _service.store().setServerTarsVersion({app, serverName, nodeName}, version, RegistryService::now()) ? 0
+                                                                                                                   : -1;
     });
 }
 
 Int32 RegistryImp::getNodeTemplate(const std::string& nodeName, std::string& profileTemplate, CurrentPtr) {
     return guarded("getNodeTemplate", [&]() -> Int32 {
-        auto& service = registryService();
-        auto node = service.store().getNode(nodeName);
+        auto node = _service.store().getNode(nodeName);
         std::string name =
-            node && !node->templateName.empty() ? node->templateName : service.settings().defaultTemplate;
+            node && !node->templateName.empty() ? node->templateName : _service.settings().defaultTemplate;
         std::string description;
-        profileTemplate = service.resolveTemplate(name, description);
+        profileTemplate = _service.resolveTemplate(name, description);
         return 0;
     });
 }
@@ -212,8 +204,8 @@ Int32 RegistryImp::reportNode(const ReportNode&, CurrentPtr) { return 0; }
 
 Int32 RegistryImp::updatePatchResult(const PatchResult& result, CurrentPtr) {
     return guarded("updatePatchResult", [&]() -> Int32 {
-        return registryService().store().setPatchResult({result.sApplication, result.sServerName, result.sNodeName},
-                                                        result.sVersion, result.sUserName, RegistryService::now())
+        return _service.store().setPatchResult({result.sApplication, result.sServerName, result.sNodeName},
+                                               result.sVersion, result.sUserName, RegistryService::now())
                    ? 0
                    : -1;
     });

@@ -7,14 +7,19 @@
 // the IDL calls app), then the application, then the server name.
 // Store failures answer -1 (getServers: the call fails with the error text, so a node
 // retries instead of taking "no servers" for an answer). One instance per handle thread.
+// Lifetime: the service is given at construction (RegistryServer's servant factory) and
+// must outlive the servant.
 #pragma once
 
 #include "Registry.h"
+#include "RegistryService.h"
 
 namespace tars {
 
 class RegistryImp : public Registry {
 public:
+    explicit RegistryImp(RegistryService& service) : _service(service) {}
+
     void initialize() override {}
     void destroy() override {}
 
@@ -36,6 +41,9 @@ public:
     Int32 getDockerRegistry(std::vector<DockerRegistry>& doctorRegistries, CurrentPtr current) override;
     Int32 dockerPull(const std::string& baseImageId, CurrentPtr current) override;
     Int32 getFrameworkKey(FrameworkKey& fKey, CurrentPtr current) override;
+
+private:
+    RegistryService& _service;
 };
 
 // "active", "activating", ... for a ServerState; "" for a value outside the enum.

@@ -1,7 +1,5 @@
 #include "RegistryServer.h"
 
-#include <atomic>
-
 #include "AdminRegImp.h"
 #include "QueryImp.h"
 #include "RegistryImp.h"
@@ -13,8 +11,6 @@ namespace tars {
 
 namespace {
 
-std::atomic<RegistryService*> g_service{nullptr};
-
 // The endpoint clients use for an adapter: a wildcard or "localip" host becomes localip.
 std::string publishedEndpoint(const std::string& text) {
     TC_Endpoint ep(text);
@@ -24,12 +20,6 @@ std::string publishedEndpoint(const std::string& text) {
 }
 
 }  // namespace
-
-RegistryService& registryService() {
-    RegistryService* service = g_service.load(std::memory_order_acquire);
-    if (!service) throw std::logic_error("registryService() used outside the registry's lifetime");
-    return *service;
-}
 
 void RegistryServer::initialize() {
     const std::string prefix = ServerConfig::Application + "." + ServerConfig::ServerName + ".";
@@ -67,15 +57,21 @@ void RegistryServer::initialize() {
     _service =
         std::make_unique<RegistryService>(std::move(settings), std::move(self), locatorId, std::string(TARS_VERSION));
     _service->start();
-    g_service.store(_service.get(), std::memory_order_release);
 
-    addServant<QueryImp>(queryObj);
-    addServant<RegistryImp>(registryObj);
+    // The servants get the service by reference: they are destroyed when the server stops
+    // its handles, before destroyApp() destroys the service.
+    RegistryService* service = _service.get();
+    addServantFactory(queryObj,
+                      [service] { return std::static_pointer_cast<Servant>(std::make_shared<QueryImp>(*service)); });
+    addServantFactory(registryObj,
+                      [service] { return std::static_pointer_cast<Servant>(std::make_shared<RegistryImp>(*service)); });
     // AdminRegObj only when the config gives it an adapter (its port is the operators').
     if (servesAdminReg) {
         _adminReg = std::make_unique<AdminRegContext>(*_service, getCommunicator());
         AdminRegContext* context = _adminReg.get();
-        addServantFactory(adminRegObj, [context] { return std::make_shared<AdminRegImp>(*context); });
+        addServantFactory(adminRegObj, [context] {
+            return std::static_pointer_cast<Servant>(std::make_shared<AdminRegImp>(*context));
+        });
     }
     TLOGINFO("registry: " << locatorId << " serving " << queryObj << ", " << registryObj
                           << (servesAdminReg ? ", " + adminRegObj : std::string()) << "; "
@@ -83,8 +79,8 @@ void RegistryServer::initialize() {
 }
 
 void RegistryServer::destroyApp() {
-    // The servants are gone by now (the server stopped before destroyApp).
-    g_service.store(nullptr, std::memory_order_release);
+    // The servants are gone by now: Application::shutdown() stops the server (its handles
+    // destroy their servants, the net threads are joined) before it calls destroyApp().
     _adminReg.reset();
     if (_service) _service->stop();
     _service.reset();

@@ -11,8 +11,13 @@
 //
 // initialize() reads the settings, opens the store and loads the first table; any
 // failure there (bad key, unreachable database) stops the process with status 1 and a
-// message naming the key or the backend and operation. registryService() is valid from
-// initialize() until destroyApp() returns; servants use it from their threads.
+// message naming the key or the backend and operation.
+//
+// Lifetimes: the RegistryService (and the AdminRegContext) are made in initialize() and
+// handed by reference to the servants through their factories; nothing else reaches
+// them. The servants are destroyed when the server stops (its handles end, before
+// destroyApp()), and destroyApp() then stops and destroys the service, so a servant never
+// sees a service that is gone.
 #pragma once
 
 #include <memory>
@@ -35,8 +40,5 @@ private:
     std::unique_ptr<RegistryService> _service;
     std::unique_ptr<AdminRegContext> _adminReg;  // shared by the AdminRegImp servants
 };
-
-// The running registry's state (see above).
-RegistryService& registryService();
 
 }  // namespace tars

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <ctime>
 #include <set>
+#include <stdexcept>
 
 #include "DefaultTemplates.h"
 #include "util/tc_logger.h"
@@ -28,7 +29,7 @@ int64_t RegistryService::now() { return static_cast<int64_t>(::time(nullptr)); }
 void RegistryService::start() {
     _store = RegistryStore::open(_settings.store, _settings.createSchema);
     TLOGINFO("registry: store " << _settings.store.describe() << std::endl);
-    for (const auto& name : seedDefaultTemplates(*_store, now())) {
+    for (const auto& name : seedDefaultTemplates(_store->templates(), now())) {
         TLOGINFO("registry: seeded the profile template " << name << std::endl);
     }
     reload();  // a registry that cannot read its database does not start
@@ -54,6 +55,11 @@ void RegistryService::stop() {
     }
 }
 
+RegistryStore& RegistryService::store() {
+    if (!_store) throw std::logic_error("the registry's store is used before RegistryService::start()");
+    return *_store;
+}
+
 std::shared_ptr<const ObjectTable> RegistryService::table() const {
     std::lock_guard lock(_tableMutex);
     return _table;
@@ -68,18 +74,19 @@ void RegistryService::refreshSoon() {
 }
 
 void RegistryService::reload() {
+    RegistryStore& store = this->store();
     int64_t t = now();
     for (const auto& self : _self) {
-        _store->upsertRegistry({_locatorId, self.servant, self.endpoint, t, "active", _version, "N"});
+        store.upsertRegistry({_locatorId, self.servant, self.endpoint, t, "active", _version, "N"});
     }
     if (!_settings.heartbeatOff) {
-        for (const auto& node : _store->markTimedOutNodes(t - _settings.nodeTimeoutSeconds, t)) {
+        for (const auto& node : store.markTimedOutNodes(t - _settings.nodeTimeoutSeconds, t)) {
             TLOGWARN("registry: node " << node << " sent no heartbeat for " << _settings.nodeTimeoutSeconds
                                        << " s: it and its servers are inactive" << std::endl);
         }
     }
     auto table = std::make_shared<const ObjectTable>(
-        ObjectTable::build(_store->loadRegistryData(), t,
+        ObjectTable::build(store.loadRegistryData(), t,
                            {_settings.nodeTimeoutSeconds, _settings.registryTimeoutSeconds, _settings.heartbeatOff}));
     {
         std::lock_guard lock(_tableMutex);
@@ -112,12 +119,13 @@ void RegistryService::run() {
 }
 
 std::string RegistryService::resolveTemplate(const std::string& templateName, std::string& description) {
+    RegistryStore& store = this->store();
     TC_Config merged;
     std::set<std::string> seen;
     std::string current = templateName;
     for (int depth = 0; !current.empty() && depth < kMaxTemplateDepth; ++depth) {
         if (!seen.insert(current).second) break;  // a cycle of parents
-        auto found = _store->getTemplate(current);
+        auto found = store.getTemplate(current);
         if (!found) {
             description += "(" + current + ":template not found)";
             break;

@@ -50,8 +50,10 @@ public:
     void start();
     void stop();
 
+    // Before start(): the empty table; store() throws std::logic_error (a servant's call
+    // then fails or answers -1, as for any store failure).
     std::shared_ptr<const ObjectTable> table() const;
-    RegistryStore& store() { return *_store; }
+    RegistryStore& store();
     const RegistrySettings& settings() const { return _settings; }
     // Asks the refresher to reload now (after a write that changes answers).
     void refreshSoon();

@@ -8,7 +8,7 @@
 // parameters, never pasted into SQL text. Query results come back as text cells
 // (nullopt = NULL); SqlRow converts them.
 //
-// Threads: a connection is not thread-safe; its owner (RegistryStore) serialises use.
+// Threads: a connection is not thread-safe; its owner (SharedSqlConnection) serialises use.
 // Errors: every failure throws StoreError naming the backend, the operation the caller
 // was doing, and the database's own message.
 #pragma once

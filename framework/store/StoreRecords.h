@@ -1,6 +1,7 @@
 // The rows of db_tars as C++ values, one struct per table, members named after the
 // columns (sql/db_tars.*.sql). Times are seconds since the epoch (UTC); 0 = NULL.
-// Plain values: copy them freely.
+// Plain values: copy and compare them freely. Which column holds which member is said
+// once, in the table's store (ServerStore.cpp, NodeStore.cpp, ...).
 #pragma once
 
 #include <cstdint>
@@ -62,6 +63,7 @@ struct ServerConf {
     int64_t registryTimestamp = 0;  // last change of the row (read only)
 
     ServerKey key() const { return {application, serverName, nodeName}; }
+    bool operator==(const ServerConf&) const = default;
 };
 
 // t_adapter_conf
@@ -84,6 +86,7 @@ struct AdapterConf {
     int64_t registryTimestamp = 0;  // read only
 
     ServerKey key() const { return {application, serverName, nodeName}; }
+    bool operator==(const AdapterConf&) const = default;
 };
 
 // t_node_info
@@ -104,6 +107,8 @@ struct NodeRecord {
     std::string templateName;
     int groupId = -1;
     std::string label;
+
+    bool operator==(const NodeRecord&) const = default;
 };
 
 // t_registry_info
@@ -115,6 +120,8 @@ struct RegistryRecord {
     std::string presentState = "active";
     std::string tarsVersion;
     std::string enableGroup = "N";
+
+    bool operator==(const RegistryRecord&) const = default;
 };
 
 // t_profile_template
@@ -124,6 +131,8 @@ struct ProfileTemplate {
     std::string profile;
     int64_t postTime = 0;
     std::string lastUser;
+
+    bool operator==(const ProfileTemplate&) const = default;
 };
 
 // t_server_group_rule
@@ -135,6 +144,8 @@ struct GroupRule {
     std::string groupName;
     std::string groupNameCn;
     std::string lastUser;
+
+    bool operator==(const GroupRule&) const = default;
 };
 
 // t_group_priority
@@ -144,6 +155,8 @@ struct GroupPriority {
     std::string groupList;  // group ids separated by | , or ;
     int listOrder = 0;
     std::string station;
+
+    bool operator==(const GroupPriority&) const = default;
 };
 
 // t_config_files
@@ -160,6 +173,8 @@ struct ConfigFile {
     std::string lastUser;
     int level = 2;
     int configFlag = 0;
+
+    bool operator==(const ConfigFile&) const = default;
 };
 
 // Selects config files; empty strings and level 0 match everything.
