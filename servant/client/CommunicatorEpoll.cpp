@@ -13,7 +13,7 @@
 #include "servant/ObjectProxy.h"
 #include "servant/Transceiver.h"
 #include "util/tc_logger.h"
-#include "util/tc_spsc_queue.h"
+#include "util/tc_spsc_ring.h"
 #include "util/tc_timeprovider.h"
 
 namespace tars {
@@ -27,7 +27,7 @@ namespace tars {
 struct CallerQueue {
     static constexpr size_t kCapacity = 1024;
 
-    TC_SpscQueue<ReqMessage*> ring{kCapacity};
+    TC_SpscRing<ReqMessage*> ring{kCapacity};
     std::atomic<uint64_t> pushed{0};
     uint64_t popped = 0;  // network thread only
     std::atomic<bool> pushing{false};

@@ -1,11 +1,11 @@
-// TC_SpscQueue<T>: a bounded lock-free ring for exactly one producer thread and one
-// consumer thread (e.g. a caller thread's queue towards one network thread).
+// TC_SpscRing<T>: a bounded lock-free ring for exactly one producer thread and one
+// consumer thread. TC_SpscQueue (tc_spsc_queue.h) builds the unbounded queue with a
+// close and a wake-up protocol on it; use the ring alone where full may fail.
 //
 // Capacity is rounded up to a power of two. push() fails (returns false, t untouched)
-// when full; pop() fails when empty. Neither blocks: pair the queue with a wake-up
-// (TC_Epoller::NotifyInfo) for the consumer.
-// Thread-safety: push/full from the single producer, pop/front-side from the single
-// consumer; size()/empty() from either (approximate while the other side runs).
+// when full; pop() fails when empty. Neither blocks.
+// Thread-safety: push from the single producer, pop from the single consumer;
+// size()/empty() from either (approximate while the other side runs).
 // Ownership: elements are moved in and out; remaining ones are destroyed with the queue.
 // Errors: the constructor throws std::invalid_argument for capacity 0.
 #pragma once
@@ -20,23 +20,23 @@
 namespace tars {
 
 template <typename T>
-class TC_SpscQueue {
+class TC_SpscRing {
 public:
-    explicit TC_SpscQueue(size_t capacity) {
-        if (capacity == 0) throw std::invalid_argument("TC_SpscQueue: capacity 0");
+    explicit TC_SpscRing(size_t capacity) {
+        if (capacity == 0) throw std::invalid_argument("TC_SpscRing: capacity 0");
         size_t cap = 1;
         while (cap < capacity) cap <<= 1;
         _mask = cap - 1;
         _slots = std::make_unique<Slot[]>(cap);
     }
-    ~TC_SpscQueue() {
+    ~TC_SpscRing() {
         size_t tail = _tail.load(std::memory_order_acquire);
         for (size_t head = _head.load(std::memory_order_relaxed); head != tail; ++head) {
             _slots[head & _mask].ptr()->~T();
         }
     }
-    TC_SpscQueue(const TC_SpscQueue&) = delete;
-    TC_SpscQueue& operator=(const TC_SpscQueue&) = delete;
+    TC_SpscRing(const TC_SpscRing&) = delete;
+    TC_SpscRing& operator=(const TC_SpscRing&) = delete;
 
     size_t capacity() const { return _mask + 1; }
 
