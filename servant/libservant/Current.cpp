@@ -5,6 +5,7 @@
 #include "servant/NetThread.h"
 #include "servant/TarsProtocol.h"
 #include "util/tc_logger.h"
+#include "util/tc_object_pool.h"
 
 namespace tars {
 
@@ -14,68 +15,9 @@ constexpr size_t kCachedPerThread = 256;
 // Request buffers larger than this are freed when a Current is recycled.
 constexpr size_t kMaxKeptCapacity = 16 * 1024;
 
-// A thread's cache of equal-sized blocks (the control blocks of pooled Currents). A block
-// freed on another thread goes to that thread's cache. `gone` is a plain thread_local that
-// outlives the cache: a release during thread exit, after the cache is destroyed, frees.
-template <size_t Size>
-struct BlockCache {
-    std::vector<void*> blocks;
-    static inline thread_local bool gone = false;
-    BlockCache() { blocks.reserve(kCachedPerThread); }
-    ~BlockCache() {
-        gone = true;
-        for (void* p : blocks) ::operator delete(p);
-    }
-    static BlockCache* get() {
-        if (gone) return nullptr;
-        thread_local BlockCache cache;
-        return &cache;
-    }
-};
-
-template <typename T>
-struct CachingAllocator {
-    using value_type = T;
-    CachingAllocator() = default;
-    template <typename U>
-    CachingAllocator(const CachingAllocator<U>&) {}  // NOLINT: rebinding is implicit
-    T* allocate(size_t n) {
-        if (n == 1) {
-            if (auto* cache = BlockCache<sizeof(T)>::get(); cache && !cache->blocks.empty()) {
-                void* p = cache->blocks.back();
-                cache->blocks.pop_back();
-                return static_cast<T*>(p);
-            }
-        }
-        return static_cast<T*>(::operator new(n * sizeof(T)));
-    }
-    void deallocate(T* p, size_t n) {
-        if (n == 1) {
-            if (auto* cache = BlockCache<sizeof(T)>::get(); cache && cache->blocks.size() < kCachedPerThread) {
-                cache->blocks.push_back(p);
-                return;
-            }
-        }
-        ::operator delete(p);
-    }
-    template <typename U>
-    bool operator==(const CachingAllocator<U>&) const {
-        return true;
-    }
-};
-
-// Finished Currents of this thread, ready for reuse.
-struct CurrentCache {
-    std::vector<std::unique_ptr<Current>> currents;
-    static inline thread_local bool gone = false;
-    CurrentCache() { currents.reserve(kCachedPerThread); }
-    ~CurrentCache() { gone = true; }
-    static CurrentCache* get() {
-        if (gone) return nullptr;
-        thread_local CurrentCache cache;
-        return &cache;
-    }
-};
+// Finished Currents of this thread, and the control blocks of their shared_ptrs.
+using CurrentPool = TC_ObjectPool<Current, kCachedPerThread>;
+using ControlBlockAllocator = TC_PoolAllocator<Current, kCachedPerThread>;
 
 // Bytes of the reply being encoded on this thread (copied into the network thread's inbox).
 thread_local std::string t_replyBuffer;
@@ -84,20 +26,14 @@ thread_local std::string t_replyBuffer;
 
 struct CurrentRecycler {
     void operator()(Current* current) const {
-        std::unique_ptr<Current> owned(current);
-        CurrentCache* cache = CurrentCache::get();
-        if (cache == nullptr || cache->currents.size() >= kCachedPerThread) return;  // freed here
-        owned->recycle();
-        cache->currents.push_back(std::move(owned));
+        CurrentPool::give(std::unique_ptr<Current>(current), [](Current& c) { c.recycle(); });
     }
 };
 
 std::shared_ptr<Current> Current::create(std::shared_ptr<ConnectionState> conn, bool isTars, uint64_t seq,
                                          int64_t recvTimeUs) {
-    std::unique_ptr<Current> current;
-    if (CurrentCache* cache = CurrentCache::get(); cache && !cache->currents.empty()) {
-        current = std::move(cache->currents.back());
-        cache->currents.pop_back();
+    std::unique_ptr<Current> current = CurrentPool::take();
+    if (current) {
         current->_conn = std::move(conn);
         current->_isTars = isTars;
         current->_seq = seq;
@@ -106,7 +42,7 @@ std::shared_ptr<Current> Current::create(std::shared_ptr<ConnectionState> conn, 
         current = std::make_unique<Current>(std::move(conn), isTars, seq, recvTimeUs);
     }
     // The recycler owns the Current from here on, also if making the shared_ptr throws.
-    return std::shared_ptr<Current>(current.release(), CurrentRecycler{}, CachingAllocator<Current>{});
+    return std::shared_ptr<Current>(current.release(), CurrentRecycler{}, ControlBlockAllocator{});
 }
 
 void Current::recycle() {
