@@ -66,42 +66,26 @@ bool Current::isOneway() const { return _isTars && _request.cPacketType == TARSO
 
 namespace {
 
-void countDrop(const std::shared_ptr<ConnectionState>& conn) {
-    conn->adapter->stats().droppedResponses.fetch_add(1, std::memory_order_relaxed);
-    TLOGDEBUG("[servant] reply to " << conn->ip << ":" << conn->port << " (uid " << conn->uid
-                                    << ") dropped: connection closed" << std::endl);
+// The one way out for everything a Current or a handle sends: the connection's NetThread,
+// or, when the connection or its thread is gone, NetThread::dropReply (counted there).
+bool route(const std::shared_ptr<ConnectionState>& conn, uint64_t seq, std::string_view data, std::string* moved,
+           bool close) {
+    if (!conn->closed.load(std::memory_order_acquire)) {
+        if (auto owner = conn->owner.lock())
+            return owner->send(conn->uid, conn->adapter.get(), seq, data, moved, close);
+    }
+    NetThread::dropReply(conn->adapter.get(), conn->uid, moved != nullptr ? moved->size() : data.size());
+    return false;
 }
 
 }  // namespace
 
 bool Current::post(const std::shared_ptr<ConnectionState>& conn, uint64_t seq, std::string_view data, bool close) {
-    if (!conn->closed.load(std::memory_order_acquire)) {
-        if (auto owner = conn->owner.lock()) {
-            if (owner->send(conn->uid, seq, data, close)) return true;
-        }
-    }
-    if (!data.empty()) countDrop(conn);
-    return false;
+    return route(conn, seq, data, nullptr, close);
 }
 
 bool Current::post(const std::shared_ptr<ConnectionState>& conn, uint64_t seq, std::string&& data, bool close) {
-    const bool hasData = !data.empty();
-    if (!conn->closed.load(std::memory_order_acquire)) {
-        if (auto owner = conn->owner.lock()) {
-            NetThread::SendItem item;
-            item.uid = conn->uid;
-            item.seq = seq;
-            item.data = std::move(data);
-            item.close = close;
-            if (owner->send(std::move(item))) return true;
-        }
-    }
-    if (hasData) {
-        conn->adapter->stats().droppedResponses.fetch_add(1, std::memory_order_relaxed);
-        TLOGDEBUG("[servant] reply to " << conn->ip << ":" << conn->port << " (uid " << conn->uid
-                                        << ") dropped: connection closed" << std::endl);
-    }
-    return false;
+    return route(conn, seq, {}, &data, close);
 }
 
 bool Current::sendResponse(int iRet, const std::vector<char>& buffer, const std::map<std::string, std::string>& status,
