@@ -18,27 +18,17 @@
 
 namespace tars {
 
-// One caller thread's queue towards one network thread. The ring is single-producer
-// single-consumer and lock-free; when it is full the caller spills into `overflow` (a
-// mutex, but only then). `pushed` counts every push (both ways) with a seq_cst increment:
-// with the loop's seq_cst `_sleeping` flag it makes the wake-up exact (either the loop
-// sees the new count before sleeping, or the caller sees it asleep and writes the
-// eventfd). `pushing` brackets a push so terminate() can wait for pushes under way.
+// One caller thread's queue towards one network thread (the caller produces, the network
+// thread drains it each turn and closes it at shutdown; the caller marks it done when the
+// thread exits). With the loop's TC_SleepFlag it makes the wake-up exact.
 struct CallerQueue {
     static constexpr size_t kCapacity = 1024;
 
-    TC_SpscQueue<ReqMessage*> ring{kCapacity};
-    std::atomic<uint64_t> pushed{0};
-    uint64_t popped = 0;  // network thread only
-    std::atomic<bool> pushing{false};
-    std::atomic<bool> ownerGone{false};     // the caller thread has exited
-    std::atomic<bool> consumerGone{false};  // the network thread has stopped
-    std::mutex overflowMutex;
-    std::vector<ReqMessage*> overflow;
+    TC_SpscQueue<ReqMessage*> calls{kCapacity};
     // The network thread's wake word, kept alive here for as long as the caller thread
     // may wait on it, and the caller thread's bit on it (0: none yet; taken at its first
     // sync call; caller thread only).
-    std::shared_ptr<SyncWakeWord> wakeWord;
+    std::shared_ptr<TC_WaitWord> wakeWord;
     uint32_t wakeBit = 0;
 
     ~CallerQueue() {
@@ -62,7 +52,7 @@ struct ThreadQueues {
     std::vector<Entry> entries;
 
     ~ThreadQueues() {
-        for (auto& e : entries) e.queue->ownerGone.store(true, std::memory_order_release);
+        for (auto& e : entries) e.queue->calls.producerDone();
     }
 };
 thread_local ThreadQueues t_queues;
@@ -122,8 +112,7 @@ bool CommunicatorEpoll::push(ReqMessage* msg) {
         }
     }
     if (queue == nullptr) {
-        std::erase_if(t_queues.entries,
-                      [](const auto& e) { return e.queue->consumerGone.load(std::memory_order_acquire); });
+        std::erase_if(t_queues.entries, [](const auto& e) { return e.queue->calls.isClosed(); });
         auto created = std::make_shared<CallerQueue>();
         created->wakeWord = _wakeWord;
         {
@@ -136,26 +125,17 @@ bool CommunicatorEpoll::push(ReqMessage* msg) {
         queue = created.get();
     }
 
-    queue->pushing.store(true, std::memory_order_seq_cst);
-    if (_terminating.load(std::memory_order_seq_cst)) {
-        queue->pushing.store(false, std::memory_order_release);
-        return false;
-    }
+    // Once terminating, no push; one racing with the shutdown either fails (the queue is
+    // closed) or is drained by the shutdown (-13).
+    if (_terminating.load(std::memory_order_seq_cst)) return false;
     if (msg->eType == ReqMessage::SYNC_CALL) {
         // A bit for threads that make sync calls only (async-only threads leave them free);
         // while none is free, the thread sleeps on its call and asks again next time.
         if (queue->wakeBit == 0) queue->wakeBit = queue->wakeWord->takeBit();
         msg->setWaker(queue->wakeBit != 0 ? queue->wakeWord.get() : nullptr, queue->wakeBit);
     }
-    if (!queue->ring.push(msg)) {
-        std::lock_guard lock(queue->overflowMutex);
-        queue->overflow.push_back(msg);
-    }
-    queue->pushed.fetch_add(1, std::memory_order_seq_cst);
-    queue->pushing.store(false, std::memory_order_release);
-    if (_sleeping.load(std::memory_order_seq_cst) && _sleeping.exchange(false, std::memory_order_acq_rel)) {
-        _notify.notify();
-    }
+    if (!queue->calls.push(msg)) return false;
+    if (_sleep.wakeNeeded()) _notify.notify();
     return true;
 }
 
@@ -168,7 +148,7 @@ void CommunicatorEpoll::run() {
     std::string name = "tars-net-" + std::to_string(_index);
     pthread_setname_np(pthread_self(), name.substr(0, 15).c_str());
     for (;;) {
-        _sleeping.store(true, std::memory_order_seq_cst);
+        _sleep.aboutToSleep();
         bool work = _newThings.load(std::memory_order_seq_cst) || hasQueuedWork() ||
                     _terminating.load(std::memory_order_seq_cst);
         int timeout = work ? 0 : waitTimeMs();
@@ -178,7 +158,7 @@ void CommunicatorEpoll::run() {
         } catch (const TC_Exception& e) {
             TLOGERROR("[client] epoll_wait: " << e.what() << std::endl);
         }
-        _sleeping.store(false, std::memory_order_relaxed);
+        _sleep.awake();
         _nowMs = TC_TimeProvider::steadyNowMs();
         if (_terminating.load(std::memory_order_acquire)) break;
 
@@ -216,7 +196,7 @@ int CommunicatorEpoll::waitTimeMs() {
 
 bool CommunicatorEpoll::hasQueuedWork() {
     for (const auto& q : _queues) {
-        if (q->pushed.load(std::memory_order_seq_cst) != q->popped) return true;
+        if (q->calls.hasWork()) return true;
     }
     return false;
 }
@@ -232,29 +212,12 @@ void CommunicatorEpoll::adoptNewQueues() {
 
 void CommunicatorEpoll::drainQueues() {
     if (_newThings.load(std::memory_order_acquire)) adoptNewQueues();
-    std::vector<ReqMessage*> spilled;
     for (size_t i = 0; i < _queues.size();) {
-        CallerQueue& q = *_queues[i];
-        // Take what was pushed before now; later pushes wait for the next turn.
-        uint64_t target = q.pushed.load(std::memory_order_acquire);
-        while (q.popped < target) {
-            ReqMessage* msg = nullptr;
-            if (q.ring.pop(msg)) {
-                ++q.popped;
-                msg->objectProxy->invoke(msg);
-                continue;
-            }
-            {
-                std::lock_guard lock(q.overflowMutex);
-                spilled.swap(q.overflow);
-            }
-            for (ReqMessage* m : spilled) {
-                ++q.popped;
-                m->objectProxy->invoke(m);
-            }
-            spilled.clear();
-        }
-        if (q.ownerGone.load(std::memory_order_acquire) && q.popped == q.pushed.load(std::memory_order_acquire)) {
+        TC_SpscQueue<ReqMessage*>& q = _queues[i]->calls;
+        // Takes what was pushed before now; later pushes wait for the next turn. (An
+        // exception out of a route would end the thread as it always did: std::terminate.)
+        q.drain([](ReqMessage* msg) noexcept { msg->objectProxy->invoke(msg); });
+        if (q.finished()) {
             _queues[i] = std::move(_queues.back());
             _queues.pop_back();
             continue;
@@ -390,7 +353,7 @@ void CommunicatorEpoll::handOn(ReqMessage* msg) {
     switch (msg->eType) {
         case ReqMessage::SYNC_CALL: try { _endedSync.push_back(msg);  // woken at the end of the turn
             } catch (const std::bad_alloc&) {
-                _wakeWord->wakeEnded(&msg, 1);  // now, rather than never
+                TC_WaitWord::Wake(*_wakeWord).end(msg->syncWait);  // now, rather than never
             }
             return;
         case ReqMessage::ASYNC_CALL:
@@ -428,7 +391,11 @@ void CommunicatorEpoll::handOffEnded() {
     for (EndedAsync& e : _endedAsync) {
         if (!e.messages.empty()) e.thread->push(e.messages);
     }
-    _wakeWord->wakeEnded(_endedSync.data(), _endedSync.size());  // the callers own their messages from here on
+    {
+        // The callers own their messages from each end on; one system call wakes them.
+        TC_WaitWord::Wake wake(*_wakeWord);
+        for (ReqMessage* msg : _endedSync) wake.end(msg->syncWait);
+    }
     _endedSync.clear();
 }
 
@@ -440,19 +407,9 @@ void CommunicatorEpoll::shutdown() {
     adoptNewQueues();  // no queue registers once _terminating is set
     // Calls still in the callers' queues were never routed: -13.
     for (auto& q : _queues) {
-        for (int spins = 0; q->pushing.load(std::memory_order_acquire); ++spins) {
-            // A push that started before terminate() finishes within a few instructions.
-            std::this_thread::yield();
-        }
+        q->calls.close();  // waits for a push under way (a few instructions)
         std::vector<ReqMessage*> pending;
-        ReqMessage* msg = nullptr;
-        while (q->ring.pop(msg)) pending.push_back(msg);
-        {
-            std::lock_guard lock(q->overflowMutex);
-            pending.insert(pending.end(), q->overflow.begin(), q->overflow.end());
-            q->overflow.clear();
-        }
-        q->popped = q->pushed.load(std::memory_order_acquire);
+        q->calls.drain([&pending](ReqMessage* msg) noexcept { pending.push_back(msg); });
         for (ReqMessage* m : pending) {
             m->response.iVersion = m->request.iVersion;
             m->response.iRequestId = m->request.iRequestId;
@@ -460,7 +417,6 @@ void CommunicatorEpoll::shutdown() {
             m->response.sResultDesc = "communicator terminated";
             handOn(m);
         }
-        q->consumerGone.store(true, std::memory_order_release);
     }
     _queues.clear();
     // Routed calls: waiting ones end with -13, sent ones with -8.

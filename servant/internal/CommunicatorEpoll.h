@@ -3,11 +3,11 @@
 // Call path: a caller thread pushes a ReqMessage into its own lock-free queue towards this
 // thread (a TC_SpscQueue per caller thread and network thread, registered on the caller's
 // first call and kept thread-local), and wakes the thread through an eventfd only when it
-// sleeps. Each loop turn the thread drains every caller queue, routes the calls (ObjectProxy
-// -> EndpointManager -> AdapterProxy), reads and matches responses by iRequestId, ends calls
-// past their deadline with -7, runs its timers, and flushes every connection written to in
-// that turn with one writev. Only then does it hand on the calls that ended in the turn:
-// one futex wake for the sync callers (SyncWakeWord), one push per callback thread.
+// sleeps (TC_SleepFlag). Each loop turn the thread drains every caller queue, routes the
+// calls (ObjectProxy -> EndpointManager -> AdapterProxy), reads and matches responses by
+// iRequestId, ends calls past their deadline with -7, runs its timers, and flushes every
+// connection written to in that turn with one writev. Only then does it hand on the calls that ended in the turn:
+// one futex wake for the sync callers (TC_WaitWord), one push per callback thread.
 // (Callbacks set to run on the network thread, setNetThreadProcess, run when their call
 // ends, in the middle of the turn.)
 //
@@ -30,6 +30,7 @@
 #include "internal/CallTable.h"
 #include "servant/ReqMessage.h"
 #include "util/tc_epoller.h"
+#include "util/tc_sleep_flag.h"
 #include "util/tc_timer_queue.h"
 
 namespace tars {
@@ -122,12 +123,12 @@ private:
 
     // ---- shared with caller threads
     std::atomic<bool> _terminating{false};
-    std::atomic<bool> _sleeping{false};
+    TC_SleepFlag _sleep;
     std::mutex _mutex;  // guards the two vectors below
     std::vector<std::shared_ptr<CallerQueue>> _newQueues;
     std::vector<std::unique_ptr<ObjectProxy>> _newObjectProxies;
     std::atomic<bool> _newThings{false};
-    std::shared_ptr<SyncWakeWord> _wakeWord = std::make_shared<SyncWakeWord>();
+    std::shared_ptr<TC_WaitWord> _wakeWord = std::make_shared<TC_WaitWord>();
 
     // ---- network thread only
     std::vector<std::shared_ptr<CallerQueue>> _queues;

@@ -7,15 +7,18 @@
 // Writes are batched: replies queued during one loop turn are written together with one
 // writev per connection at the end of the turn. A connection whose unsent replies exceed
 // backpacketlimit is closed (a client that never reads cannot grow the server's memory).
-// Replies made by other threads reach the loop through the inbox (a locked byte arena,
-// woken by an eventfd only when it goes from empty to non-empty); nothing but the loop ever
-// touches a socket. Packets cut during one turn reach the adapter queues in one batch per
-// adapter at the end of the reads, and their buffers come back through the queue for reuse.
+// Replies made by other threads reach the loop through the inbox (TC_Inbox: a locked byte
+// arena, woken by an eventfd only when it goes from empty to non-empty); nothing but the
+// loop ever touches a socket. Every reply goes out through send() and every reply that
+// cannot (its connection or thread is gone) is dropped through dropReply(), which counts
+// it in the adapter's droppedResponses. Packets cut during one turn reach the adapter
+// queues in one batch per adapter at the end of the reads, and their buffers come back
+// through the queue for reuse.
 //
 // Ownership: TC_EpollServer holds NetThreads in shared_ptrs; ConnectionState holds a
 // weak_ptr so that a late reply after shutdown is dropped, never a dangling call.
-// Threads: send(), postConnection(), runInLoop() and the stop requests are thread-safe;
-// everything else runs on the loop thread.
+// Threads: send(), dropReply(), postConnection(), runInLoop() and the stop requests are
+// thread-safe; everything else runs on the loop thread.
 #pragma once
 
 #include <atomic>
@@ -29,6 +32,7 @@
 #include <string_view>
 #include <thread>
 #include <unordered_map>
+#include <variant>
 #include <vector>
 
 #include "internal/RequestQueue.h"
@@ -36,6 +40,7 @@
 #include "internal/Transport.h"
 #include "servant/BindAdapter.h"
 #include "util/tc_epoller.h"
+#include "util/tc_inbox.h"
 #include "util/tc_network_buffer.h"
 #include "util/tc_sockaddr.h"
 #include "util/tc_socket.h"
@@ -50,8 +55,7 @@ public:
     // Bytes (and/or a close) for one connection.
     struct SendItem {
         uint64_t uid = 0;
-        BindAdapter* adapter = nullptr;  // for counting a drop
-        uint64_t seq = 0;                // > 0: released in this order per connection; 0: at once
+        uint64_t seq = 0;  // > 0: released in this order per connection; 0: at once
         std::string data;
         bool close = false;
     };
@@ -72,12 +76,18 @@ public:
     void start(StartLatch& latch, size_t mergeAdapters);
 
     // ---- thread-safe
-    // Queues bytes for a connection of this thread; false when the thread is stopped.
-    // Small items are copied into the inbox's byte arena (the string is not kept), large
-    // ones are moved.
-    bool send(SendItem&& item);
-    // The same for bytes the caller keeps (copied): no allocation in steady state.
-    bool send(uint64_t uid, uint64_t seq, std::string_view data, bool close);
+    // Queues a reply for connection uid (of adapter): bytes copied from data, or taken from
+    // *moved when moved is not null, and/or a close; seq > 0: released in this order per
+    // connection, 0: at once. From another thread, bytes shorter than kMoveThreshold are
+    // copied into the inbox's arena (no allocation in steady state) and longer ones moved.
+    // False when the reply is dropped (and counted): on the loop thread when the
+    // connection is gone, from another thread when this thread has stopped. A reply queued
+    // from another thread for a connection that closes before the loop takes it is dropped
+    // and counted then.
+    bool send(uint64_t uid, BindAdapter* adapter, uint64_t seq, std::string_view data, std::string* moved, bool close);
+    // The one place a reply is dropped: counts it in adapter's droppedResponses (when it
+    // has bytes; a close alone is no reply) and logs it.
+    static void dropReply(BindAdapter* adapter, uint64_t uid, size_t bytes);
     // Hands over an accepted connection (counted in adapter's connections already).
     void postConnection(TC_Socket&& socket, const TC_SockAddr& peer, const std::shared_ptr<BindAdapter>& adapter);
     // Runs task on the loop thread; false when the thread is stopped.
@@ -133,7 +143,6 @@ private:
     void dispatch(Connection& c, std::vector<char>&& packet);
     // Queues the protocol's answer to a request that found the adapter's queue full.
     void refuse(Connection& c, ServerProtocol::Refusal&& refusal, uint64_t seq);
-    void applySend(SendItem&& item);
     void apply(Connection& c, SendItem&& item);
     // Appends data (or *moved when not null) to c's send buffer in its sequence order.
     void apply(Connection& c, uint64_t seq, std::string_view data, std::string* moved, bool close);
@@ -160,28 +169,16 @@ private:
     TC_Epoller::NotifyInfo _notify;
     std::vector<std::shared_ptr<BindAdapter>> _listeners;
 
-    // The inbox. Replies are records in one byte arena (InboxRecord, then the bytes), so
-    // that queuing a reply allocates nothing once the arena has grown; large replies are
-    // moved into _inMoved and the record holds their index. The loop swaps each container
-    // with its own spare (the *Work members) and keeps the capacities.
-    struct InboxRecord {
+    // The inbox: replies as records (a header, then their bytes) in its byte arena, large
+    // ones moved in; new connections and tasks as items.
+    struct InboxHeader {
         uint64_t uid;
         uint64_t seq;
-        uint32_t length;  // bytes following the record, or the index in _inMoved
-        uint32_t flags;   // kRecordClose | kRecordMoved
+        BindAdapter* adapter;  // to count the reply if its connection is gone
+        bool close;
     };
-    static constexpr uint32_t kRecordClose = 1;
-    static constexpr uint32_t kRecordMoved = 2;
-    // With the inbox lock held: appends one record.
-    void appendRecord(uint64_t uid, uint64_t seq, std::string_view data, std::string* moved, bool close);
-
-    mutable std::mutex _inboxMutex;
-    std::string _inBytes;
-    std::vector<std::string> _inMoved;
-    std::vector<NewConnection> _inConnections;
-    std::vector<std::function<void()>> _inTasks;
-    bool _wakePending = false;
-    bool _stopped = false;  // under _inboxMutex: the loop has exited
+    using InboxItem = std::variant<NewConnection, std::function<void()>>;
+    TC_Inbox<InboxHeader, InboxItem> _inbox;
 
     // Loop thread only.
     std::unordered_map<uint64_t, Connection> _connections;
@@ -190,10 +187,6 @@ private:
     std::vector<uint64_t> _dirtyWork;
     std::vector<uint64_t> _readAgain;  // connections that used their read budget
     std::vector<uint64_t> _readAgainWork;
-    std::string _inBytesWork;
-    std::vector<std::string> _inMovedWork;
-    std::vector<NewConnection> _inConnectionsWork;
-    std::vector<std::function<void()>> _inTasksWork;
     // Packets cut this turn, per adapter index, not yet in the adapter's queue.
     std::vector<std::vector<RecvContext>> _pending;
     bool _anyPending = false;

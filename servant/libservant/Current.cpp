@@ -5,6 +5,7 @@
 #include "internal/NetThread.h"
 #include "internal/ServerProtocol.h"
 #include "util/tc_logger.h"
+#include "util/tc_object_pool.h"
 
 namespace tars {
 
@@ -14,86 +15,21 @@ constexpr size_t kCachedPerThread = 256;
 // Request buffers larger than this are freed when a Current is recycled.
 constexpr size_t kMaxKeptCapacity = 16 * 1024;
 
-// A thread's cache of equal-sized blocks (the control blocks of pooled Currents). A block
-// freed on another thread goes to that thread's cache. `gone` is a plain thread_local that
-// outlives the cache: a release during thread exit, after the cache is destroyed, frees.
-template <size_t Size>
-struct BlockCache {
-    std::vector<void*> blocks;
-    static inline thread_local bool gone = false;
-    BlockCache() { blocks.reserve(kCachedPerThread); }
-    ~BlockCache() {
-        gone = true;
-        for (void* p : blocks) ::operator delete(p);
-    }
-    static BlockCache* get() {
-        if (gone) return nullptr;
-        thread_local BlockCache cache;
-        return &cache;
-    }
-};
-
-template <typename T>
-struct CachingAllocator {
-    using value_type = T;
-    CachingAllocator() = default;
-    template <typename U>
-    CachingAllocator(const CachingAllocator<U>&) {}  // NOLINT: rebinding is implicit
-    T* allocate(size_t n) {
-        if (n == 1) {
-            if (auto* cache = BlockCache<sizeof(T)>::get(); cache && !cache->blocks.empty()) {
-                void* p = cache->blocks.back();
-                cache->blocks.pop_back();
-                return static_cast<T*>(p);
-            }
-        }
-        return static_cast<T*>(::operator new(n * sizeof(T)));
-    }
-    void deallocate(T* p, size_t n) {
-        if (n == 1) {
-            if (auto* cache = BlockCache<sizeof(T)>::get(); cache && cache->blocks.size() < kCachedPerThread) {
-                cache->blocks.push_back(p);
-                return;
-            }
-        }
-        ::operator delete(p);
-    }
-    template <typename U>
-    bool operator==(const CachingAllocator<U>&) const {
-        return true;
-    }
-};
-
-// Finished Currents of this thread, ready for reuse.
-struct CurrentCache {
-    std::vector<std::unique_ptr<Current>> currents;
-    static inline thread_local bool gone = false;
-    CurrentCache() { currents.reserve(kCachedPerThread); }
-    ~CurrentCache() { gone = true; }
-    static CurrentCache* get() {
-        if (gone) return nullptr;
-        thread_local CurrentCache cache;
-        return &cache;
-    }
-};
+// Finished Currents of this thread, and the control blocks of their shared_ptrs.
+using CurrentPool = TC_ObjectPool<Current, kCachedPerThread>;
+using ControlBlockAllocator = TC_PoolAllocator<Current, kCachedPerThread>;
 
 }  // namespace
 
 struct CurrentRecycler {
     void operator()(Current* current) const {
-        std::unique_ptr<Current> owned(current);
-        CurrentCache* cache = CurrentCache::get();
-        if (cache == nullptr || cache->currents.size() >= kCachedPerThread) return;  // freed here
-        owned->recycle();
-        cache->currents.push_back(std::move(owned));
+        CurrentPool::give(std::unique_ptr<Current>(current), [](Current& c) { c.recycle(); });
     }
 };
 
 std::shared_ptr<Current> Current::create(std::shared_ptr<ConnectionState> conn, uint64_t seq, int64_t recvTimeUs) {
-    std::unique_ptr<Current> current;
-    if (CurrentCache* cache = CurrentCache::get(); cache && !cache->currents.empty()) {
-        current = std::move(cache->currents.back());
-        cache->currents.pop_back();
+    std::unique_ptr<Current> current = CurrentPool::take();
+    if (current) {
         current->_conn = std::move(conn);
         current->_seq = seq;
         current->_recvTimeUs = recvTimeUs;
@@ -101,7 +37,7 @@ std::shared_ptr<Current> Current::create(std::shared_ptr<ConnectionState> conn, 
         current = std::make_unique<Current>(std::move(conn), seq, recvTimeUs);
     }
     // The recycler owns the Current from here on, also if making the shared_ptr throws.
-    return std::shared_ptr<Current>(current.release(), CurrentRecycler{}, CachingAllocator<Current>{});
+    return std::shared_ptr<Current>(current.release(), CurrentRecycler{}, ControlBlockAllocator{});
 }
 
 void Current::recycle() {
@@ -125,42 +61,26 @@ void Current::setRawRequest(std::vector<char>&& raw) {
 
 namespace {
 
-void countDrop(const std::shared_ptr<ConnectionState>& conn) {
-    conn->adapter->stats().droppedResponses.fetch_add(1, std::memory_order_relaxed);
-    TLOGDEBUG("[servant] reply to " << conn->ip << ":" << conn->port << " (uid " << conn->uid
-                                    << ") dropped: connection closed" << std::endl);
+// The one way out for everything a Current or a handle sends: the connection's NetThread,
+// or, when the connection or its thread is gone, NetThread::dropReply (counted there).
+bool route(const std::shared_ptr<ConnectionState>& conn, uint64_t seq, std::string_view data, std::string* moved,
+           bool close) {
+    if (!conn->closed.load(std::memory_order_acquire)) {
+        if (auto owner = conn->owner.lock())
+            return owner->send(conn->uid, conn->adapter.get(), seq, data, moved, close);
+    }
+    NetThread::dropReply(conn->adapter.get(), conn->uid, moved != nullptr ? moved->size() : data.size());
+    return false;
 }
 
 }  // namespace
 
 bool Current::post(const std::shared_ptr<ConnectionState>& conn, uint64_t seq, std::string_view data, bool close) {
-    if (!conn->closed.load(std::memory_order_acquire)) {
-        if (auto owner = conn->owner.lock()) {
-            if (owner->send(conn->uid, seq, data, close)) return true;
-        }
-    }
-    if (!data.empty()) countDrop(conn);
-    return false;
+    return route(conn, seq, data, nullptr, close);
 }
 
 bool Current::post(const std::shared_ptr<ConnectionState>& conn, uint64_t seq, std::string&& data, bool close) {
-    const bool hasData = !data.empty();
-    if (!conn->closed.load(std::memory_order_acquire)) {
-        if (auto owner = conn->owner.lock()) {
-            NetThread::SendItem item;
-            item.uid = conn->uid;
-            item.seq = seq;
-            item.data = std::move(data);
-            item.close = close;
-            if (owner->send(std::move(item))) return true;
-        }
-    }
-    if (hasData) {
-        conn->adapter->stats().droppedResponses.fetch_add(1, std::memory_order_relaxed);
-        TLOGDEBUG("[servant] reply to " << conn->ip << ":" << conn->port << " (uid " << conn->uid
-                                        << ") dropped: connection closed" << std::endl);
-    }
-    return false;
+    return route(conn, seq, {}, &data, close);
 }
 
 bool Current::sendResponse(int iRet, const std::vector<char>& buffer, const std::map<std::string, std::string>& status,

@@ -31,10 +31,13 @@ constexpr size_t kMaxIov = 64;
 constexpr int kAcceptBatch = 64;
 constexpr int64_t kSweepIntervalMs = 100;
 constexpr int64_t kAcceptPauseMs = 100;
+// An inbox arena grown past this by one burst is freed rather than kept.
+constexpr size_t kMaxKeptInboxBytes = 4 * NetThread::kMoveThreshold * 16;
 
 }  // namespace
 
-NetThread::NetThread(TC_EpollServer* server, size_t index) : _server(server), _index(index) {
+NetThread::NetThread(TC_EpollServer* server, size_t index)
+    : _server(server), _index(index), _inbox([this] { _notify.notify(); }, kMaxKeptInboxBytes) {
     _notify.init(&_epoller, kNotifyKind);
 }
 
@@ -93,16 +96,17 @@ void NetThread::run(StartLatch* latch, size_t mergeAdapters) {
     for (uint64_t uid : uids) closeConnection(uid, CloseReason::Shutdown);
     for (auto& [adapter, handle] : _mergeHandles) handle->destroy();
     _mergeHandles.clear();
-    std::vector<NewConnection> pending;
-    {
-        std::lock_guard lock(_inboxMutex);
-        _stopped = true;
-        pending.swap(_inConnections);
-        _inBytes.clear();
-        _inMoved.clear();
-        _inTasks.clear();
+    // What is left in the inbox: connections are refused, replies dropped, tasks not run.
+    auto& left = _inbox.close();
+    for (InboxItem& item : left.items()) {
+        if (auto* nc = std::get_if<NewConnection>(&item)) {
+            nc->adapter->connectionCount().fetch_sub(1, std::memory_order_relaxed);
+        }
     }
-    for (NewConnection& nc : pending) nc.adapter->connectionCount().fetch_sub(1, std::memory_order_relaxed);
+    left.forEachRecord([](const InboxHeader& header, std::string_view data, std::string* moved) {
+        dropReply(header.adapter, header.uid, moved != nullptr ? moved->size() : data.size());
+    });
+    _inbox.recycle();
 }
 
 void NetThread::loop() {
@@ -158,86 +162,44 @@ void NetThread::loop() {
 
 // ------------------------------------------------------------------ cross-thread entries
 
-void NetThread::appendRecord(uint64_t uid, uint64_t seq, std::string_view data, std::string* moved, bool close) {
-    InboxRecord record{uid, seq, 0, close ? kRecordClose : 0};
-    if (moved != nullptr) {
-        record.flags |= kRecordMoved;
-        record.length = static_cast<uint32_t>(_inMoved.size());
-        _inMoved.push_back(std::move(*moved));
-        _inBytes.append(reinterpret_cast<const char*>(&record), sizeof(record));
-    } else {
-        record.length = static_cast<uint32_t>(data.size());
-        _inBytes.append(reinterpret_cast<const char*>(&record), sizeof(record));
-        _inBytes.append(data);
-    }
-}
-
-bool NetThread::send(SendItem&& item) {
+bool NetThread::send(uint64_t uid, BindAdapter* adapter, uint64_t seq, std::string_view data, std::string* moved,
+                     bool close) {
     if (inLoopThread()) {
-        applySend(std::move(item));
-        return true;
-    }
-    bool wake;
-    {
-        std::lock_guard lock(_inboxMutex);
-        if (_stopped) return false;
-        if (item.data.size() >= kMoveThreshold) {
-            appendRecord(item.uid, item.seq, {}, &item.data, item.close);
-        } else {
-            appendRecord(item.uid, item.seq, item.data, nullptr, item.close);
+        if (Connection* c = find(uid)) {
+            apply(*c, seq, data, moved, close);
+            return true;
         }
-        wake = !_wakePending;
-        _wakePending = true;
+    } else {
+        const InboxHeader header{uid, seq, adapter, close};
+        bool queued;
+        if (moved == nullptr) {
+            queued = _inbox.post(header, data);
+        } else if (moved->size() >= kMoveThreshold) {
+            queued = _inbox.post(header, std::move(*moved));
+        } else {
+            queued = _inbox.post(header, std::string_view(*moved));
+        }
+        if (queued) return true;
     }
-    if (wake) _notify.notify();
-    return true;
+    dropReply(adapter, uid, moved != nullptr ? moved->size() : data.size());
+    return false;
 }
 
-bool NetThread::send(uint64_t uid, uint64_t seq, std::string_view data, bool close) {
-    if (inLoopThread()) {
-        if (Connection* c = find(uid)) apply(*c, seq, data, nullptr, close);
-        return true;
-    }
-    bool wake;
-    {
-        std::lock_guard lock(_inboxMutex);
-        if (_stopped) return false;
-        appendRecord(uid, seq, data, nullptr, close);
-        wake = !_wakePending;
-        _wakePending = true;
-    }
-    if (wake) _notify.notify();
-    return true;
+void NetThread::dropReply(BindAdapter* adapter, uint64_t uid, size_t bytes) {
+    if (bytes == 0 || adapter == nullptr) return;
+    adapter->stats().droppedResponses.fetch_add(1, std::memory_order_relaxed);
+    TLOGDEBUG("[net] " << adapter->getName() << ": reply of " << bytes << " bytes to connection " << uid
+                       << " dropped: connection closed" << std::endl);
 }
 
 void NetThread::postConnection(TC_Socket&& socket, const TC_SockAddr& peer,
                                const std::shared_ptr<BindAdapter>& adapter) {
-    bool wake;
-    {
-        std::lock_guard lock(_inboxMutex);
-        if (_stopped) {
-            adapter->connectionCount().fetch_sub(1, std::memory_order_relaxed);
-            return;  // socket closes here
-        }
-        _inConnections.push_back(NewConnection{std::move(socket), peer, adapter});
-        wake = !_wakePending;
-        _wakePending = true;
+    if (!_inbox.post(InboxItem(NewConnection{std::move(socket), peer, adapter}))) {
+        adapter->connectionCount().fetch_sub(1, std::memory_order_relaxed);  // stopped: the socket closes here
     }
-    if (wake) _notify.notify();
 }
 
-bool NetThread::runInLoop(std::function<void()> task) {
-    bool wake;
-    {
-        std::lock_guard lock(_inboxMutex);
-        if (_stopped) return false;
-        _inTasks.push_back(std::move(task));
-        wake = !_wakePending;
-        _wakePending = true;
-    }
-    if (wake) _notify.notify();
-    return true;
-}
+bool NetThread::runInLoop(std::function<void()> task) { return _inbox.post(InboxItem(std::move(task))); }
 
 void NetThread::stopAccepting() {
     if (!_started) {
@@ -279,41 +241,21 @@ void NetThread::join() {
 // ------------------------------------------------------------------ loop internals
 
 void NetThread::processInbox() {
-    {
-        std::lock_guard lock(_inboxMutex);
-        _inBytesWork.swap(_inBytes);
-        _inMovedWork.swap(_inMoved);
-        _inConnectionsWork.swap(_inConnections);
-        _inTasksWork.swap(_inTasks);
-        _wakePending = false;
+    auto& batch = _inbox.take();
+    for (InboxItem& item : batch.items()) {
+        if (auto* nc = std::get_if<NewConnection>(&item)) addConnection(std::move(*nc));
     }
-    for (NewConnection& nc : _inConnectionsWork) addConnection(std::move(nc));
-    _inConnectionsWork.clear();
-    const char* p = _inBytesWork.data();
-    const char* end = p + _inBytesWork.size();
-    while (p < end) {
-        InboxRecord record;
-        std::memcpy(&record, p, sizeof(record));
-        p += sizeof(record);
-        std::string_view data;
-        std::string* moved = nullptr;
-        if (record.flags & kRecordMoved) {
-            moved = &_inMovedWork[record.length];
+    batch.forEachRecord([this](const InboxHeader& header, std::string_view data, std::string* moved) {
+        if (Connection* c = find(header.uid)) {
+            apply(*c, header.seq, data, moved, header.close);
         } else {
-            data = std::string_view(p, record.length);
-            p += record.length;
+            dropReply(header.adapter, header.uid, moved != nullptr ? moved->size() : data.size());
         }
-        if (Connection* c = find(record.uid)) apply(*c, record.seq, data, moved, record.flags & kRecordClose);
+    });
+    for (InboxItem& item : batch.items()) {
+        if (auto* task = std::get_if<std::function<void()>>(&item)) (*task)();
     }
-    // Keep the arena for the next turn unless one burst made it large.
-    if (_inBytesWork.capacity() > 4 * kMoveThreshold * 16) {
-        std::string().swap(_inBytesWork);
-    } else {
-        _inBytesWork.clear();
-    }
-    _inMovedWork.clear();
-    for (auto& task : _inTasksWork) task();
-    _inTasksWork.clear();
+    _inbox.recycle();
 }
 
 void NetThread::pauseAccept(bool pause) {
@@ -537,7 +479,6 @@ void NetThread::refuse(Connection& c, ServerProtocol::Refusal&& refusal, uint64_
     }
     SendItem item;
     item.uid = c.state->uid;
-    item.adapter = c.adapter;
     item.seq = seq;
     item.data = std::move(refusal.reply);
     item.close = refusal.close;
@@ -547,17 +488,6 @@ void NetThread::refuse(Connection& c, ServerProtocol::Refusal&& refusal, uint64_
 ServantHandle* NetThread::mergeHandle(BindAdapter* adapter) {
     auto it = _mergeHandles.find(adapter);
     return it == _mergeHandles.end() ? nullptr : it->second.get();
-}
-
-void NetThread::applySend(SendItem&& item) {
-    Connection* c = find(item.uid);
-    if (c == nullptr) {
-        if (item.adapter != nullptr && !item.data.empty()) {
-            item.adapter->stats().droppedResponses.fetch_add(1, std::memory_order_relaxed);
-        }
-        return;
-    }
-    apply(*c, std::move(item));
 }
 
 void NetThread::apply(Connection& c, SendItem&& item) { apply(c, item.seq, {}, &item.data, item.close); }
@@ -717,10 +647,7 @@ void NetThread::sweepIdle(int64_t nowMs) {
 }
 
 bool NetThread::allFlushed() const {
-    {
-        std::lock_guard lock(_inboxMutex);
-        if (!_inBytes.empty() || !_inTasks.empty()) return false;
-    }
+    if (!_inbox.empty()) return false;
     if (!_dirty.empty() || _anyPending) return false;
     for (const auto& [uid, c] : _connections) {
         if (!c.send.empty() || !c.waiting.empty()) return false;

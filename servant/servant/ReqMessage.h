@@ -22,6 +22,7 @@
 #include <string>
 
 #include "RequestF.h"
+#include "util/tc_wait_word.h"
 
 namespace tars {
 
@@ -31,7 +32,6 @@ class ServantProxyCallback;
 using ServantProxyCallbackPtr = std::shared_ptr<ServantProxyCallback>;
 
 struct ReqMessage;
-struct SyncWakeWord;
 using ReqMessagePtr = ReqMessage*;
 
 struct ReqMessage {
@@ -66,46 +66,16 @@ struct ReqMessage {
     bool sent = false;
 
     // ---- sync waiting, no mutex (the caller and the network thread never block on each
-    // other). The message's state word says whether the call ended. A caller thread with
-    // a bit on its network thread's SyncWakeWord sleeps there (a futex bitset wait), so
-    // that the network thread wakes every such caller whose call ended in a turn with one
-    // system call; a caller without one (past the word's 32 bits) sleeps on the state
-    // word itself. The caller may delete the message as soon as wait() returns: the
-    // network thread reads nothing of it after the store that ends the wait, and a futex
-    // wake of the state word's address does not read the memory (a wake that lands on a
-    // later futex at that address is spurious, and every wait rechecks its word).
-    void wait();
+    // other): a TC_WaitState the network thread ends. A caller thread with a bit on its
+    // network thread's TC_WaitWord sleeps there, so that the network thread wakes every
+    // such caller whose call ended in a turn with one system call; a caller without one
+    // (past the word's 32 bits) sleeps on its message. The caller may delete the message
+    // as soon as wait() returns (tc_wait_word.h says why).
+    void wait() { syncWait.wait(); }
     // CommunicatorEpoll::push, on the caller thread, before it hands the message on: the
     // shared word and the caller thread's bit on it, or (nullptr, 0).
-    void setWaker(SyncWakeWord* word, uint32_t bit) {
-        _wakeWord = word;
-        _wakeBit = bit;
-    }
-
-private:
-    friend struct SyncWakeWord;
-    // 0: pending; 1: done; 2: pending and the caller sleeps (it must be woken).
-    std::atomic<uint32_t> _syncState{0};
-    uint32_t _wakeBit = 0;
-    SyncWakeWord* _wakeWord = nullptr;
-};
-
-// The futex word the sync callers of one network thread sleep on, each caller thread with
-// a bit of its own (at most 32 of them; further threads sleep on their messages). Shared
-// by the network thread and its callers' queues, so a caller still entering its wait
-// never touches a freed word.
-struct SyncWakeWord {
-    std::atomic<uint32_t> generation{0};
-    std::atomic<uint32_t> usedBits{0};
-
-    // A free bit, now taken; 0 when all are.
-    uint32_t takeBit();
-    void releaseBit(uint32_t bit) { usedBits.fetch_and(~bit, std::memory_order_acq_rel); }
-
-    // Network thread: ends every call in ended[0, count) (the callers own their messages
-    // from then on) and wakes the callers that sleep: one system call for all those with
-    // a bit on this word, one for each other.
-    void wakeEnded(ReqMessage* const* ended, size_t count);
+    void setWaker(TC_WaitWord* word, uint32_t bit) { syncWait.setWaker(word, bit); }
+    TC_WaitState syncWait;  // ended by the network thread (TC_WaitWord::Wake)
 };
 
 // An intrusive list of messages (no allocation; a message is in at most one list).

@@ -10,7 +10,6 @@
 #include "TestServer.h"
 #include "servant/Communicator.h"
 #include "internal/CommunicatorEpoll.h"
-#include "servant/ReqMessage.h"
 
 using namespace tars;
 using namespace tars::test;
@@ -71,7 +70,7 @@ TEST(ConcurrencyTest, ThreadsComingAndGoingDoNotLoseCalls) {
 // More sync caller threads over time (96) than a network thread's wake word has bits
 // (32): threads come and go, take bits, give them back or fall back to sleeping on their
 // own call, and every call is answered (a lost wake-up would hang a call). The bit
-// bookkeeping itself is checked by SyncWakeWordTest below.
+// bookkeeping itself is checked by TC_WaitWord's unit tests (tests/unit/util).
 TEST(ConcurrencyTest, SyncThreadsComingAndGoingKeepGettingAnswers) {
     TestServer server(5);
     server.start();
@@ -92,22 +91,6 @@ TEST(ConcurrencyTest, SyncThreadsComingAndGoingKeepGettingAnswers) {
         for (auto& t : threads) t.join();
     }
     EXPECT_EQ(ok.load(), kRounds * kThreads * kCalls);
-}
-
-TEST(SyncWakeWordTest, HandsOutThirtyTwoBitsThenNoneAndReusesReleasedOnes) {
-    SyncWakeWord word;
-    uint32_t all = 0;
-    for (int i = 0; i < 32; ++i) {
-        uint32_t bit = word.takeBit();
-        ASSERT_NE(bit, 0u);
-        EXPECT_EQ(bit & (bit - 1), 0u) << "one bit at a time";
-        EXPECT_EQ(all & bit, 0u) << "each bit once";
-        all |= bit;
-    }
-    EXPECT_EQ(word.takeBit(), 0u);
-    word.releaseBit(1u << 7);
-    EXPECT_EQ(word.takeBit(), 1u << 7);
-    EXPECT_EQ(word.takeBit(), 0u);
 }
 
 TEST(ConcurrencyTest, SeveralCommunicatorsWorkSideBySide) {

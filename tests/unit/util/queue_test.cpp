@@ -6,7 +6,7 @@
 #include <thread>
 #include <vector>
 
-#include "util/tc_spsc_queue.h"
+#include "util/tc_spsc_ring.h"
 #include "util/tc_thread_queue.h"
 #include "util/tc_timeprovider.h"
 
@@ -131,8 +131,8 @@ TEST(TC_ThreadQueue, ManyProducersManyConsumersLoseNothing) {
     EXPECT_EQ(sum.load(), n * (n - 1) / 2);
 }
 
-TEST(TC_SpscQueue, CapacityRoundsUpAndFullFails) {
-    TC_SpscQueue<int> q(5);
+TEST(TC_SpscRing, CapacityRoundsUpAndFullFails) {
+    TC_SpscRing<int> q(5);
     EXPECT_EQ(q.capacity(), 8u);
     for (int i = 0; i < 8; ++i) EXPECT_TRUE(q.push(i));
     EXPECT_FALSE(q.push(8));
@@ -141,13 +141,13 @@ TEST(TC_SpscQueue, CapacityRoundsUpAndFullFails) {
     ASSERT_TRUE(q.pop(v));
     EXPECT_EQ(v, 0);
     EXPECT_TRUE(q.push(8));
-    EXPECT_THROW(TC_SpscQueue<int>(0), std::invalid_argument);
+    EXPECT_THROW(TC_SpscRing<int>(0), std::invalid_argument);
 }
 
-TEST(TC_SpscQueue, DestroysRemainingElements) {
+TEST(TC_SpscRing, DestroysRemainingElements) {
     auto p = std::make_shared<int>(1);
     {
-        TC_SpscQueue<std::shared_ptr<int>> q(4);
+        TC_SpscRing<std::shared_ptr<int>> q(4);
         q.push(p);
         q.push(p);
         EXPECT_EQ(p.use_count(), 3);
@@ -155,9 +155,9 @@ TEST(TC_SpscQueue, DestroysRemainingElements) {
     EXPECT_EQ(p.use_count(), 1);
 }
 
-TEST(TC_SpscQueue, ProducerConsumerThreadsKeepOrder) {
+TEST(TC_SpscRing, ProducerConsumerThreadsKeepOrder) {
     constexpr int kItems = 200000;
-    TC_SpscQueue<std::unique_ptr<int>> q(64);
+    TC_SpscRing<std::unique_ptr<int>> q(64);
     std::thread producer([&] {
         int64_t deadline = TC_TimeProvider::steadyNowMs() + 20000;
         for (int i = 0; i < kItems;) {
