@@ -37,6 +37,9 @@ ctest --test-dir "$build" -j "$jobs" --output-on-failure --timeout 600 || status
 tars_mariadb_stop
 trap - EXIT
 
+# The concurrency primitives of util/ under ThreadSanitizer, in a small build of their own.
+bash tests/tsan_util.sh "${build}-tsan-util" || { echo "tests/run.sh: the TSan run of util failed" >&2; status=1; }
+
 if [ "${TARS_SKIP_FUZZ:-0}" != 1 ]; then
   fuzz_build=${build}-fuzz
   cmake -S . -B "$fuzz_build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
