@@ -21,7 +21,7 @@ const std::string kHelloObj = "TestApp.HelloServer.HelloObj";
 CurrentPtr currentFrom(const std::string& ip) {
     auto connection = std::make_shared<ConnectionState>();
     connection->ip = ip;
-    return std::make_shared<Current>(connection, true, 0, 0);
+    return std::make_shared<Current>(connection, 0, 0);
 }
 
 RegistrySettings settingsFor(const TestDatabase& db) {
