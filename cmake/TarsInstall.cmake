@@ -21,6 +21,8 @@ set(TARS_INSTALL_CMAKEDIR ${CMAKE_INSTALL_LIBDIR}/cmake/Tars)
 if(BUILD_SHARED_LIBS)
   file(RELATIVE_PATH _tars_bin_to_lib ${CMAKE_INSTALL_FULL_BINDIR} ${CMAKE_INSTALL_FULL_LIBDIR})
   set_target_properties(tars2cpp PROPERTIES INSTALL_RPATH "$ORIGIN/${_tars_bin_to_lib}")
+  # libtars_servant needs libtars_client and libtars_util beside it.
+  set_target_properties(tars_util tars_client tars_servant PROPERTIES INSTALL_RPATH "$ORIGIN")
 endif()
 
 install(TARGETS tars_util tars_codec tars_protocol tars_client tars_servant tars2cpp
