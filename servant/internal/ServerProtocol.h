@@ -97,7 +97,7 @@ using ServerProtocolPtr = std::shared_ptr<const ServerProtocol>;
 ServerProtocolPtr tarsServerProtocol();
 ServerProtocolPtr httpServerProtocol();
 ServerProtocolPtr makeCustomServerProtocol(std::string name, ProtocolParser parser);
-// By the adapter's `protocol` value: "tars" (or empty) and "http"; nullptr for any other
+// By the adapter's `protocol` value, lower case: "tars" (or empty) and "http"; nullptr for any other
 // name, whose parser must come from Application::addServantProtocol().
 ServerProtocolPtr makeServerProtocol(const std::string& name);
 

@@ -4,7 +4,6 @@
 #include "servant/BindAdapter.h"
 #include "servant/Current.h"
 #include "servant/Servant.h"
-#include "util/tc_common.h"
 #include "util/tc_logger.h"
 
 namespace tars {
@@ -28,9 +27,8 @@ bool ServerProtocol::sendResponse(Current& current, int, const std::vector<char>
 }
 
 ServerProtocolPtr makeServerProtocol(const std::string& name) {
-    std::string lower = TC_Common::lower(name);
-    if (lower.empty() || lower == "tars") return tarsServerProtocol();
-    if (lower == "http") return httpServerProtocol();
+    if (name.empty() || name == "tars") return tarsServerProtocol();
+    if (name == "http") return httpServerProtocol();
     return nullptr;
 }
 

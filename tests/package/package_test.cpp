@@ -11,15 +11,6 @@ using namespace tars::test;
 
 namespace {
 
-std::string helloConfig(int port) {
-    AdapterSpec adapter;
-    adapter.name = "TestApp.HelloServer.HelloObjAdapter";
-    adapter.servant = "TestApp.HelloServer.HelloObj";
-    adapter.port = port;
-    adapter.threads = 2;
-    return makeConfig("TestApp", "HelloServer", 0, {adapter});
-}
-
 void expectEveryCallMode(const char* clientPath, int port) {
     ServerProcess client(clientPath);
     const std::string object = "--obj=TestApp.HelloServer.HelloObj@tcp -h 127.0.0.1 -p " + std::to_string(port);
@@ -30,7 +21,7 @@ void expectEveryCallMode(const char* clientPath, int port) {
 TEST(InstalledPackage, FindPackageServerAnswersFindPackageAndPkgConfigClients) {
     ReservedPort port;
     ServerProcess server(INSTALLED_HELLO_SERVER);
-    server.writeConfig(helloConfig(port));
+    server.writeConfig(helloServerConfig(port));
     ASSERT_TRUE(server.start({port})) << server.output();
 
     expectEveryCallMode(INSTALLED_HELLO_CLIENT, port);

@@ -11,21 +11,12 @@ using namespace tars::test;
 
 namespace {
 
-std::string helloConfig(int port) {
-    AdapterSpec adapter;
-    adapter.name = "TestApp.HelloServer.HelloObjAdapter";
-    adapter.servant = "TestApp.HelloServer.HelloObj";
-    adapter.port = port;
-    adapter.threads = 2;
-    return makeConfig("TestApp", "HelloServer", 0, {adapter});
-}
-
 std::string endpoint(int port) { return "tcp -h 127.0.0.1 -p " + std::to_string(port); }
 
 TEST(QuickStart, TarsShapedServerAndClientCompileUnchangedAndTalk) {
     ReservedPort port;
     ServerProcess server(QUICKSTART_SERVER);
-    server.writeConfig(helloConfig(port));
+    server.writeConfig(helloServerConfig(port));
     ASSERT_TRUE(server.start({port})) << server.output();
 
     ServerProcess client(QUICKSTART_CLIENT);
@@ -38,7 +29,7 @@ TEST(QuickStart, TarsShapedServerAndClientCompileUnchangedAndTalk) {
 TEST(QuickStart, HelloClientGetsAnAnswerInEveryCallMode) {
     ReservedPort port;
     ServerProcess server(HELLO_SERVER);
-    server.writeConfig(helloConfig(port));
+    server.writeConfig(helloServerConfig(port));
     ASSERT_TRUE(server.start({port})) << server.output();
 
     ServerProcess client(HELLO_CLIENT);
@@ -64,7 +55,7 @@ TEST(QuickStart, HelloClientFailsClearlyWhenNoServerListens) {
 TEST(QuickStart, AServantCallsOutThroughTheServersOwnCommunicator) {
     ReservedPort helloPort;
     ServerProcess hello(HELLO_SERVER);
-    hello.writeConfig(helloConfig(helloPort));
+    hello.writeConfig(helloServerConfig(helloPort));
     ASSERT_TRUE(hello.start({helloPort})) << hello.output();
 
     ReservedPort relayPort;

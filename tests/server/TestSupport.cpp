@@ -418,4 +418,13 @@ long waitForStatus(int adminPort, const std::string& adapter, const std::string&
     }
 }
 
+std::string helloServerConfig(int port) {
+    AdapterSpec adapter;
+    adapter.name = "TestApp.HelloServer.HelloObjAdapter";
+    adapter.servant = "TestApp.HelloServer.HelloObj";
+    adapter.port = port;
+    adapter.threads = 2;
+    return makeConfig("TestApp", "HelloServer", 0, {adapter});
+}
+
 }  // namespace tars::test

@@ -50,6 +50,9 @@ std::string makeConfig(const std::string& app, const std::string& server, int ad
                        const std::vector<AdapterSpec>& adapters, const std::string& serverExtra = "",
                        const std::string& tail = "");
 
+// The config of examples/hello's HelloServer: TestApp.HelloServer.HelloObj on port, 2 handles.
+std::string helloServerConfig(int port);
+
 // One server process in a fresh temporary directory (config, logs, stdout/stderr).
 class ServerProcess {
 public:
