@@ -143,7 +143,6 @@ private:
     void dispatch(Connection& c, std::vector<char>&& packet);
     // Queues the protocol's answer to a request that found the adapter's queue full.
     void refuse(Connection& c, ServerProtocol::Refusal&& refusal, uint64_t seq);
-    void apply(Connection& c, SendItem&& item);
     // Appends data (or *moved when not null) to c's send buffer in its sequence order.
     void apply(Connection& c, uint64_t seq, std::string_view data, std::string* moved, bool close);
     // Hands the packets cut during this turn to their adapters' queues (one lock each).

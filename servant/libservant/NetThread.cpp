@@ -477,20 +477,13 @@ void NetThread::refuse(Connection& c, ServerProtocol::Refusal&& refusal, uint64_
         c.closeReason = CloseReason::Server;
         c.refused = true;
     }
-    SendItem item;
-    item.uid = c.state->uid;
-    item.seq = seq;
-    item.data = std::move(refusal.reply);
-    item.close = refusal.close;
-    apply(c, std::move(item));
+    apply(c, seq, {}, &refusal.reply, refusal.close);
 }
 
 ServantHandle* NetThread::mergeHandle(BindAdapter* adapter) {
     auto it = _mergeHandles.find(adapter);
     return it == _mergeHandles.end() ? nullptr : it->second.get();
 }
-
-void NetThread::apply(Connection& c, SendItem&& item) { apply(c, item.seq, {}, &item.data, item.close); }
 
 void NetThread::apply(Connection& c, uint64_t seq, std::string_view data, std::string* moved, bool close) {
     auto append = [&](std::string_view bytes, std::string* owned, bool closeAfter) {
