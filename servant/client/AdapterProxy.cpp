@@ -38,12 +38,14 @@ void AdapterProxy::invoke(ReqMessage* msg) {
         case Transceiver::CLOSED: break;
     }
     if (_nextConnectAt > _epoll->nowMs()) {
-        _epoll->fail(msg, TARSPROXYCONNECTERR, "no connection to " + _endpointString + " (reconnect back-off)");
+        _epoll->fail(
+            msg, TARSPROXYCONNECTERR,
+            "no connection to " + _endpointString + " (reconnect back-off; last attempt: " + _lastConnectError + ")");
         return;
     }
     _waiting.push_back(msg);
-    int err = _trans->connect(_objectProxy->connectTimeoutMs());
-    if (err != 0) onConnectFailed(TARSPROXYCONNECTERR, "connect to " + _endpointString + " failed: " + errnoText(err));
+    std::string why = _trans->connect(_objectProxy->connectTimeoutMs());
+    if (!why.empty()) onConnectFailed(TARSPROXYCONNECTERR, why);
 }
 
 void AdapterProxy::sendNow(ReqMessage* msg) {
@@ -71,6 +73,7 @@ void AdapterProxy::onConnectFailed(int code, const std::string& why) {
     int64_t backoff = info.minReconnectMs;
     for (int i = 1; i < _reconnectFailures && backoff < info.maxReconnectMs; ++i) backoff *= 2;
     _nextConnectAt = now + std::min<int64_t>(backoff, info.maxReconnectMs);
+    _lastConnectError = why;
     _epoll->endpointStateChanged();
     TLOGWARN("[client] " << why << "; next attempt in " << (_nextConnectAt - now) << " ms" << std::endl);
     recordFailure(now, false);

@@ -45,6 +45,14 @@ const std::vector<Communicator::KeyInfo>& Communicator::keys() {
         {"refresh-endpoint-interval", "60000", "how often the locator is asked again, ms (at least 5000)"},
         {"keep-alive-interval", "0", "accepted for TARS configs; idle tars_ping is not sent yet"},
         {"modulename", "", "this program's name in call statistics (accepted; statistics not reported yet)"},
+        {"ca", "",
+         "ssl endpoints: PEM file of the CAs that sign server certificates (empty: the system's trust store)"},
+        {"cert", "", "ssl endpoints: PEM client certificate, for servers that verify clients (verifyclient=1)"},
+        {"key", "", "ssl endpoints: PEM private key of cert"},
+        {"ciphers", "", "ssl endpoints: OpenSSL cipher list and TLS_* suites, ':'-separated (empty: OpenSSL's)"},
+        {"verifyhost", "1",
+         "ssl endpoints: 1 checks the server certificate's name (DNS or IP SAN) against the endpoint's host; 0 "
+         "does not (certificates with a CN only and IP endpoints need it)"},
     };
     return kKeys;
 }
@@ -68,9 +76,70 @@ Communicator::~Communicator() {
 
 void Communicator::setProperty(const TC_Config& conf, const std::string& domain) {
     std::map<std::string, std::string> values = conf.getDomainMap(domain);
+    std::map<std::string, std::map<std::string, std::string>> objects;
+    for (const std::string& object : conf.getDomainVector(domain)) {
+        objects[object] = conf.getDomainMap(domain + "/" + object);
+    }
     std::lock_guard lock(_mutex);
     for (auto& [key, value] : values) _properties[key] = value;
+    for (auto& [object, keys] : objects) {
+        for (auto& [key, value] : keys) _objectProperties[object][key] = value;
+    }
     applyPropertiesLocked();
+}
+
+void Communicator::setObjectProperty(const std::string& objectName, const std::string& name, const std::string& value) {
+    std::lock_guard lock(_mutex);
+    _objectProperties[objectName][name] = value;
+}
+
+std::string Communicator::getObjectProperty(const std::string& objectName, const std::string& name,
+                                            const std::string& dft) const {
+    std::lock_guard lock(_mutex);
+    std::string value = objectPropertyLocked(objectName, name);
+    return value.empty() ? dft : value;
+}
+
+std::string Communicator::objectPropertyLocked(const std::string& objectName, const std::string& name) const {
+    if (auto object = _objectProperties.find(objectName); object != _objectProperties.end()) {
+        if (auto it = object->second.find(name); it != object->second.end() && !it->second.empty()) {
+            return TC_Common::trim(it->second);
+        }
+    }
+    auto it = _properties.find(name);
+    return it == _properties.end() ? "" : TC_Common::trim(it->second);
+}
+
+std::shared_ptr<TC_SslContext> Communicator::clientTlsContext(const std::string& objectName) {
+    std::lock_guard lock(_mutex);
+    return clientTlsContextLocked(objectName);
+}
+
+std::shared_ptr<TC_SslContext> Communicator::clientTlsContextLocked(const std::string& objectName) {
+    TC_SslOptions options;
+    options.ca = objectPropertyLocked(objectName, "ca");
+    options.cert = objectPropertyLocked(objectName, "cert");
+    options.key = objectPropertyLocked(objectName, "key");
+    options.ciphers = objectPropertyLocked(objectName, "ciphers");
+    std::string verifyHost = objectPropertyLocked(objectName, "verifyhost");
+    auto check = TC_Common::tryStrto<bool>(verifyHost.empty() ? "1" : verifyHost);
+    if (!check) {
+        throw Communicator_Exception("client TLS for " + objectName + ": verifyhost='" + verifyHost +
+                                     "' is not 0/1/true/false");
+    }
+    options.verifyHost = *check;
+    std::string id = options.ca + '\n' + options.cert + '\n' + options.key + '\n' + options.ciphers + '\n' +
+                     (options.verifyHost ? "1" : "0");
+    auto& context = _tlsContexts[id];
+    if (!context) {
+        try {
+            context = TC_SslContext::create(TC_SslContext::Role::Client, options);
+        } catch (const TC_SslException& e) {
+            _tlsContexts.erase(id);
+            throw Communicator_Exception("client TLS for " + objectName + ": " + e.what());
+        }
+    }
+    return context;
 }
 
 void Communicator::setProperty(const std::string& name, const std::string& value) {
@@ -162,6 +231,13 @@ std::vector<ObjectProxy*> Communicator::makeObjectProxies(ServantProxy* proxy, c
             _locatorProxy = locatorProxy;
         }
         locatorProxies = _locatorProxy->_objectProxies;
+    }
+    // Explicit ssl endpoints: a TLS setting that cannot work fails here, not at each call.
+    for (const TC_Endpoint& ep : parsed.endpoints) {
+        if (ep.isSSL()) {
+            clientTlsContextLocked(parsed.name);
+            break;
+        }
     }
     std::vector<ObjectProxy*> result;
     for (size_t i = 0; i < _epolls.size(); ++i) {

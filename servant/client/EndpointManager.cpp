@@ -55,9 +55,9 @@ void EndpointManager::setLocator(ObjectProxy* locatorProxy, int refreshIntervalM
 void EndpointManager::updateEndpoints(const std::vector<TC_Endpoint>& active) {
     std::vector<std::unique_ptr<AdapterProxy>> next;
     for (const TC_Endpoint& ep : active) {
-        if (!ep.isTcp() || ep.isSSL()) {
+        if (!ep.isTcp()) {
             TLOGWARN("[client] " << _objectProxy->name() << ": skipping endpoint " << ep.toString()
-                                 << " (only tcp is supported)" << std::endl);
+                                 << " (only tcp and ssl are supported)" << std::endl);
             continue;
         }
         std::string key = ep.toString();

@@ -32,6 +32,17 @@ void ObjectProxy::initialize() {
     }
 }
 
+std::shared_ptr<TC_SslContext> ObjectProxy::tlsContext(std::string& why) {
+    if (!_tlsContext) {
+        try {
+            _tlsContext = _epoll->communicator()->clientTlsContext(_name);
+        } catch (const Communicator_Exception& e) {
+            why = e.what();  // asked again at the next connect: the files may be fixed by then
+        }
+    }
+    return _tlsContext;
+}
+
 void ObjectProxy::invoke(ReqMessage* msg) {
     msg->objectProxy = this;
     if (!_epoll->track(msg)) return;

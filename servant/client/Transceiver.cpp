@@ -22,8 +22,14 @@ Transceiver::Transceiver(AdapterProxy* adapter, CommunicatorEpoll* epoll, const 
 
 Transceiver::~Transceiver() { close(); }
 
-int Transceiver::connect(int connectTimeoutMs) {
+std::string Transceiver::connect(int connectTimeoutMs) {
     close();
+    auto failed = [this](int err) { return "connect to " + _endpoint.toString() + " failed: " + errnoText(err); };
+    if (_endpoint.isSSL()) {
+        std::string why;
+        _tlsContext = _adapter->objectProxy()->tlsContext(why);
+        if (!_tlsContext) return "connect to " + _endpoint.toString() + " failed: " + why;
+    }
     auto addr = TC_SockAddr::parseNumeric(_endpoint.getHost(), static_cast<uint16_t>(_endpoint.getPort()));
     TC_SockAddr resolved;
     if (addr) {
@@ -33,7 +39,7 @@ int Transceiver::connect(int connectTimeoutMs) {
             // A host name: resolved here, once per connect (keep names out of hot paths).
             resolved = TC_SockAddr::parse(_endpoint.getHost(), static_cast<uint16_t>(_endpoint.getPort()));
         } catch (const TC_Exception&) {
-            return EHOSTUNREACH;
+            return failed(EHOSTUNREACH);
         }
     }
     try {
@@ -41,12 +47,12 @@ int Transceiver::connect(int connectTimeoutMs) {
         _socket.setNoDelay(true);
     } catch (const TC_Exception& e) {
         _socket.close();
-        return e.getErrCode() ? e.getErrCode() : EMFILE;
+        return failed(e.getErrCode() ? e.getErrCode() : EMFILE);
     }
     int err = _socket.connect(resolved);
     if (err != 0 && err != EINPROGRESS) {
         _socket.close();
-        return err;
+        return failed(err);
     }
     _key = _epoll->addHandle(this);
     try {
@@ -55,7 +61,7 @@ int Transceiver::connect(int connectTimeoutMs) {
         _epoll->removeHandle(_key);
         _key = 0;
         _socket.close();
-        return e.getErrCode() ? e.getErrCode() : EBADF;
+        return failed(e.getErrCode() ? e.getErrCode() : EBADF);
     }
     _state = CONNECTING;
     _epoll->endpointStateChanged();
@@ -66,7 +72,7 @@ int Transceiver::connect(int connectTimeoutMs) {
         if (Transceiver* t = epoll->findHandle(key)) t->onConnectTimeout(attempt);
     });
     // A loopback connect may complete at once; the EPOLLOUT edge reports it either way.
-    return 0;
+    return "";
 }
 
 void Transceiver::close() {
@@ -74,6 +80,10 @@ void Transceiver::close() {
         if (_socket.isValid()) _epoll->epoller().del(_socket.getfd());
         _epoll->removeHandle(_key);
         _key = 0;
+    }
+    if (_tls) {
+        if (_state == CONNECTED) _tls->shutdown();  // close_notify
+        _tls.reset();
     }
     _socket.close();
     _state = CLOSED;
@@ -93,20 +103,22 @@ void Transceiver::flush() {
     iovec iov[kMaxIov];
     while (!_sendBuffer.empty()) {
         size_t count = _sendBuffer.getIovec(iov, kMaxIov);
-        ssize_t written = _socket.sendv(iov, static_cast<int>(count));
+        ssize_t written =
+            _tls ? _tls->writev(iov, static_cast<int>(count)) : _socket.sendv(iov, static_cast<int>(count));
         if (written > 0) {
             _sendBuffer.moveHeader(static_cast<size_t>(written));
             continue;
         }
         if (written < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;  // EPOLLOUT resumes
-        fail(TARSPROXYCONNECTERR, "send to " + _endpoint.toString() + " failed: " + errnoText(errno));
+        fail(TARSPROXYCONNECTERR, "send to " + _endpoint.toString() + " failed: " + ioError(errno));
         return;
     }
 }
 
 void Transceiver::onConnectTimeout(uint64_t attempt) {
     if (_state != CONNECTING || attempt != _attempt) return;
-    fail(TARSPROXYCONNECTERR, "connect to " + _endpoint.toString() + " timed out");
+    fail(TARSPROXYCONNECTERR,
+         "connect to " + _endpoint.toString() + (_tls ? " timed out in the TLS handshake" : " timed out"));
 }
 
 void Transceiver::onConnectResult(int err) {
@@ -114,12 +126,44 @@ void Transceiver::onConnectResult(int err) {
         fail(TARSPROXYCONNECTERR, "connect to " + _endpoint.toString() + " failed: " + errnoText(err));
         return;
     }
+    if (_tlsContext) {
+        // Still CONNECTING (the connect timeout covers the handshake) until TLS is up.
+        _tls = std::make_unique<TC_SslStream>(_tlsContext, _socket.getfd(), _endpoint.getHost());
+        continueHandshake();
+        return;
+    }
     _state = CONNECTED;       // usable() only asks whether it is CLOSED: no endpointStateChanged()
     _adapter->onConnected();  // queues the waiting calls
     if (_state == CONNECTED && !_sendBuffer.empty()) _epoll->markDirty(this);
 }
 
+void Transceiver::continueHandshake() {
+    if (_tls->handshake()) {
+        _state = CONNECTED;
+        _adapter->onConnected();
+        if (_state == CONNECTED && !_sendBuffer.empty()) _epoll->markDirty(this);
+        return;
+    }
+    if (_tls->failed()) {
+        fail(TARSPROXYCONNECTERR, "TLS handshake with " + _endpoint.toString() + " failed: " + _tls->failureText());
+    }
+}
+
+ssize_t Transceiver::readSome(char* buffer, size_t length) {
+    return _tls ? _tls->read(buffer, length) : _socket.recv(buffer, length);
+}
+
+std::string Transceiver::ioError(int err) const {
+    if (_tls && _tls->failed()) return "TLS: " + _tls->failureText();
+    return errnoText(err);
+}
+
 void Transceiver::onEvent(uint32_t events) {
+    if (_state == CONNECTING && _tls) {
+        continueHandshake();  // any event may move it on; errors show as a failed handshake
+        if (_state != CONNECTED) return;
+    }
+    if (_state == CONNECTED && _tls && _tls->wantsWrite() && (events & EPOLLOUT)) doRead();
     if (_state == CONNECTING) {
         if (events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) {
             int err = _socket.getSockError();
@@ -148,7 +192,7 @@ void Transceiver::doRead() {
     // arriving later raise a new edge).
     for (;;) {
         auto [space, size] = _recvBuffer.getWriteSpace(16 * 1024);
-        ssize_t got = _socket.recv(space, size);
+        ssize_t got = readSome(space, size);
         if (got > 0) {
             _recvBuffer.commitWrite(static_cast<size_t>(got));
             if (static_cast<size_t>(got) < size) break;  // drained
@@ -188,7 +232,9 @@ void Transceiver::doRead() {
         _adapter->onResponse(rsp);
     }
     if (closed && _state == CONNECTED) {
-        fail(TARSPROXYCONNECTERR, "connection to " + _endpoint.toString() + " closed by peer");
+        fail(TARSPROXYCONNECTERR, _tls && _tls->failed()
+                                      ? "connection to " + _endpoint.toString() + " failed: TLS: " + _tls->failureText()
+                                      : "connection to " + _endpoint.toString() + " closed by peer");
     }
 }
 

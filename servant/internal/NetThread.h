@@ -106,7 +106,7 @@ public:
     std::string connectionsReport();
 
 private:
-    enum class CloseReason { Peer, Idle, BadPacket, SendLimit, Server, Error, Shutdown };
+    enum class CloseReason { Peer, Idle, BadPacket, SendLimit, Server, Error, Tls, Shutdown };
     struct Connection {
         std::unique_ptr<Transport> transport;  // owns the socket
         std::shared_ptr<ConnectionState> state;
@@ -122,6 +122,8 @@ private:
         bool refused = false;  // an overload reply is on its way: read no further request
         CloseReason closeReason = CloseReason::Server;
         bool dirty = false;
+        bool handshaking = false;         // a TLS handshake is under way
+        int64_t handshakeDeadlineMs = 0;  // ... and is given up at this time
     };
     struct NewConnection {
         TC_Socket socket;
@@ -156,6 +158,11 @@ private:
     void closeLater(Connection& c, CloseReason reason);
     void pauseAccept(bool pause);
     void sweepIdle(int64_t nowMs);
+    // TLS: counts a finished handshake, or closes a connection whose transport failed
+    // (counted by reason). False when the connection was closed.
+    bool checkTransport(Connection& c);
+    void sweepHandshakes(int64_t nowMs);
+    void closeStalledHandshake(Connection& c);
     bool allFlushed() const;
     ServantHandle* mergeHandle(BindAdapter* adapter);
     Connection* find(uint64_t uid);
@@ -186,6 +193,7 @@ private:
     std::vector<uint64_t> _dirtyWork;
     std::vector<uint64_t> _readAgain;  // connections that used their read budget
     std::vector<uint64_t> _readAgainWork;
+    std::vector<uint64_t> _handshaking;  // TLS connections still in their handshake (some may be done)
     // Packets cut this turn, per adapter index, not yet in the adapter's queue.
     std::vector<std::vector<RecvContext>> _pending;
     bool _anyPending = false;

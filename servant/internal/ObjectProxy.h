@@ -54,6 +54,8 @@ public:
     const CheckTimeoutInfo& checkTimeout() const { return _checkTimeout; }
     int connectTimeoutMs() const { return _connectTimeoutMs; }
     EndpointManager& endpointManager() { return *_endpoints; }
+    // Network thread: the TLS context of this object's ssl connections, or null with why.
+    std::shared_ptr<TC_SslContext> tlsContext(std::string& why);
 
 private:
     void initialize();
@@ -70,6 +72,7 @@ private:
     int _connectTimeoutMs = 1500;
     std::unique_ptr<EndpointManager> _endpoints;
     ReqMessageList _waiting;  // calls waiting for the first locator answer
+    std::shared_ptr<TC_SslContext> _tlsContext;
 };
 
 }  // namespace tars

@@ -1,24 +1,26 @@
-// Transceiver: one client connection (TCP) of an AdapterProxy: the socket, the
-// non-blocking connect with its timeout, the bytes waiting to be written and the bytes
-// received but not yet parsed.
+// Transceiver: one client connection (TCP, or TLS for an ssl endpoint) of an AdapterProxy:
+// the socket, the non-blocking connect with its timeout (which also bounds the TLS
+// handshake), the bytes waiting to be written and the bytes received but not yet parsed.
 //
 // Ownership: the AdapterProxy owns it; it lives on one network thread (CommunicatorEpoll)
 // and is registered in that loop's epoll under a handle key that is never reused, so a
 // stale event for a closed connection finds nothing. Writes are batched: send() only
 // appends and marks the connection dirty; the loop flushes every dirty connection once per
 // turn with writev.
-// Errors: every failure (connect refused or timed out, reset, EOF, write error, a stream
-// that cannot parse) closes the socket and is reported once to the owner
+// Errors: every failure (connect refused or timed out, a TLS handshake or verification that
+// fails, reset, EOF, write error, a stream that cannot parse) closes the socket and is reported once to the owner
 // (AdapterProxy::onConnectFailed or onClose); the object can connect again afterwards.
 // Thread-safety: none; network thread only.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "servant/ProxyProtocol.h"
 #include "util/tc_endpoint.h"
 #include "util/tc_network_buffer.h"
+#include "util/tc_openssl.h"
 #include "util/tc_socket.h"
 
 namespace tars {
@@ -38,9 +40,9 @@ public:
     State state() const { return _state; }
     bool isConnected() const { return _state == CONNECTED; }
 
-    // Starts a non-blocking connect bounded by connectTimeoutMs. Returns 0, or the errno
-    // of a failure found at once (the state stays CLOSED and nothing is reported).
-    int connect(int connectTimeoutMs);
+    // Starts a non-blocking connect bounded by connectTimeoutMs. Returns "", or why it
+    // failed at once (the state stays CLOSED and nothing is reported).
+    std::string connect(int connectTimeoutMs);
     // Closes the socket and drops unsent bytes (no report to the owner).
     void close();
 
@@ -61,6 +63,11 @@ public:
 
 private:
     void onConnectResult(int err);
+    // TLS: moves the handshake on; CONNECTED once it is done.
+    void continueHandshake();
+    ssize_t readSome(char* buffer, size_t length);
+    // The failure of a read or write, in words (TLS: OpenSSL's reason).
+    std::string ioError(int err) const;
     void doRead();
     void fail(int code, const std::string& why);
 
@@ -68,6 +75,8 @@ private:
     CommunicatorEpoll* _epoll;
     TC_Endpoint _endpoint;
     TC_Socket _socket;
+    std::shared_ptr<TC_SslContext> _tlsContext;  // ssl endpoints: set at connect
+    std::unique_ptr<TC_SslStream> _tls;          // after the TCP connect (borrows _socket's fd)
     State _state = CLOSED;
     uint64_t _key = 0;
     uint64_t _attempt = 0;

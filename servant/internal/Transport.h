@@ -2,7 +2,7 @@
 // NetThread reads and writes a connection only through its Transport, and protocols only
 // ever see the bytes, so a transport that encrypts (TLS, for `ssl` endpoints) plugs in
 // here, chosen by makeServerTransport() from the adapter's endpoint, without touching any
-// protocol. TcpTransport, plain TCP, is the one there is today.
+// protocol. TcpTransport is plain TCP; TlsTransport is TLS (TC_SslStream) for ssl endpoints.
 //
 // Contract (the non-blocking socket calls' own): read() returns the bytes read, 0 at the
 // peer's orderly close, or -1 with errno (EAGAIN/EWOULDBLOCK: nothing to read now);
@@ -18,6 +18,7 @@
 
 #include <memory>
 
+#include "util/tc_openssl.h"
 #include "util/tc_socket.h"
 
 namespace tars {
@@ -30,6 +31,13 @@ public:
     virtual ssize_t read(char* buffer, size_t length) = 0;
     virtual ssize_t writev(const iovec* iov, int count) = 0;
     virtual int fd() const = 0;
+    // A TLS transport's session (handshake state, failure, peer subject); null for TCP.
+    virtual const TC_SslStream* tls() const { return nullptr; }
+    // True while the transport waits for the socket to become writable to go on with bytes
+    // of its own (a TLS handshake blocked on a full send buffer): read() again on EPOLLOUT.
+    virtual bool wantsWrite() const { return false; }
+    // Before the socket closes: a TLS close_notify (never blocks).
+    virtual void shutdown() {}
 };
 
 class TcpTransport final : public Transport {
@@ -41,6 +49,22 @@ public:
 
 private:
     TC_Socket _socket;
+};
+
+class TlsTransport final : public Transport {
+public:
+    TlsTransport(TC_Socket&& socket, std::shared_ptr<TC_SslContext> context)
+        : _socket(std::move(socket)), _stream(std::move(context), _socket.getfd()) {}
+    ssize_t read(char* buffer, size_t length) override { return _stream.read(buffer, length); }
+    ssize_t writev(const iovec* iov, int count) override { return _stream.writev(iov, count); }
+    int fd() const override { return _socket.getfd(); }
+    const TC_SslStream* tls() const override { return &_stream; }
+    bool wantsWrite() const override { return _stream.wantsWrite(); }
+    void shutdown() override { _stream.shutdown(); }
+
+private:
+    TC_Socket _socket;  // declared first: the stream borrows its fd
+    TC_SslStream _stream;
 };
 
 // The transport of a connection accepted on adapter's endpoint.

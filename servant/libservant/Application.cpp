@@ -343,6 +343,28 @@ void Application::registerBuiltinCommands() {
     add("tars.loadconfig", &Application::cmdLoadConfig);
     add("tars.connection", &Application::cmdConnection);
     add("tars.viewversion", &Application::cmdViewVersion);
+    add("tars.reloadcert", &Application::cmdReloadCert);
+}
+
+bool Application::cmdReloadCert(const std::string&, const std::string&, std::string& result) {
+    // Each ssl adapter reads its certificate, key and CA files again; new connections use
+    // them, open ones keep the session they have. A failure keeps that adapter's old files.
+    std::ostringstream os;
+    bool any = false;
+    for (const auto& a : _epollServer->getAdapters()) {
+        if (!a->isTls()) continue;
+        any = true;
+        std::string error = a->reloadTls();
+        if (error.empty()) {
+            os << "[succ] " << a->getName() << ": " << a->tlsContext()->certificateSummary() << "\n";
+            TLOGINFO("[tls] tars.reloadcert: " << a->getName() << " reloaded" << std::endl);
+        } else {
+            os << "[fail] " << error << "\n";
+            TLOGERROR("[tls] tars.reloadcert: " << error << std::endl);
+        }
+    }
+    result = any ? os.str() : "[fail] no ssl adapter\n";
+    return true;
 }
 
 bool Application::cmdHelp(const std::string&, const std::string&, std::string& result) {
@@ -382,8 +404,19 @@ bool Application::cmdViewStatus(const std::string&, const std::string&, std::str
            << "conn.closed.badpacket=" << v(s.closedBadPacket) << "\n"
            << "conn.closed.sendlimit=" << v(s.closedSendLimit) << "\n"
            << "conn.closed.server=" << v(s.closedByServer) << "\n"
-           << "conn.closed.error=" << v(s.closedOnError) << "\n"
-           << "queue.size=" << a->getQueueSize() << "\n"
+           << "conn.closed.error=" << v(s.closedOnError) << "\n";
+        if (a->isTls()) {
+            auto context = a->tlsContext();
+            os << "tls.cert=" << (context ? context->certificateSummary() : "") << "\n"
+               << "tls.verifyclient=" << (context && context->options().verifyPeer) << "\n"
+               << "tls.handshakes=" << v(s.tlsHandshakes) << "\n"
+               << "tls.failed.nottls=" << v(s.tlsNotTls) << "\n"
+               << "tls.failed.certificate=" << v(s.tlsCertRejected) << "\n"
+               << "tls.failed.protocol=" << v(s.tlsProtocolErrors) << "\n"
+               << "tls.failed.timeout=" << v(s.tlsHandshakeTimeouts) << "\n"
+               << "tls.failed.closed=" << v(s.tlsClosedInHandshake) << "\n";
+        }
+        os << "queue.size=" << a->getQueueSize() << "\n"
            << "queue.max=" << v(s.maxQueueDepth) << "\n"
            << "req.total=" << v(s.requests) << "\n"
            << "req.oneway=" << v(s.oneway) << "\n"

@@ -37,6 +37,48 @@ size_t BindAdapter::getQueueSize() const { return _queue->size(); }
 
 BindAdapter::~BindAdapter() { stopHandles(); }
 
+namespace {
+
+// TLS keys: the adapter's section first, then /tars/application/server.
+void readTls(const TC_Config& conf, const std::string& path, BindAdapter& adapter) {
+    static const char* const kKeys[] = {"ca", "cert", "key", "verifyclient", "ciphers", "allowsubjects"};
+    const std::string serverPath = "/tars/application/server";
+    auto value = [&](const char* key) {
+        std::string own = TC_Common::trim(configString(conf, path, "adapter", key));
+        return own.empty() ? TC_Common::trim(configString(conf, serverPath, "server", key)) : own;
+    };
+    if (!adapter.isTls()) {
+        for (const char* key : kKeys) {
+            if (!TC_Common::trim(configString(conf, path, "adapter", key)).empty()) {
+                TLOGWARN("[config] " << path << "<" << key << "> is ignored: the endpoint is not ssl" << std::endl);
+            }
+        }
+        return;
+    }
+    TC_SslOptions options;
+    options.ca = value("ca");
+    options.cert = value("cert");
+    options.key = value("key");
+    options.ciphers = value("ciphers");
+    std::string verify = value("verifyclient");
+    auto verifyClient = TC_Common::tryStrto<bool>(verify.empty() ? "0" : verify);
+    if (!verifyClient) {
+        throw BindAdapter_Exception("adapter " + adapter.getName() + ": verifyclient='" + verify +
+                                    "' is not 0/1/true/false");
+    }
+    options.verifyPeer = *verifyClient;
+    for (const std::string& subject : TC_Common::sepstr(value("allowsubjects"), ";")) {
+        std::string trimmed = TC_Common::trim(subject);
+        if (!trimmed.empty()) options.allowedSubjects.push_back(trimmed);
+    }
+    if (!options.allowedSubjects.empty() && !options.verifyPeer) {
+        throw BindAdapter_Exception("adapter " + adapter.getName() + ": allowsubjects needs verifyclient=1");
+    }
+    adapter.setTls(options);
+}
+
+}  // namespace
+
 std::shared_ptr<BindAdapter> BindAdapter::fromConfig(const TC_Config& conf, const std::string& name,
                                                      const std::string& localIp, bool serverMerge) {
     const std::string path = "/tars/application/server/" + name;
@@ -52,7 +94,6 @@ std::shared_ptr<BindAdapter> BindAdapter::fromConfig(const TC_Config& conf, cons
         throw fail(e.what());
     }
     if (endpoint.isUdp()) throw fail("udp endpoints are not supported yet: " + endpointText);
-    if (endpoint.isSSL()) throw fail("ssl endpoints are not supported yet: " + endpointText);
     if (endpoint.getHost() == "localip") endpoint.setHost(localIp);
     std::string servant = configString(conf, path, "adapter", "servant");
     if (servant.empty()) throw fail("no servant");
@@ -90,6 +131,7 @@ std::shared_ptr<BindAdapter> BindAdapter::fromConfig(const TC_Config& conf, cons
     } catch (const ServerConfig_Exception& e) {
         throw fail(e.what());
     }
+    readTls(conf, path, *adapter);
     // Any name but the built-in ones needs a parser from Application::addServantProtocol
     // (checked at start).
     adapter->setProtocolName(configString(conf, path, "adapter", "protocol"));
@@ -97,6 +139,37 @@ std::shared_ptr<BindAdapter> BindAdapter::fromConfig(const TC_Config& conf, cons
         TLOGWARN("[config] " << path << ": unknown key '" << key << "' ignored" << std::endl);
     }
     return adapter;
+}
+
+void BindAdapter::setTls(const TC_SslOptions& options) {
+    try {
+        auto context = TC_SslContext::create(TC_SslContext::Role::Server, options);
+        std::lock_guard lock(_tlsMutex);
+        _tlsOptions = options;
+        _tlsContext = std::move(context);
+    } catch (const TC_SslException& e) {
+        throw BindAdapter_Exception("adapter " + _name + " (" + _endpoint.toString() + "): " + e.what());
+    }
+}
+
+std::shared_ptr<TC_SslContext> BindAdapter::tlsContext() const {
+    std::lock_guard lock(_tlsMutex);
+    return _tlsContext;
+}
+
+std::string BindAdapter::reloadTls() {
+    TC_SslOptions options;
+    {
+        std::lock_guard lock(_tlsMutex);
+        if (!_tlsContext) return "not an ssl adapter";
+        options = _tlsOptions;
+    }
+    try {
+        setTls(options);
+    } catch (const BindAdapter_Exception& e) {
+        return e.what();
+    }
+    return "";
 }
 
 void BindAdapter::setMaxPacketSize(uint32_t bytes) {

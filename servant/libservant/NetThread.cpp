@@ -31,6 +31,8 @@ constexpr size_t kMaxIov = 64;
 constexpr int kAcceptBatch = 64;
 constexpr int64_t kSweepIntervalMs = 100;
 constexpr int64_t kAcceptPauseMs = 100;
+// The TLS handshake's limit on an endpoint without a timeout (-t 0).
+constexpr int64_t kHandshakeTimeoutMs = 60000;
 // An inbox arena grown past this by one burst is freed rather than kept.
 constexpr size_t kMaxKeptInboxBytes = 4 * NetThread::kMoveThreshold * 16;
 
@@ -134,7 +136,12 @@ void NetThread::loop() {
                     continue;
                 }
                 if (ev.events & EPOLLOUT) {
-                    if (Connection* c = find(uid); c && !c->send.empty()) markDirty(*c);
+                    Connection* c = find(uid);
+                    if (c != nullptr && c->transport->wantsWrite() && _reading) {
+                        readConnection(uid, false);  // a TLS handshake waited for room to write
+                        c = find(uid);
+                    }
+                    if (c != nullptr && !c->send.empty()) markDirty(*c);
                 }
             }
         }
@@ -151,6 +158,7 @@ void NetThread::loop() {
         flushDirty();
         if (_nowMs >= _nextSweepMs) {
             sweepIdle(_nowMs);
+            if (!_handshaking.empty()) sweepHandshakes(_nowMs);
             _nextSweepMs = _nowMs + kSweepIntervalMs;
         }
         flushPending();  // close notices of connections closed by the writes or the sweep
@@ -342,6 +350,13 @@ void NetThread::addConnection(NewConnection&& nc) {
     c.state = std::move(state);
     c.adapter = adapter;
     c.lastActiveMs = _nowMs;
+    if (c.transport->tls() != nullptr) {
+        // A peer that stalls in the handshake is closed at the endpoint's timeout.
+        int64_t timeout = adapter->getIdleTimeout() > 0 ? adapter->getIdleTimeout() : kHandshakeTimeoutMs;
+        c.handshaking = true;
+        c.handshakeDeadlineMs = _nowMs + timeout;
+        _handshaking.push_back(uid);
+    }
     std::list<uint64_t>& idle = _idleLists[adapter->getIndex()];
     c.idleIt = idle.insert(idle.end(), uid);
     _connectionCount.fetch_add(1, std::memory_order_relaxed);
@@ -368,6 +383,7 @@ void NetThread::readConnection(uint64_t uid, bool untilEnd) {
     while (true) {
         auto [space, size] = c->recv.getWriteSpace(kReadChunk);
         ssize_t r = c->transport->read(space, size);
+        if (c->handshaking && !checkTransport(*c)) return;
         if (r > 0) {
             c->recv.commitWrite(static_cast<size_t>(r));
             total += static_cast<size_t>(r);
@@ -389,10 +405,57 @@ void NetThread::readConnection(uint64_t uid, bool untilEnd) {
         } else {
             c->recv.commitWrite(0);
             if (errno == EAGAIN || errno == EWOULDBLOCK) return;
-            closeConnection(uid, CloseReason::Error);
+            if (checkTransport(*c)) closeConnection(uid, CloseReason::Error);
             return;
         }
     }
+}
+
+bool NetThread::checkTransport(Connection& c) {
+    const TC_SslStream* tls = c.transport->tls();
+    if (tls == nullptr) return true;
+    AdapterStats& stats = c.adapter->stats();
+    if (tls->established()) {
+        if (c.handshaking) {
+            c.handshaking = false;
+            stats.tlsHandshakes.fetch_add(1, std::memory_order_relaxed);
+            TLOGTARS("[net] " << c.adapter->getName() << ": " << c.state->ip << ":" << c.state->port << " "
+                              << tls->version() << " " << tls->cipher()
+                              << (tls->peerSubject().empty() ? "" : " client " + tls->peerSubject()) << std::endl);
+        }
+        if (!tls->failed()) return true;
+    }
+    if (!tls->failed()) return true;
+    switch (tls->failure()) {
+        case TC_SslStream::Failure::NotTls: stats.tlsNotTls.fetch_add(1, std::memory_order_relaxed); break;
+        case TC_SslStream::Failure::Certificate: stats.tlsCertRejected.fetch_add(1, std::memory_order_relaxed); break;
+        case TC_SslStream::Failure::Closed:
+            if (!c.handshaking) return true;  // an ordinary close after the handshake: the caller counts it
+            stats.tlsClosedInHandshake.fetch_add(1, std::memory_order_relaxed);
+            break;
+        default: stats.tlsProtocolErrors.fetch_add(1, std::memory_order_relaxed); break;
+    }
+    TLOGWARN("[net] " << c.adapter->getName() << ": TLS with " << c.state->ip << ":" << c.state->port << " failed ("
+                      << toString(tls->failure()) << "): " << tls->failureText() << std::endl);
+    closeConnection(c.state->uid, CloseReason::Tls);
+    return false;
+}
+
+void NetThread::sweepHandshakes(int64_t nowMs) {
+    std::erase_if(_handshaking, [&](uint64_t uid) {
+        Connection* c = find(uid);
+        if (c == nullptr || !c->handshaking) return true;
+        if (nowMs < c->handshakeDeadlineMs) return false;
+        closeStalledHandshake(*c);
+        return true;
+    });
+}
+
+void NetThread::closeStalledHandshake(Connection& c) {
+    c.adapter->stats().tlsHandshakeTimeouts.fetch_add(1, std::memory_order_relaxed);
+    TLOGWARN("[net] " << c.adapter->getName() << ": TLS handshake with " << c.state->ip << ":" << c.state->port
+                      << " not done within the endpoint's timeout, closing" << std::endl);
+    closeConnection(c.state->uid, CloseReason::Tls);
 }
 
 bool NetThread::parsePackets(Connection& c) {
@@ -589,10 +652,14 @@ void NetThread::closeConnection(uint64_t uid, CloseReason reason) {
         case CloseReason::Peer: stats.closedByPeer.fetch_add(1, std::memory_order_relaxed); break;
         case CloseReason::Idle: stats.closedIdle.fetch_add(1, std::memory_order_relaxed); break;
         case CloseReason::BadPacket: break;  // counted where it was found
+        case CloseReason::Tls: break;        // counted by reason where it was found
         case CloseReason::SendLimit: stats.closedSendLimit.fetch_add(1, std::memory_order_relaxed); break;
         case CloseReason::Server: stats.closedByServer.fetch_add(1, std::memory_order_relaxed); break;
         case CloseReason::Error: stats.closedOnError.fetch_add(1, std::memory_order_relaxed); break;
         case CloseReason::Shutdown: break;
+    }
+    if (reason != CloseReason::Error && reason != CloseReason::Tls && reason != CloseReason::Peer) {
+        c.transport->shutdown();  // TLS: close_notify
     }
     _epoller.del(c.transport->fd());
     c.state->closed.store(true, std::memory_order_release);
@@ -632,6 +699,10 @@ void NetThread::sweepIdle(int64_t nowMs) {
                 continue;
             }
             if (nowMs - c->lastActiveMs < timeout) break;
+            if (c->handshaking) {  // never past the handshake: counted as its timeout
+                closeStalledHandshake(*c);
+                continue;
+            }
             TLOGDEBUG("[net] " << adapter->getName() << ": " << c->state->ip << ":" << c->state->port << " idle for "
                                << nowMs - c->lastActiveMs << " ms, closing" << std::endl);
             closeConnection(uid, CloseReason::Idle);

@@ -23,11 +23,6 @@ const std::set<std::string>& toleratedServerKeys() {
                                                "emptyconntimeout",
                                                "bakflag",
                                                "baktype",
-                                               "ca",
-                                               "cert",
-                                               "key",
-                                               "verifyclient",
-                                               "ciphers",
                                                "hearttimeout",
                                                "enableworking",
                                                "env",
@@ -85,6 +80,16 @@ const std::vector<ConfigKeyInfo>& serverConfigKeys() {
         {"server", "shutdowntimeout", "5000",
          "Milliseconds allowed at exit to answer queued requests and flush responses."},
         {"server", "checkset", "1", "Set-division check of callers (read; set routing is not implemented yet)."},
+        {"server", "ca", "", "ssl adapters: PEM file of the CAs that sign client certificates (with verifyclient=1)."},
+        {"server", "cert", "", "ssl adapters: PEM certificate (chain) the server presents."},
+        {"server", "key", "", "ssl adapters: PEM private key of cert."},
+        {"server", "verifyclient", "0", "ssl adapters: 1 requires a client certificate signed by ca (mutual TLS)."},
+        {"server", "ciphers", "",
+         "ssl adapters: OpenSSL cipher list (TLS 1.2) and TLS_* suites (TLS 1.3), ':'-separated; empty: OpenSSL's "
+         "defaults."},
+        {"server", "allowsubjects", "",
+         "ssl adapters with verifyclient=1: client certificate subjects accepted (RFC 2253, as `openssl x509 "
+         "-noout -subject -nameopt RFC2253` prints them), separated by ';'; empty: any the CA signed. Not a TARS key."},
         {"adapter", "endpoint", "",
          "Listen endpoint, e.g. `tcp -h 127.0.0.1 -p 20001 -t 60000` (-t: idle close, ms; 0: never)."},
         {"adapter", "servant", "", "The servant object served, <app>.<server>.<Name>."},
@@ -99,6 +104,12 @@ const std::vector<ConfigKeyInfo>& serverConfigKeys() {
         {"adapter", "deny", "", "IP prefixes refused, separated by ; or ,."},
         {"adapter", "order", "allow,deny", "allow,deny: an allowed IP wins over deny; deny,allow: deny wins."},
         {"adapter", "mergenetimp", "", "Per adapter override of the server's mergenetimp (0 or 1)."},
+        {"adapter", "ca", "", "Per adapter override of the server's ca."},
+        {"adapter", "cert", "", "Per adapter override of the server's cert."},
+        {"adapter", "key", "", "Per adapter override of the server's key."},
+        {"adapter", "verifyclient", "", "Per adapter override of the server's verifyclient."},
+        {"adapter", "ciphers", "", "Per adapter override of the server's ciphers."},
+        {"adapter", "allowsubjects", "", "Per adapter override of the server's allowsubjects."},
         {"adapter", "maxpacketsize", "100M",
          "Largest TARS packet accepted (at most 100M); a larger length closes the connection."},
     };
@@ -199,8 +210,7 @@ void loadServerConfig(const TC_Config& conf, const std::string& configFile, cons
 }
 
 std::vector<std::string> unknownConfigKeys(const TC_Config& conf, const std::string& path, const char* scope) {
-    static const std::set<std::string> toleratedAdapterKeys = {
-        "handlegroup", "accesskey", "secretkey", "ca", "cert", "key", "verifyclient", "ciphers", "checkset"};
+    static const std::set<std::string> toleratedAdapterKeys = {"handlegroup", "accesskey", "secretkey", "checkset"};
     std::vector<std::string> unknown;
     for (const std::string& key : conf.getDomainKey(path)) {
         bool declared = std::any_of(serverConfigKeys().begin(), serverConfigKeys().end(), [&](const ConfigKeyInfo& k) {

@@ -4,8 +4,10 @@
 
 namespace tars {
 
-std::unique_ptr<Transport> makeServerTransport(const BindAdapter&, TC_Socket&& socket) {
-    // Adapters listen on tcp endpoints only (BindAdapter::fromConfig refuses the others).
+std::unique_ptr<Transport> makeServerTransport(const BindAdapter& adapter, TC_Socket&& socket) {
+    if (std::shared_ptr<TC_SslContext> context = adapter.tlsContext()) {
+        return std::make_unique<TlsTransport>(std::move(socket), std::move(context));
+    }
     return std::make_unique<TcpTransport>(std::move(socket));
 }
 

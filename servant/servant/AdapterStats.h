@@ -40,6 +40,13 @@ struct AdapterStats {
     std::atomic<uint64_t> closedSendLimit{0};  // unsent responses past backpacketlimit
     std::atomic<uint64_t> closedByServer{0};   // Current::close(), overload of a non-TARS protocol ...
     std::atomic<uint64_t> closedOnError{0};    // socket errors
+    // TLS (ssl endpoints): handshakes done, and connections closed by reason.
+    std::atomic<uint64_t> tlsHandshakes{0};
+    std::atomic<uint64_t> tlsNotTls{0};             // the peer does not speak TLS (plain TARS, HTTP, garbage)
+    std::atomic<uint64_t> tlsCertRejected{0};       // no, an unverifiable, or a not allowed client certificate
+    std::atomic<uint64_t> tlsProtocolErrors{0};     // any other TLS error
+    std::atomic<uint64_t> tlsHandshakeTimeouts{0};  // stalled in the handshake past the endpoint's timeout
+    std::atomic<uint64_t> tlsClosedInHandshake{0};  // the peer closed before the handshake was done
     // Requests.
     std::atomic<uint64_t> requests{0};          // packets handed to a servant or answered by the framework
     std::atomic<uint64_t> responses{0};         // replies queued for sending

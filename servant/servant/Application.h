@@ -131,6 +131,7 @@ private:
     bool cmdLoadConfig(const std::string& command, const std::string& params, std::string& result);
     bool cmdConnection(const std::string& command, const std::string& params, std::string& result);
     bool cmdViewVersion(const std::string& command, const std::string& params, std::string& result);
+    bool cmdReloadCert(const std::string& command, const std::string& params, std::string& result);
 
     std::unique_ptr<TC_EpollServer> _epollServer;
     CommunicatorPtr _communicator;

@@ -8,7 +8,11 @@
 // Currents keep one alive after the server stopped, for counters and names only).
 // Configuration setters are for start-up, before TC_EpollServer::start(); afterwards every
 // public member is thread-safe (counters are atomics, the queue is a RequestQueue).
-// Errors: fromConfig() and bind() throw BindAdapter_Exception naming the adapter.
+// Errors: fromConfig(), setTls() and bind() throw BindAdapter_Exception naming the adapter.
+// TLS: an `ssl` endpoint serves TLS with the adapter's TC_SslContext, made at start from
+// the keys ca/cert/key/verifyclient/ciphers/allowsubjects (the adapter's own section over
+// /tars/application/server); reloadTls() makes it again from the same files for new
+// connections (open ones keep theirs).
 #pragma once
 
 #include <atomic>
@@ -27,6 +31,7 @@
 #include "util/tc_config.h"
 #include "util/tc_endpoint.h"
 #include "util/tc_ex.h"
+#include "util/tc_openssl.h"
 #include "util/tc_socket.h"
 
 namespace tars {
@@ -92,6 +97,8 @@ public:
     void setServantFactory(ServantFactory factory) { _factory = std::move(factory); }
     void setBackPacketLimit(uint64_t bytes) { _backPacketLimit = bytes; }
     void setIndex(size_t index) { _index = index; }
+    // An ssl endpoint's TLS settings: loads the files now (throws on any problem).
+    void setTls(const TC_SslOptions& options);
 
     // ---- what it is
     const std::string& getName() const { return _name; }
@@ -114,6 +121,14 @@ public:
     bool hasServantFactory() const { return static_cast<bool>(_factory); }
     ServantPtr createServant() const { return _factory(); }
     size_t getIndex() const { return _index; }
+
+    // ---- TLS (ssl endpoints)
+    bool isTls() const { return _endpoint.isSSL(); }
+    // The context new connections use (null for a tcp endpoint); any thread.
+    std::shared_ptr<TC_SslContext> tlsContext() const;
+    // Loads the certificate files again: "" when new connections now use them, else why
+    // not (the old context stays). Any thread.
+    std::string reloadTls();
 
     // ---- access control: allow/deny by IP prefix ("192.168." or "10.1.*")
     bool isIpAllowed(const std::string& ip) const;
@@ -163,6 +178,9 @@ private:
     Order _order = Order::AllowDeny;
     ServantFactory _factory;
     size_t _index = 0;
+    TC_SslOptions _tlsOptions;
+    mutable std::mutex _tlsMutex;
+    std::shared_ptr<TC_SslContext> _tlsContext;  // guarded by _tlsMutex
 
     TC_Socket _listen;
     int _boundPort = 0;

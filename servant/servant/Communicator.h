@@ -7,6 +7,13 @@
 //       "TestApp.HelloServer.HelloObj@tcp -h 127.0.0.1 -p 20001");
 //   HelloPrx prx2; comm.stringToProxy("TestApp.HelloServer.HelloObj", prx2);  // via locator
 //
+// TLS: an `ssl` endpoint (in the object string or a registry answer) connects with TLS
+// using the keys ca, cert, key, ciphers and verifyhost, each read from the object's own
+// section /tars/application/client/<App.Server.Obj> (or setObjectProperty) first, then
+// from /tars/application/client. The server's certificate is checked against ca (the
+// system's trust store without it) and its name against the endpoint's host; a failed
+// check ends the call as a connect error naming the reason.
+//
 // Configuration: /tars/application/client of a TC_Config, or setProperty(key, value),
 // before the first stringToProxy (threads start then; later changes apply only to the
 // timeouts of proxies made afterwards). keys() lists every key with its default.
@@ -32,6 +39,7 @@
 #include "servant/ServantProxy.h"
 #include "util/tc_config.h"
 #include "util/tc_ex.h"
+#include "util/tc_openssl.h"
 
 namespace tars {
 
@@ -75,6 +83,12 @@ public:
     void setProperty(const TC_Config& conf, const std::string& domain = CONFIG_ROOT_PATH);
     void setProperty(const std::string& name, const std::string& value);
     std::string getProperty(const std::string& name, const std::string& dft = "") const;
+    // One object's own setting (a key of /tars/application/client/<objectName>), which
+    // wins over the communicator's for that object: the TLS keys (and accesskey/secretkey).
+    void setObjectProperty(const std::string& objectName, const std::string& name, const std::string& value);
+    // The object's own value of name, else the communicator's, else dft.
+    std::string getObjectProperty(const std::string& objectName, const std::string& name,
+                                  const std::string& dft = "") const;
 
     template <typename T>
     std::shared_ptr<typename ProxyTypeOf<T>::type> stringToProxy(const std::string& objectName,
@@ -111,6 +125,11 @@ private:
     int connectTimeout() const { return _connectTimeout.load(std::memory_order_relaxed); }
     int syncInvokeTimeout() const { return _syncTimeout.load(std::memory_order_relaxed); }
 
+    // The client TLS context of objectName's ssl connections (one per distinct setting,
+    // made once). Throws Communicator_Exception naming the file or key and the reason.
+    std::shared_ptr<TC_SslContext> clientTlsContext(const std::string& objectName);
+    std::shared_ptr<TC_SslContext> clientTlsContextLocked(const std::string& objectName);
+    std::string objectPropertyLocked(const std::string& objectName, const std::string& name) const;
     using ProxyMaker = std::function<std::shared_ptr<ServantProxy>()>;
     std::shared_ptr<ServantProxy> getServantProxy(const std::string& objectName, const std::string& setName,
                                                   const std::type_info& type, const ProxyMaker& make);
@@ -120,6 +139,8 @@ private:
 
     mutable std::mutex _mutex;
     std::map<std::string, std::string> _properties;
+    std::map<std::string, std::map<std::string, std::string>> _objectProperties;  // per object name
+    std::map<std::string, std::shared_ptr<TC_SslContext>> _tlsContexts;           // by their settings
     bool _started = false;
     std::atomic<bool> _terminating{false};
     std::atomic<uint32_t> _requestId{0};

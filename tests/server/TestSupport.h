@@ -36,6 +36,7 @@ struct AdapterSpec {
     std::string name;     // adapter section name
     std::string servant;  // App.Server.Obj
     int port = 0;
+    std::string transport = "tcp";  // or "ssl"
     std::string protocol = "tars";
     int threads = 1;
     int maxconns = 128;
