@@ -100,7 +100,8 @@ AdminTool::~AdminTool() {
 }
 
 std::string AdminTool::usage() {
-    return R"(usage: tarsadmin [--registry=OBJ] [--locator=OBJ] [--timeout=MS] COMMAND ARGS
+    return R"(usage: tarsadmin [--registry=OBJ] [--locator=OBJ] [--timeout=MS] [--ca=FILE --cert=FILE --key=FILE]
+                 COMMAND ARGS
 
 Commands:
   deploy FILE... [--set KEY=VALUE]...  deploy the servers a deployment file describes
@@ -127,6 +128,10 @@ Options:
   --locator=OBJ   the registry's QueryObj (default: tars.tarsregistry.QueryObj@tcp -h 127.0.0.1 -p 17890)
   --timeout=MS    how long to wait for an answer (default 10000; deploy, start, stop,
                   restart, load and undeploy: 150000)
+  --ca=FILE --cert=FILE --key=FILE
+                  TLS for a registry on ssl endpoints: the CA of the registry's
+                  certificate, and this tool's client certificate and key (mutual TLS;
+                  the registry's allowsubjects must list its subject)
 
 Exit status: 0 done, 1 the operation failed (the registry's code and text on stderr),
 2 usage error or invalid deployment file (nothing was sent).
@@ -149,6 +154,11 @@ int AdminTool::run(const std::vector<std::string>& args) {
             } else if (arg.starts_with("--locator=")) {
                 _locator = TC_Common::trim(arg.substr(std::strlen("--locator=")));
                 if (_locator.empty()) throw UsageError("--locator needs a value");
+            } else if (arg.starts_with("--ca=") || arg.starts_with("--cert=") || arg.starts_with("--key=")) {
+                std::string key = arg.substr(2, arg.find('=') - 2);
+                std::string value = TC_Common::trim(arg.substr(arg.find('=') + 1));
+                if (value.empty()) throw UsageError("--" + key + " needs a file");
+                _tls[key] = value;
             } else if (arg.starts_with("--timeout=")) {
                 auto ms = TC_Common::tryStrto<int>(arg.substr(std::strlen("--timeout=")));
                 if (!ms || *ms <= 0) throw UsageError("--timeout needs a number of milliseconds > 0");
@@ -198,6 +208,7 @@ adminreg::AdminRegPrx& AdminTool::registry(int timeoutMs) {
         std::string object = kAdminRegObj;
         try {
             _communicator = std::make_unique<Communicator>();
+            for (const auto& [key, value] : _tls) _communicator->setProperty(key, value);
             if (_registryObj.empty()) {
                 _communicator->setProperty("locator", _locator);
             } else if (_registryObj.find('@') != std::string::npos) {

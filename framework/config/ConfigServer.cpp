@@ -18,6 +18,7 @@ void ConfigServer::initialize() {
     auto service = _service;
     addServantFactory(configObj,
                       [service] { return std::static_pointer_cast<Servant>(std::make_shared<ConfigImp>(service)); });
+    requireTrustedPeers(configObj);  // config files hold passwords
     TLOGINFO("config: serving " << configObj << " from " << settings.store.describe() << ", at most "
                                 << settings.limitLoads << " loads per file and host in " << settings.limitMinutes
                                 << " minute(s)" << std::endl);

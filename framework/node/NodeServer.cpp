@@ -82,6 +82,9 @@ void NodeServer::initialize() {
     addServantFactory(nodeObj, [service, this] {
         return std::static_pointer_cast<Servant>(std::make_shared<NodeImp>(*service, [this] { terminate(); }));
     });
+    // Both start, stop and reconfigure this host's servers.
+    requireTrustedPeers(serverObj);
+    requireTrustedPeers(nodeObj);
     _service->start();
 }
 

@@ -65,6 +65,8 @@ void RegistryServer::initialize() {
                       [service] { return std::static_pointer_cast<Servant>(std::make_shared<QueryImp>(*service)); });
     addServantFactory(registryObj,
                       [service] { return std::static_pointer_cast<Servant>(std::make_shared<RegistryImp>(*service)); });
+    // Nodes register, report and fetch server profiles through RegistryObj: never open.
+    requireTrustedPeers(registryObj);
     // AdminRegObj only when the config gives it an adapter (its port is the operators').
     if (servesAdminReg) {
         _adminReg = std::make_unique<AdminRegContext>(*_service, getCommunicator());
@@ -72,6 +74,7 @@ void RegistryServer::initialize() {
         addServantFactory(adminRegObj, [context] {
             return std::static_pointer_cast<Servant>(std::make_shared<AdminRegImp>(*context));
         });
+        requireTrustedPeers(adminRegObj);
     }
     TLOGINFO("registry: " << locatorId << " serving " << queryObj << ", " << registryObj
                           << (servesAdminReg ? ", " + adminRegObj : std::string()) << "; "

@@ -214,6 +214,7 @@ void Application::bindAdapters() {
         admin->setMaxConns(64);
         admin->setBackPacketLimit(ServerConfig::BackPacketLimit);
         admin->setServantFactory([] { return std::static_pointer_cast<Servant>(std::make_shared<AdminServant>()); });
+        admin->setTrustedPeersOnly(true);  // admin commands can stop and reconfigure this server
         _epollServer->addAdapter(admin);
     }
 }
@@ -225,6 +226,16 @@ void Application::addServantFactory(const std::string& objName, BindAdapter::Ser
         throw Application_Exception("addServant: no adapter in " + ServerConfig::ConfigFile + " serves " + objName);
     }
     adapter->setServantFactory(std::move(factory));
+}
+
+void Application::requireTrustedPeers(const std::string& objName) {
+    if (!_epollServer) throw Application_Exception("requireTrustedPeers(" + objName + ") called before main()");
+    auto adapter = _epollServer->getAdapterByServant(objName);
+    if (!adapter) {
+        throw Application_Exception("requireTrustedPeers: no adapter in " + ServerConfig::ConfigFile + " serves " +
+                                    objName);
+    }
+    adapter->setTrustedPeersOnly(true);
 }
 
 void Application::addServantProtocol(const std::string& objName, ProtocolParser parser) {

@@ -205,15 +205,30 @@ bool BindAdapter::isIpAllowed(const std::string& ip) const {
     return _allow.empty();
 }
 
+bool BindAdapter::authenticatesPeers() const {
+    if (_endpoint.getAuthType() == TC_Endpoint::AUTH_TYPELOCAL) return true;
+    std::lock_guard lock(_tlsMutex);
+    return _tlsContext && _tlsOptions.verifyPeer && !_tlsOptions.allowedSubjects.empty();
+}
+
 void BindAdapter::bind() {
     try {
         TC_SockAddr addr = TC_SockAddr::parse(_endpoint.getHost(), static_cast<uint16_t>(_endpoint.getPort()));
+        if (_trustedPeersOnly && !addr.isLoopback() && !authenticatesPeers()) {
+            throw BindAdapter_Exception(
+                "adapter " + _name + " serves " + _servant + ", which controls the deployment, and " +
+                _endpoint.toString() +
+                " is reachable from other hosts without authentication: bind it to 127.0.0.1, or use an ssl endpoint "
+                "with verifyclient=1, ca and allowsubjects (mutual TLS), or -e 1 with accesskey and secretkey");
+        }
         TC_Socket sock = TC_Socket::create(addr.family(), SOCK_STREAM);
         sock.setReuseAddr(true);
         sock.bind(addr);
         sock.listen(1024);
         _boundPort = sock.getSockName().port();
         _listen = std::move(sock);
+    } catch (const BindAdapter_Exception&) {
+        throw;
     } catch (const TC_Exception& e) {
         throw BindAdapter_Exception("adapter " + _name + ": cannot listen on " + _endpoint.toString() + ": " +
                                     e.what());

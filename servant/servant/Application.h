@@ -116,6 +116,11 @@ protected:
     // Replaces the packet parser of the adapter serving objName (a non-TARS protocol: its
     // servant implements doRequest/doClose).
     void addServantProtocol(const std::string& objName, ProtocolParser parser);
+    // objName can start, stop or change servers or reveal secrets: bound to an address
+    // other hosts can reach, its adapter must authenticate peers (mutual TLS with
+    // allowsubjects, or -e 1) or the server refuses to start (BindAdapter::
+    // setTrustedPeersOnly). The admin object (`local`) always is.
+    void requireTrustedPeers(const std::string& objName);
 
 private:
     void start(int argc, char* argv[]);

@@ -32,6 +32,7 @@
 #include "util/tc_endpoint.h"
 #include "util/tc_ex.h"
 #include "util/tc_openssl.h"
+#include "util/tc_sockaddr.h"
 #include "util/tc_socket.h"
 
 namespace tars {
@@ -99,6 +100,12 @@ public:
     void setIndex(size_t index) { _index = index; }
     // An ssl endpoint's TLS settings: loads the files now (throws on any problem).
     void setTls(const TC_SslOptions& options);
+    // A servant that can start, stop or change servers, or reveal their secrets (the
+    // framework's control objects, the admin object) answers only peers on this host:
+    // bound to an address other than loopback (where other hosts can reach it), the
+    // adapter must authenticate its peers (mutual TLS with an allowsubjects list, or TARS
+    // authentication, -e 1), or bind() refuses to start it.
+    void setTrustedPeersOnly(bool on) { _trustedPeersOnly = on; }
 
     // ---- what it is
     const std::string& getName() const { return _name; }
@@ -132,6 +139,11 @@ public:
 
     // ---- access control: allow/deny by IP prefix ("192.168." or "10.1.*")
     bool isIpAllowed(const std::string& ip) const;
+    bool trustedPeersOnly() const { return _trustedPeersOnly; }
+    // The adapter proves who its peers are: ssl with verifyclient=1 and allowsubjects, or
+    // TARS authentication (-e 1).
+    bool authenticatesPeers() const;
+
 
     // ---- listening
     // Creates, binds and listens the socket (non-blocking). Throws BindAdapter_Exception.
@@ -178,6 +190,7 @@ private:
     Order _order = Order::AllowDeny;
     ServantFactory _factory;
     size_t _index = 0;
+    bool _trustedPeersOnly = false;
     TC_SslOptions _tlsOptions;
     mutable std::mutex _tlsMutex;
     std::shared_ptr<TC_SslContext> _tlsContext;  // guarded by _tlsMutex

@@ -68,6 +68,32 @@ std::string TC_SockAddr::ip() const {
     return buf;
 }
 
+namespace {
+
+// The IPv4 address of an AF_INET or IPv4-mapped AF_INET6 address (host order), if it has one.
+std::optional<uint32_t> ipv4Of(const sockaddr_storage& addr) {
+    if (addr.ss_family == AF_INET) return ntohl(reinterpret_cast<const sockaddr_in*>(&addr)->sin_addr.s_addr);
+    if (addr.ss_family == AF_INET6) {
+        const in6_addr& a6 = reinterpret_cast<const sockaddr_in6*>(&addr)->sin6_addr;
+        if (IN6_IS_ADDR_V4MAPPED(&a6)) {
+            uint32_t v4;
+            std::memcpy(&v4, &a6.s6_addr[12], 4);
+            return ntohl(v4);
+        }
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+bool TC_SockAddr::isLoopback() const {
+    if (auto v4 = ipv4Of(_addr)) return (*v4 >> 24) == 127;
+    if (_addr.ss_family == AF_INET6) {
+        return IN6_IS_ADDR_LOOPBACK(&reinterpret_cast<const sockaddr_in6*>(&_addr)->sin6_addr);
+    }
+    return false;
+}
+
 uint16_t TC_SockAddr::port() const {
     if (_addr.ss_family == AF_INET) return ntohs(reinterpret_cast<const sockaddr_in*>(&_addr)->sin_port);
     if (_addr.ss_family == AF_INET6) return ntohs(reinterpret_cast<const sockaddr_in6*>(&_addr)->sin6_port);

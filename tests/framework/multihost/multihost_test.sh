@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Several hosts, one registry: the registry and two nodes on three addresses, each in a
 # network namespace of its own joined by a bridge (in a fourth namespace), so nothing of
-# the machine's own network is touched. HelloServer is deployed to both nodes with
+# the machine's own network is touched. The framework's control objects (RegistryObj,
+# AdminRegObj, NodeObj) are reachable from the other hosts, so they talk mutual TLS, each
+# accepting only the subjects that should call it; QueryObj stays plain TCP. HelloServer is deployed to both nodes with
 # tarsadmin; a client in the registry's namespace calls TestApp.HelloServer.HelloObj by
 # name through the locator while one host's server and node are killed. It must keep
 # getting answers from the other host: no call may fail later than the refresh bound
@@ -103,8 +105,35 @@ rm -rf "$work"
 mkdir -p "$work"
 work=$(cd "$work" && pwd)
 locator="tars.tarsregistry.QueryObj@tcp -h ${addr[reg]} -p 17890"
-adminreg="tars.tarsregistry.AdminRegObj@tcp -h ${addr[reg]} -p 12000"
-admin() { in_ns reg "$TARSADMIN" --registry="$adminreg" --timeout=10000 "$@"; }
+adminreg="tars.tarsregistry.AdminRegObj@ssl -h ${addr[reg]} -p 12000"
+
+# ---- certificates: one CA; each host's certificate names its address (and serves as its
+# client certificate too); tarsadmin has a client certificate of its own.
+certs=$work/certs
+mkdir -p "$certs"
+make_cert() {  # name subject [subjectAltName]
+  local name=$1 subject=$2 san=${3:-}
+  openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$certs/$name.key" 2>/dev/null || return 1
+  openssl req -new -key "$certs/$name.key" -subj "$subject" -out "$certs/$name.csr" 2>/dev/null || return 1
+  { echo "extendedKeyUsage=serverAuth,clientAuth"; [ -n "$san" ] && echo "subjectAltName=$san"; } >"$certs/$name.ext"
+  openssl x509 -req -in "$certs/$name.csr" -CA "$certs/ca.pem" -CAkey "$certs/ca.key" -CAcreateserial -days 2 \
+    -extfile "$certs/$name.ext" -out "$certs/$name.pem" 2>/dev/null
+}
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$certs/ca.key" 2>/dev/null &&
+  openssl req -x509 -new -key "$certs/ca.key" -subj "/CN=multihost-ca" -days 2 -out "$certs/ca.pem" 2>/dev/null ||
+  fail "making the test CA"
+make_cert reg "/CN=tarsregistry" "IP:${addr[reg]}" || fail "certificate reg"
+make_cert n1 "/CN=tarsnode-n1" "IP:${addr[n1]}" || fail "certificate n1"
+make_cert n2 "/CN=tarsnode-n2" "IP:${addr[n2]}" || fail "certificate n2"
+make_cert admin "/CN=tarsadmin" || fail "certificate admin"
+make_cert stranger "/CN=tarsadmin-impostor" || fail "certificate stranger"
+tls_keys() {  # host: the TLS keys of its server and client sections
+  printf 'ca = %s\ncert = %s\nkey = %s\n' "$certs/ca.pem" "$certs/$1.pem" "$certs/$1.key"
+}
+admin() {
+  in_ns reg "$TARSADMIN" --registry="$adminreg" --timeout=10000 \
+    --ca="$certs/ca.pem" --cert="$certs/admin.pem" --key="$certs/admin.key" "$@"
+}
 
 # ---- the registry (embedded store); nodes time out after 6 s of silence
 mkdir -p "$work/reg"
@@ -119,22 +148,29 @@ cat >"$work/reg/tarsregistry.conf" <<EOF
       basepath = $work/reg
       datapath = $work/reg/data
       logpath = $work/reg/log
+$(tls_keys reg)
+      verifyclient = 1
       <tars.tarsregistry.QueryObjAdapter>
         endpoint = tcp -h ${addr[reg]} -p 17890 -t 60000
         servant = tars.tarsregistry.QueryObj
         threads = 2
       </tars.tarsregistry.QueryObjAdapter>
       <tars.tarsregistry.RegistryObjAdapter>
-        endpoint = tcp -h ${addr[reg]} -p 17891 -t 60000
+        endpoint = ssl -h ${addr[reg]} -p 17891 -t 60000
         servant = tars.tarsregistry.RegistryObj
         threads = 2
+        allowsubjects = CN=tarsnode-n1;CN=tarsnode-n2
       </tars.tarsregistry.RegistryObjAdapter>
       <tars.tarsregistry.AdminRegObjAdapter>
-        endpoint = tcp -h ${addr[reg]} -p 12000 -t 60000
+        endpoint = ssl -h ${addr[reg]} -p 12000 -t 60000
         servant = tars.tarsregistry.AdminRegObj
         threads = 2
+        allowsubjects = CN=tarsadmin
       </tars.tarsregistry.AdminRegObjAdapter>
     </server>
+    <client>
+$(tls_keys reg)
+    </client>
   </application>
   <reap>
     loadObjectsInterval1 = 1
@@ -142,6 +178,14 @@ cat >"$work/reg/tarsregistry.conf" <<EOF
   </reap>
 </tars>
 EOF
+# Without mutual TLS, a registry whose control objects other hosts can reach does not start.
+sed 's/endpoint = ssl -h \(.*\) -p 12000/endpoint = tcp -h \1 -p 12000/' "$work/reg/tarsregistry.conf" >"$work/reg/open.conf"
+if in_ns reg timeout 20 "$TARSREGISTRY" --config="$work/reg/open.conf" >"$work/open-registry.txt" 2>&1; then
+  fail "a registry with AdminRegObj on tcp -h ${addr[reg]} started"
+fi
+grep -q "mutual TLS" "$work/open-registry.txt" || fail "the refusal does not say why: $(cat "$work/open-registry.txt")"
+log "a registry with an open AdminRegObj refuses to start"
+
 start_bg reg "$work/registry.out" "$TARSREGISTRY" --config="$work/reg/tarsregistry.conf"
 wait_for "registry listening" 20 port_open reg "${addr[reg]}" 12000
 
@@ -155,6 +199,7 @@ start_node() {
     <client>
       locator = $locator
       refresh-endpoint-interval = 5000
+$(tls_keys "$h")
     </client>
     <server>
       app = tars
@@ -164,20 +209,23 @@ start_node() {
       basepath = $work/$h
       datapath = $work/$h/data
       logpath = $work/$h/log
+$(tls_keys "$h")
+      verifyclient = 1
+      allowsubjects = CN=tarsregistry
       <tars.tarsnode.ServerObjAdapter>
         endpoint = tcp -h 127.0.0.1 -p 19386 -t 60000
         servant = tars.tarsnode.ServerObj
         threads = 2
       </tars.tarsnode.ServerObjAdapter>
       <tars.tarsnode.NodeObjAdapter>
-        endpoint = tcp -h $ip -p 19385 -t 60000
+        endpoint = ssl -h $ip -p 19385 -t 60000
         servant = tars.tarsnode.NodeObj
         threads = 2
       </tars.tarsnode.NodeObjAdapter>
     </server>
   </application>
   <node>
-    registryObj = tars.tarsregistry.RegistryObj@tcp -h ${addr[reg]} -p 17891
+    registryObj = tars.tarsregistry.RegistryObj@ssl -h ${addr[reg]} -p 17891
     <keepalive>
       heartTimeout = 20
       monitorInterval = 1
@@ -195,6 +243,15 @@ start_node n2
 nodes_registered() { local names; names=$(admin nodes) && grep -qF "${addr[n1]}" <<<"$names" && grep -qF "${addr[n2]}" <<<"$names"; }
 wait_for "both nodes registered" 30 nodes_registered
 log "nodes registered"
+# A client certificate the registry's CA signed, but for a subject AdminRegObj does not list.
+if in_ns reg "$TARSADMIN" --registry="$adminreg" --timeout=5000 --ca="$certs/ca.pem" \
+  --cert="$certs/stranger.pem" --key="$certs/stranger.key" nodes >"$work/stranger.txt" 2>&1; then
+  fail "tarsadmin with a certificate not in allowsubjects was answered: $(cat "$work/stranger.txt")"
+fi
+if in_ns reg "$TARSADMIN" --registry="$adminreg" --timeout=5000 --ca="$certs/ca.pem" nodes >"$work/anon.txt" 2>&1; then
+  fail "tarsadmin without a client certificate was answered: $(cat "$work/anon.txt")"
+fi
+log "AdminRegObj refuses a stranger's certificate and a client without one"
 
 # ---- HelloServer on both nodes
 cat >"$work/hello-deploy.conf" <<EOF

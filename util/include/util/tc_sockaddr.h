@@ -51,6 +51,9 @@ public:
 
     bool operator==(const TC_SockAddr& other) const;
 
+    // 127.0.0.0/8, ::1, or an IPv4-mapped 127.x (the port is not looked at).
+    bool isLoopback() const;
+
 private:
     sockaddr_storage _addr{};
     socklen_t _len = 0;
