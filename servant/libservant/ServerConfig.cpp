@@ -101,6 +101,10 @@ const std::vector<ConfigKeyInfo>& serverConfigKeys() {
         {"adapter", "mergenetimp", "", "Per adapter override of the server's mergenetimp (0 or 1)."},
         {"adapter", "maxpacketsize", "100M",
          "Largest TARS packet accepted (at most 100M); a larger length closes the connection."},
+        {"adapter", "accesskey", "",
+         "Access key of TARS authentication; with an endpoint saying -e 1, a connection's first packet must carry "
+         "it, signed with secretkey."},
+        {"adapter", "secretkey", "", "Secret key of TARS authentication (set with accesskey)."},
     };
     return keys;
 }
@@ -199,8 +203,8 @@ void loadServerConfig(const TC_Config& conf, const std::string& configFile, cons
 }
 
 std::vector<std::string> unknownConfigKeys(const TC_Config& conf, const std::string& path, const char* scope) {
-    static const std::set<std::string> toleratedAdapterKeys = {
-        "handlegroup", "accesskey", "secretkey", "ca", "cert", "key", "verifyclient", "ciphers", "checkset"};
+    static const std::set<std::string> toleratedAdapterKeys = {"handlegroup",  "ca",      "cert",    "key",
+                                                               "verifyclient", "ciphers", "checkset"};
     std::vector<std::string> unknown;
     for (const std::string& key : conf.getDomainKey(path)) {
         bool declared = std::any_of(serverConfigKeys().begin(), serverConfigKeys().end(), [&](const ConfigKeyInfo& k) {

@@ -8,6 +8,9 @@
 // Currents keep one alive after the server stopped, for counters and names only).
 // Configuration setters are for start-up, before TC_EpollServer::start(); afterwards every
 // public member is thread-safe (counters are atomics, the queue is a RequestQueue).
+// Authentication: an endpoint with `-e 1` takes no request on a connection before its
+// first packet passed TARS authentication against the adapter's accesskey/secretkey (the
+// NetThread checks it; internal/Auth.h has the package).
 // Errors: fromConfig() and bind() throw BindAdapter_Exception naming the adapter.
 #pragma once
 
@@ -92,6 +95,11 @@ public:
     void setServantFactory(ServantFactory factory) { _factory = std::move(factory); }
     void setBackPacketLimit(uint64_t bytes) { _backPacketLimit = bytes; }
     void setIndex(size_t index) { _index = index; }
+    // The keys of TARS authentication (used when the endpoint says -e 1).
+    void setAuthKeys(std::string accessKey, std::string secretKey) {
+        _accessKey = std::move(accessKey);
+        _secretKey = std::move(secretKey);
+    }
 
     // ---- what it is
     const std::string& getName() const { return _name; }
@@ -114,6 +122,10 @@ public:
     bool hasServantFactory() const { return static_cast<bool>(_factory); }
     ServantPtr createServant() const { return _factory(); }
     size_t getIndex() const { return _index; }
+    // Whether a connection must authenticate before its requests are served (-e 1).
+    bool requiresAuth() const { return _endpoint.getAuthType() == TC_Endpoint::AUTH_TYPELOCAL; }
+    const std::string& getAccessKey() const { return _accessKey; }
+    const std::string& getSecretKey() const { return _secretKey; }
 
     // ---- access control: allow/deny by IP prefix ("192.168." or "10.1.*")
     bool isIpAllowed(const std::string& ip) const;
@@ -163,6 +175,8 @@ private:
     Order _order = Order::AllowDeny;
     ServantFactory _factory;
     size_t _index = 0;
+    std::string _accessKey;
+    std::string _secretKey;
 
     TC_Socket _listen;
     int _boundPort = 0;
