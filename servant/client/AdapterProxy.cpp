@@ -34,7 +34,8 @@ void AdapterProxy::invoke(ReqMessage* msg) {
     msg->adapter = this;
     switch (_trans->state()) {
         case Transceiver::CONNECTED: sendNow(msg); return;
-        case Transceiver::CONNECTING: _waiting.push_back(msg); return;
+        case Transceiver::CONNECTING:
+        case Transceiver::AUTHENTICATING: _waiting.push_back(msg); return;
         case Transceiver::CLOSED: break;
     }
     if (_nextConnectAt > _epoll->nowMs()) {

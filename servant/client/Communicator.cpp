@@ -49,6 +49,24 @@ const std::vector<Communicator::KeyInfo>& Communicator::keys() {
     return kKeys;
 }
 
+namespace {
+
+// An object's keys come in pairs: half a pair is a configuration mistake, refused early.
+void checkAuthKeys(const std::string& objectName, const std::map<std::string, std::string>& keys) {
+    auto has = [&](const char* key) {
+        auto it = keys.find(key);
+        return it != keys.end() && !it->second.empty();
+    };
+    if (has("accesskey") != has("secretkey")) {
+        throw Communicator_Exception("client config " + std::string(Communicator::CONFIG_ROOT_PATH) + "/" + objectName +
+                                     ": " + (has("accesskey") ? "accesskey" : "secretkey") + " is set without " +
+                                     (has("accesskey") ? "secretkey" : "accesskey") +
+                                     " (TARS authentication needs both)");
+    }
+}
+
+}  // namespace
+
 Communicator::Communicator() {
     for (const KeyInfo& k : keys()) _properties[k.key] = k.defaultValue;
 }
@@ -68,9 +86,31 @@ Communicator::~Communicator() {
 
 void Communicator::setProperty(const TC_Config& conf, const std::string& domain) {
     std::map<std::string, std::string> values = conf.getDomainMap(domain);
+    std::map<std::string, std::map<std::string, std::string>> objects;
+    for (const std::string& object : conf.getDomainVector(domain)) {
+        objects[object] = conf.getDomainMap(domain + "/" + object);
+        checkAuthKeys(object, objects[object]);
+    }
     std::lock_guard lock(_mutex);
     for (auto& [key, value] : values) _properties[key] = value;
+    for (auto& [object, keys] : objects) {
+        for (auto& [key, value] : keys) _servantProperties[object][key] = value;
+    }
     applyPropertiesLocked();
+}
+
+void Communicator::setServantProperty(const std::string& objectName, const std::string& name,
+                                      const std::string& value) {
+    std::lock_guard lock(_mutex);
+    _servantProperties[objectName][name] = value;
+}
+
+std::string Communicator::getServantProperty(const std::string& objectName, const std::string& name) const {
+    std::lock_guard lock(_mutex);
+    auto object = _servantProperties.find(objectName);
+    if (object == _servantProperties.end()) return "";
+    auto it = object->second.find(name);
+    return it == object->second.end() ? "" : it->second;
 }
 
 void Communicator::setProperty(const std::string& name, const std::string& value) {
@@ -179,6 +219,10 @@ std::shared_ptr<ServantProxy> Communicator::getServantProxy(const std::string& o
     if (isTerminating()) throw Communicator_Exception("stringToProxy('" + objectName + "'): communicator terminated");
     auto found = _proxies.find(key);
     if (found != _proxies.end()) return found->second;
+    std::string bareName = objectName.substr(0, objectName.find('@'));
+    if (auto keys = _servantProperties.find(TC_Common::trim(bareName)); keys != _servantProperties.end()) {
+        checkAuthKeys(keys->first, keys->second);
+    }
     startLocked();
     std::shared_ptr<ServantProxy> proxy = make();
     auto ops = makeObjectProxies(proxy.get(), objectName, false);

@@ -10,13 +10,17 @@
 // Configuration: /tars/application/client of a TC_Config, or setProperty(key, value),
 // before the first stringToProxy (threads start then; later changes apply only to the
 // timeouts of proxies made afterwards). keys() lists every key with its default.
+// Per object, the sub-sections /tars/application/client/<App.Server.Obj> (or
+// setServantProperty) carry `accesskey` and `secretkey`: the keys the object's
+// connections authenticate with when its endpoints say `-e 1` (TARS authentication).
 // One Communicator per process is usual (a server's Application owns one); several work.
 // Thread-safety: every method may be called from any thread.
 // Lifetime: the destructor (or terminate()) stops the threads after ending every
 // outstanding call with an error (callbacks run), then releases the proxies; proxies kept
 // by the user must not be called afterwards.
 // Errors: a malformed object string or config value throws Communicator_Exception; a bare
-// object name without a configured locator too.
+// object name without a configured locator too, and an object with only one of accesskey
+// and secretkey.
 #pragma once
 
 #include <atomic>
@@ -75,6 +79,10 @@ public:
     void setProperty(const TC_Config& conf, const std::string& domain = CONFIG_ROOT_PATH);
     void setProperty(const std::string& name, const std::string& value);
     std::string getProperty(const std::string& name, const std::string& dft = "") const;
+    // Keys of one object (its section /tars/application/client/<objectName>): accesskey,
+    // secretkey. Read by the object's network threads once, at its first call.
+    void setServantProperty(const std::string& objectName, const std::string& name, const std::string& value);
+    std::string getServantProperty(const std::string& objectName, const std::string& name) const;
 
     template <typename T>
     std::shared_ptr<typename ProxyTypeOf<T>::type> stringToProxy(const std::string& objectName,
@@ -120,6 +128,7 @@ private:
 
     mutable std::mutex _mutex;
     std::map<std::string, std::string> _properties;
+    std::map<std::string, std::map<std::string, std::string>> _servantProperties;  // by object name
     bool _started = false;
     std::atomic<bool> _terminating{false};
     std::atomic<uint32_t> _requestId{0};
