@@ -103,8 +103,9 @@ std::shared_ptr<BindAdapter> BindAdapter::fromConfig(const TC_Config& conf, cons
         throw fail("endpoint option -e must be 0 or 1, not " + std::to_string(endpoint.getAuthType()));
     }
     if (adapter->requiresAuth()) {
-        if (accessKey.empty())
+        if (accessKey.empty()) {
             throw fail("the endpoint says -e 1 (authentication) but accesskey and secretkey are not set");
+        }
         if (adapter->getProtocolName() != "tars") {
             throw fail("-e 1 (authentication) needs protocol tars, not " + adapter->getProtocolName());
         }
