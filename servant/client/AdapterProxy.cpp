@@ -34,13 +34,14 @@ void AdapterProxy::invoke(ReqMessage* msg) {
     msg->adapter = this;
     switch (_trans->state()) {
         case Transceiver::CONNECTED: sendNow(msg); return;
-        case Transceiver::CONNECTING: _waiting.push_back(msg); return;
+        case Transceiver::CONNECTING:
+        case Transceiver::AUTHENTICATING: _waiting.push_back(msg); return;
         case Transceiver::CLOSED: break;
     }
     if (_nextConnectAt > _epoll->nowMs()) {
-        _epoll->fail(
-            msg, TARSPROXYCONNECTERR,
-            "no connection to " + _endpointString + " (reconnect back-off; last attempt: " + _lastConnectError + ")");
+        _epoll->fail(msg, TARSPROXYCONNECTERR,
+                     "no connection to " + _endpointString + " (reconnect back-off" +
+                         (_lastConnectError.empty() ? "" : "; last attempt: " + _lastConnectError) + ")");
         return;
     }
     _waiting.push_back(msg);
@@ -60,6 +61,7 @@ void AdapterProxy::sendNow(ReqMessage* msg) {
 
 void AdapterProxy::onConnected() {
     _reconnectFailures = 0;
+    _lastConnectError.clear();
     while (ReqMessage* msg = _waiting.pop_front()) {
         sendNow(msg);
         if (!_trans->isConnected()) break;
@@ -69,6 +71,7 @@ void AdapterProxy::onConnected() {
 void AdapterProxy::onConnectFailed(int code, const std::string& why) {
     int64_t now = _epoll->nowMs();
     const CheckTimeoutInfo& info = _objectProxy->checkTimeout();
+    _lastConnectError = why;
     ++_reconnectFailures;
     int64_t backoff = info.minReconnectMs;
     for (int i = 1; i < _reconnectFailures && backoff < info.maxReconnectMs; ++i) backoff *= 2;

@@ -57,6 +57,24 @@ const std::vector<Communicator::KeyInfo>& Communicator::keys() {
     return kKeys;
 }
 
+namespace {
+
+// An object's keys come in pairs: half a pair is a configuration mistake, refused early.
+void checkAuthKeys(const std::string& objectName, const std::map<std::string, std::string>& keys) {
+    auto has = [&](const char* key) {
+        auto it = keys.find(key);
+        return it != keys.end() && !it->second.empty();
+    };
+    if (has("accesskey") != has("secretkey")) {
+        throw Communicator_Exception("client config " + std::string(Communicator::CONFIG_ROOT_PATH) + "/" + objectName +
+                                     ": " + (has("accesskey") ? "accesskey" : "secretkey") + " is set without " +
+                                     (has("accesskey") ? "secretkey" : "accesskey") +
+                                     " (TARS authentication needs both)");
+    }
+}
+
+}  // namespace
+
 Communicator::Communicator() {
     for (const KeyInfo& k : keys()) _properties[k.key] = k.defaultValue;
 }
@@ -79,6 +97,7 @@ void Communicator::setProperty(const TC_Config& conf, const std::string& domain)
     std::map<std::string, std::map<std::string, std::string>> objects;
     for (const std::string& object : conf.getDomainVector(domain)) {
         objects[object] = conf.getDomainMap(domain + "/" + object);
+        checkAuthKeys(object, objects[object]);
     }
     std::lock_guard lock(_mutex);
     for (auto& [key, value] : values) _properties[key] = value;
@@ -255,6 +274,10 @@ std::shared_ptr<ServantProxy> Communicator::getServantProxy(const std::string& o
     if (isTerminating()) throw Communicator_Exception("stringToProxy('" + objectName + "'): communicator terminated");
     auto found = _proxies.find(key);
     if (found != _proxies.end()) return found->second;
+    std::string bareName = objectName.substr(0, objectName.find('@'));
+    if (auto keys = _objectProperties.find(TC_Common::trim(bareName)); keys != _objectProperties.end()) {
+        checkAuthKeys(keys->first, keys->second);
+    }
     startLocked();
     std::shared_ptr<ServantProxy> proxy = make();
     auto ops = makeObjectProxies(proxy.get(), objectName, false);

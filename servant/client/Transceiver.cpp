@@ -7,9 +7,11 @@
 
 #include "BaseF.h"
 #include "internal/AdapterProxy.h"
+#include "internal/Auth.h"
 #include "internal/CommunicatorEpoll.h"
 #include "internal/ObjectProxy.h"
 #include "util/tc_logger.h"
+#include "util/tc_timeprovider.h"
 
 namespace tars {
 
@@ -82,7 +84,7 @@ void Transceiver::close() {
         _key = 0;
     }
     if (_tls) {
-        if (_state == CONNECTED) _tls->shutdown();  // close_notify
+        if (isOpen()) _tls->shutdown();  // close_notify
         _tls.reset();
     }
     _socket.close();
@@ -99,7 +101,7 @@ void Transceiver::send(std::string&& bytes) {
 }
 
 void Transceiver::flush() {
-    if (_state != CONNECTED) return;
+    if (!isOpen()) return;
     iovec iov[kMaxIov];
     while (!_sendBuffer.empty()) {
         size_t count = _sendBuffer.getIovec(iov, kMaxIov);
@@ -116,9 +118,15 @@ void Transceiver::flush() {
 }
 
 void Transceiver::onConnectTimeout(uint64_t attempt) {
-    if (_state != CONNECTING || attempt != _attempt) return;
-    fail(TARSPROXYCONNECTERR,
-         "connect to " + _endpoint.toString() + (_tls ? " timed out in the TLS handshake" : " timed out"));
+    if (attempt != _attempt) return;
+    if (_state == CONNECTING) {
+        fail(TARSPROXYCONNECTERR,
+             "connect to " + _endpoint.toString() + (_tls ? " timed out in the TLS handshake" : " timed out"));
+    }
+    if (_state == AUTHENTICATING) {
+        fail(TARSPROXYCONNECTERR,
+             "authentication to " + _endpoint.toString() + " timed out: no answer within the connect timeout");
+    }
 }
 
 void Transceiver::onConnectResult(int err) {
@@ -132,16 +140,52 @@ void Transceiver::onConnectResult(int err) {
         continueHandshake();
         return;
     }
-    _state = CONNECTED;       // usable() only asks whether it is CLOSED: no endpointStateChanged()
+    onTcpConnected();
+}
+
+void Transceiver::onTcpConnected() {
+    // usable() only asks whether it is CLOSED: no endpointStateChanged() from here on.
+    if (_endpoint.getAuthType() == TC_Endpoint::AUTH_TYPELOCAL) {
+        ObjectProxy* object = _adapter->objectProxy();
+        const AuthKeys& keys = object->authKeys();
+        if (keys.accessKey.empty() || keys.secretKey.empty()) {
+            fail(TARSPROXYCONNECTERR, "endpoint " + _endpoint.toString() +
+                                          " requires authentication (-e 1) but /tars/application/client/" +
+                                          object->name() + " has no accesskey and secretkey");
+            return;
+        }
+        if (object->protocol().requestFunc || object->protocol().responseFunc) {
+            fail(TARSPROXYCONNECTERR,
+                 "endpoint " + _endpoint.toString() + " requires authentication (-e 1), which needs the tars protocol");
+            return;
+        }
+        _state = AUTHENTICATING;  // calls keep waiting in the AdapterProxy until AUTH_SUCC
+        _sendBuffer.addBuffer(makeAuthRequest(object->name(), keys, static_cast<int64_t>(TNOW)));
+        _epoll->markDirty(this);
+        return;
+    }
+    _state = CONNECTED;
+    _adapter->onConnected();  // queues the waiting calls
+    if (_state == CONNECTED && !_sendBuffer.empty()) _epoll->markDirty(this);
+}
+
+void Transceiver::onAuthAnswer(const ResponsePacket& rsp) {
+    std::string_view answer(rsp.sBuffer.data(), rsp.sBuffer.size());
+    if (!isAuthSuccess(answer)) {
+        std::string shown;
+        for (char ch : answer.substr(0, 64)) shown += (ch >= 0x20 && ch < 0x7f) ? ch : '?';
+        fail(TARSPROXYCONNECTERR, "authentication to " + _endpoint.toString() + " refused: the server answered '" +
+                                      shown + "' (iRet " + std::to_string(rsp.iRet) + ")");
+        return;
+    }
+    _state = CONNECTED;
     _adapter->onConnected();  // queues the waiting calls
     if (_state == CONNECTED && !_sendBuffer.empty()) _epoll->markDirty(this);
 }
 
 void Transceiver::continueHandshake() {
     if (_tls->handshake()) {
-        _state = CONNECTED;
-        _adapter->onConnected();
-        if (_state == CONNECTED && !_sendBuffer.empty()) _epoll->markDirty(this);
+        onTcpConnected();  // authentication, if any, runs inside TLS
         return;
     }
     if (_tls->failed()) {
@@ -161,26 +205,26 @@ std::string Transceiver::ioError(int err) const {
 void Transceiver::onEvent(uint32_t events) {
     if (_state == CONNECTING && _tls) {
         continueHandshake();  // any event may move it on; errors show as a failed handshake
-        if (_state != CONNECTED) return;
+        if (!isOpen()) return;
     }
-    if (_state == CONNECTED && _tls && _tls->wantsWrite() && (events & EPOLLOUT)) doRead();
+    if (isOpen() && _tls && _tls->wantsWrite() && (events & EPOLLOUT)) doRead();
     if (_state == CONNECTING) {
         if (events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) {
             int err = _socket.getSockError();
             if (err == 0 && (events & (EPOLLERR | EPOLLHUP))) err = ECONNREFUSED;
             onConnectResult(err);
         }
-        if (_state != CONNECTED) return;
+        if (!isOpen()) return;
     }
-    if (_state != CONNECTED) return;
+    if (!isOpen()) return;
     if (events & EPOLLIN) {
         doRead();
-        if (_state != CONNECTED) return;
+        if (!isOpen()) return;
     }
     if (events & (EPOLLERR | EPOLLHUP | EPOLLRDHUP)) {
         // Read what is left first (a reply may precede the close), then report.
         doRead();
-        if (_state == CONNECTED) fail(TARSPROXYCONNECTERR, "connection to " + _endpoint.toString() + " closed");
+        if (isOpen()) fail(TARSPROXYCONNECTERR, "connection to " + _endpoint.toString() + " closed");
         return;
     }
     if (events & EPOLLOUT) flush();
@@ -208,7 +252,7 @@ void Transceiver::doRead() {
     }
 
     const ProxyProtocol& protocol = _adapter->objectProxy()->protocol();
-    while (_state == CONNECTED && !_recvBuffer.empty()) {
+    while (isOpen() && !_recvBuffer.empty()) {
         ResponsePacket rsp;
         ProxyProtocol::PACKET_TYPE result;
         size_t before = _recvBuffer.getBufferLength();
@@ -229,9 +273,17 @@ void Transceiver::doRead() {
             fail(TARSPROXYCONNECTERR, "unparsable stream from " + _endpoint.toString());
             return;
         }
-        _adapter->onResponse(rsp);
+        if (_state == AUTHENTICATING) {
+            onAuthAnswer(rsp);  // the first packet back answers the auth package
+        } else {
+            _adapter->onResponse(rsp);
+        }
     }
-    if (closed && _state == CONNECTED) {
+    if (closed && _state == AUTHENTICATING) {
+        fail(TARSPROXYCONNECTERR, "authentication to " + _endpoint.toString() +
+                                      " refused: the server closed the connection (wrong object, access key or "
+                                      "secret key, or a clock an hour or more apart; the server counts the reason)");
+    } else if (closed && _state == CONNECTED) {
         fail(TARSPROXYCONNECTERR, _tls && _tls->failed()
                                       ? "connection to " + _endpoint.toString() + " failed: TLS: " + _tls->failureText()
                                       : "connection to " + _endpoint.toString() + " closed by peer");
@@ -239,7 +291,7 @@ void Transceiver::doRead() {
 }
 
 void Transceiver::fail(int code, const std::string& why) {
-    bool wasConnecting = _state == CONNECTING;
+    bool wasConnecting = _state == CONNECTING || _state == AUTHENTICATING;
     close();
     if (wasConnecting)
         _adapter->onConnectFailed(code, why);

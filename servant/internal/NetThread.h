@@ -15,6 +15,11 @@
 // queues in one batch per adapter at the end of the reads, and their buffers come back
 // through the queue for reuse.
 //
+// On an adapter with `-e 1` the first packet of every connection is its TARS
+// authentication (internal/Auth.h), checked here on the loop thread: passed, it is
+// answered AUTH_SUCC and the connection's requests flow; failed, the connection closes
+// without a reply and the failure is counted by its AUTH_STATE code.
+//
 // Ownership: TC_EpollServer holds NetThreads in shared_ptrs; ConnectionState holds a
 // weak_ptr so that a late reply after shutdown is dropped, never a dangling call.
 // Threads: send(), dropReply(), postConnection(), runInLoop() and the stop requests are
@@ -106,7 +111,7 @@ public:
     std::string connectionsReport();
 
 private:
-    enum class CloseReason { Peer, Idle, BadPacket, SendLimit, Server, Error, Tls, Shutdown };
+    enum class CloseReason { Peer, Idle, BadPacket, SendLimit, Server, Error, Tls, Auth, Shutdown };
     struct Connection {
         std::unique_ptr<Transport> transport;  // owns the socket
         std::shared_ptr<ConnectionState> state;
@@ -119,7 +124,8 @@ private:
         uint64_t nextSendSeq = 1;              // next sequence number to release
         std::map<uint64_t, SendItem> waiting;  // replies that came before their turn
         bool closeAfterFlush = false;
-        bool refused = false;  // an overload reply is on its way: read no further request
+        bool refused = false;        // an overload reply is on its way: read no further request
+        bool authenticated = false;  // -e 1: the first packet passed authentication
         CloseReason closeReason = CloseReason::Server;
         bool dirty = false;
         bool handshaking = false;         // a TLS handshake is under way
@@ -143,6 +149,9 @@ private:
     // false when the connection was closed.
     bool parsePackets(Connection& c);
     void dispatch(Connection& c, std::vector<char>&& packet);
+    // The first packet of a connection on an -e 1 adapter; false when it failed (the
+    // connection is closed).
+    bool authenticate(Connection& c, const std::vector<char>& packet);
     // Queues the protocol's answer to a request that found the adapter's queue full.
     void refuse(Connection& c, ServerProtocol::Refusal&& refusal, uint64_t seq);
     // Appends data (or *moved when not null) to c's send buffer in its sequence order.

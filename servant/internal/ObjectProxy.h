@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "internal/Auth.h"
 #include "internal/EndpointManager.h"
 #include "servant/ProxyProtocol.h"
 #include "servant/ReqMessage.h"
@@ -53,6 +54,8 @@ public:
     const ProxyProtocol& protocol() const { return _protocol; }
     const CheckTimeoutInfo& checkTimeout() const { return _checkTimeout; }
     int connectTimeoutMs() const { return _connectTimeoutMs; }
+    // The object's accesskey/secretkey (empty: none), for endpoints with `-e 1`.
+    const AuthKeys& authKeys() const { return _authKeys; }
     EndpointManager& endpointManager() { return *_endpoints; }
     // Network thread: the TLS context of this object's ssl connections, or null with why.
     std::shared_ptr<TC_SslContext> tlsContext(std::string& why);
@@ -70,6 +73,7 @@ private:
     ProxyProtocol _protocol;
     CheckTimeoutInfo _checkTimeout;
     int _connectTimeoutMs = 1500;
+    AuthKeys _authKeys;
     std::unique_ptr<EndpointManager> _endpoints;
     ReqMessageList _waiting;  // calls waiting for the first locator answer
     std::shared_ptr<TC_SslContext> _tlsContext;

@@ -7,8 +7,13 @@
 // stale event for a closed connection finds nothing. Writes are batched: send() only
 // appends and marks the connection dirty; the loop flushes every dirty connection once per
 // turn with writev.
-// Errors: every failure (connect refused or timed out, a TLS handshake or verification that
-// fails, reset, EOF, write error, a stream that cannot parse) closes the socket and is reported once to the owner
+// Authentication: on an endpoint with `-e 1` the connection, once TCP (and TLS) is up,
+// sends the object's auth package first (internal/Auth.h) and stays AUTHENTICATING,
+// taking no call, until the server answers AUTH_SUCC; a refusal, a close or no answer
+// within the connect timeout is a failed connect, reported with the reason.
+// Errors: every failure (connect refused or timed out, a TLS handshake or verification
+// that fails, reset, EOF, write error, a stream that cannot parse) closes the socket and
+// is reported once to the owner
 // (AdapterProxy::onConnectFailed or onClose); the object can connect again afterwards.
 // Thread-safety: none; network thread only.
 #pragma once
@@ -30,7 +35,7 @@ class CommunicatorEpoll;
 
 class Transceiver {
 public:
-    enum State { CLOSED, CONNECTING, CONNECTED };
+    enum State { CLOSED, CONNECTING, AUTHENTICATING, CONNECTED };
 
     Transceiver(AdapterProxy* adapter, CommunicatorEpoll* epoll, const TC_Endpoint& endpoint);
     ~Transceiver();
@@ -63,6 +68,11 @@ public:
 
 private:
     void onConnectResult(int err);
+    // TCP (and TLS) is up: CONNECTED, or AUTHENTICATING after queueing the auth package (-e 1).
+    void onTcpConnected();
+    void onAuthAnswer(const ResponsePacket& rsp);
+    // Bytes may move (TCP is up).
+    bool isOpen() const { return _state == AUTHENTICATING || _state == CONNECTED; }
     // TLS: moves the handshake on; CONNECTED once it is done.
     void continueHandshake();
     ssize_t readSome(char* buffer, size_t length);

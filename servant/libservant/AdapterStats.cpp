@@ -64,6 +64,19 @@ uint64_t AdapterStats::resultCount(int iRet) const {
     return _results[resultIndex(iRet)].load(std::memory_order_relaxed);
 }
 
+size_t AdapterStats::authIndex(int code) {
+    // -100 .. -106 in slots 0 .. 6, anything else in slot 7.
+    return code <= -100 && code >= -106 ? static_cast<size_t>(-100 - code) : 7;
+}
+
+void AdapterStats::countAuthFailure(int code) {
+    _authFailures[authIndex(code)].fetch_add(1, std::memory_order_relaxed);
+}
+
+uint64_t AdapterStats::authFailureCount(int code) const {
+    return _authFailures[authIndex(code)].load(std::memory_order_relaxed);
+}
+
 void AdapterStats::noteQueueDepth(uint64_t depth) {
     uint64_t seen = maxQueueDepth.load(std::memory_order_relaxed);
     while (depth > seen && !maxQueueDepth.compare_exchange_weak(seen, depth, std::memory_order_relaxed)) {

@@ -434,8 +434,14 @@ bool Application::cmdViewStatus(const std::string&, const std::string&, std::str
            << "rsp.total=" << v(s.responses) << "\n"
            << "rsp.dropped=" << v(s.droppedResponses) << "\n";
         for (int code : {0, -1, -2, -3, -4, -6, -9, -99}) os << "ret." << code << "=" << s.resultCount(code) << "\n";
-        os << "ret.other=" << s.resultCount(1) << "\n"
-           << "latency.queuewait=" << s.queueWait.summary() << "\n"
+        os << "ret.other=" << s.resultCount(1) << "\n";
+        if (a->requiresAuth()) {
+            os << "auth.succ=" << v(s.authSucceeded) << "\n";
+            for (int code = -100; code >= -106; --code) {
+                os << "auth.fail." << code << "=" << s.authFailureCount(code) << "\n";
+            }
+        }
+        os << "latency.queuewait=" << s.queueWait.summary() << "\n"
            << "latency.handle=" << s.handleTime.summary() << "\n";
     }
     result = os.str();

@@ -135,6 +135,27 @@ std::shared_ptr<BindAdapter> BindAdapter::fromConfig(const TC_Config& conf, cons
     // Any name but the built-in ones needs a parser from Application::addServantProtocol
     // (checked at start).
     adapter->setProtocolName(configString(conf, path, "adapter", "protocol"));
+    std::string accessKey = configString(conf, path, "adapter", "accesskey");
+    std::string secretKey = configString(conf, path, "adapter", "secretkey");
+    if (accessKey.empty() != secretKey.empty()) {
+        throw fail(std::string(accessKey.empty() ? "secretkey" : "accesskey") + " is set without " +
+                   (accessKey.empty() ? "accesskey" : "secretkey") + " (TARS authentication needs both)");
+    }
+    if (endpoint.getAuthType() != TC_Endpoint::AUTH_TYPENONE && endpoint.getAuthType() != TC_Endpoint::AUTH_TYPELOCAL) {
+        throw fail("endpoint option -e must be 0 or 1, not " + std::to_string(endpoint.getAuthType()));
+    }
+    if (adapter->requiresAuth()) {
+        if (accessKey.empty()) {
+            throw fail("the endpoint says -e 1 (authentication) but accesskey and secretkey are not set");
+        }
+        if (adapter->getProtocolName() != "tars") {
+            throw fail("-e 1 (authentication) needs protocol tars, not " + adapter->getProtocolName());
+        }
+    } else if (!accessKey.empty()) {
+        TLOGWARN("[config] " << path << ": accesskey and secretkey are set but the endpoint has no -e 1: connections "
+                             << "are not authenticated" << std::endl);
+    }
+    adapter->setAuthKeys(std::move(accessKey), std::move(secretKey));
     for (const std::string& key : unknownConfigKeys(conf, path, "adapter")) {
         TLOGWARN("[config] " << path << ": unknown key '" << key << "' ignored" << std::endl);
     }

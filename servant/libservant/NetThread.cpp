@@ -9,6 +9,7 @@
 #include <future>
 #include <sstream>
 
+#include "internal/Auth.h"
 #include "internal/ServantHandle.h"
 #include "servant/TC_EpollServer.h"
 #include "util/tc_logger.h"
@@ -489,6 +490,11 @@ bool NetThread::parsePackets(Connection& c) {
             closeConnection(c.state->uid, CloseReason::BadPacket);
             return false;
         }
+        if (!c.authenticated && c.adapter->requiresAuth()) {
+            if (!authenticate(c, packet)) return false;
+            RequestQueue::recycle(std::move(packet), _spareBuffers);
+            continue;
+        }
         dispatch(c, std::move(packet));
     }
     return true;
@@ -517,6 +523,26 @@ void NetThread::dispatch(Connection& c, std::vector<char>&& packet) {
     adapter->stats().noteQueueDepth(depth + 1);
     pending.push_back(std::move(ctx));
     _anyPending = true;
+}
+
+bool NetThread::authenticate(Connection& c, const std::vector<char>& packet) {
+    BindAdapter* adapter = c.adapter;
+    std::string reply;
+    int code = verifyAuthRequest(packet.data(), packet.size(), adapter->getServant(),
+                                 AuthKeys{adapter->getAccessKey(), adapter->getSecretKey()}, static_cast<int64_t>(TNOW),
+                                 &reply);
+    if (code != 0) {
+        adapter->stats().countAuthFailure(code);
+        TLOGWARN("[net] " << adapter->getName() << ": authentication of " << c.state->ip << ":" << c.state->port
+                          << " failed, " << authStateName(code) << " (" << authStateReason(code)
+                          << "), closing the connection" << std::endl);
+        closeConnection(c.state->uid, CloseReason::Auth);
+        return false;
+    }
+    c.authenticated = true;
+    adapter->stats().authSucceeded.fetch_add(1, std::memory_order_relaxed);
+    apply(c, 0, {}, &reply, false);
+    return true;
 }
 
 void NetThread::flushPending() {
@@ -653,6 +679,7 @@ void NetThread::closeConnection(uint64_t uid, CloseReason reason) {
         case CloseReason::Idle: stats.closedIdle.fetch_add(1, std::memory_order_relaxed); break;
         case CloseReason::BadPacket: break;  // counted where it was found
         case CloseReason::Tls: break;        // counted by reason where it was found
+        case CloseReason::Auth: break;       // counted by code where it was found
         case CloseReason::SendLimit: stats.closedSendLimit.fetch_add(1, std::memory_order_relaxed); break;
         case CloseReason::Server: stats.closedByServer.fetch_add(1, std::memory_order_relaxed); break;
         case CloseReason::Error: stats.closedOnError.fetch_add(1, std::memory_order_relaxed); break;

@@ -112,6 +112,10 @@ const std::vector<ConfigKeyInfo>& serverConfigKeys() {
         {"adapter", "allowsubjects", "", "Per adapter override of the server's allowsubjects."},
         {"adapter", "maxpacketsize", "100M",
          "Largest TARS packet accepted (at most 100M); a larger length closes the connection."},
+        {"adapter", "accesskey", "",
+         "Access key of TARS authentication; with an endpoint saying -e 1, a connection's first packet must carry "
+         "it, signed with secretkey."},
+        {"adapter", "secretkey", "", "Secret key of TARS authentication (set with accesskey)."},
     };
     return keys;
 }
@@ -210,7 +214,7 @@ void loadServerConfig(const TC_Config& conf, const std::string& configFile, cons
 }
 
 std::vector<std::string> unknownConfigKeys(const TC_Config& conf, const std::string& path, const char* scope) {
-    static const std::set<std::string> toleratedAdapterKeys = {"handlegroup", "accesskey", "secretkey", "checkset"};
+    static const std::set<std::string> toleratedAdapterKeys = {"handlegroup", "checkset"};
     std::vector<std::string> unknown;
     for (const std::string& key : conf.getDomainKey(path)) {
         bool declared = std::any_of(serverConfigKeys().begin(), serverConfigKeys().end(), [&](const ConfigKeyInfo& k) {

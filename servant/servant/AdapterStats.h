@@ -53,6 +53,12 @@ struct AdapterStats {
     std::atomic<uint64_t> oneway{0};            // one-way requests (no reply)
     std::atomic<uint64_t> droppedResponses{0};  // replies for connections already gone
     std::atomic<uint64_t> maxQueueDepth{0};
+    // TARS authentication (-e 1): connections that passed it, and those closed by it.
+    std::atomic<uint64_t> authSucceeded{0};
+
+    // Authentication failures by AUTH_STATE code (-100 .. -106; anything else apart).
+    void countAuthFailure(int code);
+    uint64_t authFailureCount(int code) const;
 
     // Reply codes of TARS replies: 0, -1, -2, -3, -4, -6, -9, -99, and everything else.
     void countResult(int iRet);
@@ -65,7 +71,9 @@ struct AdapterStats {
 
 private:
     static size_t resultIndex(int iRet);
+    static size_t authIndex(int code);
     std::array<std::atomic<uint64_t>, 9> _results{};
+    std::array<std::atomic<uint64_t>, 8> _authFailures{};
 };
 
 }  // namespace tars

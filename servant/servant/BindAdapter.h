@@ -13,6 +13,9 @@
 // the keys ca/cert/key/verifyclient/ciphers/allowsubjects (the adapter's own section over
 // /tars/application/server); reloadTls() makes it again from the same files for new
 // connections (open ones keep theirs).
+// Authentication: an endpoint with `-e 1` takes no request on a connection before its
+// first packet passed TARS authentication against the adapter's accesskey/secretkey (the
+// NetThread checks it; internal/Auth.h has the package).
 #pragma once
 
 #include <atomic>
@@ -106,6 +109,11 @@ public:
     // adapter must authenticate its peers (mutual TLS with an allowsubjects list, or TARS
     // authentication, -e 1), or bind() refuses to start it.
     void setTrustedPeersOnly(bool on) { _trustedPeersOnly = on; }
+    // The keys of TARS authentication (used when the endpoint says -e 1).
+    void setAuthKeys(std::string accessKey, std::string secretKey) {
+        _accessKey = std::move(accessKey);
+        _secretKey = std::move(secretKey);
+    }
 
     // ---- what it is
     const std::string& getName() const { return _name; }
@@ -128,6 +136,10 @@ public:
     bool hasServantFactory() const { return static_cast<bool>(_factory); }
     ServantPtr createServant() const { return _factory(); }
     size_t getIndex() const { return _index; }
+    // Whether a connection must authenticate before its requests are served (-e 1).
+    bool requiresAuth() const { return _endpoint.getAuthType() == TC_Endpoint::AUTH_TYPELOCAL; }
+    const std::string& getAccessKey() const { return _accessKey; }
+    const std::string& getSecretKey() const { return _secretKey; }
 
     // ---- TLS (ssl endpoints)
     bool isTls() const { return _endpoint.isSSL(); }
@@ -194,6 +206,8 @@ private:
     TC_SslOptions _tlsOptions;
     mutable std::mutex _tlsMutex;
     std::shared_ptr<TC_SslContext> _tlsContext;  // guarded by _tlsMutex
+    std::string _accessKey;
+    std::string _secretKey;
 
     TC_Socket _listen;
     int _boundPort = 0;

@@ -17,13 +17,17 @@
 // Configuration: /tars/application/client of a TC_Config, or setProperty(key, value),
 // before the first stringToProxy (threads start then; later changes apply only to the
 // timeouts of proxies made afterwards). keys() lists every key with its default.
+// Per object, the sub-sections /tars/application/client/<App.Server.Obj> (or
+// setObjectProperty) carry `accesskey` and `secretkey` (the keys the object's connections
+// authenticate with when its endpoints say `-e 1`, TARS authentication) and the TLS keys.
 // One Communicator per process is usual (a server's Application owns one); several work.
 // Thread-safety: every method may be called from any thread.
 // Lifetime: the destructor (or terminate()) stops the threads after ending every
 // outstanding call with an error (callbacks run), then releases the proxies; proxies kept
 // by the user must not be called afterwards.
 // Errors: a malformed object string or config value throws Communicator_Exception; a bare
-// object name without a configured locator too.
+// object name without a configured locator too, and an object with only one of accesskey
+// and secretkey.
 #pragma once
 
 #include <atomic>
@@ -84,7 +88,8 @@ public:
     void setProperty(const std::string& name, const std::string& value);
     std::string getProperty(const std::string& name, const std::string& dft = "") const;
     // One object's own setting (a key of /tars/application/client/<objectName>), which
-    // wins over the communicator's for that object: the TLS keys (and accesskey/secretkey).
+    // wins over the communicator's for that object: accesskey, secretkey, the TLS keys.
+    // Read by the object's network threads once, at its first call or connect.
     void setObjectProperty(const std::string& objectName, const std::string& name, const std::string& value);
     // The object's own value of name, else the communicator's, else dft.
     std::string getObjectProperty(const std::string& objectName, const std::string& name,

@@ -5,6 +5,8 @@
 //       asyncEcho(s) -> s (answered later from another thread), getContext(key) -> value
 //       (+ response context), closeMe() -> 0 then the connection closes, bigReply(n) -> n
 //       bytes, started() -> number of sleepMs calls begun.
+//   TestApp.TestServer.Echo2Obj (tars): the same servant as EchoObj under another name, for
+//       tests that need two TARS objects.
 //   TestApp.TestServer.HttpObj (http):  answers "hello" on /hello, "slept" 300 ms after
 //                                       /sleep, echoes the body otherwise.
 //   TestApp.TestServer.LineObj (custom "line" protocol, lines ending in \n): "sub" subscribes
@@ -283,6 +285,7 @@ public:
         const std::string prefix = ServerConfig::Application + "." + ServerConfig::ServerName + ".";
         auto served = [&](const std::string& name) { return getEpollServer()->getAdapterByServant(prefix + name); };
         if (served("EchoObj")) addServant<EchoServant>(prefix + "EchoObj");
+        if (served("Echo2Obj")) addServant<EchoServant>(prefix + "Echo2Obj");
         if (served("HttpObj")) addServant<HttpServant>(prefix + "HttpObj");
         if (served("LineObj")) {
             addServant<LineServant>(prefix + "LineObj");

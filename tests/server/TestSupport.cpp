@@ -44,7 +44,8 @@ std::string makeConfig(const std::string& app, const std::string& server, int ad
     os << serverExtra << "\n";
     for (const AdapterSpec& a : adapters) {
         os << "      <" << a.name << ">\n"
-           << "        endpoint=" << a.transport << " -h 127.0.0.1 -p " << a.port << " -t " << a.idleMs << "\n"
+           << "        endpoint=" << a.transport << " -h 127.0.0.1 -p " << a.port << " -t " << a.idleMs
+           << (a.endpointOptions.empty() ? "" : " " + a.endpointOptions) << "\n"
            << "        servant=" << a.servant << "\n        protocol=" << a.protocol << "\n"
            << "        threads=" << a.threads << "\n        maxconns=" << a.maxconns << "\n"
            << "        queuecap=" << a.queuecap << "\n        queuetimeout=" << a.queuetimeout << "\n"

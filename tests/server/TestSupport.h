@@ -43,7 +43,8 @@ struct AdapterSpec {
     int queuecap = 1024;
     int queuetimeout = 10000;
     int idleMs = 60000;
-    std::string extra;  // more key=value lines
+    std::string extra;            // more key=value lines
+    std::string endpointOptions;  // more endpoint options, e.g. "-e 1"
 };
 
 // A server config file: /tars/application/server with the adapters; adminPort 0 = no local.
