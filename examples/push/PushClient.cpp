@@ -6,13 +6,16 @@
 //   - rpc_call: the REGISTER request, answered "OK <n clients>";
 //   - tars_set_push_callback: the pushes, on a callback thread.
 //
-//   PushClient [port=20011] [count=3] [host=127.0.0.1]
+//   PushClient [port=20011] [count=3] [host=127.0.0.1] [--ssl-ca=FILE]
+// --ssl-ca: the server's endpoint is ssl (TLS), its certificate signed by the CA in FILE.
 // Exits 0 after `count` pushes, 1 on a call error or after 60 s without them.
 #include <chrono>
 #include <condition_variable>
 #include <cstdlib>
 #include <iostream>
 #include <mutex>
+#include <string>
+#include <vector>
 #include <string>
 
 #include "PushProtocol.h"
@@ -66,13 +69,25 @@ private:
 }  // namespace
 
 int main(int argc, char* argv[]) {
-    const int port = argc > 1 ? std::atoi(argv[1]) : 20011;
-    const int count = argc > 2 ? std::atoi(argv[2]) : 3;
-    const std::string host = argc > 3 ? argv[3] : "127.0.0.1";
+    std::vector<std::string> args;
+    std::string sslCa;
+    for (int i = 1; i < argc; ++i) {
+        std::string arg = argv[i];
+        if (arg.starts_with("--ssl-ca=")) {
+            sslCa = arg.substr(9);
+        } else {
+            args.push_back(arg);
+        }
+    }
+    const int port = args.size() > 0 ? std::atoi(args[0].c_str()) : 20011;
+    const int count = args.size() > 1 ? std::atoi(args[1].c_str()) : 3;
+    const std::string host = args.size() > 2 ? args[2] : "127.0.0.1";
     try {
         tars::Communicator comm;
-        auto prx = comm.stringToProxy<tars::ServantProxy>("TestApp.PushServer.PushObj@tcp -h " + host + " -p " +
-                                                          std::to_string(port));
+        if (!sslCa.empty()) comm.setProperty("ca", sslCa);
+        auto prx = comm.stringToProxy<tars::ServantProxy>("TestApp.PushServer.PushObj@" +
+                                                          std::string(sslCa.empty() ? "tcp" : "ssl") + " -h " + host +
+                                                          " -p " + std::to_string(port));
         // Both before the first call: the network thread reads them once.
         prx->tars_set_protocol(pushProtocol());
         auto pushes = std::make_shared<PushCallback>();

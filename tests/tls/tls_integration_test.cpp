@@ -236,6 +236,25 @@ TEST(TlsServer, BadTlsSettingsStopTheServerAtStartNamingTheFileOrKey) {
     }
 }
 
+// Server pushes over TLS: the push example (a custom protocol) on an ssl endpoint.
+TEST(TlsServer, PushesReachTheClientOverTls) {
+    ReservedPort port, admin;
+    ServerProcess server(PUSH_SERVER);
+    AdapterSpec a;
+    a.name = "TestApp.PushServer.PushObjAdapter";
+    a.servant = "TestApp.PushServer.PushObj";
+    a.protocol = "not_tars";
+    a.transport = "ssl";
+    a.port = port;
+    server.writeConfig(test::makeConfig("TestApp", "PushServer", admin, {a}, TlsHello::defaultTls(),
+                                        "    <push>\n      intervalms=50\n    </push>\n"));
+    ASSERT_TRUE(server.start({admin})) << server.output();
+    ServerProcess client(PUSH_CLIENT);
+    EXPECT_EQ(0, client.runToExit({std::to_string(port.port()), "3", "127.0.0.1", "--ssl-ca=" + cert("ca.pem")}))
+        << client.output();
+    EXPECT_NE(std::string::npos, client.output().find("PUSH ")) << client.output();
+}
+
 // HTTPS: the HTTP example servant behind an ssl endpoint, read with a bare TLS stream.
 TEST(TlsServer, HttpServantsServeHttps) {
     ReservedPort port, admin;

@@ -22,21 +22,23 @@ namespace {
 // The most plaintext one SSL_write takes: one TLS record, so one send per record.
 constexpr size_t kRecordBytes = 16 * 1024;
 
-// ---- a socket BIO that never raises SIGPIPE (OpenSSL's own writes with plain send()).
+// ---- a socket BIO that never raises SIGPIPE (OpenSSL's own writes with plain send()) and
+// remembers whether its last recv drained the socket.
 
 int bioWrite(BIO* bio, const char* data, int length) {
-    int fd = static_cast<int>(reinterpret_cast<intptr_t>(BIO_get_data(bio)));
+    auto* socket = static_cast<TC_SslStream::BioSocket*>(BIO_get_data(bio));
     BIO_clear_retry_flags(bio);
-    ssize_t n = ::send(fd, data, static_cast<size_t>(length), MSG_NOSIGNAL);
+    ssize_t n = ::send(socket->fd, data, static_cast<size_t>(length), MSG_NOSIGNAL);
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) BIO_set_retry_write(bio);
     return static_cast<int>(n);
 }
 
 int bioRead(BIO* bio, char* data, int length) {
-    int fd = static_cast<int>(reinterpret_cast<intptr_t>(BIO_get_data(bio)));
+    auto* socket = static_cast<TC_SslStream::BioSocket*>(BIO_get_data(bio));
     BIO_clear_retry_flags(bio);
-    ssize_t n = ::recv(fd, data, static_cast<size_t>(length), 0);
+    ssize_t n = ::recv(socket->fd, data, static_cast<size_t>(length), 0);
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) BIO_set_retry_read(bio);
+    socket->drained = n < length;  // short, EAGAIN, EOF or error: nothing more there now
     return static_cast<int>(n);
 }
 
@@ -260,7 +262,8 @@ TC_SslStream::TC_SslStream(std::shared_ptr<TC_SslContext> context, int fd, const
         fail(Failure::Protocol, "cannot create a TLS session: " + takeOpensslReason());
         return;
     }
-    BIO_set_data(bio, reinterpret_cast<void*>(static_cast<intptr_t>(fd)));
+    _socket.fd = fd;
+    BIO_set_data(bio, &_socket);
     SSL_set_bio(_ssl, bio, bio);
     if (_context->role() == TC_SslContext::Role::Server) {
         SSL_set_accept_state(_ssl);
@@ -373,11 +376,17 @@ ssize_t TC_SslStream::read(char* buffer, size_t length) {
     }
     size_t got = 0;
     _wantWrite = false;
+    // Only a recv of this call says the socket is drained: data that came after it raises
+    // a new edge for the caller, while an older one's may already be consumed.
+    _socket.drained = false;
     while (got < length && !_eof && !failed()) {
         ERR_clear_error();
         int n = SSL_read(_ssl, buffer + got, static_cast<int>(std::min<size_t>(length - got, INT_MAX)));
         if (n > 0) {
             got += static_cast<size_t>(n);
+            // The socket came back short and OpenSSL holds nothing more: drained, like a short
+            // plain read (saves the recv that would only say EAGAIN).
+            if (_socket.drained && SSL_has_pending(_ssl) == 0) break;
             continue;
         }
         int e = SSL_get_error(_ssl, n);

@@ -45,8 +45,8 @@ std::optional<std::string> ProbeClient::readFile(const std::string& name) {
     }
 }
 
-ConfigServiceProcess::ConfigServiceProcess(const TestDatabase& db, const std::string& limit)
-    : _db(db), _limit(limit), _process(TARS_CONFIG_PATH) {}
+ConfigServiceProcess::ConfigServiceProcess(const TestDatabase& db, const std::string& limit, const std::string& tls)
+    : _db(db), _limit(limit), _tls(tls), _process(TARS_CONFIG_PATH) {}
 
 bool ConfigServiceProcess::start(int timeoutMs) {
     std::ostringstream os;
@@ -55,18 +55,23 @@ bool ConfigServiceProcess::start(int timeoutMs) {
        << "      local = tcp -h 127.0.0.1 -p " << _admin.port() << " -t 10000\n"
        << "      logpath = @LOG@\n      datapath = @DIR@\n      logLevel = DEBUG\n"
        << "      <tars.tarsconfig.ConfigObjAdapter>\n"
-       << "        endpoint = tcp -h 127.0.0.1 -p " << _config.port() << " -t 60000\n"
+       << "        endpoint = " << (_tls.empty() ? "tcp" : "ssl") << " -h 127.0.0.1 -p " << _config.port()
+       << " -t 60000\n"
        << "        servant = tars.tarsconfig.ConfigObj\n        threads = 2\n"
+       << _tls << "\n"
        << "      </tars.tarsconfig.ConfigObjAdapter>\n"
        << "    </server>\n  </application>\n"
        << _db.configSection() << "  <limit>\n"
        << _limit << "\n  </limit>\n</tars>\n";
     _process.writeConfig(os.str());
-    return _process.start({_config.port(), _admin.port()}, timeoutMs);
+    // An ssl port is probed through the admin port only (a plain probe would be a TLS failure).
+    return _tls.empty() ? _process.start({_config.port(), _admin.port()}, timeoutMs)
+                        : _process.start({_admin.port()}, timeoutMs);
 }
 
 std::string ConfigServiceProcess::objectString() const {
-    return "tars.tarsconfig.ConfigObj@tcp -h 127.0.0.1 -p " + std::to_string(_config.port()) + " -t 60000";
+    return std::string("tars.tarsconfig.ConfigObj@") + (_tls.empty() ? "tcp" : "ssl") + " -h 127.0.0.1 -p " +
+           std::to_string(_config.port()) + " -t 60000";
 }
 
 }  // namespace tars::test

@@ -51,18 +51,20 @@ private:
 // One tarsconfig process on reserved loopback ports, its store a TestDatabase.
 class ConfigServiceProcess {
 public:
-    // limit: lines of /tars/limit (empty: the defaults).
-    explicit ConfigServiceProcess(const TestDatabase& db, const std::string& limit = "");
+    // limit: lines of /tars/limit (empty: the defaults). tls: lines of ConfigObj's adapter
+    // (cert, key, ca, ...) that put it on an ssl endpoint; empty: tcp.
+    explicit ConfigServiceProcess(const TestDatabase& db, const std::string& limit = "", const std::string& tls = "");
     bool start(int timeoutMs = 20000);
     int port() const { return _config.port(); }
     int adminPort() const { return _admin.port(); }
-    // "tars.tarsconfig.ConfigObj@tcp -h 127.0.0.1 -p <port> -t 60000"
+    // "tars.tarsconfig.ConfigObj@tcp -h 127.0.0.1 -p <port> -t 60000" (ssl with tls)
     std::string objectString() const;
     ServerProcess& process() { return _process; }
 
 private:
     const TestDatabase& _db;
     std::string _limit;
+    std::string _tls;
     ReservedPort _config;
     ReservedPort _admin;
     ServerProcess _process;

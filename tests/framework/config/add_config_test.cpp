@@ -69,6 +69,39 @@ TEST_F(AddConfigTest, InitializeFetchesServerAndAppFilesIntoBasepath) {
     EXPECT_EQ(server.stop(), 0);
 }
 
+// The same over mutual TLS: ConfigObj on an ssl endpoint that accepts one client subject,
+// the server's client section holding that certificate; a server without it gets nothing.
+TEST_F(AddConfigTest, InitializeFetchesOverMutualTls) {
+    auto cert = [](const std::string& name) { return std::string(TLS_CERT_DIR) + "/" + name; };
+    addFile(kServerName, "x.conf", "OVER TLS", 2);
+    service = std::make_unique<ConfigServiceProcess>(
+        db, "limitinterval = 1000",
+        "        cert = " + cert("server.pem") + "\n        key = " + cert("server.key") + "\n        ca = " +
+            cert("ca.pem") + "\n        verifyclient = 1\n        allowsubjects = CN=tars-test-client,O=tars-tests\n");
+    startService();
+
+    ServerProcess server(CONFIG_TEST_SERVER);
+    server.writeConfig(testServerConfig({.probePort = probe,
+                                         .adminPort = admin,
+                                         .serverKeys = serverKeys(service->objectString()),
+                                         .testKeys = "addconfig = x.conf",
+                                         .clientKeys = "      ca = " + cert("ca.pem") + "\n      cert = " +
+                                                       cert("client.pem") + "\n      key = " + cert("client.key")}));
+    ASSERT_TRUE(server.start({probe, admin})) << server.output();
+    EXPECT_EQ(ProbeClient(probe).readFile("x.conf"), "OVER TLS");
+    EXPECT_EQ(server.stop(), 0);
+
+    ReservedPort probe2, admin2;
+    ServerProcess stranger(CONFIG_TEST_SERVER);
+    stranger.writeConfig(testServerConfig({.probePort = probe2,
+                                           .adminPort = admin2,
+                                           .serverKeys = serverKeys(service->objectString()),
+                                           .testKeys = "addconfig = x.conf",
+                                           .clientKeys = "      ca = " + cert("ca.pem")}));
+    EXPECT_NE(0, stranger.runToExit({"--config=" + stranger.dir() + "/server.conf"}, 20000));
+    EXPECT_NE(std::string::npos, stranger.output().find("x.conf")) << stranger.output();
+}
+
 // A refusal of the service (429: too many loads) is a failure: its text never replaces the
 // file the server has.
 TEST_F(AddConfigTest, RateLimitedLoadFailsAndKeepsTheLocalFile) {

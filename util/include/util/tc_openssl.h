@@ -118,6 +118,11 @@ public:
     void shutdown();
 
     Failure failure() const { return _failure; }
+    // What the stream's BIO reads and writes (internal; public for the BIO's callbacks).
+    struct BioSocket {
+        int fd = -1;
+        bool drained = false;  // the last recv returned less than asked (or nothing)
+    };
     // OpenSSL's reason, with the verification result when there is one, e.g.
     // "certificate verify failed: certificate has expired".
     const std::string& failureText() const { return _failureText; }
@@ -132,6 +137,7 @@ private:
     void failFromQueue(int sslError);
 
     std::shared_ptr<TC_SslContext> _context;
+    BioSocket _socket;  // the BIO points here: a stream never moves
     ssl_st* _ssl = nullptr;
     bool _established = false;
     bool _wantWrite = false;
