@@ -9,7 +9,16 @@
 # Runs per round: ping-pong (ours, ours in merge mode, the floor from 1 thread and from
 # CONNECTIONS threads, gRPC), capacity (ours, ours in merge mode, the floor), pipelined
 # (ours, gRPC); then the fixed-rate and idle-connection cases. About 12 minutes at
-# ROUNDS=3 SECONDS_PER_RUN=4.
+# ROUNDS=3 SECONDS_PER_RUN=4 (TLS=0).
+#
+# TLS (issue 18; TLS=0 skips it): certificates are made at start with
+# tests/tls/make_certs.sh, a second HelloServer (same settings) serves an ssl endpoint and
+# a second gRPC server serves TLS (grpc::SslServerCredentials, the same certificate:
+# P-256 ECDSA). Each round interleaves with the plain runs: ping-pong and pipelined over
+# TLS, ours and gRPC, and new connections per second (tars-bench --mode connect: connect,
+# one call, close, from CONNECT_THREADS threads), plain and TLS (a full handshake each).
+# The report adds TLS/plain ratios of the same run and ours-TLS/gRPC-TLS. About 4 more
+# minutes at ROUNDS=3 SECONDS_PER_RUN=4.
 #
 # BUILD_DIR (or TARS_BENCH_BUILD_DIR; default build-bench): configured with
 # -DTARS_BENCH_GRPC=ON and built (only the targets needed) unless TARS_BENCH_NO_BUILD=1.
@@ -20,6 +29,7 @@
 #   CLIENT_NETTHREADS=1  CLIENT_ASYNCTHREADS=1            tars-bench's client runtime (async)
 #   GRPC_SERVER_THREADS=2  GRPC_CLIENT_THREADS=2          completion-queue threads
 #   IDLE_CONNECTIONS=10000  (0 skips the idle case)
+#   TLS=1  CONNECT_THREADS=4                              the TLS runs (0 skips them); connect mode's threads
 #   TARS_BENCH_KEEP_LOGS=DIR  copies every run's output there
 # Every process it starts is stopped by pid when it exits (trap EXIT).
 # shellcheck source-path=SCRIPTDIR
@@ -41,6 +51,8 @@ client_asyncthreads=${CLIENT_ASYNCTHREADS:-1}
 grpc_server_threads=${GRPC_SERVER_THREADS:-2}
 grpc_client_threads=${GRPC_CLIENT_THREADS:-2}
 idle=${IDLE_CONNECTIONS:-10000}
+tls=${TLS:-1}
+connect_threads=${CONNECT_THREADS:-4}
 
 # ---- build
 if [ "${TARS_BENCH_NO_BUILD:-0}" != 1 ]; then
@@ -109,6 +121,21 @@ hello_port=$(bench_listen_port "$hello_pid")
 merge_port=$(bench_listen_port "$merge_pid")
 echo_port=$(wait_line "$work/echo.out" '^port ' "$echo_pid" | awk '{print $2}')
 grpc_port=$(wait_line "$work/grpc.out" '^port ' "$grpc_pid" | awk '{print $2}')
+if [ "$tls" = 1 ]; then
+  # One servant is served by one adapter in a process, so the ssl endpoint is a second
+  # HelloServer with the same settings.
+  certs=$work/certs
+  "$root/tests/tls/make_certs.sh" "$certs" >/dev/null
+  bench_hello_conf "$work/hello-tls" "$server_merge" "$server_netthread" "$server_threads" $((idle + 1024)) "$certs"
+  "$hello" --config="$work/hello-tls/HelloServer.conf" >"$work/hello-tls.out" 2>&1 &
+  hello_tls_pid=$!; pids+=("$hello_tls_pid")
+  "$grpc_server" --port 0 --threads "$grpc_server_threads" --cert "$certs/server.pem" --key "$certs/server.key" \
+    >"$work/grpc-tls.out" 2>&1 &
+  grpc_tls_pid=$!; pids+=("$grpc_tls_pid")
+  hello_tls_port=$(bench_listen_port "$hello_tls_pid")
+  grpc_tls_port=$(wait_line "$work/grpc-tls.out" '^port ' "$grpc_tls_pid" | awk '{print $2}')
+  tls_client=(--ssl --ca "$certs/ca.pem")
+fi
 
 # ---- runs
 failures=0
@@ -141,12 +168,21 @@ tars_async=(--netthreads "$client_netthreads" --asyncthreads "$client_asyncthrea
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) (other work on this machine makes every figure noisier)"
 echo "servers: HelloServer pid $hello_pid port $hello_port (merge mode: pid $merge_pid port $merge_port), floor echo pid $echo_pid port $echo_port, gRPC pid $grpc_pid port $grpc_port"
+if [ "$tls" = 1 ]; then
+  echo "TLS servers: HelloServer pid $hello_tls_pid ssl port $hello_tls_port, gRPC pid $grpc_tls_pid TLS port $grpc_tls_port"
+fi
 echo "$rounds rounds x $seconds s per run (+$warmup s warm-up), payload $payload B"
 for r in $(seq "$rounds"); do
   echo "round $r/$rounds"
   run ours.pingpong "$bench" -p "$hello_port" -m sync -t "$connections" -c "$connections" "${common[@]}"
+  if [ "$tls" = 1 ]; then
+    run ours-tls.pingpong "$bench" -p "$hello_tls_port" "${tls_client[@]}" -m sync -t "$connections" -c "$connections" "${common[@]}"
+  fi
   run floor.pingpong "$bench" -p "$echo_port" -m raw --expect echo -c "$connections" -k 1 "${common[@]}"
   run grpc.pingpong "$grpc_client" -p "$grpc_port" -m sync -t "$connections" -c "$connections" "${common[@]}"
+  if [ "$tls" = 1 ]; then
+    run grpc-tls.pingpong "$grpc_client" -p "$grpc_tls_port" "${tls_client[@]}" -m sync -t "$connections" -c "$connections" "${common[@]}"
+  fi
   # The bound for any client whose calls come from $connections threads: the floor driven
   # by as many threads, one connection each, each waiting for its reply.
   run floor-threads.pingpong "$bench" -p "$echo_port" -m raw --expect echo -t "$connections" -c "$connections" -k 1 "${common[@]}"
@@ -155,7 +191,16 @@ for r in $(seq "$rounds"); do
   run floor.capacity "$bench" -p "$echo_port" -m raw --expect echo "${pipelined[@]}" "${common[@]}"
   run ours-merge.capacity "$bench" -p "$merge_port" -m raw "${pipelined[@]}" "${common[@]}"
   run ours.async "$bench" -p "$hello_port" -m async "${pipelined[@]}" "${tars_async[@]}" "${common[@]}"
+  if [ "$tls" = 1 ]; then
+    run ours-tls.async "$bench" -p "$hello_tls_port" "${tls_client[@]}" -m async "${pipelined[@]}" "${tars_async[@]}" "${common[@]}"
+  fi
   run grpc.async "$grpc_client" -p "$grpc_port" -m async -t "$grpc_client_threads" "${pipelined[@]}" "${common[@]}"
+  if [ "$tls" = 1 ]; then
+    run grpc-tls.async "$grpc_client" -p "$grpc_tls_port" "${tls_client[@]}" -m async -t "$grpc_client_threads" "${pipelined[@]}" "${common[@]}"
+    # New connections per second: connect, one call, close, over and over.
+    run ours.connect "$bench" -p "$hello_port" -m connect -t "$connect_threads" "${common[@]}"
+    run ours-tls.connect "$bench" -p "$hello_tls_port" "${tls_client[@]}" -m connect -t "$connect_threads" "${common[@]}"
+  fi
 done
 
 # ---- latency at a fixed load: half of our pipelined maximum, the same rate for all three
@@ -235,6 +280,53 @@ if [ "$idle" -gt 0 ]; then
   echo "| RSS per idle connection | $(per "${rss_before[0]}" "${rss_idle[0]}") | $(per "${rss_before[1]}" "${rss_idle[1]}") | $(per "${rss_before[2]}" "${rss_idle[2]}") | | |"
   echo "| server RSS after the load | $(mb "${rss_after[0]}") | $(mb "${rss_after[1]}") | $(mb "${rss_after[2]}") | | |"
 fi
+if [ "$tls" = 1 ]; then
+  # holds VALUE TARGET: whether VALUE >= TARGET
+  holds() { awk -v v="$1" -v t="$2" 'BEGIN {print (v != "-" && v + 0 >= t) ? "holds" : "does not hold"}'; }
+  # round_ratios KEY PLAIN TLS: TLS/plain of each round (the two runs of a round are
+  # back to back, so a round's ratio escapes most of the noise that moves whole rounds).
+  round_ratios() {
+    paste <(sed -n "s/.* $1=\([0-9.]*\).*/\1/p" "$work/$2.results") \
+      <(sed -n "s/.* $1=\([0-9.]*\).*/\1/p" "$work/$3.results") |
+      awk '{printf "%s%s", (NR > 1 ? " / " : ""), ($1 > 0 ? sprintf("%.2f", $2 / $1) : "-")}'
+  }
+  tls_row() {  # tls_row LABEL KEY PLAIN TLS: QPS in thousands, connections/s (KEY cps) as counted
+    local p t key=${2/cps/qps}
+    p=$(field "$3" "$key"); t=$(field "$4" "$key")
+    case $2 in
+      qps) printf '| %s | %sk | %sk | %s | %s |\n' "$1" "$(k "$p")" "$(k "$t")" "$(ratio "$t" "$p")" "$(round_ratios "$key" "$3" "$4")" ;;
+      cps) printf '| %s | %.0f | %.0f | %s | %s |\n' "$1" "$p" "$t" "$(ratio "$t" "$p")" "$(round_ratios "$key" "$3" "$4")" ;;
+      *) printf '| %s | %s us | %s us | %s | %s |\n' "$1" "$p" "$t" "$(ratio "$t" "$p")" "$(round_ratios "$key" "$3" "$4")" ;;
+    esac
+  }
+  echo
+  echo "### TLS (issue 18): the same servers' twins on ssl endpoints, in the same rounds"
+  echo
+  echo "| case | plain | TLS | TLS/plain | TLS/plain in each round |"
+  echo "|-|-|-|-|-|"
+  tls_row "ours ping-pong QPS (sync, $connections conn x 1)" qps ours.pingpong ours-tls.pingpong
+  tls_row "ours ping-pong p99" p99_us ours.pingpong ours-tls.pingpong
+  tls_row "ours pipelined QPS (async, $connections x $outstanding)" qps ours.async ours-tls.async
+  tls_row "ours pipelined p99" p99_us ours.async ours-tls.async
+  tls_row "gRPC ping-pong QPS (sync, $connections conn x 1)" qps grpc.pingpong grpc-tls.pingpong
+  tls_row "gRPC pipelined QPS (async, $connections x $outstanding)" qps grpc.async grpc-tls.async
+  tls_row "ours new connections/s (connect + 1 call + close, $connect_threads threads)" cps ours.connect ours-tls.connect
+  tls_row "new connection + call latency p50" p50_us ours.connect ours-tls.connect
+  echo
+  echo "| over TLS | ours | gRPC | ours/gRPC |"
+  echo "|-|-|-|-|"
+  printf '| ping-pong QPS | %sk | %sk | %s |\n' "$(k "$(field ours-tls.pingpong qps)")" \
+    "$(k "$(field grpc-tls.pingpong qps)")" "$(ratio "$(field ours-tls.pingpong qps)" "$(field grpc-tls.pingpong qps)")"
+  printf '| pipelined QPS | %sk | %sk | %s |\n' "$(k "$(field ours-tls.async qps)")" \
+    "$(k "$(field grpc-tls.async qps)")" "$(ratio "$(field ours-tls.async qps)" "$(field grpc-tls.async qps)")"
+  echo
+  pipe_ratio=$(ratio "$(field ours-tls.async qps)" "$(field ours.async qps)")
+  pong_ratio=$(ratio "$(field ours-tls.pingpong qps)" "$(field ours.pingpong qps)")
+  grpc_ratio=$(ratio "$(field ours-tls.async qps)" "$(field grpc-tls.async qps)")
+  echo "Targets: pipelined TLS/plain $pipe_ratio (>= 0.6: $(holds "$pipe_ratio" 0.6));" \
+    "ping-pong TLS/plain $pong_ratio (>= 0.8: $(holds "$pong_ratio" 0.8));" \
+    "pipelined ours-TLS/gRPC-TLS $grpc_ratio (>= 3: $(holds "$grpc_ratio" 3))."
+fi
 echo
 echo "Spread over the runs (min / median / max):"
 echo
@@ -255,6 +347,11 @@ echo "ours: HelloServer netthread=$server_netthread threads=$server_threads merg
 echo "floor: bench-floor-echo (1 epoll thread) driven by tars-bench --mode raw --expect echo (1 thread;"
 echo "  'driven by $connections threads': --threads $connections, each with its own connection and one frame in flight)"
 echo "server capacity has no gRPC column: its client (gRPC's own) costs as much as its server."
+if [ "$tls" = 1 ]; then
+  echo "TLS: certificates of tests/tls/make_certs.sh (P-256 ECDSA), OpenSSL's default suites (TLS 1.3:" \
+    "TLS_AES_256_GCM_SHA384 between OpenSSL peers); new connections: tars-bench --mode connect" \
+    "(no client runtime, a full handshake per connection, the client's half on the same 2 cores)"
+fi
 if [ "$failures" -gt 0 ]; then
   echo "compare.sh: $failures runs had failed calls (see above)" >&2
   exit 1

@@ -38,10 +38,18 @@ bench_listen_port() {
   return 1
 }
 
-# bench_hello_conf DIR MERGENETIMP NETTHREAD THREADS MAXCONNS: writes DIR/HelloServer.conf,
-# a HelloServer listening on 127.0.0.1 at an ephemeral port, logging errors only.
+# bench_hello_conf DIR MERGENETIMP NETTHREAD THREADS MAXCONNS [CERTDIR]: writes
+# DIR/HelloServer.conf, a HelloServer listening on 127.0.0.1 at an ephemeral port, logging
+# errors only. With CERTDIR (made by tests/tls/make_certs.sh) the endpoint is an ssl one
+# with CERTDIR's server.pem and server.key (TLS; no client certificate asked for).
 bench_hello_conf() {
-  local dir=$1 merge=$2 netthread=$3 threads=$4 maxconns=$5
+  local dir=$1 merge=$2 netthread=$3 threads=$4 maxconns=$5 certs=${6:-}
+  local transport=tcp tls=""
+  if [ -n "$certs" ]; then
+    transport=ssl
+    tls="cert = $certs/server.pem
+      key = $certs/server.key"
+  fi
   mkdir -p "$dir/log"
   cat >"$dir/HelloServer.conf" <<EOF
 <tars>
@@ -56,8 +64,9 @@ bench_hello_conf() {
       logLevel = ERROR
       netthread = $netthread
       mergenetimp = $merge
+      $tls
       <TestApp.HelloServer.HelloObjAdapter>
-        endpoint = tcp -h 127.0.0.1 -p 0 -t 600000
+        endpoint = $transport -h 127.0.0.1 -p 0 -t 600000
         servant = TestApp.HelloServer.HelloObj
         protocol = tars
         threads = $threads

@@ -22,6 +22,10 @@ enum LongOnly {
     OPT_ASYNCTHREADS,
     OPT_TIMEOUT,
     OPT_EXPECT,
+    OPT_SSL,
+    OPT_CA,
+    OPT_CERT,
+    OPT_KEY,
 };
 
 }  // namespace
@@ -31,6 +35,7 @@ const char* modeName(BenchMode mode) {
         case BenchMode::Sync: return "sync";
         case BenchMode::Async: return "async";
         case BenchMode::Raw: return "raw";
+        case BenchMode::Connect: return "connect";
     }
     return "?";
 }
@@ -61,6 +66,12 @@ Modes (--mode):
           almost nothing and the figure is the server's. The first reply of each
           connection, and any reply whose length differs from it, is checked in full
           (see --expect); a reply that fails the check counts as failed.
+  connect new connections: each of --threads threads opens a connection (TLS with
+          --ssl: a full handshake, no session resumption), sends one pre-encoded
+          testHello request as raw mode does, reads and checks the reply, closes the
+          connection, and starts over. QPS is connections per second; latency is
+          connect + handshake + call. No client runtime: the cost measured is the
+          server's accept (and handshake) plus this loop's own.
 
 Target:
   -H, --host ADDR        server address (default 127.0.0.1)
@@ -72,7 +83,7 @@ Target:
                          request frame itself (for tests/bench/floor's bench-floor-echo)
 
 Load:
-  -m, --mode MODE        sync, async (default) or raw
+  -m, --mode MODE        sync, async (default), raw or connect
   -t, --threads N        caller threads (sync, async) or epoll threads (raw); default 1
   -c, --connections N    TCP connections (default 1). Our client runtime opens one
                          connection per endpoint per network thread, so tars-bench lists
@@ -93,6 +104,14 @@ Load:
                          50 us and sends every call then due, so a call may leave up to
                          50 us late (counted in its latency). Default 0: closed loop, as
                          fast as the server answers.
+
+TLS (sync, async, connect):
+      --ssl              ssl endpoints instead of tcp: the server's certificate is
+                         verified (against --ca) and its name against --host
+      --ca FILE          PEM file of the CAs that sign the server's certificate (the
+                         Communicator's `ca`); without it, the system's trust store
+      --cert FILE        client certificate, for servers with verifyclient=1
+      --key FILE         private key of --cert
 
 Client runtime (sync, async):
       --netthreads N     client network threads, the Communicator's netthread (default 1)
@@ -121,6 +140,8 @@ Examples:
   tars-bench -p 20001 -m async -c 16 -k 32 -d 5         # pipelined through the runtime
   tars-bench -p 20001 -m raw -c 16 -k 32 -d 5           # server capacity
   tars-bench -p 20001 -m async -c 16 -k 32 --rate 20000 # latency at a fixed load
+  tars-bench -p 20002 --ssl --ca ca.pem -m async -c 16 -k 32  # pipelined over TLS
+  tars-bench -p 20002 --ssl --ca ca.pem -m connect -t 4 # TLS handshakes per second
 )";
 }
 
@@ -130,8 +151,8 @@ std::string BenchOptions::objectString() const {
     if (perThread < 1) perThread = 1;
     for (int i = 0; i < perThread; ++i) {
         if (i) object += ":";
-        object +=
-            "tcp -h " + host + " -p " + std::to_string(port) + " -t " + std::to_string(kFirstEndpointTimeoutMs + i);
+        object += std::string(transport()) + " -h " + host + " -p " + std::to_string(port) + " -t " +
+                  std::to_string(kFirstEndpointTimeoutMs + i);
     }
     return object;
 }
@@ -155,9 +176,13 @@ std::string BenchOptions::describe() const {
                 << threads << " epoll threads, replies checked as " << (expect == RawExpect::Tars ? "tars" : "echo")
                 << ")";
             break;
+        case BenchMode::Connect:
+            out << " (a new " << (ssl ? "TLS " : "") << "connection per call: " << threads << " threads)";
+            break;
     }
-    out << "\ntarget     " << servant << "@tcp -h " << host << " -p " << port;
-    if (mode == BenchMode::Raw) out << " (function " << func << ")";
+    out << "\ntarget     " << servant << "@" << transport() << " -h " << host << " -p " << port;
+    if (ssl) out << " (ca " << (ca.empty() ? std::string("the system's trust store") : ca) << ")";
+    if (mode == BenchMode::Raw || mode == BenchMode::Connect) out << " (function " << func << ")";
     out << "\npayload    " << payload << " bytes";
     if (rate > 0) {
         out << "\nrate       " << rate << " calls/s (open loop)";
@@ -187,6 +212,10 @@ BenchOptions BenchOptions::parse(int argc, char** argv) {
         {"netthreads", required_argument, nullptr, OPT_NETTHREADS},
         {"asyncthreads", required_argument, nullptr, OPT_ASYNCTHREADS},
         {"timeout", required_argument, nullptr, OPT_TIMEOUT},
+        {"ssl", no_argument, nullptr, OPT_SSL},
+        {"ca", required_argument, nullptr, OPT_CA},
+        {"cert", required_argument, nullptr, OPT_CERT},
+        {"key", required_argument, nullptr, OPT_KEY},
         {"help", no_argument, nullptr, 'h'},
         {nullptr, 0, nullptr, 0},
     };
@@ -196,6 +225,7 @@ BenchOptions BenchOptions::parse(int argc, char** argv) {
     bool portGiven = false;
     bool funcGiven = false;
     bool expectGiven = false;
+    bool connectionsGiven = false;
     opterr = 0;  // our own messages
     optind = 1;
     for (;;) {
@@ -246,12 +276,17 @@ BenchOptions BenchOptions::parse(int argc, char** argv) {
                     o.mode = BenchMode::Async;
                 } else if (value == "raw") {
                     o.mode = BenchMode::Raw;
+                } else if (value == "connect") {
+                    o.mode = BenchMode::Connect;
                 } else {
-                    throw UsageError("option --mode: '" + value + "' is not sync, async or raw");
+                    throw UsageError("option --mode: '" + value + "' is not sync, async, raw or connect");
                 }
                 break;
             case 't': o.threads = static_cast<int>(parseInteger("--threads", value, 1, 1024)); break;
-            case 'c': o.connections = static_cast<int>(parseInteger("--connections", value, 1, 100000)); break;
+            case 'c':
+                o.connections = static_cast<int>(parseInteger("--connections", value, 1, 100000));
+                connectionsGiven = true;
+                break;
             case 'k':
                 o.outstanding = static_cast<int>(parseInteger("--outstanding", value, 1, 65536));
                 outstandingGiven = true;
@@ -269,6 +304,15 @@ BenchOptions BenchOptions::parse(int argc, char** argv) {
                 o.asyncThreads = static_cast<int>(parseInteger("--asyncthreads", value, 0, 1024));
                 break;
             case OPT_TIMEOUT: o.timeoutMs = static_cast<int>(parseInteger("--timeout", value, 1, 3600000)); break;
+            case OPT_SSL: o.ssl = true; break;
+            case OPT_CA:
+            case OPT_CERT:
+            case OPT_KEY: {
+                if (value.empty())
+                    throw UsageError(std::string("option --") + longOptions[index].name + ": empty file name");
+                (c == OPT_CA ? o.ca : c == OPT_CERT ? o.cert : o.key) = value;
+                break;
+            }
             default: throw UsageError("unknown option " + std::string(argv[optind - 1]));
         }
     }
@@ -280,6 +324,16 @@ BenchOptions BenchOptions::parse(int argc, char** argv) {
     }
     if (o.mode != BenchMode::Raw && (funcGiven || expectGiven)) {
         throw UsageError("--func and --expect apply to raw mode only (proxy modes call testHello)");
+    }
+    if (!o.ssl && !(o.ca.empty() && o.cert.empty() && o.key.empty())) {
+        throw UsageError("--ca, --cert and --key need --ssl");
+    }
+    if (o.cert.empty() != o.key.empty()) throw UsageError("--cert and --key go together");
+    if (o.ssl && o.mode == BenchMode::Raw) throw UsageError("--ssl applies to sync, async and connect modes");
+    if (o.mode == BenchMode::Connect && (connectionsGiven || outstandingGiven || o.rate > 0)) {
+        throw UsageError(
+            "--connections, --outstanding and --rate do not apply to connect mode (--threads "
+            "connections at a time, one call each)");
     }
     if (o.mode != BenchMode::Raw && o.connections % o.netThreads != 0) {
         throw UsageError("--connections (" + std::to_string(o.connections) + ") must be a multiple of --netthreads (" +

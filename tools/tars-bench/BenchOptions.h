@@ -10,9 +10,10 @@
 namespace tars::bench {
 
 enum class BenchMode {
-    Sync,   // blocking proxy calls, one per caller thread at a time
-    Async,  // callback proxy calls, `outstanding` per connection in flight
-    Raw,    // pre-encoded frames on our own sockets: the server's cost alone
+    Sync,     // blocking proxy calls, one per caller thread at a time
+    Async,    // callback proxy calls, `outstanding` per connection in flight
+    Raw,      // pre-encoded frames on our own sockets: the server's cost alone
+    Connect,  // a new connection per call (TLS with --ssl): connections per second
 };
 
 // What raw mode checks in the replies it validates (see --help).
@@ -36,12 +37,17 @@ struct BenchOptions {
     int asyncThreads = 1;    // client callback threads (async mode); 0: callbacks on the network threads
     int timeoutMs = 3000;    // call timeout (proxy modes; sent as iTimeout in raw mode)
     RawExpect expect = RawExpect::Tars;
+    bool ssl = false;  // ssl endpoints (TLS) instead of tcp
+    std::string ca;    // --ssl: PEM file of the CAs that sign the server's certificate
+    std::string cert;  // --ssl: client certificate (servers with verifyclient=1)
+    std::string key;   // --ssl: its private key
     bool help = false;
 
     double warmupSeconds() const { return warmup >= 0 ? warmup : (requests > 0 ? 0.0 : 1.0); }
     // "TestApp.HelloServer.HelloObj@tcp -h ... -p ... -t 60000:tcp ..." with one endpoint
-    // per connection of a network thread (see --help: connections).
+    // per connection of a network thread (see --help: connections); ssl with --ssl.
     std::string objectString() const;
+    const char* transport() const { return ssl ? "ssl" : "tcp"; }
     // One line describing the run, printed before the results.
     std::string describe() const;
 

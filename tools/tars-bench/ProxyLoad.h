@@ -1,7 +1,8 @@
 // ProxyLoad: tars-bench's sync and async modes. Calls go through our client runtime (a
 // Communicator with options.netThreads network threads and options.asyncThreads callback
 // threads) and the proxy tars2cpp generates for examples/hello/Hello.tars
-// (TestApp::HelloPrx), exactly as an application makes them.
+// (TestApp::HelloPrx), exactly as an application makes them; with options.ssl the
+// endpoints are ssl ones and the Communicator's ca, cert and key are options'.
 //
 // sync:  options.threads threads, each making one blocking testHello at a time.
 // async: connections x outstanding callback calls in flight; in a closed loop a call's

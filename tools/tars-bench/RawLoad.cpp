@@ -166,23 +166,7 @@ int RawWorker::checkReply(const Connection& c) const {
                     std::memcmp(c.checkBody.data(), _frame.data() + 4, c.checkBody.size()) == 0;
         return same ? 0 : kBadReply;
     }
-    try {
-        TarsInputStream<BufferReader> is;
-        is.setBuffer(c.checkBody.data(), c.checkBody.size());
-        ResponsePacket rsp;
-        rsp.readFrom(is);
-        if (rsp.iRet != 0) return rsp.iRet;
-        TarsInputStream<BufferReader> body;
-        body.setBuffer(rsp.sBuffer.data(), rsp.sBuffer.size());
-        Int32 ret = 0;
-        std::string sRsp;
-        body.read(ret, 0, false);
-        body.read(sRsp, 2, false);
-        if (sRsp.size() != static_cast<size_t>(_options.payload)) return kBadReply;
-        return 0;
-    } catch (const std::exception&) {
-        return kBadReply;
-    }
+    return RawLoad::checkReply(_options, c.checkBody);
 }
 
 void RawWorker::onReply(Connection& c, uint64_t now) {
@@ -425,6 +409,26 @@ std::string RawLoad::encodeRequest(const BenchOptions& options) {
     frame[3] = static_cast<char>(length);
     frame += body;
     return frame;
+}
+
+int RawLoad::checkReply(const BenchOptions& options, const std::string& body) {
+    try {
+        TarsInputStream<BufferReader> is;
+        is.setBuffer(body.data(), body.size());
+        ResponsePacket rsp;
+        rsp.readFrom(is);
+        if (rsp.iRet != 0) return rsp.iRet;
+        TarsInputStream<BufferReader> args;
+        args.setBuffer(rsp.sBuffer.data(), rsp.sBuffer.size());
+        Int32 ret = 0;
+        std::string sRsp;
+        args.read(ret, 0, false);
+        args.read(sRsp, 2, false);
+        if (sRsp.size() != static_cast<size_t>(options.payload)) return kBadReply;
+        return 0;
+    } catch (const std::exception&) {
+        return kBadReply;
+    }
 }
 
 BenchResult RawLoad::run() {

@@ -30,6 +30,9 @@ public:
 
     // The framed request of options (4-byte big-endian length, then the RequestPacket).
     static std::string encodeRequest(const BenchOptions& options);
+    // The code of a reply body (the frame after its 4-byte length) to that request: 0 for a
+    // ResponsePacket with iRet 0 whose sRsp has the payload's size, else iRet or -12.
+    static int checkReply(const BenchOptions& options, const std::string& body);
 
 private:
     BenchOptions _options;

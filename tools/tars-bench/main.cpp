@@ -8,6 +8,7 @@
 
 #include "BenchOptions.h"
 #include "CommandLine.h"
+#include "ConnectLoad.h"
 #include "ProxyLoad.h"
 #include "RawLoad.h"
 
@@ -53,6 +54,8 @@ int main(int argc, char** argv) {
     try {
         if (options.mode == BenchMode::Raw) {
             result = RawLoad(options).run();
+        } else if (options.mode == BenchMode::Connect) {
+            result = ConnectLoad(options).run();
         } else {
             result = ProxyLoad(options).run();
         }

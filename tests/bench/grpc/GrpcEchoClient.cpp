@@ -8,6 +8,8 @@
 //          completion queue and the channels i, i + threads, ...; closed loop (a reply
 //          starts the next call) or, with --rate, calls started at their due times (Pacer.h).
 //
+// With --ssl the channels are TLS ones (grpc::SslCredentials, trusting --ca).
+//
 // Failed calls are counted by gRPC status code (4 DEADLINE_EXCEEDED, 14 UNAVAILABLE, ...);
 // a reply whose payload is not the request's counts as -12. Exit 0 when every call
 // succeeded, 1 otherwise, 2 for bad usage.
@@ -18,6 +20,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -52,6 +55,9 @@ struct Options {
     int64_t requests = 0;
     double rate = 0.0;
     int timeoutMs = 3000;
+    bool ssl = false;
+    std::string caPem;       // --ca's contents
+    std::string targetName;  // --target-name: the name checked against the certificate
 
     double warmupSeconds() const { return warmup >= 0 ? warmup : (requests > 0 ? 0.0 : 1.0); }
 };
@@ -77,6 +83,11 @@ code, and a RESULT line). Options mean what they mean for tars-bench:
       --warmup SEC       seconds before measuring (default 1; 0 with -n)
       --rate QPS         open loop at a fixed total rate (latency from each call's due time)
       --timeout MS       call deadline (default 3000)
+      --ssl              TLS channels (grpc::SslCredentials): the server's certificate
+                         is verified against --ca, its name against --host
+      --ca FILE          PEM file of the CAs that sign the server's certificate
+                         (default: gRPC's roots)
+      --target-name NAME check the certificate against NAME instead of --host
   -h, --help             this text
 
 Latency accuracy: as tars-bench (log-linear histogram, percentiles within 1.6 %).
@@ -96,6 +107,9 @@ Options parse(int argc, char** argv, bool& help) {
         {"warmup", required_argument, nullptr, 'W'},
         {"rate", required_argument, nullptr, 'R'},
         {"timeout", required_argument, nullptr, 'T'},
+        {"ssl", no_argument, nullptr, 'S'},
+        {"ca", required_argument, nullptr, 'A'},
+        {"target-name", required_argument, nullptr, 'N'},
         {"help", no_argument, nullptr, 'h'},
         {nullptr, 0, nullptr, 0},
     };
@@ -137,11 +151,25 @@ Options parse(int argc, char** argv, bool& help) {
             case 'W': o.warmup = parseNumber("--warmup", value, 0, 3600); break;
             case 'R': o.rate = parseNumber("--rate", value, 0, 1e9); break;
             case 'T': o.timeoutMs = static_cast<int>(parseInteger("--timeout", value, 1, 3600000)); break;
+            case 'S': o.ssl = true; break;
+            case 'A': {
+                std::ifstream in(value, std::ios::binary);
+                std::ostringstream text;
+                text << in.rdbuf();
+                if (!in || text.str().empty()) throw UsageError("option --ca: cannot read '" + value + "'");
+                o.caPem = text.str();
+                break;
+            }
+            case 'N':
+                if (value.empty()) throw UsageError("option --target-name: empty name");
+                o.targetName = value;
+                break;
             default: throw UsageError("unknown option " + std::string(argv[optind - 1]));
         }
     }
     if (optind < argc) throw UsageError("unexpected argument '" + std::string(argv[optind]) + "'");
     if (!portGiven) throw UsageError("--port is required");
+    if (!o.ssl && (!o.caPem.empty() || !o.targetName.empty())) throw UsageError("--ca and --target-name need --ssl");
     if (durationGiven && o.requests > 0) throw UsageError("--duration and --requests do not go together");
     if (!o.async && outstandingGiven && o.outstanding != 1) {
         throw UsageError("--outstanding does not apply to sync mode (one call per thread; use --threads)");
@@ -214,7 +242,14 @@ std::shared_ptr<grpc::Channel> makeChannel(const Options& o, int index) {
     // A channel of its own connection: no subchannel shared between channels.
     args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
     args.SetInt("tars.bench.channel", index);
-    return grpc::CreateCustomChannel(o.host + ":" + std::to_string(o.port), grpc::InsecureChannelCredentials(), args);
+    std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
+    if (o.ssl) {
+        grpc::SslCredentialsOptions tls;
+        tls.pem_root_certs = o.caPem;
+        credentials = grpc::SslCredentials(tls);
+        if (!o.targetName.empty()) args.SetSslTargetNameOverride(o.targetName);
+    }
+    return grpc::CreateCustomChannel(o.host + ":" + std::to_string(o.port), credentials, args);
 }
 
 int codeOf(const grpc::Status& status, const benchgrpc::EchoReply& reply, size_t payload) {
@@ -365,8 +400,8 @@ int main(int argc, char** argv) {
         header << "mode       grpc-sync (blocking stubs: " << o.threads << " threads, " << o.connections
                << " connections)\n";
     }
-    header << "target     benchgrpc.Echo/Call@" << o.host << ":" << o.port << "\npayload    " << o.payload
-           << " bytes\n";
+    header << "target     benchgrpc.Echo/Call@" << o.host << ":" << o.port << (o.ssl ? " (TLS)" : "") << "\npayload    "
+           << o.payload << " bytes\n";
     if (o.rate > 0) {
         header << "rate       " << o.rate << " calls/s (open loop)\n";
     } else {
