@@ -68,7 +68,7 @@ private:
     std::ostream& _err;
     std::string _registryObj;
     std::string _locator = kDefaultLocator;
-    int _timeoutMs = 0;  // 0: the command's default
+    int _timeoutMs = 0;                       // 0: the command's default
     std::map<std::string, std::string> _tls;  // --ca, --cert, --key: client TLS keys
     std::unique_ptr<Communicator> _communicator;
     adminreg::AdminRegPrx _registry;

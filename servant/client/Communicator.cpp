@@ -9,6 +9,7 @@
 #include "util/tc_common.h"
 #include "util/tc_endpoint.h"
 #include "util/tc_logger.h"
+#include "util/tc_openssl.h"
 
 namespace tars {
 

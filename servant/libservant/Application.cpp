@@ -22,6 +22,7 @@
 #include "util/tc_common.h"
 #include "util/tc_file.h"
 #include "util/tc_logger.h"
+#include "util/tc_openssl.h"
 #include "util/tc_timeprovider.h"
 #include "util/tc_timer.h"
 

@@ -9,6 +9,7 @@
 #include "servant/TarsProtocol.h"
 #include "util/tc_common.h"
 #include "util/tc_logger.h"
+#include "util/tc_openssl.h"
 
 namespace tars {
 
@@ -166,7 +167,6 @@ void BindAdapter::setTls(const TC_SslOptions& options) {
     try {
         auto context = TC_SslContext::create(TC_SslContext::Role::Server, options);
         std::lock_guard lock(_tlsMutex);
-        _tlsOptions = options;
         _tlsContext = std::move(context);
     } catch (const TC_SslException& e) {
         throw BindAdapter_Exception("adapter " + _name + " (" + _endpoint.toString() + "): " + e.what());
@@ -183,7 +183,7 @@ std::string BindAdapter::reloadTls() {
     {
         std::lock_guard lock(_tlsMutex);
         if (!_tlsContext) return "not an ssl adapter";
-        options = _tlsOptions;
+        options = _tlsContext->options();
     }
     try {
         setTls(options);
@@ -229,7 +229,7 @@ bool BindAdapter::isIpAllowed(const std::string& ip) const {
 bool BindAdapter::authenticatesPeers() const {
     if (_endpoint.getAuthType() == TC_Endpoint::AUTH_TYPELOCAL) return true;
     std::lock_guard lock(_tlsMutex);
-    return _tlsContext && _tlsOptions.verifyPeer && !_tlsOptions.allowedSubjects.empty();
+    return _tlsContext && _tlsContext->options().verifyPeer && !_tlsContext->options().allowedSubjects.empty();
 }
 
 void BindAdapter::bind() {

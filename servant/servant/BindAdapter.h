@@ -34,14 +34,14 @@
 #include "util/tc_config.h"
 #include "util/tc_endpoint.h"
 #include "util/tc_ex.h"
-#include "util/tc_openssl.h"
-#include "util/tc_sockaddr.h"
 #include "util/tc_socket.h"
 
 namespace tars {
 
 class Servant;
 class ServantHandle;
+class TC_SslContext;
+struct TC_SslOptions;
 class RequestQueue;
 class ServerProtocol;
 using ServantPtr = std::shared_ptr<Servant>;
@@ -156,7 +156,6 @@ public:
     // TARS authentication (-e 1).
     bool authenticatesPeers() const;
 
-
     // ---- listening
     // Creates, binds and listens the socket (non-blocking). Throws BindAdapter_Exception.
     void bind();
@@ -203,7 +202,6 @@ private:
     ServantFactory _factory;
     size_t _index = 0;
     bool _trustedPeersOnly = false;
-    TC_SslOptions _tlsOptions;
     mutable std::mutex _tlsMutex;
     std::shared_ptr<TC_SslContext> _tlsContext;  // guarded by _tlsMutex
     std::string _accessKey;

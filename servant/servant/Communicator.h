@@ -43,12 +43,12 @@
 #include "servant/ServantProxy.h"
 #include "util/tc_config.h"
 #include "util/tc_ex.h"
-#include "util/tc_openssl.h"
 
 namespace tars {
 
 class AsyncProcThread;
 class CommunicatorEpoll;
+class TC_SslContext;
 class ObjectProxy;
 
 struct Communicator_Exception : TC_Exception {

@@ -22,7 +22,7 @@ int64_t now() { return static_cast<int64_t>(::time(nullptr)); }
 
 // A deployed instance with one adapter serving TestApp.<server>.HelloObj on 127.0.0.1:port.
 void seed(RegistryStore& store, const std::string& node, int port, const std::string& presentState = "active",
-          const std::string& server = "HelloServer") {
+          const std::string& server = "HelloServer", const std::string& transport = "tcp") {
     ServerConf s;
     s.application = "TestApp";
     s.serverName = server;
@@ -32,7 +32,7 @@ void seed(RegistryStore& store, const std::string& node, int port, const std::st
     AdapterConf a;
     a.adapterName = "TestApp." + server + ".HelloObjAdapter";
     a.servant = "TestApp." + server + ".HelloObj";
-    a.endpoint = "tcp -h 127.0.0.1 -p " + std::to_string(port) + " -t 60000";
+    a.endpoint = transport + " -h 127.0.0.1 -p " + std::to_string(port) + " -t 60000";
     store.deployServer(s, {a}, now());
 }
 
@@ -424,6 +424,40 @@ TEST(RegistryAsLocator, ClientCallsAServerItFoundThroughTheRegistry) {
     // The registry's own QueryObj resolves through itself as well.
     auto query = comm.stringToProxy<QueryFPrx>("tars.tarsregistry.QueryObj");
     EXPECT_EQ(addresses(query->findObjectById(kHelloObj)), Addresses{address(helloPort.port())});
+}
+
+// An ssl endpoint in the registry is published with istcp = 2, and a client that resolves
+// the object by name connects with TLS (verifying the certificate against its ca).
+TEST(RegistryTls, SslEndpointsArePublishedAndCalledWithTls) {
+    auto cert = [](const std::string& name) { return std::string(TLS_CERT_DIR) + "/" + name; };
+    TestDatabase db("sqlite");
+    auto store = db.open();
+    ReservedPort helloPort, helloAdmin;
+    ServerProcess hello(HELLO_SERVER_PATH);
+    AdapterSpec adapter;
+    adapter.name = "TestApp.HelloServer.HelloObjAdapter";
+    adapter.servant = kHelloObj;
+    adapter.port = helloPort.port();
+    adapter.transport = "ssl";
+    hello.writeConfig(makeConfig("TestApp", "HelloServer", helloAdmin.port(), {adapter},
+                                 "cert=" + cert("server.pem") + "\nkey=" + cert("server.key") + "\n"));
+    ASSERT_TRUE(hello.start({helloAdmin.port()})) << hello.output();
+    seed(*store, "127.0.0.1", helloPort.port(), "active", "HelloServer", "ssl");
+    RegistryProcess registry(db);
+    ASSERT_TRUE(registry.start()) << registry.process().output();
+
+    Communicator comm;
+    comm.setProperty("locator", "tars.tarsregistry.QueryObj@" + registry.queryEndpoint());
+    comm.setProperty("ca", cert("ca.pem"));
+    auto query = comm.stringToProxy<QueryFPrx>("tars.tarsregistry.QueryObj");
+    auto found = query->findObjectById(kHelloObj);
+    ASSERT_EQ(found.size(), 1u);
+    EXPECT_EQ(found[0].istcp, 2);
+    auto prx = comm.stringToProxy<TestApp::HelloPrx>(kHelloObj);
+    std::string rsp;
+    EXPECT_EQ(prx->testHello("by name over TLS", rsp), 0);
+    EXPECT_EQ(rsp, "by name over TLS");
+    EXPECT_GE(waitForStatus(helloAdmin.port(), "TestApp.HelloServer.HelloObjAdapter", "tls.handshakes", 1), 1);
 }
 
 }  // namespace

@@ -38,7 +38,8 @@ struct Registry {
             "        servant = tars.tarsregistry.RegistryObj\n      </tars.tarsregistry.RegistryObjAdapter>\n"
             "      <tars.tarsregistry.AdminRegObjAdapter>\n        endpoint = tcp -h 127.0.0.1 -p " +
             std::to_string(adminReg.port()) +
-            " -t 60000\n        servant = tars.tarsregistry.AdminRegObj\n      </tars.tarsregistry.AdminRegObjAdapter>\n"
+            " -t 60000\n        servant = tars.tarsregistry.AdminRegObj\n      "
+            "</tars.tarsregistry.AdminRegObjAdapter>\n"
             "    </server>\n  </application>\n</tars>\n";
         process.writeConfig(conf);
     }
