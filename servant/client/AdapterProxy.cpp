@@ -38,7 +38,10 @@ void AdapterProxy::invoke(ReqMessage* msg) {
         case Transceiver::CLOSED: break;
     }
     if (_nextConnectAt > _epoll->nowMs()) {
-        _epoll->fail(msg, TARSPROXYCONNECTERR, "no connection to " + _endpointString + " (reconnect back-off)");
+        // The cause stays visible (refused, timed out ...) while no attempt is made.
+        _epoll->fail(msg, TARSPROXYCONNECTERR,
+                     "no connection to " + _endpointString + " (reconnect back-off" +
+                         (_lastConnectError.empty() ? "" : "; last attempt: " + _lastConnectError) + ")");
         return;
     }
     _waiting.push_back(msg);
@@ -58,6 +61,7 @@ void AdapterProxy::sendNow(ReqMessage* msg) {
 
 void AdapterProxy::onConnected() {
     _reconnectFailures = 0;
+    _lastConnectError.clear();
     while (ReqMessage* msg = _waiting.pop_front()) {
         sendNow(msg);
         if (!_trans->isConnected()) break;
@@ -68,6 +72,7 @@ void AdapterProxy::onConnectFailed(int code, const std::string& why) {
     int64_t now = _epoll->nowMs();
     const CheckTimeoutInfo& info = _objectProxy->checkTimeout();
     ++_reconnectFailures;
+    _lastConnectError = why;
     int64_t backoff = info.minReconnectMs;
     for (int i = 1; i < _reconnectFailures && backoff < info.maxReconnectMs; ++i) backoff *= 2;
     _nextConnectAt = now + std::min<int64_t>(backoff, info.maxReconnectMs);

@@ -56,6 +56,8 @@ public:
     EndpointManager& endpointManager() { return *_endpoints; }
 
 private:
+    // Ends every call waiting for the locator: -8 when it could not be reached, else -10.
+    void failWaiting();
     void initialize();
 
     CommunicatorEpoll* _epoll;
