@@ -272,8 +272,10 @@ TEST_P(AdminRegOnBackend, ListsEveryInstanceAndNode) {
     auto ids = admin->getAllServerIds(result);
     std::sort(ids.begin(), ids.end());
     ASSERT_EQ(ids.size(), 2u);
-    EXPECT_EQ(ids[0], (std::vector<std::string>{"TestApp.HelloServer", "127.0.0.1", "active", "active", "777"}));
-    EXPECT_EQ(ids[1], (std::vector<std::string>{"TestApp.HelloServer", "node-b", "inactive", "inactive", "0"}));
+    // TARS's five columns, then the patch version and the set (extensions).
+    EXPECT_EQ(ids[0],
+              (std::vector<std::string>{"TestApp.HelloServer", "127.0.0.1", "active", "active", "777", "", ""}));
+    EXPECT_EQ(ids[1], (std::vector<std::string>{"TestApp.HelloServer", "node-b", "inactive", "inactive", "0", "", ""}));
     EXPECT_EQ(admin->getAllNodeNames(result), std::vector<std::string>{node.name()});
 }
 
