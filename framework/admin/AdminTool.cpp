@@ -791,19 +791,23 @@ int AdminTool::notify(const std::vector<std::string>& allArgs) {
     auto dashes = std::find(allArgs.begin(), allArgs.end(), "--");
     std::vector<std::string> target;
     std::string endpoint;
+    bool endpointGiven = false;
     for (auto arg = allArgs.begin(); arg != dashes; ++arg) {
         if (*arg == "--endpoint") {
             if (arg + 1 == dashes) throw UsageError("--endpoint needs a value, e.g. --endpoint \"tcp -h H -p P\"");
             endpoint = *++arg;
+            endpointGiven = true;
         } else if (arg->starts_with("--endpoint=")) {
             endpoint = arg->substr(std::strlen("--endpoint="));
+            endpointGiven = true;
         } else if (arg->starts_with("--")) {
             throw UsageError("notify: unknown option '" + *arg + "'");
         } else {
             target.push_back(*arg);
         }
     }
-    if (!endpoint.empty()) {
+    if (endpointGiven) {
+        if (TC_Common::trim(endpoint).empty()) throw UsageError("--endpoint needs a value, e.g. \"tcp -h H -p P\"");
         if (!target.empty() || dashes == allArgs.end() || dashes + 1 == allArgs.end()) {
             throw UsageError("usage: notify --endpoint \"tcp -h HOST -p PORT\" -- COMMAND [PARAMS...]");
         }

@@ -315,6 +315,9 @@ TEST_F(AdminWithNode, NotifyEndpointErrorsAreClear) {
     EXPECT_EQ(r.status, 2) << describe(r);
     r = runCommand(TARSADMIN_PATH, {"notify", "--endpoint", "tcp -h 127.0.0.1 -p 1"}, db.dir());
     EXPECT_EQ(r.status, 2) << describe(r);
+    r = runCommand(TARSADMIN_PATH, {"notify", "--endpoint=", "--", "tars.viewversion"}, db.dir());
+    EXPECT_EQ(r.status, 2) << describe(r);
+    EXPECT_TRUE(contains(r.err, "--endpoint needs a value")) << describe(r);
 }
 
 }  // namespace
