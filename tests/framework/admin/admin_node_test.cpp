@@ -184,6 +184,63 @@ TEST_F(AdminWithNode, AStartIsConfirmedByTheFirstHeartbeatAndListJsonHasExactlyT
     EXPECT_EQ(fields[0], "0") << limits;  // the soft limit
 }
 
+TEST_F(AdminWithNode, ARedeployRestartsTheInstancesOfSeveralNodesOneAfterTheOther) {
+    startNode();  // node1
+    NodeOptions second;
+    second.nodeName = "node2";
+    auto node2 = std::make_unique<NodeProcess>(*registry, second);
+    ASSERT_TRUE(node2->start()) << node2->process().output();
+    ASSERT_TRUE(eventually([&] { return contains(admin({"nodes"}).out, "node2"); }, 15000));
+
+    // The server on two nodes, a file each (both nodes are this host: each its own port).
+    ReservedPort port1, port2;
+    auto files = [&](const std::string& logLevel) {
+        std::vector<std::string> paths;
+        for (auto [nodeName, port] : {std::pair{"node1", port1.port()}, std::pair{"node2", port2.port()}}) {
+            std::string text = "<deploy>\n  app = TestApp\n  server = HelloServer\n  node = " + std::string(nodeName) +
+                               "\n  executable = " + HELLO_SERVER_PATH +
+                               "\n  <profile>\n    <tars>\n      <application>\n        <server>\n"
+                               "          logLevel = " +
+                               logLevel +
+                               "\n        </server>\n      </application>\n    </tars>\n  </profile>\n"
+                               "  <adapters>\n    <HelloObjAdapter>\n      endpoint = tcp -h 127.0.0.1 -p " +
+                               std::to_string(port) +
+                               " -t 60000\n      servant = TestApp.HelloServer.HelloObj\n    </HelloObjAdapter>\n"
+                               "  </adapters>\n</deploy>\n";
+            paths.push_back(db.dir() + "/" + nodeName + "-" + logLevel + ".deploy");
+            std::ofstream(paths.back(), std::ios::binary) << text;
+        }
+        return paths;
+    };
+    auto debug = files("DEBUG");
+    auto r = admin({"deploy", debug[0], debug[1], "--wait=30"});
+    ASSERT_EQ(r.status, 0) << describe(r);
+    int before1 = node->waitActive("TestApp", "HelloServer");
+    int before2 = node2->waitActive("TestApp", "HelloServer");
+    ASSERT_GT(before1, 0);
+    ASSERT_GT(before2, 0);
+
+    auto info = files("INFO");
+    r = admin({"deploy", info[0], info[1], "--wait=30"});
+    ASSERT_EQ(r.status, 0) << describe(r);
+    // node1 restarted and confirmed before node2 is touched.
+    size_t restarted1 = r.out.find("TestApp.HelloServer on node1: restarted to apply the deployment");
+    size_t running1 = r.out.find("TestApp.HelloServer on node1: running, pid", restarted1);
+    size_t restarted2 = r.out.find("TestApp.HelloServer on node2: restarted to apply the deployment");
+    size_t running2 = r.out.find("TestApp.HelloServer on node2: running, pid", restarted2);
+    ASSERT_NE(restarted1, std::string::npos) << describe(r);
+    ASSERT_NE(running1, std::string::npos) << describe(r);
+    ASSERT_NE(restarted2, std::string::npos) << describe(r);
+    ASSERT_NE(running2, std::string::npos) << describe(r);
+    EXPECT_LT(running1, restarted2) << describe(r);
+    auto s1 = node->state("TestApp", "HelloServer");
+    auto s2 = node2->state("TestApp", "HelloServer");
+    ASSERT_TRUE(s1 && s2);
+    EXPECT_NE(s1->processId, before1);
+    EXPECT_NE(s2->processId, before2);
+    node2.reset();  // stops its servers, then itself
+}
+
 TEST_F(AdminWithNode, AServerThatExitsOneFailsTheStartWithItsStatusAndLogThenThePunishmentIsShown) {
     NodeOptions options;
     options.activatorMaxCount = 2;
