@@ -548,6 +548,11 @@ void ServerObject::refreshLocked(int64_t now) {
     }
 }
 
+void ServerObject::refresh() {
+    std::lock_guard lock(_mutex);
+    if (_loaded) refreshLocked(nowMs());
+}
+
 void ServerObject::monitor() {
     std::lock_guard lock(_mutex);
     if (!_loaded) return;

@@ -86,6 +86,10 @@ public:
 
     // One check (see above). Called by the node's monitor every monitorInterval.
     void monitor();
+    // The part of the check that notices an exited process or a missed deadline (no
+    // automatic start): getStateInfo calls it, so that its answer is current rather than
+    // up to monitorInterval old.
+    void refresh();
 
     // ServerF: 0, or -1 when the server is not loaded.
     int keepAlive(int pid, const std::string& adapter);
