@@ -8,7 +8,11 @@
 #   deploy/quickstart.sh          build, start, deploy, call     TARS_BUILD_DIR=build, TARS_JOBS=2
 #   deploy/quickstart.sh stop     stop HelloServer and the framework services it started
 #
-# Safe to run again: a framework a previous run left running is stopped first. Ports
+# Safe to run again, from this or another build directory: the framework a previous run
+# left running (found through a record in the runtime directory, and the pid files of
+# that run's node: servers it left running are stopped too) is stopped first and the
+# output says what was replaced; at the end every process is checked to run this
+# build's program (and the store is this build's). Ports
 # (127.0.0.1): registry 17890 (QueryObj), 17891 (RegistryObj), 12000 (AdminRegObj);
 # config 18193; node 19385 (NodeObj), 19386 (ServerObj); admin ports 17897, 18197,
 # 19387; HelloServer 20001.
@@ -26,8 +30,12 @@ tarsadmin="$build/framework/admin/tarsadmin"
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # The pid in pid_dir/NAME.pid if that process still runs the program NAME.
-running_pid() {
-  local file="$pid_dir/$1.pid" pid
+# The record of the run whose framework runs now: its run directory (one per user).
+# (TARS_QUICKSTART_RECORD overrides it, for tests.)
+record=${TARS_QUICKSTART_RECORD:-"${XDG_RUNTIME_DIR:-${TMPDIR:-/tmp}}/tars-quickstart-$(id -u).rundir"}
+
+running_pid() {  # running_pid NAME [PID_DIR]
+  local file="${2:-$pid_dir}/$1.pid" pid
   [ -s "$file" ] || return 1
   pid=$(<"$file")
   [[ $pid =~ ^[0-9]+$ ]] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "$1" || return 1
@@ -37,9 +45,20 @@ running_pid() {
 # Stops what a run started: the servers the node runs through tarsadmin (so that the
 # node does not start them again), then node and registry by their pids (SIGTERM,
 # SIGKILL after 20 s).
+# SIGTERM, then SIGKILL after 20 s.
+stop_pid() {
+  local pid=$1
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
+  return 0
+}
+
+# stop_all [RUN_DIR]: stops what the run in RUN_DIR (default: this one) started.
 stop_all() {
-  local name pid i
-  if pid=$(running_pid tarsregistry) && [ -x "$tarsadmin" ]; then
+  local dir=${1:-$run_dir} name pid i file
+  local pids="$dir/pids"
+  if pid=$(running_pid tarsregistry "$pids") && [ -x "$tarsadmin" ]; then
     for name in TestApp.HelloServer tars.tarsconfig; do
       "$tarsadmin" --locator="$locator" --timeout=30000 stop "$name" >/dev/null 2>&1 &&
         echo "stopped $name (tarsadmin stop)"
@@ -47,13 +66,37 @@ stop_all() {
   fi
   for (( i=${#services[@]}-1; i>=0; i-- )); do
     name=${services[$i]}
-    pid=$(running_pid "$name") || { rm -f "$pid_dir/$name.pid"; continue; }
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
-    echo "stopped $name (pid $pid)"
-    rm -f "$pid_dir/$name.pid"
+    pid=$(running_pid "$name" "$pids") || { rm -f "$pids/$name.pid"; continue; }
+    stop_pid "$pid"
+    echo "stopped $name (pid $pid, $dir)"
+    rm -f "$pids/$name.pid"
   done
+  # Servers the node started outlive it: any still running (the registry was gone, or
+  # tarsadmin could not stop them) is found through the node's pid files.
+  local physical
+  physical=$(cd "$dir" 2>/dev/null && pwd -P) || return 0
+  for file in "$dir"/node/data/*/*.pid; do
+    [ -s "$file" ] || continue
+    pid=$(<"$file")
+    [[ $pid =~ ^[0-9]+$ ]] || continue
+    # Only a process started with a config of this node (pids are reused).
+    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "$physical/node/" || continue
+    stop_pid "$pid"
+    echo "stopped $(basename "$file" .pid) (pid $pid, left running by the node of $dir)"
+  done
+}
+
+# The framework of a quickstart run from another build directory, if it still runs.
+replace_other_run() {
+  local other
+  [ -s "$record" ] || return 0
+  other=$(<"$record")
+  [ "$other" != "$run_dir" ] && [ -d "$other/pids" ] || return 0
+  if running_pid tarsregistry "$other/pids" >/dev/null || running_pid tarsnode "$other/pids" >/dev/null ||
+    compgen -G "$other/node/data/*/*.pid" >/dev/null; then
+    echo "replacing the framework a quickstart in $other left running:"
+    stop_all "$other"
+  fi
 }
 
 stop_command="deploy/quickstart.sh stop"
@@ -61,17 +104,21 @@ stop_command="deploy/quickstart.sh stop"
 
 if [ "${1:-}" = stop ]; then
   stop_all
+  [ -s "$record" ] && [ "$(<"$record")" = "$run_dir" ] && rm -f "$record"
   exit 0
 elif [ $# -gt 0 ]; then
   echo "usage: deploy/quickstart.sh [stop]" >&2
   exit 2
 fi
 
-source tests/lib/deps.sh
-tars_install_missing "${tars_build_packages[@]}"
-cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$build" -j "${TARS_JOBS:-2}" --target tars2cpp codec_demo HelloServer HelloClient \
-  tarsregistry tarsconfig tarsnode tarsadmin
+# TARS_QUICKSTART_SKIP_BUILD=1: the programs are in the build directory already (tests).
+if [ "${TARS_QUICKSTART_SKIP_BUILD:-0}" != 1 ]; then
+  source tests/lib/deps.sh
+  tars_install_missing "${tars_build_packages[@]}"
+  cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  cmake --build "$build" -j "${TARS_JOBS:-2}" --target tars2cpp codec_demo HelloServer HelloClient \
+    tarsregistry tarsconfig tarsnode tarsadmin
+fi
 
 echo
 echo "== tars2cpp: the IDL compiler =="
@@ -82,6 +129,7 @@ echo "== examples/codec: a struct from Account.tars, encoded, decoded, printed =
 
 echo
 echo "== the framework: registry and node on 127.0.0.1, one SQLite file =="
+replace_other_run
 stop_all
 for port in 17890 17891 12000 18193 19385 19386 17897 18197 19387 20001; do
   if port_open "$port"; then
@@ -142,6 +190,7 @@ wait_until() {  # wait_until WHAT SECONDS COMMAND...: polls every 0.2 s, bounded
   done
   return 1
 }
+echo "$run_dir" >"$record"
 start_service tarsregistry "$run_dir/framework" "$build/framework/registry/tarsregistry"
 wait_until "the registry listening on 17890 and 12000" 30 bash -c "exec 3<>/dev/tcp/127.0.0.1/17890 && exec 4<>/dev/tcp/127.0.0.1/12000"
 start_service tarsnode "$run_dir/node" "$build/framework/node/tarsnode"
@@ -172,6 +221,35 @@ echo
 echo "== tarsadmin list =="
 "$tarsadmin" --locator="$locator" list
 
+# Every process runs this build's program, the registry this build's store.
+echo
+echo "== the programs running =="
+binary_status=0
+check_binary() {  # check_binary NAME PID PROGRAM
+  local exe
+  exe=$(readlink -f "/proc/$2/exe" 2>/dev/null || true)
+  if [ "$exe" = "$(readlink -f "$3")" ]; then
+    echo "$1: pid $2, $exe"
+  else
+    echo "quickstart: $1 (pid $2) runs '${exe:-?}', not $3" >&2
+    binary_status=1
+  fi
+}
+list_pid() {  # the pid tarsadmin list --json shows for APP SERVER
+  "$tarsadmin" --locator="$locator" list --json | grep "\"app\":\"$1\"" | grep "\"server\":\"$2\"" |
+    sed -n 's/.*"pid":\([0-9]*\).*/\1/p' | head -n 1
+}
+check_binary tarsregistry "$(running_pid tarsregistry)" "$build/framework/registry/tarsregistry"
+check_binary tarsnode "$(running_pid tarsnode)" "$build/framework/node/tarsnode"
+check_binary tars.tarsconfig "$(list_pid tars tarsconfig)" "$build/framework/config/tarsconfig"
+check_binary TestApp.HelloServer "$(list_pid TestApp HelloServer)" "$build/examples/hello/HelloServer"
+echo "store: $run_dir/framework/data/db_tars.sqlite"
+
+if [ $binary_status -ne 0 ]; then
+  echo "quickstart: FAILED: a process runs another build's program (the framework is still up:" \
+       "$stop_command)" >&2
+  exit 1
+fi
 if [ $client_status -ne 0 ]; then
   echo "quickstart: FAILED: HelloClient exited with $client_status (the framework is still up:" \
        "$stop_command)" >&2

@@ -1,9 +1,11 @@
 // AdminTool: the `tarsadmin` command line, a client of the registry's AdminRegObj.
 //
-//   tarsadmin [--registry=OBJ] [--locator=OBJ] [--timeout=MS] COMMAND ARGS
+//   tarsadmin [--registry=OBJ] [--locator=OBJ] [--timeout=MS] [--wait=S|--no-wait] COMMAND ARGS
 //
 // Commands: deploy, list, nodes, status, start, stop, restart, load, undeploy, notify,
-// config put, help (usage() has the details, framework/admin/README.md the manual).
+// config put|list|get|delete, help (usage() has the details, framework/admin/README.md
+// the manual). deploy, start and restart wait (--wait) until the started instance's first
+// heartbeat reached the registry, and fail when its process exits first.
 // run() returns the exit status: 0 success, 1 the registry or a node refused or could
 // not be reached (the message on the error stream has the code and the text), 2 a usage
 // error or an invalid file (nothing was sent).
@@ -31,6 +33,8 @@ public:
     // deploy, start, stop, restart, load, undeploy: the registry waits for the node,
     // which may wait for a server to stop (restart: to stop and to start).
     static constexpr int kCommandTimeoutMs = 150000;
+    static constexpr int kDefaultWaitSeconds = 60;
+    static constexpr int kWaitPollMs = 100;
 
     AdminTool(std::ostream& out, std::ostream& err);
     ~AdminTool();
@@ -55,7 +59,11 @@ private:
     int command(const std::string& name, const std::vector<std::string>& args);
     int undeploy(const std::vector<std::string>& args);
     int notify(const std::vector<std::string>& args);
+    // notify --endpoint: AdminF.notify on AdminObj@endpoint, no registry involved.
+    int notifyEndpoint(const std::string& endpoint, const std::string& commandText);
     int config(const std::vector<std::string>& args);
+    // config list|get|delete (args[0] is the verb).
+    int configFile(const std::vector<std::string>& args);
 
     // The proxy, made on first use with the command's timeout.
     adminreg::AdminRegPrx& registry(int timeoutMs);
@@ -63,12 +71,24 @@ private:
     std::vector<Instance> instances(const std::string& fullName, const std::string& node);
     // A failed call: the message, and the status 1.
     int failed(const std::string& what, int code, const std::string& text);
+    // getServerState; false (why says so) when the call or the registry failed.
+    bool queryState(const Instance& t, adminreg::ServerStateDesc& state, std::string& why);
+    // The node's start sequence number of the instance now (0 when unknown).
+    int64_t startSeq(const Instance& t);
+    // After a start: waits (_waitSeconds) until a process started after start number
+    // `baseline` is active on the node and in the registry (0), or exited or never
+    // reported (1, with the exit, the last log lines and where the log is on stderr).
+    // sentMs: when the command was sent (steady clock), for the time the output shows.
+    int waitStarted(const Instance& t, int64_t baseline, const std::string& what, int64_t sentMs);
+    // The registry's stored present state and pid of the instance ("" when not listed).
+    std::pair<std::string, int> registryRow(const Instance& t);
 
     std::ostream& _out;
     std::ostream& _err;
     std::string _registryObj;
     std::string _locator = kDefaultLocator;
     int _timeoutMs = 0;                       // 0: the command's default
+    int _waitSeconds = kDefaultWaitSeconds;   // 0: --no-wait
     std::map<std::string, std::string> _tls;  // --ca, --cert, --key: client TLS keys
     std::unique_ptr<Communicator> _communicator;
     adminreg::AdminRegPrx _registry;

@@ -12,7 +12,8 @@
 #include <set>
 #include <sstream>
 
-#include "ConfigLineIndex.h"
+#include "util/tc_config_keys.h"
+#include "util/tc_config_line_index.h"
 #include "DeployRules.h"
 #include "util/tc_common.h"
 #include "util/tc_config.h"
@@ -496,35 +497,6 @@ const std::vector<DeployFileKey>& deployFileKeys() {
         {"configfile", "host", "", "level = host only: the hosts, separated by ; (empty: every node of <deploy>)."},
     };
     return keys;
-}
-
-std::string closestName(const std::string& word, const std::vector<std::string>& names) {
-    auto distance = [](const std::string& a, const std::string& b) {
-        std::vector<size_t> row(b.size() + 1);
-        for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-        for (size_t i = 1; i <= a.size(); ++i) {
-            size_t diagonal = row[0];
-            row[0] = i;
-            for (size_t j = 1; j <= b.size(); ++j) {
-                size_t up = row[j];
-                bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) ==
-                            std::tolower(static_cast<unsigned char>(b[j - 1]));
-                row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (same ? 0 : 1)});
-                diagonal = up;
-            }
-        }
-        return row[b.size()];
-    };
-    std::string best;
-    size_t bestDistance = 3;
-    for (const auto& name : names) {
-        size_t d = distance(word, name);
-        if (d < bestDistance && d * 3 <= std::max(word.size(), name.size())) {
-            best = name;
-            bestDistance = d;
-        }
-    }
-    return best;
 }
 
 std::vector<ServerSpec> DeployFile::parse(const std::string& text, const std::string& fileName,

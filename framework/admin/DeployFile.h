@@ -18,6 +18,8 @@
 // problem, one per line; problems() gives them one by one).
 #pragma once
 
+#include "util/tc_config_keys.h"
+
 #include <map>
 #include <stdexcept>
 #include <string>
@@ -97,8 +99,7 @@ public:
                                          const std::map<std::string, std::string>& overrides = {});
 };
 
-// The known name closest to word (at most two edits and not more than a third of the
-// word), or "" when none is close.
-std::string closestName(const std::string& word, const std::vector<std::string>& names);
+// closestName (the "did you mean" of unknown keys) is util/tc_config_keys.h's.
+using tars::closestName;
 
 }  // namespace tars::admin

@@ -6,6 +6,8 @@
 
 namespace tars {
 
+std::vector<ConfigKeyRule> ConfigServer::configKeyRules() const { return configKeyRulesOf(configServiceKeys()); }
+
 void ConfigServer::initialize() {
     const std::string configObj = ServerConfig::Application + "." + ServerConfig::ServerName + ".ConfigObj";
     ConfigSettings settings = ConfigSettings::fromConfig(getConfig(), ServerConfig::DataPath);

@@ -23,6 +23,8 @@ public:
 protected:
     void initialize() override;
     void destroyApp() override;
+    // The sections of its own (their keys declared in ConfigSettings.cpp).
+    std::vector<ConfigKeyRule> configKeyRules() const override;
 
 private:
     std::shared_ptr<ConfigService> _service;

@@ -1,5 +1,7 @@
 #include "NodeServer.h"
 
+#include <sys/resource.h>
+
 #include <unistd.h>
 
 #include <cerrno>
@@ -43,7 +45,18 @@ std::string absoluteDirectory(const std::string& path) {
 
 }  // namespace
 
+std::vector<ConfigKeyRule> NodeServer::configKeyRules() const { return configKeyRulesOf(nodeConfigKeys()); }
+
 void NodeServer::initialize() {
+    // The servers inherit the node's limits: allow core files up to the hard limit (a
+    // server turns them off with tars.closecore yes), so that a crash leaves one.
+    rlimit core{};
+    if (::getrlimit(RLIMIT_CORE, &core) == 0 && core.rlim_cur != core.rlim_max) {
+        core.rlim_cur = core.rlim_max;
+        if (::setrlimit(RLIMIT_CORE, &core) != 0) {
+            TLOGWARN("[node] cannot raise the core file limit: " << std::strerror(errno) << std::endl);
+        }
+    }
     const std::string prefix = ServerConfig::Application + "." + ServerConfig::ServerName + ".";
     const std::string serverObj = prefix + "ServerObj";
     const std::string nodeObj = prefix + "NodeObj";

@@ -27,6 +27,8 @@ public:
 protected:
     void initialize() override;
     void destroyApp() override;
+    // The sections of its own (their keys declared in NodeSettings.cpp).
+    std::vector<ConfigKeyRule> configKeyRules() const override;
 
 private:
     std::string _nodeIdArgument;

@@ -364,6 +364,7 @@ int NodeService::getStateInfo(const std::string& app, const std::string& serverN
         result = app + "." + serverName + " is not a server of node " + context().nodeName;
         return -1;
     }
+    object->refresh();  // an exit since the last monitor round shows at once
     info = object->stateInfo();
     result = etos(info.serverState);
     return 0;

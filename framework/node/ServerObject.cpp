@@ -1,11 +1,14 @@
 #include "ServerObject.h"
 
 #include <signal.h>
+#include <sys/wait.h>
 
 #include <algorithm>
 #include <string_view>
 #include <chrono>
 #include <climits>
+#include <ctime>
+#include <fstream>
 #include <thread>
 
 #include "AdminF.h"
@@ -85,6 +88,44 @@ std::vector<std::pair<std::string, std::string>> parseEnvironment(const std::str
 
 std::string stateName(ServerState state) { return etos(state); }
 
+// A config file's text after its first line (a header with the time of writing).
+std::string_view afterHeaderOf(const std::string& text) {
+    size_t eol = text.find('\n');
+    return eol == std::string::npos ? std::string_view(text) : std::string_view(text).substr(eol + 1);
+}
+
+// The last lines (at most maxLines, maxBytes) of the file, from the latest "---- ... tarsnode
+// starts" line on: what the current (or last) process wrote. "" when unreadable.
+std::string logTail(const std::string& path, size_t maxLines, size_t maxBytes) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return "";
+    in.seekg(0, std::ios::end);
+    std::streamoff size = in.tellg();
+    std::streamoff from = std::max<std::streamoff>(0, size - static_cast<std::streamoff>(maxBytes));
+    in.seekg(from);
+    std::string text(static_cast<size_t>(size - from), '\0');
+    in.read(text.data(), static_cast<std::streamsize>(text.size()));
+    text.resize(static_cast<size_t>(in.gcount()));
+    if (from > 0) {
+        size_t eol = text.find('\n');  // drop a partial first line
+        text = eol == std::string::npos ? "" : text.substr(eol + 1);
+    }
+    size_t marker = text.rfind("---- ");
+    while (marker != std::string::npos && marker != 0 && text[marker - 1] != '\n') {
+        marker = marker == 0 ? std::string::npos : text.rfind("---- ", marker - 1);
+    }
+    if (marker != std::string::npos) {
+        size_t eol = text.find('\n', marker);
+        text = eol == std::string::npos ? "" : text.substr(eol + 1);
+    }
+    std::vector<std::string> lines = TC_Common::sepstr(text, "\n", true);
+    if (!lines.empty() && lines.back().empty()) lines.pop_back();
+    size_t first = lines.size() > maxLines ? lines.size() - maxLines : 0;
+    std::string out;
+    for (size_t i = first; i < lines.size(); ++i) out += lines[i] + "\n";
+    return out;
+}
+
 }  // namespace
 
 ServerObject::ServerObject(std::string application, std::string serverName, const ServerConfigBuilder& builder,
@@ -161,11 +202,7 @@ void ServerObject::load(const ServerDescriptor& descriptor) {
         TC_File::makeDirRecursive(layout.binDir);
         // The first line is a header with the time of writing: a load that changes nothing
         // else keeps the file and its .bak (the previous real config).
-        auto afterHeader = [](const std::string& t) {
-            size_t eol = t.find('\n');
-            return eol == std::string::npos ? std::string_view(t) : std::string_view(t).substr(eol + 1);
-        };
-        if (afterHeader(existing) != afterHeader(text)) {
+        if (afterHeaderOf(existing) != afterHeaderOf(text)) {
             if (!existing.empty()) TC_File::save2file(layout.configFile + ".bak", existing, true);
             TC_File::save2file(layout.configFile, text, true);
         }
@@ -174,6 +211,11 @@ void ServerObject::load(const ServerDescriptor& descriptor) {
     }
 
     bool first = !_loaded;
+    if (!first && _state != ServerState::Inactive &&
+        (afterHeaderOf(existing) != afterHeaderOf(text) || layout.exe != _layout.exe)) {
+        // The running process read the previous config (or is the previous program).
+        _configStale = true;
+    }
     _descriptor = descriptor;
     _layout = layout;
     _adminObj = local.empty() ? "" : "AdminObj@" + local;
@@ -251,6 +293,9 @@ void ServerObject::startLocked(int64_t now) {
     _pid = pid;
     _childPid = pid;
     _runningConfig = _layout.configFile;
+    ++_startSeq;
+    _startedWallTime = std::time(nullptr);
+    _configStale = false;
     _startedMs = now;
     _lastBeatMs = now;
     _adapterBeats.clear();
@@ -360,6 +405,7 @@ void ServerObject::beginStopLocked(int64_t now, const std::string& why) {
     if (_state == ServerState::Inactive || _state == ServerState::Deactivating) return;
     TLOGINFO("[node] " << _layout.id << ": stopping pid " << _pid << " (" << why << "), SIGKILL after "
                        << _deactivatingTimeoutMs << " ms" << std::endl);
+    _stopCause = why;
     _stopBeganMs = now;
     _stopDeadlineMs = now + _deactivatingTimeoutMs;
     _termSent = false;
@@ -410,6 +456,9 @@ bool ServerObject::processGoneLocked() {
             case ProcessControl::ReapResult::Running: return false;
             case ProcessControl::ReapResult::Exited:
                 _lastExit = ProcessControl::describeExit(status);
+                _lastExitStatus = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+                _lastExitSignal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+                _lastExitCore = WIFSIGNALED(status) && WCOREDUMP(status);
                 _childPid = 0;
                 return true;
             case ProcessControl::ReapResult::NotAChild: _childPid = 0; break;
@@ -417,11 +466,20 @@ bool ServerObject::processGoneLocked() {
     }
     if (ProcessControl::runs(_pid, _runningConfig.empty() ? _layout.configFile : _runningConfig)) return false;
     _lastExit = "process gone";
+    _lastExitStatus = -1;  // not our child (adopted): its status is not ours to know
+    _lastExitSignal = 0;
+    _lastExitCore = false;
     return true;
 }
 
 void ServerObject::markInactiveLocked(const std::string& why) {
     TLOGINFO("[node] " << _layout.id << ": pid " << _pid << " " << why << std::endl);
+    _lastExitStart = _startSeq;
+    _lastExitTime = std::time(nullptr);
+    _lastExitCause = _state == ServerState::Deactivating && !_stopCause.empty() ? "stopped by the node: " + _stopCause
+                     : _state == ServerState::Activating                        ? "exited before its first heartbeat"
+                                                                                : "exited on its own";
+    _stopCause.clear();
     try {
         TC_File::removeFile(_layout.pidFile);
     } catch (const std::exception& e) {
@@ -470,6 +528,7 @@ void ServerObject::refreshLocked(int64_t now) {
                     TLOGERROR("[node] " << _layout.id << ": pid " << _pid << " " << problem << " (hearttimeout "
                                         << _heartTimeoutSeconds << " s): SIGKILL" << std::endl);
                     ::kill(_pid, SIGKILL);
+                    _stopCause = problem + " (hearttimeout " + std::to_string(_heartTimeoutSeconds) + " s): SIGKILL";
                     _stopBeganMs = now;
                     _stopDeadlineMs = now;
                     _termSent = true;
@@ -489,6 +548,11 @@ void ServerObject::refreshLocked(int64_t now) {
     }
 }
 
+void ServerObject::refresh() {
+    std::lock_guard lock(_mutex);
+    if (_loaded) refreshLocked(nowMs());
+}
+
 void ServerObject::monitor() {
     std::lock_guard lock(_mutex);
     if (!_loaded) return;
@@ -506,6 +570,10 @@ void ServerObject::monitor() {
     }
     try {
         TLOGINFO("[node] " << _layout.id << ": inactive with setting active: starting it" << std::endl);
+        if (_startSeq > 0) {  // a start after an exit (the first start of a load is not a restart)
+            _autoStarts.push_back(now);
+            while (_autoStarts.size() > 1000) _autoStarts.pop_front();
+        }
         startLocked(now);
     } catch (const std::exception& e) {
         TLOGERROR("[node] " << e.what() << std::endl);
@@ -625,6 +693,33 @@ ServerStateInfo ServerObject::stateInfo() const {
     info.application = _application;
     info.serverName = _serverName;
     info.settingState = _settingActive ? ServerState::Active : ServerState::Inactive;
+
+    const int64_t now = nowMs();
+    const int64_t wallNow = std::time(nullptr);
+    auto& ex = info.exState;
+    ex["start_seq"] = std::to_string(_startSeq);
+    if (_startSeq > 0 && _state != ServerState::Inactive) ex["started_time"] = std::to_string(_startedWallTime);
+    int64_t restarts = std::count_if(_autoStarts.begin(), _autoStarts.end(),
+                                     [&](int64_t t) { return t > now - _options.activatorWindowMs; });
+    ex["restarts"] = std::to_string(restarts);
+    ex["restart_window_s"] = std::to_string(_options.activatorWindowMs / 1000);
+    if (_throttle.punished(now)) {
+        ex["punished_until"] = std::to_string(wallNow + (_throttle.punishedUntilMs() - now + 999) / 1000);
+    }
+    if (_lastExitStart > 0) {
+        ex["last_exit_start"] = std::to_string(_lastExitStart);
+        ex["last_exit"] = _lastExit;
+        if (_lastExitStatus >= 0) ex["last_exit_status"] = std::to_string(_lastExitStatus);
+        if (_lastExitSignal > 0) ex["last_exit_signal"] = std::to_string(_lastExitSignal);
+        ex["last_exit_core"] = _lastExitCore ? "1" : "0";
+        ex["last_exit_time"] = std::to_string(_lastExitTime);
+        ex["last_exit_cause"] = _lastExitCause;
+    }
+    ex["config_stale"] = _configStale && _state != ServerState::Inactive ? "1" : "0";
+    if (_loaded) {
+        ex["log"] = _layout.outputFile;
+        ex["log_tail"] = logTail(_layout.outputFile, 10, 4096);
+    }
     return info;
 }
 

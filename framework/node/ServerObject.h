@@ -33,6 +33,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -85,11 +86,20 @@ public:
 
     // One check (see above). Called by the node's monitor every monitorInterval.
     void monitor();
+    // The part of the check that notices an exited process or a missed deadline (no
+    // automatic start): getStateInfo calls it, so that its answer is current rather than
+    // up to monitorInterval old.
+    void refresh();
 
     // ServerF: 0, or -1 when the server is not loaded.
     int keepAlive(int pid, const std::string& adapter);
     int keepActiving(int pid);
 
+    // The state with the node's account of the instance in exState (keys in
+    // framework/node/README.md, "What getStateInfo tells"): start and exit sequence
+    // numbers, the last exit (status or signal, time, core, cause), the automatic
+    // restarts within ActivatorTimeInterval, the punishment, whether the running process
+    // predates its config, and the last lines of its stdout/stderr log.
     ServerStateInfo stateInfo() const;
     ServerLayout layout() const;
     const std::string& application() const { return _application; }
@@ -109,6 +119,7 @@ private:
     void writePidFileLocked();
     std::string heartbeatProblemLocked(int64_t nowMs) const;
     void reportLocked();
+    void recordExitLocked(int status, bool haveStatus, const std::string& cause);
 
     const ServerConfigBuilder& _builder;
     CommunicatorPtr _communicator;
@@ -139,6 +150,19 @@ private:
     int64_t _lastBeatMs = 0;
     std::map<std::string, int64_t> _adapterBeats;
     std::string _lastExit;
+
+    // What stateInfo() reports about starts and exits (see there).
+    int64_t _startSeq = 0;            // starts so far; the running process is start _startSeq
+    int64_t _lastExitStart = 0;       // the start whose process exited last (0: none yet)
+    int _lastExitStatus = -1;         // exit status, or -1
+    int _lastExitSignal = 0;          // the signal that killed it, or 0
+    bool _lastExitCore = false;       // the kernel wrote a core dump (WCOREDUMP)
+    int64_t _lastExitTime = 0;        // wall clock, seconds since the epoch
+    std::string _lastExitCause;       // why it ended, as the node saw it
+    std::string _stopCause;           // why the node is stopping it (Deactivating)
+    std::deque<int64_t> _autoStarts;  // steady ms of the node's own starts (restarts)
+    int64_t _startedWallTime = 0;     // wall clock of the running process's start
+    bool _configStale = false;        // the config or executable changed after the start
 
     int64_t _stopBeganMs = 0;
     int64_t _stopDeadlineMs = 0;

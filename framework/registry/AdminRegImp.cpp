@@ -70,6 +70,37 @@ Int32 answerInContext(const char* method, const std::string& subject, const Curr
     return code;
 }
 
+// The level rules of config files: 1 App, 2 App.Server, 3 App.Server on nodeName.
+void checkConfigOwner(const std::string& owner, const std::string& nodeName, int level) {
+    auto dot = owner.find('.');
+    switch (level) {
+        case 1: refuseIf(deploy::checkName("application", owner)); break;
+        case 2:
+        case 3:
+            if (dot == std::string::npos) {
+                refuse(AdminRegCode::Invalid,
+                       "level " + std::to_string(level) + " needs App.Server, got '" + owner + "'");
+            }
+            refuseIf(deploy::checkName("application", owner.substr(0, dot)));
+            refuseIf(deploy::checkName("server name", owner.substr(dot + 1)));
+            if (level == 3) refuseIf(deploy::checkNodeName(nodeName));
+            break;
+        default:
+            refuse(AdminRegCode::Invalid,
+                   "level " + std::to_string(level) + ": must be 1 (application), 2 (server) or 3 (host)");
+    }
+}
+
+void checkConfigFileName(const std::string& fileName) {
+    if (fileName.empty() || fileName.find_first_of("/\\") != std::string::npos || fileName == "." || fileName == "..") {
+        refuse(AdminRegCode::Invalid, "file name '" + fileName + "': must be a plain file name");
+    }
+}
+
+std::string levelText(int level) {
+    return level == 1 ? "application" : level == 2 ? "server" : level == 3 ? "host" : std::to_string(level);
+}
+
 ServerKey checkedKey(const std::string& application, const std::string& serverName, const std::string& nodeName) {
     refuseIf(deploy::checkName("application", application));
     refuseIf(deploy::checkName("server name", serverName));
@@ -419,30 +450,9 @@ Int32 AdminRegImp::insertConfigFile(const std::string& sFullServerName, const st
         file.level = level;
         file.postTime = RegistryService::now();
         file.lastUser = userOf(current);
-        auto dot = sFullServerName.find('.');
-        switch (level) {
-            case 1: refuseIf(deploy::checkName("application", sFullServerName)); break;
-            case 2:
-            case 3:
-                if (dot == std::string::npos) {
-                    refuse(AdminRegCode::Invalid,
-                           "level " + std::to_string(level) + " needs App.Server, got '" + sFullServerName + "'");
-                }
-                refuseIf(deploy::checkName("application", sFullServerName.substr(0, dot)));
-                refuseIf(deploy::checkName("server name", sFullServerName.substr(dot + 1)));
-                if (level == 3) {
-                    refuseIf(deploy::checkNodeName(nodeName));
-                    file.host = nodeName;
-                }
-                break;
-            default:
-                refuse(AdminRegCode::Invalid,
-                       "level " + std::to_string(level) + ": must be 1 (application), 2 (server) or 3 (host)");
-        }
-        if (fileName.empty() || fileName.find_first_of("/\\") != std::string::npos || fileName == "." ||
-            fileName == "..") {
-            refuse(AdminRegCode::Invalid, "file name '" + fileName + "': must be a plain file name");
-        }
+        checkConfigOwner(sFullServerName, nodeName, level);
+        if (level == 3) file.host = nodeName;
+        checkConfigFileName(fileName);
         auto& store = _context.service.store();
         auto existing = store.listConfigFiles({file.serverName, file.filename, file.host, file.level});
         bool exists = std::any_of(existing.begin(), existing.end(), [&](const ConfigFile& f) {
@@ -456,6 +466,86 @@ Int32 AdminRegImp::insertConfigFile(const std::string& sFullServerName, const st
     });
 }
 
+Int32 AdminRegImp::listConfigFiles(const std::string& sFullServerName, const std::string& nodeName, Int32 level,
+                                   std::vector<adminreg::ConfigFileDesc>& files, std::string& result, CurrentPtr) {
+    return answer(
+        "listConfigFiles", sFullServerName, result,
+        [&](std::string& text) {
+            std::vector<int> levels;
+            if (level != 0) {
+                checkConfigOwner(sFullServerName, nodeName, level);
+                levels = {level};
+            } else {
+                bool server = sFullServerName.find('.') != std::string::npos;
+                checkConfigOwner(sFullServerName, nodeName, server ? 2 : 1);
+                levels = server ? std::vector<int>{2, 3} : std::vector<int>{1};
+            }
+            for (int l : levels) {
+                std::string host = l == 3 ? nodeName : "";
+                for (const auto& f : _context.service.store().listConfigFiles({sFullServerName, "", host, l})) {
+                    if (!f.setName.empty() || !f.setArea.empty() || !f.setGroup.empty()) continue;
+                    adminreg::ConfigFileDesc d;
+                    d.id = f.id;
+                    d.serverName = f.serverName;
+                    d.fileName = f.filename;
+                    d.host = f.host;
+                    d.level = f.level;
+                    d.postTime = f.postTime ? formatStoreTime(f.postTime) : "";
+                    d.lastUser = f.lastUser;
+                    d.size = static_cast<int>(f.config.size());
+                    files.push_back(std::move(d));
+                }
+            }
+            text = std::to_string(files.size()) + " config files";
+            return AdminRegCode::Ok;
+        },
+        Logged::Question);
+}
+
+namespace {
+
+// The one stored file of that name and level (no set), or a NotFound refusal.
+ConfigFile storedConfigFile(RegistryStore& store, const std::string& owner, const std::string& fileName,
+                            const std::string& nodeName, int level) {
+    checkConfigOwner(owner, nodeName, level);
+    checkConfigFileName(fileName);
+    std::string host = level == 3 ? nodeName : "";
+    for (const auto& f : store.listConfigFiles({owner, fileName, host, level})) {
+        if (f.host == host && f.setName.empty() && f.setArea.empty() && f.setGroup.empty()) return f;
+    }
+    refuse(AdminRegCode::NotFound, "no config file " + fileName + " at " + levelText(level) + " level for " + owner +
+                                       (level == 3 ? " on " + nodeName : ""));
+}
+
+}  // namespace
+
+Int32 AdminRegImp::getConfigFile(const std::string& sFullServerName, const std::string& fileName,
+                                 const std::string& nodeName, Int32 level, std::string& content, std::string& result,
+                                 CurrentPtr) {
+    return answer(
+        "getConfigFile", sFullServerName + " " + fileName, result,
+        [&](std::string& text) {
+            ConfigFile f = storedConfigFile(_context.service.store(), sFullServerName, fileName, nodeName, level);
+            content = f.config;
+            text = "config file " + fileName + " (id " + std::to_string(f.id) + ")";
+            return AdminRegCode::Ok;
+        },
+        Logged::Question);
+}
+
+Int32 AdminRegImp::deleteConfigFile(const std::string& sFullServerName, const std::string& fileName,
+                                    const std::string& nodeName, Int32 level, std::string& result, CurrentPtr) {
+    return answer("deleteConfigFile", sFullServerName + " " + fileName, result, [&](std::string& text) {
+        auto& store = _context.service.store();
+        ConfigFile f = storedConfigFile(store, sFullServerName, fileName, nodeName, level);
+        if (!store.deleteConfigFile(f.id)) {
+            refuse(AdminRegCode::NotFound, "config file " + fileName + " (id " + std::to_string(f.id) + ") vanished");
+        }
+        text = "deleted config file " + fileName + " (id " + std::to_string(f.id) + ", " + levelText(level) + " level)";
+        return AdminRegCode::Ok;
+    });
+}
+
 // ---------------------------------------------------------------- listing
 
 std::vector<std::vector<std::string>> AdminRegImp::getAllServerIds(std::string& result, CurrentPtr) {
@@ -464,8 +554,10 @@ std::vector<std::vector<std::string>> AdminRegImp::getAllServerIds(std::string& 
         "getAllServerIds", "", result,
         [&](std::string& text) {
             for (const auto& s : _context.service.store().listServers()) {
+                // TARS's five columns, then (extension) the patch version and the set.
+                std::string set = s.enableSet == "Y" ? s.setName + "." + s.setArea + "." + s.setGroup : "";
                 ids.push_back({s.application + "." + s.serverName, s.nodeName, s.settingState, s.presentState,
-                               std::to_string(s.processId)});
+                               std::to_string(s.processId), s.patchVersion, set});
             }
             text = std::to_string(ids.size()) + " instances";
             return AdminRegCode::Ok;
@@ -506,6 +598,7 @@ Int32 AdminRegImp::getServerState(const std::string& application, const std::str
             if (outcome.succeeded() && !presentStateName(info.serverState).empty()) {
                 state.presentStateInNode = presentStateName(info.serverState);
                 state.processId = info.processId;
+                state.nodeState = info.exState;
                 text = "node " + nodeName + " answered";
             } else if (outcome.answered()) {
                 text = "node " + nodeName + " answered getStateInfo with " + std::to_string(outcome.ret) + ": " +

@@ -64,6 +64,14 @@ public:
     Int32 insertConfigFile(const std::string& sFullServerName, const std::string& fileName, const std::string& content,
                            const std::string& nodeName, Int32 level, Bool replace, CurrentPtr current) override;
 
+    Int32 listConfigFiles(const std::string& sFullServerName, const std::string& nodeName, Int32 level,
+                          std::vector<adminreg::ConfigFileDesc>& files, std::string& result,
+                          CurrentPtr current) override;
+    Int32 getConfigFile(const std::string& sFullServerName, const std::string& fileName, const std::string& nodeName,
+                        Int32 level, std::string& content, std::string& result, CurrentPtr current) override;
+    Int32 deleteConfigFile(const std::string& sFullServerName, const std::string& fileName, const std::string& nodeName,
+                           Int32 level, std::string& result, CurrentPtr current) override;
+
     std::vector<std::vector<std::string>> getAllServerIds(std::string& result, CurrentPtr current) override;
     std::vector<std::string> getAllNodeNames(std::string& result, CurrentPtr current) override;
     Int32 getServerState(const std::string& application, const std::string& serverName, const std::string& nodeName,

@@ -21,6 +21,8 @@ std::string publishedEndpoint(const std::string& text) {
 
 }  // namespace
 
+std::vector<ConfigKeyRule> RegistryServer::configKeyRules() const { return configKeyRulesOf(registryConfigKeys()); }
+
 void RegistryServer::initialize() {
     const std::string prefix = ServerConfig::Application + "." + ServerConfig::ServerName + ".";
     const std::string queryObj = prefix + "QueryObj";

@@ -35,6 +35,8 @@ public:
 protected:
     void initialize() override;
     void destroyApp() override;
+    // The sections of its own (their keys declared in RegistrySettings.cpp).
+    std::vector<ConfigKeyRule> configKeyRules() const override;
 
 private:
     std::unique_ptr<RegistryService> _service;

@@ -39,6 +39,7 @@ void AdapterProxy::invoke(ReqMessage* msg) {
         case Transceiver::CLOSED: break;
     }
     if (_nextConnectAt > _epoll->nowMs()) {
+        // The cause stays visible (refused, timed out ...) while no attempt is made.
         _epoll->fail(msg, TARSPROXYCONNECTERR,
                      "no connection to " + _endpointString + " (reconnect back-off" +
                          (_lastConnectError.empty() ? "" : "; last attempt: " + _lastConnectError) + ")");
@@ -73,6 +74,7 @@ void AdapterProxy::onConnectFailed(int code, const std::string& why) {
     const CheckTimeoutInfo& info = _objectProxy->checkTimeout();
     _lastConnectError = why;
     ++_reconnectFailures;
+    _lastConnectError = why;
     int64_t backoff = info.minReconnectMs;
     for (int i = 1; i < _reconnectFailures && backoff < info.maxReconnectMs; ++i) backoff *= 2;
     _nextConnectAt = now + std::min<int64_t>(backoff, info.maxReconnectMs);

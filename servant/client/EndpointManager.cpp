@@ -193,6 +193,8 @@ void EndpointManager::onLocatorResponse(ReqMessage* msg) {
             is.read(active, 2, false);
             is.read(inactive, 3, false);
             ok = true;
+            _locatorFailureCode = 0;
+            _locatorFailure.clear();
             if (ret == 0 && !active.empty()) {
                 std::vector<TC_Endpoint> endpoints;
                 endpoints.reserve(active.size());
@@ -213,6 +215,17 @@ void EndpointManager::onLocatorResponse(ReqMessage* msg) {
     }
     if (!ok) {
         ++_queryFailures;
+        std::string endpoints;
+        for (const auto& adapter : _locator->endpointManager().adapters()) {
+            endpoints += (endpoints.empty() ? "" : ":") + adapter->endpointString();
+        }
+        bool unreachable = rsp.iRet == TARSPROXYCONNECTERR || rsp.iRet == TARSINVOKETIMEOUT;
+        _locatorFailureCode = unreachable ? TARSPROXYCONNECTERR : TARSADAPTERNULL;
+        _locatorFailure = "cannot resolve " + _objectProxy->name() + ": the registry " + _locator->name() +
+                          (endpoints.empty() ? "" : "@" + endpoints) +
+                          (unreachable ? " cannot be reached: " : " failed: ") +
+                          (rsp.sResultDesc.empty() ? callErrorName(rsp.iRet) : rsp.sResultDesc) + " (" +
+                          callErrorName(rsp.iRet) + ")";
         TLOGWARN("[client] locator query for " << _objectProxy->name() << " failed: " << callErrorName(rsp.iRet) << " "
                                                << rsp.sResultDesc << std::endl);
         _nextRefreshAt = now + (_queryFailures > 3 ? kRepeatedFailureRetryMs : kFailureRetryMs);

@@ -67,8 +67,7 @@ void ObjectProxy::redispatch(ReqMessage* msg, int code, const std::string& why) 
         _endpoints->refreshIfDue(now);
         if (!_endpoints->querying() && !_endpoints->ready()) {
             // The locator failed recently and will not be asked again yet.
-            while (ReqMessage* m = _waiting.front())
-                _epoll->fail(m, TARSADAPTERNULL, "the locator knows no endpoint of " + _name);
+            failWaiting();
         }
         return;
     }
@@ -88,9 +87,16 @@ void ObjectProxy::onEndpointsReady() {
         while (ReqMessage* msg = _waiting.pop_front()) ready.push_back(msg);
         while (ReqMessage* msg = ready.pop_front()) redispatch(msg, TARSADAPTERNULL, "");
     } else if (!_endpoints->querying()) {
-        while (ReqMessage* msg = _waiting.front())
-            _epoll->fail(msg, TARSADAPTERNULL, "the locator knows no endpoint of " + _name);
+        failWaiting();
     }
+}
+
+void ObjectProxy::failWaiting() {
+    // The registry unreachable (-8, naming it and the cause) is not "no such object" (-10).
+    int code = _endpoints->locatorFailureCode() != 0 ? _endpoints->locatorFailureCode() : TARSADAPTERNULL;
+    std::string why = _endpoints->locatorFailure().empty() ? "the registry knows no active endpoint of " + _name
+                                                           : _endpoints->locatorFailure();
+    while (ReqMessage* m = _waiting.front()) _epoll->fail(m, code, why);
 }
 
 void ObjectProxy::onPush(ResponsePacket& rsp) {

@@ -82,6 +82,7 @@ private:
     CommunicatorEpoll* _epoll;
     TC_Endpoint _endpoint;
     std::string _endpointString;
+    std::string _lastConnectError;  // why the latest connect failed ("" once connected)
     std::unique_ptr<Transceiver> _trans;
     ReqMessageList _waiting;  // not written yet: waiting for the connection
     ReqMessageList _sent;     // written, waiting for the response

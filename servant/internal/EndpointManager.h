@@ -45,6 +45,11 @@ public:
     bool ready() const { return _ready; }
     bool hasLocator() const { return _locator != nullptr; }
     bool querying() const { return _querying; }
+    // Why the latest locator query failed, "" once one was answered: the code the waiting
+    // calls end with (-8 when the registry could not be reached or did not answer in
+    // time, else -10) and a text naming the registry's endpoints and the cause.
+    int locatorFailureCode() const { return _locatorFailureCode; }
+    const std::string& locatorFailure() const { return _locatorFailure; }
     // Asks the locator if it is time (or if nothing is known yet and no query is under way).
     void refreshIfDue(int64_t nowMs);
 
@@ -92,6 +97,8 @@ private:
     int64_t _nextRefreshAt = 0;
     bool _querying = false;
     int _queryFailures = 0;
+    int _locatorFailureCode = 0;
+    std::string _locatorFailure;
 };
 
 }  // namespace tars

@@ -61,6 +61,8 @@ public:
     std::shared_ptr<TC_SslContext> tlsContext(std::string& why);
 
 private:
+    // Ends every call waiting for the locator: -8 when it could not be reached, else -10.
+    void failWaiting();
     void initialize();
 
     CommunicatorEpoll* _epoll;

@@ -2,6 +2,7 @@
 
 #include <poll.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
@@ -10,6 +11,7 @@
 #include <condition_variable>
 #include <csignal>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <mutex>
 #include <sstream>
@@ -96,10 +98,13 @@ void Application::main(int argc, char* argv[]) {
 
 void Application::start(int argc, char* argv[]) {
     std::string configFile;
+    bool strictConfig = false;
     for (int i = 1; i < argc; ++i) {
         std::string arg = argv[i];
         if (arg.starts_with("--config=")) {
             configFile = arg.substr(9);
+        } else if (arg == "--strict-config") {
+            strictConfig = true;
         } else if (arg == "--version") {
             std::cout << "TARS C++20 server runtime " << TARS_VERSION << std::endl;
             std::exit(EXIT_SUCCESS);
@@ -109,8 +114,23 @@ void Application::start(int argc, char* argv[]) {
     if (configFile.empty()) throw Application_Exception("usage: " + exe + " --config=<config file>");
 
     serverConfig().parseFile(configFile);  // errors name the file and the line
+    // Unknown keys (typos) on stderr at once, with their line and the closest known key.
+    std::vector<std::string> unknownKeys;
+    {
+        std::vector<ConfigKeyRule> rules = serverConfigKeyRules();
+        for (auto& rule : configKeyRules()) rules.push_back(std::move(rule));
+        unknownKeys = checkConfigKeys(configFile, TC_File::load2str(configFile), rules);
+        for (const std::string& problem : unknownKeys) std::cerr << problem << std::endl;
+    }
     loadServerConfig(serverConfig(), configFile, exe);
     setupLogging();
+    for (const std::string& problem : unknownKeys) TLOGWARN("[config] " << problem << std::endl);
+    if (!unknownKeys.empty() && (strictConfig || configBool(serverConfig(), kServerPath, "server", "strict"))) {
+        throw Application_Exception(std::to_string(unknownKeys.size()) + " unknown key" +
+                                    (unknownKeys.size() == 1 ? "" : "s") + " in " + configFile + " (" +
+                                    (strictConfig ? "--strict-config" : std::string(kServerPath) + "<strict>=1") +
+                                    " makes them fatal)");
+    }
     // TARS creates them: a freshly deployed server may find neither.
     auto makeDirectory = [](const char* key, const std::string& path) {
         try {
@@ -121,9 +141,6 @@ void Application::start(int argc, char* argv[]) {
     };
     makeDirectory("basepath", ServerConfig::BasePath);
     makeDirectory("datapath", ServerConfig::DataPath);
-    for (const std::string& key : unknownConfigKeys(serverConfig(), kServerPath, "server")) {
-        TLOGWARN("[config] " << kServerPath << ": unknown key '" << key << "' ignored" << std::endl);
-    }
 
     // Signals: taken by waitForShutdown() through a signalfd; blocked before any thread starts
     // so that every thread inherits the mask.
@@ -356,6 +373,7 @@ void Application::registerBuiltinCommands() {
     add("tars.connection", &Application::cmdConnection);
     add("tars.viewversion", &Application::cmdViewVersion);
     add("tars.reloadcert", &Application::cmdReloadCert);
+    add("tars.closecore", &Application::cmdCloseCore);
 }
 
 bool Application::cmdReloadCert(const std::string&, const std::string&, std::string& result) {
@@ -376,6 +394,31 @@ bool Application::cmdReloadCert(const std::string&, const std::string&, std::str
         }
     }
     result = any ? os.str() : "[fail] no ssl adapter\n";
+    return true;
+}
+
+bool Application::cmdCloseCore(const std::string&, const std::string& params, std::string& result) {
+    // TARS's command: "yes" turns core files off (soft RLIMIT_CORE 0), "no" allows them up
+    // to the hard limit (the node raises its own, which its servers inherit).
+    std::string answer = TC_Common::lower(TC_Common::trim(params));
+    if (answer != "yes" && answer != "no") {
+        result = "[fail] usage: tars.closecore yes|no";
+        return true;
+    }
+    rlimit core{};
+    if (::getrlimit(RLIMIT_CORE, &core) != 0) {
+        result = std::string("[fail] getrlimit: ") + std::strerror(errno);
+        return true;
+    }
+    core.rlim_cur = answer == "yes" ? 0 : core.rlim_max;
+    if (::setrlimit(RLIMIT_CORE, &core) != 0) {
+        result = std::string("[fail] setrlimit: ") + std::strerror(errno);
+        return true;
+    }
+    result = answer == "yes" ? "[succ] core files off"
+                             : "[succ] core files on, up to " + (core.rlim_max == RLIM_INFINITY
+                                                                     ? std::string("no limit")
+                                                                     : std::to_string(core.rlim_max) + " bytes");
     return true;
 }
 

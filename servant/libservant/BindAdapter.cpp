@@ -157,9 +157,7 @@ std::shared_ptr<BindAdapter> BindAdapter::fromConfig(const TC_Config& conf, cons
                              << "are not authenticated" << std::endl);
     }
     adapter->setAuthKeys(std::move(accessKey), std::move(secretKey));
-    for (const std::string& key : unknownConfigKeys(conf, path, "adapter")) {
-        TLOGWARN("[config] " << path << ": unknown key '" << key << "' ignored" << std::endl);
-    }
+    // Unknown keys are reported once, with their line, by the Application's config check.
     return adapter;
 }
 

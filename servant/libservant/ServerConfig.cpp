@@ -49,7 +49,16 @@ const std::set<std::string>& toleratedServerKeys() {
     return keys;
 }
 
+const std::set<std::string>& toleratedAdapterKeys() {
+    static const std::set<std::string> keys = {"handlegroup", "checkset"};
+    return keys;
+}
+
 }  // namespace
+
+const std::set<std::string>& toleratedConfigKeys(const char* scope) {
+    return std::string_view(scope) == "server" ? toleratedServerKeys() : toleratedAdapterKeys();
+}
 
 const std::vector<ConfigKeyInfo>& serverConfigKeys() {
     static const std::vector<ConfigKeyInfo> keys = {
@@ -90,6 +99,9 @@ const std::vector<ConfigKeyInfo>& serverConfigKeys() {
         {"server", "allowsubjects", "",
          "ssl adapters with verifyclient=1: client certificate subjects accepted (RFC 2253, as `openssl x509 "
          "-noout -subject -nameopt RFC2253` prints them), separated by ';'; empty: any the CA signed. Not a TARS key."},
+        {"server", "strict", "0",
+         "1: an unknown key in this file stops the server at start (as --strict-config does); 0: it is reported on "
+         "stderr and in the log with its line and the closest known key. Not a TARS key."},
         {"adapter", "endpoint", "",
          "Listen endpoint, e.g. `tcp -h 127.0.0.1 -p 20001 -t 60000` (-t: idle close, ms; 0: never)."},
         {"adapter", "servant", "", "The servant object served, <app>.<server>.<Name>."},
@@ -214,13 +226,12 @@ void loadServerConfig(const TC_Config& conf, const std::string& configFile, cons
 }
 
 std::vector<std::string> unknownConfigKeys(const TC_Config& conf, const std::string& path, const char* scope) {
-    static const std::set<std::string> toleratedAdapterKeys = {"handlegroup", "checkset"};
     std::vector<std::string> unknown;
     for (const std::string& key : conf.getDomainKey(path)) {
         bool declared = std::any_of(serverConfigKeys().begin(), serverConfigKeys().end(), [&](const ConfigKeyInfo& k) {
             return std::string_view(k.scope) == scope && key == k.name;
         });
-        const auto& tolerated = std::string_view(scope) == "server" ? toleratedServerKeys() : toleratedAdapterKeys;
+        const auto& tolerated = toleratedConfigKeys(scope);
         if (!declared && !tolerated.count(key)) unknown.push_back(key);
     }
     return unknown;

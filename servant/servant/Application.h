@@ -105,6 +105,10 @@ protected:
     virtual void initialize() = 0;
     // After the server stopped: release what initialize() acquired.
     virtual void destroyApp() = 0;
+    // The sections of the program's own in its config file and their keys, checked at
+    // start like the server and client sections (unknown keys reported with their line;
+    // fatal with strict=1 or --strict-config). Default: none.
+    virtual std::vector<ConfigKeyRule> configKeyRules() const { return {}; }
 
     // One instance of T per handle thread of the adapter serving objName. Throws
     // Application_Exception when no adapter serves objName.
@@ -137,6 +141,7 @@ private:
     bool cmdConnection(const std::string& command, const std::string& params, std::string& result);
     bool cmdViewVersion(const std::string& command, const std::string& params, std::string& result);
     bool cmdReloadCert(const std::string& command, const std::string& params, std::string& result);
+    bool cmdCloseCore(const std::string& command, const std::string& params, std::string& result);
 
     std::unique_ptr<TC_EpollServer> _epollServer;
     CommunicatorPtr _communicator;

@@ -4,18 +4,21 @@
 // Every key a server reads is declared once, in ServerConfig.cpp, with its default and a
 // one-line description (serverConfigKeys()); docs/config.md lists the same table and a
 // test checks that they agree. A value that does not parse is an error naming the key and
-// the value; an unknown key in the server section is logged as a warning (other TARS
-// components put their own keys there).
+// the value; an unknown key is reported at start on stderr and in the log with its line
+// and the closest known key (fatal with strict=1 or --strict-config); keys other TARS
+// components put in the same sections are accepted.
 //
 // Threads: the statics are written once by Application::main() before any server thread
 // starts and only read afterwards, so reading them from any thread needs no lock.
 #pragma once
 
 #include <cstdint>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "util/tc_config.h"
+#include "util/tc_config_keys.h"
 #include "util/tc_ex.h"
 
 namespace tars {
@@ -72,6 +75,15 @@ bool configBool(const TC_Config& conf, const std::string& path, const char* scop
 // Keys of the section at path that are neither declared for scope nor known TARS keys of
 // other components: probably typos, worth a warning.
 std::vector<std::string> unknownConfigKeys(const TC_Config& conf, const std::string& path, const char* scope);
+
+// Keys of scope ("server", "adapter") that other TARS components (tarsnode, TLS, coroutines)
+// put there: accepted and ignored.
+const std::set<std::string>& toleratedConfigKeys(const char* scope);
+
+// What checkConfigKeys() (util/tc_config_keys.h) allows in a server's config file: the
+// server section, every adapter section, /tars/application/client (Communicator::keys()
+// and the TARS report keys) and each per-object client section. ConfigKeyRules.cpp.
+std::vector<ConfigKeyRule> serverConfigKeyRules();
 
 // Fills the ServerConfig statics from /tars/application/server of conf. exeName is the
 // default server name. Throws ServerConfig_Exception naming the key on a bad value.

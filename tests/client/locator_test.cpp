@@ -1,6 +1,10 @@
 // Objects without endpoints are resolved through the locator (QueryF.findObjectById4Any),
 // here a TestServer answering as the registry would.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <map>
 
@@ -66,7 +70,7 @@ TEST(LocatorTest, NoActiveEndpointEndsCallsWithAdapterNull) {
     }
 }
 
-TEST(LocatorTest, UnreachableLocatorEndsCallsWithAdapterNull) {
+TEST(LocatorTest, UnreachableLocatorEndsCallsWithConnectErrorNamingTheRegistryAndTheCause) {
     TestServer registry(0, "registry");
     registry.start();
     std::string endpoint = registry.endpoint();
@@ -75,7 +79,66 @@ TEST(LocatorTest, UnreachableLocatorEndsCallsWithAdapterNull) {
     comm.setProperty("locator", "tars.tarsregistry.QueryObj@" + endpoint);
     auto prx = comm.stringToProxy<HelloPrx>("TestApp.HelloServer.HelloObj");
     std::string rsp;
-    EXPECT_THROW(prx->testHello("x", rsp), TarsAdapterNullException);
+    try {
+        prx->testHello("x", rsp);
+        FAIL() << "the call succeeded";
+    } catch (const TarsServerConnectionException& e) {
+        // -8, not -10: the object may well exist; the registry could not be asked.
+        EXPECT_EQ(e.getErrCode(), TARSPROXYCONNECTERR);
+        std::string what = e.what();
+        EXPECT_NE(what.find("tars.tarsregistry.QueryObj@" + endpoint), std::string::npos) << what;
+        EXPECT_NE(what.find("refused"), std::string::npos) << what;
+        EXPECT_NE(what.find("TestApp.HelloServer.HelloObj"), std::string::npos) << what;
+    }
+}
+
+TEST(LocatorTest, SilentLocatorEndsCallsWithConnectErrorSayingItTimedOut) {
+    // A socket that accepts connections (the kernel's backlog) and never answers.
+    int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    ASSERT_GE(listener, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    ASSERT_EQ(::listen(listener, 16), 0);
+    socklen_t len = sizeof addr;
+    ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+    std::string endpoint = "tcp -h 127.0.0.1 -p " + std::to_string(ntohs(addr.sin_port));
+
+    TC_Config conf;
+    conf.parseString("<tars><application><client>\nlocator = tars.tarsregistry.QueryObj@" + endpoint +
+                     "\nsync-invoke-timeout = 500\n</client></application></tars>");
+    Communicator comm(conf);
+    auto prx = comm.stringToProxy<HelloPrx>("TestApp.HelloServer.HelloObj");
+    prx->tars_set_timeout(5000);  // longer than the locator query (sync-invoke-timeout)
+    std::string rsp;
+    try {
+        prx->testHello("x", rsp);
+        FAIL() << "the call succeeded";
+    } catch (const TarsCallException& e) {
+        EXPECT_EQ(e.getErrCode(), TARSPROXYCONNECTERR) << e.what();
+        std::string what = e.what();
+        EXPECT_NE(what.find("tars.tarsregistry.QueryObj@" + endpoint), std::string::npos) << what;
+        EXPECT_NE(what.find("no response within"), std::string::npos) << what;
+    }
+    ::close(listener);
+}
+
+TEST(LocatorTest, AnObjectTheRegistryDoesNotKnowStaysMinusTen) {
+    TestServer registry(0, "registry");
+    registry.start();
+    Communicator comm;
+    comm.setProperty("locator", "tars.tarsregistry.QueryObj@" + registry.endpoint());
+    auto prx = comm.stringToProxy<HelloPrx>("TestApp.NoSuch.Obj");
+    std::string rsp;
+    try {
+        prx->testHello("x", rsp);
+        FAIL() << "the call succeeded";
+    } catch (const TarsAdapterNullException& e) {
+        EXPECT_EQ(e.getErrCode(), TARSADAPTERNULL);
+        EXPECT_NE(std::string(e.what()).find("knows no active endpoint of TestApp.NoSuch.Obj"), std::string::npos)
+            << e.what();
+    }
 }
 
 TEST(LocatorTest, EndpointsAreRefreshedAfterTheInterval) {

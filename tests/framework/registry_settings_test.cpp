@@ -6,6 +6,8 @@
 #include <sstream>
 
 #include "RegistrySettings.h"
+#include "servant/ServerConfig.h"
+#include "util/tc_file.h"
 
 using namespace tars;
 
@@ -74,3 +76,11 @@ TEST(RegistrySettings, ReadmeListsEveryDeclaredKeyWithItsDefault) {
 }
 
 }  // namespace
+
+TEST(RegistrySettings, TheShippedConfigHasNoUnknownKey) {
+    // The check tarsregistry runs at start (Application + RegistryServer::configKeyRules()).
+    std::vector<tars::ConfigKeyRule> rules = tars::serverConfigKeyRules();
+    for (auto& rule : tars::configKeyRulesOf(tars::registryConfigKeys())) rules.push_back(std::move(rule));
+    EXPECT_EQ(tars::checkConfigKeys(REGISTRY_CONF, tars::TC_File::load2str(REGISTRY_CONF), rules),
+              std::vector<std::string>{});
+}

@@ -272,8 +272,10 @@ TEST_P(AdminRegOnBackend, ListsEveryInstanceAndNode) {
     auto ids = admin->getAllServerIds(result);
     std::sort(ids.begin(), ids.end());
     ASSERT_EQ(ids.size(), 2u);
-    EXPECT_EQ(ids[0], (std::vector<std::string>{"TestApp.HelloServer", "127.0.0.1", "active", "active", "777"}));
-    EXPECT_EQ(ids[1], (std::vector<std::string>{"TestApp.HelloServer", "node-b", "inactive", "inactive", "0"}));
+    // TARS's five columns, then the patch version and the set (extensions).
+    EXPECT_EQ(ids[0],
+              (std::vector<std::string>{"TestApp.HelloServer", "127.0.0.1", "active", "active", "777", "", ""}));
+    EXPECT_EQ(ids[1], (std::vector<std::string>{"TestApp.HelloServer", "node-b", "inactive", "inactive", "0", "", ""}));
     EXPECT_EQ(admin->getAllNodeNames(result), std::vector<std::string>{node.name()});
 }
 
@@ -422,6 +424,42 @@ TEST_P(AdminRegOnBackend, ConfigFilesAreStoredPerApplicationServerAndHost) {
     EXPECT_EQ(admin->insertConfigFile("TestApp.HelloServer", "x.conf", "", "", 3, true, {}, &context), -1);
     EXPECT_TRUE(contains(context["result"], "node name is empty")) << context["result"];
     EXPECT_EQ(admin->insertConfigFile("TestApp.HelloServer", "../x.conf", "", "", 2, true, {}, &context), -1);
+}
+
+TEST_P(AdminRegOnBackend, ConfigFilesAreListedReadAndDeletedByLevel) {
+    std::map<std::string, std::string> context;
+    ASSERT_EQ(admin->insertConfigFile("TestApp", "app.conf", "a=1", "", 1, false, {}, &context), 0);
+    ASSERT_EQ(admin->insertConfigFile("TestApp.HelloServer", "hello.conf", "b=2", "", 2, false, {}, &context), 0);
+    ASSERT_EQ(admin->insertConfigFile("TestApp.HelloServer", "hello.conf", "b=3", "node-a", 3, false, {}, &context), 0);
+
+    std::vector<adminreg::ConfigFileDesc> files;
+    std::string result;
+    ASSERT_EQ(admin->listConfigFiles("TestApp.HelloServer", "", 0, files, result), 0) << result;
+    ASSERT_EQ(files.size(), 2u);  // the server's file and the host's copy, not the application's
+    EXPECT_EQ(files[0].level + files[1].level, 5);
+    for (const auto& f : files) EXPECT_EQ(f.size, 3);
+    files.clear();
+    ASSERT_EQ(admin->listConfigFiles("TestApp", "", 0, files, result), 0) << result;
+    ASSERT_EQ(files.size(), 1u);
+    EXPECT_EQ(files[0].fileName, "app.conf");
+    files.clear();
+    ASSERT_EQ(admin->listConfigFiles("TestApp.HelloServer", "node-a", 3, files, result), 0) << result;
+    ASSERT_EQ(files.size(), 1u);
+    EXPECT_EQ(files[0].host, "node-a");
+
+    std::string content;
+    ASSERT_EQ(admin->getConfigFile("TestApp.HelloServer", "hello.conf", "node-a", 3, content, result), 0) << result;
+    EXPECT_EQ(content, "b=3");
+    ASSERT_EQ(admin->getConfigFile("TestApp.HelloServer", "hello.conf", "", 2, content, result), 0) << result;
+    EXPECT_EQ(content, "b=2");
+    EXPECT_EQ(admin->getConfigFile("TestApp.HelloServer", "nope.conf", "", 2, content, result), -2);
+    EXPECT_EQ(admin->getConfigFile("TestApp", "app.conf", "", 2, content, result), -1);  // level 2 needs App.Server
+    EXPECT_TRUE(contains(result, "needs App.Server")) << result;
+
+    ASSERT_EQ(admin->deleteConfigFile("TestApp.HelloServer", "hello.conf", "", 2, result), 0) << result;
+    EXPECT_TRUE(store->listConfigFiles({"TestApp.HelloServer", "hello.conf", "", 2}).empty());
+    EXPECT_EQ(store->listConfigFiles({"TestApp.HelloServer", "hello.conf", "node-a", 3}).size(), 1u);
+    EXPECT_EQ(admin->deleteConfigFile("TestApp.HelloServer", "hello.conf", "", 2, result), -2);
 }
 
 // ---------------------------------------------------------------- the registry around it

@@ -8,7 +8,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "ConfigLineIndex.h"
+#include "util/tc_config_line_index.h"
 #include "DeployFile.h"
 #include "DeployRules.h"
 

@@ -42,6 +42,9 @@ protected:
     // tarsadmin --registry=<this registry's AdminRegObj> args...
     CommandResult admin(std::vector<std::string> args) {
         args.insert(args.begin(), "--registry=" + registry->adminRegObj());
+        // The fake node starts nothing, so no start can be confirmed (admin_node_test.cpp
+        // tests the waiting against a real node).
+        args.insert(args.begin(), "--no-wait");
         return runCommand(TARSADMIN_PATH, args, db->dir());
     }
 
@@ -210,6 +213,72 @@ TEST_F(TarsAdmin, ConfigFilesGoToTheStoreAtTheirLevel) {
     auto extra = store->listConfigFiles({"TestApp.HelloServer", "extra.conf", "", 2});
     ASSERT_EQ(extra.size(), 1u);
     EXPECT_EQ(extra[0].config, "a = 1\n");
+}
+
+}  // namespace
+
+namespace {
+
+TEST_F(TarsAdmin, ConfigFilesAreListedReadAndDeletedAtTheirLevel) {
+    std::string content = "<hello>\n  greeting = hi\n</hello>\n# no newline at the end";
+    std::string file = writeFile("hello.conf", content);
+    ASSERT_EQ(admin({"config", "put", "TestApp.HelloServer", file}).status, 0);
+    ASSERT_EQ(admin({"config", "put", "TestApp.HelloServer", file, "--host", "node-a", "--name", "host.conf"}).status,
+              0);
+    ASSERT_EQ(admin({"config", "put", "TestApp", file, "--name", "common.conf"}).status, 0);
+
+    // list: the server's files and its hosts' copies; the application's apart.
+    auto r = admin({"config", "list", "TestApp.HelloServer"});
+    ASSERT_EQ(r.status, 0) << describe(r);
+    auto lines = TC_Common::sepstr(r.out, "\n");
+    ASSERT_EQ(lines.size(), 3u) << describe(r);
+    EXPECT_EQ(lines[0].rfind("NAME", 0), 0u) << describe(r);
+    EXPECT_TRUE(contains(r.out, "hello.conf")) << describe(r);
+    EXPECT_TRUE(contains(r.out, "host.conf")) << describe(r);
+    EXPECT_TRUE(contains(r.out, "node-a")) << describe(r);
+    EXPECT_FALSE(contains(r.out, "common.conf")) << describe(r);
+    r = admin({"config", "list", "TestApp"});
+    ASSERT_EQ(r.status, 0) << describe(r);
+    EXPECT_TRUE(contains(r.out, "common.conf")) << describe(r);
+    EXPECT_FALSE(contains(r.out, "hello.conf")) << describe(r);
+    r = admin({"config", "list", "TestApp.HelloServer", "--host", "node-a"});
+    EXPECT_TRUE(contains(r.out, "host.conf")) << describe(r);
+    EXPECT_FALSE(contains(r.out, "hello.conf")) << describe(r);
+
+    // get: byte for byte, at the level asked for only.
+    r = admin({"config", "get", "TestApp.HelloServer", "hello.conf"});
+    ASSERT_EQ(r.status, 0) << describe(r);
+    EXPECT_EQ(r.out, content);
+    r = admin({"config", "get", "TestApp.HelloServer", "host.conf"});
+    EXPECT_EQ(r.status, 1) << describe(r);
+    EXPECT_TRUE(contains(r.err, "(-2): no config file host.conf at server level for TestApp.HelloServer"))
+        << describe(r);
+    r = admin({"config", "get", "TestApp.HelloServer", "host.conf", "--host", "node-a"});
+    EXPECT_EQ(r.status, 0) << describe(r);
+    EXPECT_EQ(r.out, content);
+
+    // delete: that one file, then it is gone.
+    r = admin({"config", "delete", "TestApp.HelloServer", "hello.conf"});
+    ASSERT_EQ(r.status, 0) << describe(r);
+    EXPECT_TRUE(contains(r.out, "deleted config file hello.conf")) << describe(r);
+    EXPECT_TRUE(store->listConfigFiles({"TestApp.HelloServer", "hello.conf", "", 2}).empty());
+    EXPECT_EQ(store->listConfigFiles({"TestApp.HelloServer", "host.conf", "node-a", 3}).size(), 1u);
+    r = admin({"config", "delete", "TestApp.HelloServer", "hello.conf"});
+    EXPECT_EQ(r.status, 1) << describe(r);
+    r = admin({"config", "get", "TestApp.HelloServer", "hello.conf"});
+    EXPECT_EQ(r.status, 1) << describe(r);
+
+    // Usage errors send nothing.
+    for (const auto& args : std::vector<std::vector<std::string>>{
+             {"config", "list"},
+             {"config", "get", "TestApp.HelloServer"},
+             {"config", "delete", "TestApp", "common.conf", "--host", "node-a"},
+             {"config", "list", "TestApp", "--frob"},
+             {"config", "get", "TestApp.HelloServer", "../etc/passwd"},
+         }) {
+        r = admin(args);
+        EXPECT_EQ(r.status, args.back() == "../etc/passwd" ? 1 : 2) << ::testing::PrintToString(args) << describe(r);
+    }
 }
 
 }  // namespace

@@ -9,6 +9,8 @@
 #include "ConfigRepository.h"
 #include "ConfigSettings.h"
 #include "LoadLimiter.h"
+#include "servant/ServerConfig.h"
+#include "util/tc_file.h"
 #include "TestDatabase.h"
 
 namespace tars::test {
@@ -245,3 +247,11 @@ TEST(ConfigSettings, ReadmeListsEveryDeclaredKeyWithItsDefault) {
 
 }  // namespace
 }  // namespace tars::test
+
+TEST(ConfigSettings, TheShippedConfigHasNoUnknownKey) {
+    // The check tarsconfig runs at start (Application + ConfigServer::configKeyRules()).
+    std::vector<tars::ConfigKeyRule> rules = tars::serverConfigKeyRules();
+    for (auto& rule : tars::configKeyRulesOf(tars::configServiceKeys())) rules.push_back(std::move(rule));
+    EXPECT_EQ(tars::checkConfigKeys(CONFIG_CONF, tars::TC_File::load2str(CONFIG_CONF), rules),
+              std::vector<std::string>{});
+}

@@ -2,6 +2,8 @@
 // key, the node name's sources, and framework/node/README.md against the declared keys.
 #include <gtest/gtest.h>
 
+#include "servant/ServerConfig.h"
+
 #include "NodeSettings.h"
 #include "util/tc_file.h"
 
@@ -99,6 +101,22 @@ TEST(NodeSettings, TheShippedConfigParses) {
     EXPECT_EQ(config.get("/tars/application/server<local>"), "tcp -h 127.0.0.1 -p 19387 -t 10000");
     EXPECT_EQ(config.get("/tars/application/client<locator>"),
               "tars.tarsregistry.QueryObj@tcp -h 127.0.0.1 -p 17890 -t 60000");
+}
+
+TEST(NodeSettings, TheShippedConfigHasNoUnknownKey) {
+    // The check tarsnode runs at start (Application + NodeServer::configKeyRules()).
+    std::vector<ConfigKeyRule> rules = serverConfigKeyRules();
+    for (auto& rule : configKeyRulesOf(nodeConfigKeys())) rules.push_back(std::move(rule));
+    EXPECT_EQ(checkConfigKeys(NODE_CONF, TC_File::load2str(NODE_CONF), rules), std::vector<std::string>{});
+    // and a typo in a section of its own is found
+    std::string text =
+        TC_File::load2str(NODE_CONF) + "<tars><node><keepalive>\nmonitorIntervl = 2\n</keepalive></node></tars>\n";
+    auto problems = checkConfigKeys("tarsnode.conf", text, rules);
+    ASSERT_EQ(problems.size(), 1u);
+    EXPECT_NE(
+        problems[0].find("unknown key 'monitorIntervl' in /tars/node/keepalive (did you mean 'monitorInterval'?)"),
+        std::string::npos)
+        << problems[0];
 }
 
 }  // namespace

@@ -1,8 +1,8 @@
-#include "ConfigLineIndex.h"
+#include "util/tc_config_line_index.h"
 
 #include "util/tc_common.h"
 
-namespace tars::admin {
+namespace tars {
 
 namespace {
 
@@ -133,4 +133,4 @@ std::string ConfigLineIndex::describe(int index) const {
     return out.empty() ? "the top level" : out;
 }
 
-}  // namespace tars::admin
+}  // namespace tars

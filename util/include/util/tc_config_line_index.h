@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-namespace tars::admin {
+namespace tars {
 
 class ConfigLineIndex {
 public:
@@ -57,4 +57,4 @@ private:
     std::vector<Section> _sections;
 };
 
-}  // namespace tars::admin
+}  // namespace tars

@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# deploy/quickstart.sh run again: from another build directory while the first run's
+# framework is up, and from the same directory after its registry and node died and left
+# their servers running. Each run must end with the framework and HelloServer running
+# that build's programs with that build's store, and say what it replaced.
+#
+#   rerun_test.sh BUILD_DIR WORK_DIR
+#
+# The two "build directories" are copies of BUILD_DIR's programs (the quickstart's fixed
+# ports: 17890 ...). Skipped (77) when one of those ports is in use (a quickstart of the
+# user's runs). Everything this test starts is stopped at the end, by pid.
+set -uo pipefail
+build=$(cd "$1" && pwd -P)
+work=$2
+root=$(cd "$(dirname "$0")/../.." && pwd)
+rm -rf "$work"
+mkdir -p "$work"
+work=$(cd "$work" && pwd -P)
+export TARS_QUICKSTART_RECORD="$work/record"
+export TARS_QUICKSTART_SKIP_BUILD=1
+
+for port in 17890 17891 12000 18193 19385 19386 17897 18197 19387 20001; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "SKIP: 127.0.0.1:$port is in use (a quickstart of yours?): not touching it"
+    exit 77
+  fi
+done
+
+programs=(tools/tars2cpp/tars2cpp examples/codec/codec_demo framework/registry/tarsregistry
+  framework/registry/tarsregistry.conf framework/node/tarsnode framework/node/tarsnode.conf
+  framework/config/tarsconfig framework/admin/tarsadmin examples/hello/HelloServer
+  examples/hello/HelloClient)
+for b in A B; do
+  for p in "${programs[@]}"; do
+    mkdir -p "$work/build$b/$(dirname "$p")"
+    cp "$build/$p" "$work/build$b/$p"
+  done
+done
+
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+quickstart() {  # quickstart BUILD_DIR LOG [stop]
+  local dir=$1 log=$2
+  shift 2
+  (cd "$root" && TARS_BUILD_DIR="$dir" timeout 300 bash deploy/quickstart.sh "$@") >"$log" 2>&1
+}
+pid_of() { cat "$1/quickstart/pids/$2.pid" 2>/dev/null; }
+# The pid the registry of the running quickstart lists for APP SERVER.
+listed_pid() {
+  "$work/buildB/framework/admin/tarsadmin" list --json 2>/dev/null | grep "\"app\":\"$1\"" |
+    grep "\"server\":\"$2\"" | sed -n 's/.*"pid":\([0-9]*\).*/\1/p'
+}
+alive() { [ -n "$1" ] && kill -0 "$1" 2>/dev/null; }
+# Every program of the running framework is BUILD's copy, started by BUILD's run.
+runs_build() {
+  local b=$1 pid name exe
+  for name in registry/tarsregistry node/tarsnode; do
+    pid=$(pid_of "$work/build$b" "${name#*/}")
+    exe=$(readlink -f "/proc/$pid/exe" 2>/dev/null)
+    [ "$exe" = "$work/build$b/framework/$name" ] || fail "${name#*/} (pid $pid) runs '$exe', not build$b's"
+  done
+  [ "$(readlink -f "/proc/$(pid_of "$work/build$b" tarsregistry)/cwd")" = "$work/build$b/quickstart/framework" ] ||
+    fail "the registry does not run in build$b's run directory (its store)"
+  for name in "tars tarsconfig framework/config/tarsconfig" "TestApp HelloServer examples/hello/HelloServer"; do
+    set -- $name
+    pid=$(listed_pid "$1" "$2")
+    exe=$(readlink -f "/proc/$pid/exe" 2>/dev/null)
+    [ "$exe" = "$work/build$b/$3" ] || fail "$1.$2 (pid '$pid') runs '$exe', not build$b's $3"
+    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "$work/build$b/quickstart/node/" ||
+      fail "$1.$2 (pid $pid) does not run with build$b's node config"
+  done
+}
+
+cleanup() {
+  quickstart "$work/buildB" "$work/stopB.log" stop
+  quickstart "$work/buildA" "$work/stopA.log" stop
+}
+trap cleanup EXIT
+
+# 1. A first run from build A.
+quickstart "$work/buildA" "$work/runA.log" || { fail "run A exited $?"; tail -n 40 "$work/runA.log"; exit 1; }
+runs_build A
+a_registry=$(pid_of "$work/buildA" tarsregistry)
+a_node=$(pid_of "$work/buildA" tarsnode)
+a_hello=$(listed_pid TestApp HelloServer)
+a_config=$(listed_pid tars tarsconfig)
+echo "run A: registry $a_registry, node $a_node, HelloServer $a_hello, tarsconfig $a_config"
+
+# 2. Build B while A's framework is up: A's framework and servers are replaced.
+quickstart "$work/buildB" "$work/runB.log" || { fail "run B exited $?"; tail -n 40 "$work/runB.log"; }
+grep -q "replacing the framework a quickstart in $work/buildA/quickstart left running" "$work/runB.log" ||
+  fail "run B does not say what it replaced"
+for pid in "$a_registry" "$a_node" "$a_hello" "$a_config"; do
+  alive "$pid" && fail "run A's process $pid still runs after run B"
+done
+runs_build B
+echo "run B: replaced run A; registry $(pid_of "$work/buildB" tarsregistry), HelloServer $(listed_pid TestApp HelloServer)"
+
+# 3. B's registry and node die (SIGKILL), their servers keep running; B again stops those
+#    and starts everything anew.
+b_hello=$(listed_pid TestApp HelloServer)
+b_config=$(listed_pid tars tarsconfig)
+kill -KILL "$(pid_of "$work/buildB" tarsnode)" "$(pid_of "$work/buildB" tarsregistry)"
+alive "$b_hello" || fail "HelloServer should outlive its node"
+quickstart "$work/buildB" "$work/runB2.log" || { fail "run B2 exited $?"; tail -n 40 "$work/runB2.log"; }
+grep -q "stopped TestApp.HelloServer (pid $b_hello, left running by the node of" "$work/runB2.log" ||
+  fail "run B2 does not say it stopped the HelloServer left running"
+alive "$b_hello" && fail "the HelloServer left running ($b_hello) still runs"
+alive "$b_config" && fail "the tarsconfig left running ($b_config) still runs"
+runs_build B
+grep -q "quickstart: done" "$work/runB2.log" || fail "run B2 did not finish"
+
+if [ $failures -ne 0 ]; then
+  echo "---- run B"; tail -n 30 "$work/runB.log"
+  echo "---- run B2"; tail -n 30 "$work/runB2.log"
+  exit 1
+fi
+echo "PASS"
