@@ -225,16 +225,4 @@ void loadServerConfig(const TC_Config& conf, const std::string& configFile, cons
     ServerConfig::IsCheckSet = configBool(conf, p, "server", "checkset");
 }
 
-std::vector<std::string> unknownConfigKeys(const TC_Config& conf, const std::string& path, const char* scope) {
-    std::vector<std::string> unknown;
-    for (const std::string& key : conf.getDomainKey(path)) {
-        bool declared = std::any_of(serverConfigKeys().begin(), serverConfigKeys().end(), [&](const ConfigKeyInfo& k) {
-            return std::string_view(k.scope) == scope && key == k.name;
-        });
-        const auto& tolerated = toleratedConfigKeys(scope);
-        if (!declared && !tolerated.count(key)) unknown.push_back(key);
-    }
-    return unknown;
-}
-
 }  // namespace tars

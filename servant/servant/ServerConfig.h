@@ -72,10 +72,6 @@ int64_t configInt(const TC_Config& conf, const std::string& path, const char* sc
 uint64_t configSize(const TC_Config& conf, const std::string& path, const char* scope, const char* key);
 bool configBool(const TC_Config& conf, const std::string& path, const char* scope, const char* key);
 
-// Keys of the section at path that are neither declared for scope nor known TARS keys of
-// other components: probably typos, worth a warning.
-std::vector<std::string> unknownConfigKeys(const TC_Config& conf, const std::string& path, const char* scope);
-
 // Keys of scope ("server", "adapter") that other TARS components (tarsnode, TLS, coroutines)
 // put there: accepted and ignored.
 const std::set<std::string>& toleratedConfigKeys(const char* scope);
