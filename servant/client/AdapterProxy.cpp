@@ -74,11 +74,9 @@ void AdapterProxy::onConnectFailed(int code, const std::string& why) {
     const CheckTimeoutInfo& info = _objectProxy->checkTimeout();
     _lastConnectError = why;
     ++_reconnectFailures;
-    _lastConnectError = why;
     int64_t backoff = info.minReconnectMs;
     for (int i = 1; i < _reconnectFailures && backoff < info.maxReconnectMs; ++i) backoff *= 2;
     _nextConnectAt = now + std::min<int64_t>(backoff, info.maxReconnectMs);
-    _lastConnectError = why;
     _epoll->endpointStateChanged();
     TLOGWARN("[client] " << why << "; next attempt in " << (_nextConnectAt - now) << " ms" << std::endl);
     recordFailure(now, false);

@@ -89,8 +89,7 @@ private:
 
     // health
     int _reconnectFailures = 0;
-    int64_t _nextConnectAt = 0;     // written with endpointStateChanged() (see usable())
-    std::string _lastConnectError;  // why the last connect failed (for calls refused in the back-off)
+    int64_t _nextConnectAt = 0;  // written with endpointStateChanged() (see usable())
     int _consecutiveFailures = 0;
     int64_t _windowStart = 0;
     int _windowCalls = 0;
