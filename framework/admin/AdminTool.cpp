@@ -42,6 +42,23 @@ std::pair<std::string, std::string> splitServer(const std::string& fullName) {
     return {app, server};
 }
 
+// The level rules of config put, list, get and delete: APP = level 1, APP.SERVER = 2, and
+// with --host NODE = 3. Throws UsageError for a bad name or a host without a server.
+int configLevel(const std::string& owner, const std::string& host) {
+    int level = 1;
+    if (owner.find('.') != std::string::npos) {
+        splitServer(owner);
+        level = host.empty() ? 2 : 3;
+    } else {
+        if (std::string problem = deploy::checkName("application", owner); !problem.empty()) throw UsageError(problem);
+        if (!host.empty()) throw UsageError("--host needs APP.SERVER (a host's copy belongs to one server)");
+    }
+    if (!host.empty()) {
+        if (std::string problem = deploy::checkNodeName(host); !problem.empty()) throw UsageError(problem);
+    }
+    return level;
+}
+
 std::string instanceName(const std::string& app, const std::string& server, const std::string& node) {
     return app + "." + server + " on " + node;
 }
@@ -872,18 +889,7 @@ int AdminTool::configFile(const std::vector<std::string>& args) {
     }
     if (positional.size() != (verb == "list" ? 1u : 2u)) throw UsageError(usageText);
     const std::string& owner = positional[0];
-    // The level rules of config put: APP = level 1, APP.SERVER = 2, with --host = 3.
-    int level = 1;
-    if (owner.find('.') != std::string::npos) {
-        splitServer(owner);
-        level = host.empty() ? 2 : 3;
-    } else {
-        if (std::string problem = deploy::checkName("application", owner); !problem.empty()) throw UsageError(problem);
-        if (!host.empty()) throw UsageError("--host needs APP.SERVER (a host's copy belongs to one server)");
-    }
-    if (!host.empty()) {
-        if (std::string problem = deploy::checkNodeName(host); !problem.empty()) throw UsageError(problem);
-    }
+    const int level = configLevel(owner, host);
     std::string where = owner + (host.empty() ? "" : " on " + host);
     auto& prx = registry(kQueryTimeoutMs);
     std::string result;
@@ -984,17 +990,7 @@ int AdminTool::config(const std::vector<std::string>& args) {
     if (positional.size() != 2) throw UsageError("usage: config put APP[.SERVER] FILE [--host NODE] [--name NAME]");
     const std::string& owner = positional[0];
     const std::string& path = positional[1];
-    int level = 1;
-    if (owner.find('.') != std::string::npos) {
-        splitServer(owner);
-        level = host.empty() ? 2 : 3;
-    } else {
-        if (std::string problem = deploy::checkName("application", owner); !problem.empty()) throw UsageError(problem);
-        if (!host.empty()) throw UsageError("--host needs APP.SERVER (a host's copy belongs to one server)");
-    }
-    if (!host.empty()) {
-        if (std::string problem = deploy::checkNodeName(host); !problem.empty()) throw UsageError(problem);
-    }
+    const int level = configLevel(owner, host);
     std::ifstream in(path, std::ios::binary);
     std::error_code error;
     if (!in || !std::filesystem::is_regular_file(path, error)) throw UsageError("cannot read '" + path + "'");

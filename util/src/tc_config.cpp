@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "util/tc_common.h"
+#include "util/tc_config_line_index.h"
 #include "util/tc_file.h"
 
 namespace tars {
@@ -44,9 +45,7 @@ void TC_Config::Domain::setParam(const std::string& key, const std::string& valu
 
 // ---------------------------------------------------------------- parsing
 
-namespace {
-
-std::string unescape(std::string_view s) {
+std::string tcConfigUnescape(std::string_view s) {
     std::string out;
     out.reserve(s.size());
     for (size_t i = 0; i < s.size(); ++i) {
@@ -80,6 +79,8 @@ std::string unescape(std::string_view s) {
     }
     return out;
 }
+
+namespace {
 
 std::string escape(std::string_view s, bool isKey) {
     std::string out;
@@ -196,9 +197,9 @@ private:
                 break;
             }
         }
-        std::string key = unescape(TC_Common::trim(text.substr(0, eq)));
+        std::string key = tcConfigUnescape(TC_Common::trim(text.substr(0, eq)));
         std::string value =
-            eq == std::string_view::npos ? std::string() : unescape(TC_Common::trim(text.substr(eq + 1)));
+            eq == std::string_view::npos ? std::string() : tcConfigUnescape(TC_Common::trim(text.substr(eq + 1)));
         if (key.empty()) fail(lineNo, "empty key before '='");
         domain.setParam(key, value);
     }

@@ -4,45 +4,6 @@
 
 namespace tars {
 
-namespace {
-
-// TC_Config's escapes.
-std::string unescape(const std::string& s) {
-    std::string out;
-    out.reserve(s.size());
-    for (size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '\\' && i + 1 < s.size()) {
-            switch (s[i + 1]) {
-                case '\\':
-                    out.push_back('\\');
-                    ++i;
-                    continue;
-                case 'r':
-                    out.push_back('\r');
-                    ++i;
-                    continue;
-                case 'n':
-                    out.push_back('\n');
-                    ++i;
-                    continue;
-                case 't':
-                    out.push_back('\t');
-                    ++i;
-                    continue;
-                case '=':
-                    out.push_back('=');
-                    ++i;
-                    continue;
-                default: break;
-            }
-        }
-        out.push_back(s[i]);
-    }
-    return out;
-}
-
-}  // namespace
-
 ConfigLineIndex::ConfigLineIndex(const std::string& text) : _text(text) {
     _sections.emplace_back();
     std::vector<int> stack{0};
@@ -112,8 +73,8 @@ void ConfigLineIndex::parseLine(const std::string& line, int lineNo, size_t line
             }
         }
         Param param;
-        param.key = unescape(TC_Common::trim(text.substr(0, eq)));
-        param.value = eq == std::string::npos ? std::string() : unescape(TC_Common::trim(text.substr(eq + 1)));
+        param.key = tcConfigUnescape(TC_Common::trim(text.substr(0, eq)));
+        param.value = eq == std::string::npos ? std::string() : tcConfigUnescape(TC_Common::trim(text.substr(eq + 1)));
         param.line = lineNo;
         if (!param.key.empty()) _sections[static_cast<size_t>(stack.back())].params.push_back(std::move(param));
         pos = end;

@@ -17,9 +17,14 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace tars {
+
+// TC_Config's escapes in a key or value (\\ \r \n \t \=), undone; the one definition
+// both parsers use (tc_config.cpp).
+std::string tcConfigUnescape(std::string_view s);
 
 class ConfigLineIndex {
 public:
