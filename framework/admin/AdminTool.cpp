@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "AdminF.h"
+#include "AdminSupport.h"
 #include "DeployFile.h"
 #include "DeployRules.h"
 #include "util/tc_common.h"
@@ -18,17 +19,6 @@
 #include "util/tc_timeprovider.h"
 
 namespace tars::admin {
-
-namespace {
-
-// A mistake in the command line: status 2, nothing sent.
-struct UsageError : std::runtime_error {
-    using std::runtime_error::runtime_error;
-};
-
-constexpr int kOk = 0;
-constexpr int kFailed = 1;
-constexpr int kUsage = 2;
 
 // "App.Server" -> {App, Server}; a usage error for anything else.
 std::pair<std::string, std::string> splitServer(const std::string& fullName) {
@@ -41,6 +31,8 @@ std::pair<std::string, std::string> splitServer(const std::string& fullName) {
     }
     return {app, server};
 }
+
+namespace {
 
 // The level rules of config put, list, get and delete: APP = level 1, APP.SERVER = 2, and
 // with --host NODE = 3. Throws UsageError for a bad name or a host without a server.
@@ -261,7 +253,23 @@ Commands:
                                         print the stored file, byte for byte
   config delete APP[.SERVER] NAME [--host NODE]
                                         delete the stored file of that level
+  log APP.SERVER [NODE] [--file NAME] [--lines N] [--follow]
+                                        the last N (50) lines of its log, read through its
+                                        node: the main log, or NAME (an FDLOG name, "day"
+                                        for DLOG's, stdout, or a file name); --follow
+                                        prints what is appended until Ctrl-C
+  events APP.SERVER [--limit N] [--json]
+                                        its events from tarsnotify, newest first (20)
+  stat APP.SERVER [--interface NAME] [--since DURATION] [--by minute|interface|caller] [--json]
+                                        calls, timeouts, exceptions, average, maximum and
+                                        estimated p50/p90/p99 times, from tarsquerystat;
+                                        the server's own served-call rows (client rows
+                                        when it reports none; --by caller: client rows)
+  property APP.SERVER [--name NAME] [--since DURATION] [--json]
+                                        its properties, each policy combined over the
+                                        window, from tarsqueryproperty
   help                                  this text
+DURATION: 30s, 10m, 2h, 1d (default 1h). Every --json prints one JSON array of objects.
 Without NODE, a command applies to every node the server is deployed on.
 
 Options:
@@ -340,6 +348,10 @@ int AdminTool::run(const std::vector<std::string>& args) {
         if (name == "undeploy") return undeploy(rest);
         if (name == "notify") return notify(rest);
         if (name == "config") return config(rest);
+        if (name == "log") return log(rest);
+        if (name == "events") return events(rest);
+        if (name == "stat") return stat(rest);
+        if (name == "property") return property(rest);
         throw UsageError("unknown command '" + name + "'");
     } catch (const UsageError& e) {
         _err << "tarsadmin: " << e.what() << "\n(tarsadmin help lists the commands)\n";
@@ -358,17 +370,24 @@ int AdminTool::run(const std::vector<std::string>& args) {
     }
 }
 
+Communicator& AdminTool::communicator() {
+    if (!_communicator) {
+        _communicator = std::make_unique<Communicator>();
+        for (const auto& [key, value] : _tls) _communicator->setProperty(key, value);
+        // Also with --registry: the observability commands find their services by name.
+        _communicator->setProperty("locator", _locator);
+    }
+    return *_communicator;
+}
+
 adminreg::AdminRegPrx& AdminTool::registry(int timeoutMs) {
     if (!_registry) {
         std::string object = kAdminRegObj;
         try {
-            _communicator = std::make_unique<Communicator>();
-            for (const auto& [key, value] : _tls) _communicator->setProperty(key, value);
-            if (_registryObj.empty()) {
-                _communicator->setProperty("locator", _locator);
-            } else if (_registryObj.find('@') != std::string::npos) {
+            communicator();
+            if (_registryObj.find('@') != std::string::npos) {
                 object = _registryObj;
-            } else {
+            } else if (!_registryObj.empty()) {
                 object = std::string(kAdminRegObj) + "@" + _registryObj;  // just the endpoint
                 _registryObj = object;
             }

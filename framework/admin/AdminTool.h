@@ -45,12 +45,13 @@ public:
 
     static std::string usage();
 
-private:
     struct Instance {
         std::string application;
         std::string server;
         std::string node;
     };
+
+private:
 
     int deploy(const std::vector<std::string>& args);
     int list(const std::vector<std::string>& args);
@@ -65,6 +66,16 @@ private:
     // config list|get|delete (args[0] is the verb).
     int configFile(const std::vector<std::string>& args);
 
+    // Observability (AdminObserve.cpp): the log files of an instance through its node,
+    // its events from the notify service, call statistics and properties from the query
+    // services.
+    int log(const std::vector<std::string>& args);
+    int events(const std::vector<std::string>& args);
+    int stat(const std::vector<std::string>& args);
+    int property(const std::vector<std::string>& args);
+
+    // The communicator, made on first use: the TLS options and the locator.
+    Communicator& communicator();
     // The proxy, made on first use with the command's timeout.
     adminreg::AdminRegPrx& registry(int timeoutMs);
     // APP.SERVER [NODE]: the instances meant (every node of it without NODE).

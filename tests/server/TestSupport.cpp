@@ -121,7 +121,11 @@ bool ServerProcess::spawn(const std::vector<std::string>& args) {
 }
 
 bool ServerProcess::start(const std::vector<int>& ports, int timeoutMs) {
-    if (!spawn({"--config=" + _dir + "/server.conf"})) return false;
+    return startWithArgs({"--config=" + _dir + "/server.conf"}, ports, timeoutMs);
+}
+
+bool ServerProcess::startWithArgs(const std::vector<std::string>& args, const std::vector<int>& ports, int timeoutMs) {
+    if (!spawn(args)) return false;
     int64_t deadline = nowMs() + timeoutMs;
     for (int port : ports) {
         while (true) {

@@ -69,6 +69,8 @@ public:
     // Starts with --config=<dir>/server.conf; waits until every port accepts a connection
     // (true) or the process exited / timeoutMs passed (false).
     bool start(const std::vector<int>& ports, int timeoutMs = 15000);
+    // The same with explicit arguments instead of --config (a tool such as openssl s_server).
+    bool startWithArgs(const std::vector<std::string>& args, const std::vector<int>& ports, int timeoutMs = 15000);
     // Starts with explicit arguments and waits for the exit; returns the exit status
     // (-1 on timeout).
     int runToExit(const std::vector<std::string>& args, int timeoutMs = 15000);

@@ -153,6 +153,21 @@ TEST(TlsClient, WrongCaAndNameMismatchFailAsConnectErrorsNamingTheReason) {
     }
 }
 
+// Our server refuses to start with an expired certificate, so an independent one serves it:
+// openssl s_server. The call fails as a connect error whose message says "expired".
+TEST(TlsClient, ExpiredServerCertificateFailsAsAConnectErrorSayingSo) {
+    ReservedPort port;
+    ServerProcess server("/usr/bin/openssl");
+    ASSERT_TRUE(server.startWithArgs({"s_server", "-accept", "127.0.0.1:" + std::to_string(port.port()), "-cert",
+                                      cert("expired.pem"), "-key", cert("expired.key"), "-quiet"},
+                                     {port}))
+        << server.output();
+    auto comm = client({{"ca", cert("ca.pem")}});
+    std::string error = callOnce(*comm, kObj + "@ssl -h 127.0.0.1 -p " + std::to_string(port.port()) + " -t 10000");
+    EXPECT_NE(std::string::npos, error.find("-8")) << error;
+    EXPECT_NE(std::string::npos, error.find("certificate has expired")) << error;
+}
+
 TEST(TlsServer, MutualTlsNeedsACertificateFromTheCaWithAnAllowedSubject) {
     TlsHello hello;
     ASSERT_TRUE(hello.start(TlsHello::defaultTls() + "ca=" + cert("ca.pem") +

@@ -164,6 +164,9 @@ std::shared_ptr<TC_SslContext> TC_SslContext::create(Role role, const TC_SslOpti
     if (server) flags |= SSL_OP_CIPHER_SERVER_PREFERENCE;
     SSL_CTX_set_options(ctx, flags);
     SSL_CTX_set_read_ahead(ctx, 1);  // fewer reads: a record and what follows it come in one recv
+    // TLS 1.3 servers send two session tickets by default. Our client and TarsCpp's never
+    // resume, so one is enough for the clients that do (browsers on an https servant).
+    if (server) SSL_CTX_set_num_tickets(ctx, 1);
 
     if (!options.ciphers.empty()) {
         std::string list12, suites13;

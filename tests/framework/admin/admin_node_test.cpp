@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <csignal>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -16,7 +18,9 @@
 #include <set>
 
 #include "AdminTestSupport.h"
+#include "Hello.h"
 #include "NodeTestSupport.h"
+#include "servant/Communicator.h"
 #include "util/tc_common.h"
 #include "util/tc_config.h"
 #include "util/tc_file.h"
@@ -375,6 +379,50 @@ TEST_F(AdminWithNode, NotifyEndpointErrorsAreClear) {
     r = runCommand(TARSADMIN_PATH, {"notify", "--endpoint=", "--", "tars.viewversion"}, db.dir());
     EXPECT_EQ(r.status, 2) << describe(r);
     EXPECT_TRUE(contains(r.err, "--endpoint needs a value")) << describe(r);
+}
+
+// tarsadmin log: the server's log files through the registry and the node: the last lines,
+// another file by name, a name that is not there, and --follow printing what is appended.
+TEST_F(AdminWithNode, LogReadsTheServersFilesThroughItsNodeAndFollowsThem) {
+    startNode();
+    ReservedPort hello;
+    auto r = admin({"deploy", deployFile("HelloServer", HELLO_SERVER_PATH, hello.port()), "--wait=30"});
+    ASSERT_EQ(r.status, 0) << describe(r);
+    Communicator comm;
+    auto prx = comm.stringToProxy<TestApp::HelloPrx>("TestApp.HelloServer.HelloObj@tcp -h 127.0.0.1 -p " +
+                                                     std::to_string(hello.port()) + " -t 10000");
+    std::string rsp;
+    ASSERT_EQ(prx->testHello("log-marker-1", rsp), 0);
+
+    // HelloServer logs each call at DEBUG; its log is flushed within a second.
+    EXPECT_TRUE(eventually([&] {
+        r = admin({"log", "TestApp.HelloServer", "--lines", "200"});
+        return r.status == 0 && contains(r.out, "log-marker-1");
+    })) << describe(r);
+    r = admin({"log", "TestApp.HelloServer", "node1", "--file", "stdout", "--lines=3"});
+    EXPECT_EQ(r.status, 0) << describe(r);
+    EXPECT_LE(std::count(r.out.begin(), r.out.end(), '\n'), 3) << describe(r);
+    r = admin({"log", "TestApp.HelloServer", "--file", "nosuch"});
+    EXPECT_EQ(r.status, 1) << describe(r);
+    EXPECT_TRUE(contains(r.err, "'nosuch' is not among the log files of TestApp.HelloServer")) << describe(r);
+    EXPECT_TRUE(contains(r.err, "TestApp.HelloServer.log")) << describe(r);
+    r = admin({"log", "TestApp.HelloServer", "--lines", "0"});
+    EXPECT_EQ(r.status, 2) << describe(r);
+    r = admin({"log", "TestApp.NoSuchServer"});
+    EXPECT_EQ(r.status, 1) << describe(r);
+    EXPECT_TRUE(contains(r.err, "TestApp.NoSuchServer is not deployed")) << describe(r);
+
+    ServerProcess follow(TARSADMIN_PATH);
+    ASSERT_TRUE(follow.startWithArgs({"--registry=" + registry->adminRegObj(), "log", "TestApp.HelloServer",
+                                      "--lines", "200", "--follow"},
+                                     {}));
+    EXPECT_TRUE(eventually([&] { return contains(follow.output(), "log-marker-1"); })) << follow.output();
+    ASSERT_EQ(prx->testHello("log-marker-2", rsp), 0);
+    EXPECT_TRUE(eventually([&] { return contains(follow.output(), "log-marker-2"); })) << follow.output();
+    EXPECT_EQ(follow.stop(SIGINT), 0) << follow.output();
+    // Each line once: the first lines and the followed part do not overlap.
+    std::string out = follow.output();
+    EXPECT_EQ(out.find("log-marker-1"), out.rfind("log-marker-1")) << out;
 }
 
 }  // namespace
