@@ -180,7 +180,8 @@ int AdminTool::log(const std::vector<std::string>& args) {
         throw UsageError("usage: log APP.SERVER [NODE] [--file NAME] [--lines N] [--follow]");
     }
     auto [app, server] = splitServer(options.positional[0]);
-    int lines = options.has("lines") ? positiveNumber(options.value("lines"), "--lines", kMaxLogLines) : kDefaultLogLines;
+    int lines =
+        options.has("lines") ? positiveNumber(options.value("lines"), "--lines", kMaxLogLines) : kDefaultLogLines;
     auto targets = instances(options.positional[0], options.positional.size() == 2 ? options.positional[1] : "");
     if (targets.empty()) return failed("log " + options.positional[0], -2, options.positional[0] + " is not deployed");
     const bool follow = options.flag("follow");
@@ -231,8 +232,8 @@ int AdminTool::log(const std::vector<std::string>& args) {
         auto previous = std::signal(SIGINT, stopFollowing);
         g_stopFollowing = 0;
         while (!g_stopFollowing) {
-            ret = reg->getLogData(t.application, t.server, t.node, file, "from " + std::to_string(offset), data,
-                                  result);
+            ret =
+                reg->getLogData(t.application, t.server, t.node, file, "from " + std::to_string(offset), data, result);
             if (ret == 1) {
                 _out << "-- " << file << " was rolled or truncated: reading it from the start --\n";
                 offset = 0;
@@ -271,7 +272,8 @@ int AdminTool::events(const std::vector<std::string>& args) {
     for (int pages = 0; items.size() < limit && pages < 1000; ++pages) {
         NotifyInfo info;
         int ret = notify->getNotifyInfo(key, info);
-        if (ret != 0) return failed("events " + key.name, ret, std::string(kNotifyObj) + " answered " + std::to_string(ret));
+        if (ret != 0)
+            return failed("events " + key.name, ret, std::string(kNotifyObj) + " answered " + std::to_string(ret));
         items.insert(items.end(), info.notifyItems.begin(), info.notifyItems.end());
         if (info.nextpage <= key.page || info.notifyItems.empty()) break;
         key.page = info.nextpage;
@@ -435,7 +437,8 @@ int AdminTool::property(const std::vector<std::string>& args) {
         MonitorQueryRsp rsp;
         int ret = query->query(req, rsp);
         if (ret != 0 || rsp.ret != 0) {
-            return failed("property " + module, ret != 0 ? ret : rsp.ret, std::string(kQueryPropertyObj) + ": " + rsp.msg);
+            return failed("property " + module, ret != 0 ? ret : rsp.ret,
+                          std::string(kQueryPropertyObj) + ": " + rsp.msg);
         }
         for (const auto& [key, values] : rsp.result) {
             auto parts = TC_Common::sepstr(key, ",", true);

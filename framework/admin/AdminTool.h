@@ -52,7 +52,6 @@ public:
     };
 
 private:
-
     int deploy(const std::vector<std::string>& args);
     int list(const std::vector<std::string>& args);
     int nodes(const std::vector<std::string>& args);

@@ -18,9 +18,23 @@ constexpr const char* kNotSupported = "not supported by this tarsnode";
 constexpr std::streamoff kMaxLogBytes = 4 * 1024 * 1024;
 constexpr long kMaxLogLines = 100000;
 
-// "head -N", "head -n N", "tail -N", "tail -n N": (head?, N); nullopt for anything else.
-std::optional<std::pair<bool, long>> parseLogCommand(const std::string& cmd) {
+struct LogCommand {
+    enum class Kind { Head, Tail, Size, From };
+    Kind kind = Kind::Tail;
+    long long n = 0;  // lines (head, tail) or a byte offset (from)
+};
+
+// "head -N", "head -n N", "tail -N", "tail -n N" (N lines), "size" (the file's length in
+// bytes), "from N" (the bytes from offset N on: how `tarsadmin log --follow` reads what was
+// added); nullopt for anything else.
+std::optional<LogCommand> parseLogCommand(const std::string& cmd) {
     auto words = TC_Common::sepstr(cmd, " \t");
+    if (words.size() == 1 && words[0] == "size") return LogCommand{LogCommand::Kind::Size, 0};
+    if (words.size() == 2 && words[0] == "from") {
+        auto offset = TC_Common::tryStrto<long long>(words[1]);
+        if (!offset || *offset < 0) return std::nullopt;
+        return LogCommand{LogCommand::Kind::From, *offset};
+    }
     if (words.size() < 2 || words.size() > 3 || (words[0] != "head" && words[0] != "tail")) return std::nullopt;
     std::string count;
     if (words.size() == 3) {
@@ -32,7 +46,7 @@ std::optional<std::pair<bool, long>> parseLogCommand(const std::string& cmd) {
     }
     auto n = TC_Common::tryStrto<long>(count);
     if (!n || *n < 0 || *n > kMaxLogLines) return std::nullopt;
-    return std::make_pair(words[0] == "head", *n);
+    return LogCommand{words[0] == "head" ? LogCommand::Kind::Head : LogCommand::Kind::Tail, *n};
 }
 
 }  // namespace
@@ -123,10 +137,10 @@ Int32 NodeImp::getLogData(const std::string& application, const std::string& ser
     auto command = parseLogCommand(cmd);
     if (!command) {
         fileData = "unsupported command '" + cmd +
-                   "': use head -N, tail -N or tail -n N (N <= " + std::to_string(kMaxLogLines) + ")";
+                   "': use head -N, tail -N or tail -n N (N <= " + std::to_string(kMaxLogLines) +
+                   "), size, or from OFFSET";
         return -1;
     }
-    auto [head, lines] = *command;
     std::ifstream in(*dir + logFile, std::ios::binary);
     if (!in) {
         fileData = "cannot open " + *dir + logFile;
@@ -134,6 +148,22 @@ Int32 NodeImp::getLogData(const std::string& application, const std::string& ser
     }
     in.seekg(0, std::ios::end);
     std::streamoff size = in.tellg();
+    if (command->kind == LogCommand::Kind::Size) {
+        fileData = std::to_string(size);
+        return 0;
+    }
+    if (command->kind == LogCommand::Kind::From) {
+        // An offset past the end: the file was rolled or truncated since; 1 says so.
+        if (command->n > size) return 1;
+        std::streamoff length = std::min<std::streamoff>(size - command->n, kMaxLogBytes);
+        in.seekg(command->n);
+        fileData.resize(static_cast<size_t>(length));
+        in.read(fileData.data(), length);
+        fileData.resize(static_cast<size_t>(in.gcount()));
+        return 0;
+    }
+    const bool head = command->kind == LogCommand::Kind::Head;
+    const long long lines = command->n;
     std::streamoff length = std::min(size, kMaxLogBytes);
     in.seekg(head ? 0 : size - length);
     std::string data(static_cast<size_t>(length), '\0');

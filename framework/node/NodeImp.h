@@ -1,7 +1,8 @@
 // NodeImp: tars.tarsnode.NodeObj (Node), the commands the registry, the admin tool and
 // operators send to this node: start, stop, load, destroy and notify servers, their
 // states, the node's own shutdown, and the log files of a server (getLogFileList; and
-// getLogData with "head -N" / "tail -N" / "tail -n N" commands, at most 4 MB).
+// getLogData with "head -N" / "tail -N" / "tail -n N", "size" and "from OFFSET" commands,
+// at most 4 MB; "from" answers 1 with no data when OFFSET is past the end).
 // Patching (patchPro, getPatchPercent), delCache, getNodeLoad and forceDockerLogin are not
 // supported: they answer -1 with a result saying so.
 //

@@ -678,4 +678,37 @@ Int32 AdminRegImp::notifyServer(const std::string& application, const std::strin
     });
 }
 
+Int32 AdminRegImp::getLogFileList(const std::string& application, const std::string& serverName,
+                                  const std::string& nodeName, std::vector<std::string>& logFileList,
+                                  std::string& result, CurrentPtr) {
+    return answer(
+        "getLogFileList", application + "." + serverName + " on " + nodeName, result,
+        [&](std::string& text) {
+            ServerKey key = existingInstance(checkedKey(application, serverName, nodeName)).key();
+            Int32 code = fromOutcome(_context.nodes.getLogFileList(key, logFileList), "getLogFileList", text);
+            if (code == AdminRegCode::Ok) text = std::to_string(logFileList.size()) + " files";
+            return code;
+        },
+        Logged::Question);
+}
+
+Int32 AdminRegImp::getLogData(const std::string& application, const std::string& serverName,
+                              const std::string& nodeName, const std::string& logFile, const std::string& cmd,
+                              std::string& fileData, std::string& result, CurrentPtr) {
+    return answer(
+        "getLogData", application + "." + serverName + " on " + nodeName + " " + logFile + " (" + cmd + ")", result,
+        [&](std::string& text) {
+            ServerKey key = existingInstance(checkedKey(application, serverName, nodeName)).key();
+            auto outcome = _context.nodes.getLogData(key, logFile, cmd, fileData);
+            if (outcome.answered() && outcome.ret == 1) {
+                text = logFile + " is shorter than the offset asked for (rolled or truncated)";
+                return 1;
+            }
+            Int32 code = fromOutcome(outcome, "getLogData", text);
+            if (code == AdminRegCode::Ok) text = std::to_string(fileData.size()) + " bytes";
+            return code;
+        },
+        Logged::Question);
+}
+
 }  // namespace tars

@@ -87,6 +87,12 @@ public:
                      std::string& result, CurrentPtr current) override;
     Int32 notifyServer(const std::string& application, const std::string& serverName, const std::string& nodeName,
                        const std::string& command, std::string& result, CurrentPtr current) override;
+    Int32 getLogFileList(const std::string& application, const std::string& serverName, const std::string& nodeName,
+                         std::vector<std::string>& logFileList, std::string& result, CurrentPtr current) override;
+    // 0 with the data; 1 (no data) when cmd is "from OFFSET" and the file is shorter now.
+    Int32 getLogData(const std::string& application, const std::string& serverName, const std::string& nodeName,
+                     const std::string& logFile, const std::string& cmd, std::string& fileData, std::string& result,
+                     CurrentPtr current) override;
 
 private:
     // The instance, which must exist (else a NotFound refusal).

@@ -6,7 +6,10 @@ namespace tars {
 
 namespace {
 
-// ${...} are the node's macros, filled when it writes a server's config file.
+// ${...} are the node's macros, filled when it writes a server's config file. tars.default
+// points every server at the framework's services by name (config, stat, property, notify,
+// log): a deployed server reports with no configuration of its own, and a service that is
+// not deployed costs it nothing but a failed lookup now and then.
 constexpr const char* kServerProfile = R"(<tars>
   <application>
     <client>
@@ -16,12 +19,17 @@ constexpr const char* kServerProfile = R"(<tars>
       connect-timeout = 3000
       refresh-endpoint-interval = 60000
       modulename = ${modulename}
+      stat = tars.tarsstat.StatObj
+      property = tars.tarsproperty.PropertyObj
+      report-interval = 60000
     </client>
     <server>
       logLevel = DEBUG
       logsize = 50M
       lognum = 10
       config = tars.tarsconfig.ConfigObj
+      notify = tars.tarsnotify.NotifyObj
+      log = tars.tarslog.LogObj
       deactivating-timeout = 3000
     </server>
   </application>

@@ -100,4 +100,21 @@ NodeCommands::Outcome NodeCommands::getStateInfo(const ServerKey& key, ServerSta
     });
 }
 
+NodeCommands::Outcome NodeCommands::getLogFileList(const ServerKey& key, std::vector<std::string>& files) {
+    return invoke(key, "getLogFileList", CallKind::Query, [&](const NodePrx& node, std::string& result) {
+        int ret = node->getLogFileList(key.application, key.serverName, files);
+        if (ret != 0) result = key.application + "." + key.serverName + " has no log directory on this node";
+        return ret;
+    });
+}
+
+NodeCommands::Outcome NodeCommands::getLogData(const ServerKey& key, const std::string& file, const std::string& cmd,
+                                               std::string& data) {
+    return invoke(key, "getLogData", CallKind::Query, [&](const NodePrx& node, std::string& result) {
+        int ret = node->getLogData(key.application, key.serverName, file, cmd, data);
+        if (ret < 0) result.swap(data);  // the node puts its reason in the data
+        return ret;
+    });
+}
+
 }  // namespace tars

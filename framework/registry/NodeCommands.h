@@ -3,7 +3,7 @@
 // node_obj ("tars.tarsnode.NodeObj@tcp -h ... -p ...") becomes a proxy of the registry's
 // communicator.
 //
-// Two timeouts: queries (getStateInfo, notifyServer) wait queryTimeoutMs; commands that
+// Two timeouts: queries (getStateInfo, notifyServer, the log reads) wait queryTimeoutMs; commands that
 // start or stop processes (loadServer, startServer, stopServer, destroyServer) wait
 // commandTimeoutMs, since a node's stop waits up to the server's deactivating-timeout.
 // Each kind has its own proxy per node, so one call's timeout never changes another's.
@@ -53,6 +53,10 @@ public:
     Outcome destroyServer(const ServerKey& key);
     Outcome notifyServer(const ServerKey& key, const std::string& command);
     Outcome getStateInfo(const ServerKey& key, ServerStateInfo& info);
+    // The node's answer goes to files / data; on failure text says why (the node's text
+    // for getLogData).
+    Outcome getLogFileList(const ServerKey& key, std::vector<std::string>& files);
+    Outcome getLogData(const ServerKey& key, const std::string& file, const std::string& cmd, std::string& data);
 
 private:
     enum class CallKind { Query, Command };

@@ -413,9 +413,8 @@ TEST_F(AdminWithNode, LogReadsTheServersFilesThroughItsNodeAndFollowsThem) {
     EXPECT_TRUE(contains(r.err, "TestApp.NoSuchServer is not deployed")) << describe(r);
 
     ServerProcess follow(TARSADMIN_PATH);
-    ASSERT_TRUE(follow.startWithArgs({"--registry=" + registry->adminRegObj(), "log", "TestApp.HelloServer",
-                                      "--lines", "200", "--follow"},
-                                     {}));
+    ASSERT_TRUE(follow.startWithArgs(
+        {"--registry=" + registry->adminRegObj(), "log", "TestApp.HelloServer", "--lines", "200", "--follow"}, {}));
     EXPECT_TRUE(eventually([&] { return contains(follow.output(), "log-marker-1"); })) << follow.output();
     ASSERT_EQ(prx->testHello("log-marker-2", rsp), 0);
     EXPECT_TRUE(eventually([&] { return contains(follow.output(), "log-marker-2"); })) << follow.output();

@@ -17,9 +17,12 @@ TEST(ObserveText, DurationsTakeSecondsMinutesHoursAndDays) {
 }
 
 TEST(ObserveText, LogFileNamesMeanTheMainLogADayLogOrAnExactFile) {
-    std::vector<std::string> files{"TestApp.HelloServer.log",          "TestApp.HelloServer.stdout.log",
-                                   "TestApp.HelloServer_20261205.log", "TestApp.HelloServer_20261206.log",
-                                   "TestApp.HelloServer_access_20261206.log", "TestApp.HelloServer_access_20261207.log"};
+    std::vector<std::string> files{"TestApp.HelloServer.log",
+                                   "TestApp.HelloServer.stdout.log",
+                                   "TestApp.HelloServer_20261205.log",
+                                   "TestApp.HelloServer_20261206.log",
+                                   "TestApp.HelloServer_access_20261206.log",
+                                   "TestApp.HelloServer_access_20261207.log"};
     std::string chosen;
     EXPECT_EQ(chooseLogFile("TestApp", "HelloServer", "", files, chosen), "");
     EXPECT_EQ(chosen, "TestApp.HelloServer.log");
