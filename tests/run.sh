@@ -18,7 +18,11 @@ status=0
 bash tests/format.sh || status=1
 build=${TARS_BUILD_DIR:-build}
 
+# Optimized as shipped (-O2) but without debug information: compiling and linking take about
+# a sixth less time, and a failing test names itself without it. TARS_TEST_CXX_FLAGS
+# replaces the flags (e.g. "-O2 -g -DNDEBUG" to debug a failure).
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="${TARS_TEST_CXX_FLAGS:--O2 -DNDEBUG}" \
   -DTARS_WERROR=ON -DTARS_BENCH=ON -DTARS_BENCH_PROTOBUF=ON >/dev/null
 cmake --build "$build" -j "$jobs"
 
