@@ -23,6 +23,7 @@ namespace tars::admin {
 namespace {
 
 constexpr const char* kNotifyObj = "tars.tarsnotify.NotifyObj";
+constexpr const char* kLogServer = "tars.tarslog";  // the remote log service, deployed as a server
 constexpr const char* kQueryStatObj = "tars.tarsquerystat.QueryObj";
 constexpr const char* kQueryPropertyObj = "tars.tarsqueryproperty.QueryObj";
 constexpr int kDefaultLogLines = 50;
@@ -175,19 +176,31 @@ void stopFollowing(int) { g_stopFollowing = 1; }
 // ---------------------------------------------------------------- log
 
 int AdminTool::log(const std::vector<std::string>& args) {
-    Options options(args, {"file", "lines"}, {"follow"}, "log");
+    Options options(args, {"file", "lines"}, {"follow", "remote"}, "log");
     if (options.positional.empty() || options.positional.size() > 2) {
-        throw UsageError("usage: log APP.SERVER [NODE] [--file NAME] [--lines N] [--follow]");
+        throw UsageError("usage: log APP.SERVER [NODE] [--file NAME] [--lines N] [--follow] [--remote]");
     }
     auto [app, server] = splitServer(options.positional[0]);
     int lines =
         options.has("lines") ? positiveNumber(options.value("lines"), "--lines", kMaxLogLines) : kDefaultLogLines;
-    auto targets = instances(options.positional[0], options.positional.size() == 2 ? options.positional[1] : "");
-    if (targets.empty()) return failed("log " + options.positional[0], -2, options.positional[0] + " is not deployed");
+    const bool remote = options.flag("remote");
+    if (remote && options.positional.size() == 2) {
+        throw UsageError("--remote reads what tarslog keeps of every instance: it takes no NODE");
+    }
+    // Where the files are: the instance's own log directories, or (--remote) tarslog's,
+    // whose tree holds <app>/[<set>/]<server>/<file>.
+    auto targets = remote
+                       ? instances(kLogServer, "")
+                       : instances(options.positional[0], options.positional.size() == 2 ? options.positional[1] : "");
+    if (targets.empty()) {
+        return failed("log " + options.positional[0], -2,
+                      remote ? std::string(kLogServer) + " is not deployed: no remote logs to read"
+                             : options.positional[0] + " is not deployed");
+    }
     const bool follow = options.flag("follow");
     if (follow && targets.size() > 1) {
-        throw UsageError("--follow reads one instance: name its NODE (" + options.positional[0] + " runs on " +
-                         std::to_string(targets.size()) + " nodes)");
+        throw UsageError("--follow reads one instance: name its NODE (" + targets[0].application + "." +
+                         targets[0].server + " runs on " + std::to_string(targets.size()) + " nodes)");
     }
 
     int status = kOk;
@@ -201,9 +214,20 @@ int AdminTool::log(const std::vector<std::string>& args) {
             continue;
         }
         std::string file;
-        std::string problem = chooseLogFile(app, server, options.value("file"), files, file);
+        std::string problem;
+        if (remote) {
+            auto byName = remoteLogFiles(app, server, files);
+            std::vector<std::string> names;
+            for (const auto& entry : byName) names.push_back(entry.first);
+            std::string name;
+            problem = chooseLogFile(app, server, options.value("file", "day"), names, name);
+            if (problem.empty()) file = byName[name];
+            if (!problem.empty()) problem += " (remote logs kept by " + instanceName(t) + ")";
+        } else {
+            problem = chooseLogFile(app, server, options.value("file"), files, file);
+        }
         if (!problem.empty()) {
-            status = failed("log " + instanceName(t), -2, problem);
+            status = failed("log " + options.positional[0], -2, problem);
             continue;
         }
         if (targets.size() > 1) _out << "== " << instanceName(t) << ": " << file << " ==\n";
@@ -219,38 +243,46 @@ int AdminTool::log(const std::vector<std::string>& args) {
             if (!data.empty() && data.back() != '\n') _out << "\n";
             continue;
         }
-        // --follow: the last lines, then what is appended, until Ctrl-C. The last lines
-        // come from a read that ends where the following starts, so nothing shows twice.
-        ret = reg->getLogData(t.application, t.server, t.node, file, "size", data, result);
-        if (ret != 0) return failed("log " + instanceName(t), ret, result);
-        const int64_t size = TC_Common::tryStrto<int64_t>(data).value_or(0);
-        const int64_t start = std::max<int64_t>(0, size - kFollowBacklogBytes);
-        ret = reg->getLogData(t.application, t.server, t.node, file, "from " + std::to_string(start), data, result);
-        if (ret < 0) return failed("log " + instanceName(t), ret, result);
-        int64_t offset = start + static_cast<int64_t>(data.size());
-        _out << lastLines(data, static_cast<size_t>(lines), start > 0) << std::flush;
-        auto previous = std::signal(SIGINT, stopFollowing);
-        g_stopFollowing = 0;
-        while (!g_stopFollowing) {
-            ret =
-                reg->getLogData(t.application, t.server, t.node, file, "from " + std::to_string(offset), data, result);
-            if (ret == 1) {
-                _out << "-- " << file << " was rolled or truncated: reading it from the start --\n";
-                offset = 0;
-                continue;
-            }
-            if (ret != 0) {
-                std::signal(SIGINT, previous);
-                return failed("log --follow " + instanceName(t), ret, result);
-            }
-            offset += static_cast<int64_t>(data.size());
-            _out << data << std::flush;
-            for (int waited = 0; waited < kFollowPollMs && !g_stopFollowing; waited += 100) {
-                std::this_thread::sleep_for(std::chrono::milliseconds(100));
-            }
-        }
-        std::signal(SIGINT, previous);
+        status = followLog(t, file, lines);
     }
+    return status;
+}
+
+int AdminTool::followLog(const Instance& t, const std::string& file, int lines) {
+    // The last lines, then what is appended, until Ctrl-C. The last lines come from a
+    // read that ends where the following starts, so nothing shows twice.
+    auto& reg = registry(kQueryTimeoutMs);
+    std::string data;
+    std::string result;
+    int ret = reg->getLogData(t.application, t.server, t.node, file, "size", data, result);
+    if (ret != 0) return failed("log " + instanceName(t), ret, result);
+    const int64_t size = TC_Common::tryStrto<int64_t>(data).value_or(0);
+    const int64_t start = std::max<int64_t>(0, size - kFollowBacklogBytes);
+    ret = reg->getLogData(t.application, t.server, t.node, file, "from " + std::to_string(start), data, result);
+    if (ret < 0) return failed("log " + instanceName(t), ret, result);
+    int64_t offset = start + static_cast<int64_t>(data.size());
+    _out << lastLines(data, static_cast<size_t>(lines), start > 0) << std::flush;
+    auto previous = std::signal(SIGINT, stopFollowing);
+    g_stopFollowing = 0;
+    int status = kOk;
+    while (!g_stopFollowing) {
+        ret = reg->getLogData(t.application, t.server, t.node, file, "from " + std::to_string(offset), data, result);
+        if (ret == 1) {
+            _out << "-- " << file << " was rolled or truncated: reading it from the start --\n";
+            offset = 0;
+            continue;
+        }
+        if (ret != 0) {
+            status = failed("log --follow " + instanceName(t), ret, result);
+            break;
+        }
+        offset += static_cast<int64_t>(data.size());
+        _out << data << std::flush;
+        for (int waited = 0; waited < kFollowPollMs && !g_stopFollowing; waited += 100) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+    }
+    std::signal(SIGINT, previous);
     return status;
 }
 

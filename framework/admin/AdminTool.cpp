@@ -253,11 +253,12 @@ Commands:
                                         print the stored file, byte for byte
   config delete APP[.SERVER] NAME [--host NODE]
                                         delete the stored file of that level
-  log APP.SERVER [NODE] [--file NAME] [--lines N] [--follow]
+  log APP.SERVER [NODE] [--file NAME] [--lines N] [--follow] [--remote]
                                         the last N (50) lines of its log, read through its
                                         node: the main log, or NAME (an FDLOG name, "day"
                                         for DLOG's, stdout, or a file name); --follow
-                                        prints what is appended until Ctrl-C
+                                        prints what is appended until Ctrl-C; --remote
+                                        reads the day logs tarslog keeps of it instead
   events APP.SERVER [--limit N] [--json]
                                         its events from tarsnotify, newest first (20)
   stat APP.SERVER [--interface NAME] [--since DURATION] [--by minute|interface|caller] [--json]

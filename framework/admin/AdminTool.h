@@ -69,6 +69,8 @@ private:
     // its events from the notify service, call statistics and properties from the query
     // services.
     int log(const std::vector<std::string>& args);
+    // log --follow of one file of t's log directory, until Ctrl-C.
+    int followLog(const Instance& t, const std::string& file, int lines);
     int events(const std::vector<std::string>& args);
     int stat(const std::vector<std::string>& args);
     int property(const std::vector<std::string>& args);

@@ -67,6 +67,20 @@ std::string chooseLogFile(const std::string& app, const std::string& server, con
            (list.empty() ? " (it has none yet)" : ": " + list);
 }
 
+std::map<std::string, std::string> remoteLogFiles(const std::string& app, const std::string& server,
+                                                  const std::vector<std::string>& files) {
+    std::map<std::string, std::string> found;
+    for (const auto& path : files) {
+        auto parts = TC_Common::sepstr(path, "/", true);
+        const size_t n = parts.size();
+        if (n < 3) continue;
+        const bool plain = parts[n - 3] == app && parts[n - 2] == server;
+        const bool inSet = n >= 4 && parts[n - 4] == app && parts[n - 2] == server;
+        if (plain || inSet) found[parts[n - 1]] = path;
+    }
+    return found;
+}
+
 std::string lastLines(const std::string& text, size_t n, bool cutFirst) {
     size_t begin = 0;
     if (cutFirst) {

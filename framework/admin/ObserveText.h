@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,6 +26,12 @@ std::optional<int64_t> parseDuration(const std::string& text);
 // Returns "" and sets chosen, or a message naming the files there are.
 std::string chooseLogFile(const std::string& app, const std::string& server, const std::string& wanted,
                           const std::vector<std::string>& files, std::string& chosen);
+
+// The remote logs of APP.SERVER among the files of a log service's directory tree (as the
+// node lists them: relative paths): those under .../APP/SERVER/ or .../APP/<set>/SERVER/,
+// by file name -> relative path.
+std::map<std::string, std::string> remoteLogFiles(const std::string& app, const std::string& server,
+                                                  const std::vector<std::string>& files);
 
 // The last n lines of text; cutFirst drops its first line first (a read that began mid-line).
 std::string lastLines(const std::string& text, size_t n, bool cutFirst);

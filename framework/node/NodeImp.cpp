@@ -1,6 +1,7 @@
 #include "NodeImp.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <utility>
@@ -15,6 +16,19 @@ namespace tars {
 namespace {
 
 constexpr const char* kNotSupported = "not supported by this tarsnode";
+// getLogFileList looks this deep into a server's log directory (a log service keeps its
+// remote logs below its own, as <app>/[<set>/]<server>/<file>) and lists at most this many.
+constexpr int kMaxLogDepth = 4;
+constexpr size_t kMaxLogFiles = 10000;
+
+// A path relative to a log directory: components that are not empty, ".", ".." or hidden.
+bool isRelativeLogPath(const std::string& path) {
+    if (path.empty() || path.front() == '/') return false;
+    for (const auto& part : TC_Common::sepstr(path, "/", true)) {
+        if (part.empty() || part.starts_with('.')) return false;
+    }
+    return true;
+}
 constexpr std::streamoff kMaxLogBytes = 4 * 1024 * 1024;
 constexpr long kMaxLogLines = 100000;
 
@@ -108,17 +122,22 @@ Int32 NodeImp::delCache(const std::string&, const std::string&, const std::strin
 
 Int32 NodeImp::getLogFileList(const std::string& application, const std::string& serverName,
                               std::vector<std::string>& logFileList, CurrentPtr) {
+    namespace fs = std::filesystem;
     logFileList.clear();
     auto dir = _service.logDirectory(application, serverName);
     if (!dir) return -1;
-    try {
-        for (const std::string& path : TC_File::listDirectory(*dir)) {
-            if (!TC_File::isDirectory(path)) logFileList.push_back(TC_File::extractFileName(path));
-        }
-    } catch (const std::exception& e) {
-        TLOGWARN("[node] getLogFileList " << application << "." << serverName << ": " << e.what() << std::endl);
+    // Files of the directory by name; below it (a log service's tree) by relative path.
+    std::error_code ec;
+    fs::recursive_directory_iterator it(*dir, fs::directory_options::skip_permission_denied, ec), end;
+    for (; !ec && it != end && logFileList.size() < kMaxLogFiles; it.increment(ec)) {
+        if (it.depth() >= kMaxLogDepth) it.disable_recursion_pending();
+        if (it->is_regular_file(ec)) logFileList.push_back(fs::relative(it->path(), *dir, ec).string());
+    }
+    if (ec) {
+        TLOGWARN("[node] getLogFileList " << application << "." << serverName << ": " << ec.message() << std::endl);
         return -1;
     }
+    std::sort(logFileList.begin(), logFileList.end());
     return 0;
 }
 
@@ -130,9 +149,19 @@ Int32 NodeImp::getLogData(const std::string& application, const std::string& ser
         fileData = application + "." + serverName + " is not a server of this node";
         return -1;
     }
-    if (logFile.empty() || logFile.find('/') != std::string::npos || logFile.starts_with('.')) {
-        fileData = "'" + logFile + "' is not a file name of the server's log directory";
+    if (!isRelativeLogPath(logFile)) {
+        fileData = "'" + logFile + "' is not a file of the server's log directory";
         return -1;
+    }
+    {
+        // A symbolic link inside must not lead out of the directory either.
+        std::error_code ec;
+        auto base = std::filesystem::weakly_canonical(*dir, ec).string();
+        auto target = std::filesystem::weakly_canonical(*dir + logFile, ec).string();
+        if (ec || !target.starts_with(base + (base.ends_with('/') ? "" : "/"))) {
+            fileData = "'" + logFile + "' is not a file of the server's log directory";
+            return -1;
+        }
     }
     auto command = parseLogCommand(cmd);
     if (!command) {

@@ -1,6 +1,7 @@
 // NodeImp: tars.tarsnode.NodeObj (Node), the commands the registry, the admin tool and
 // operators send to this node: start, stop, load, destroy and notify servers, their
-// states, the node's own shutdown, and the log files of a server (getLogFileList; and
+// states, the node's own shutdown, and the log files of a server (getLogFileList: the
+// files of its log directory, and by relative path those below it, 4 levels deep; and
 // getLogData with "head -N" / "tail -N" / "tail -n N", "size" and "from OFFSET" commands,
 // at most 4 MB; "from" answers 1 with no data when OFFSET is past the end).
 // Patching (patchPro, getPatchPercent), delCache, getNodeLoad and forceDockerLogin are not

@@ -116,3 +116,15 @@ TEST(ObserveText, PropertySlicesCombineByTheirPolicy) {
     EXPECT_EQ(notifyLevelName(2), "error");
     EXPECT_EQ(notifyLevelName(7), "7");
 }
+
+TEST(ObserveText, RemoteLogsAreFoundUnderTheirApplicationAndServerWithOrWithoutASet) {
+    auto found = remoteLogFiles("TestApp", "HelloServer",
+                                {"TestApp.tarslog.log", "remote/TestApp/HelloServer/TestApp.HelloServer_20261207.log",
+                                 "remote/TestApp/app1sz1/HelloServer/TestApp.HelloServer_access_20261207.log",
+                                 "remote/TestApp/OtherServer/TestApp.OtherServer_20261207.log",
+                                 "remote/Other/HelloServer/Other.HelloServer_20261207.log"});
+    ASSERT_EQ(found.size(), 2u);
+    EXPECT_EQ(found["TestApp.HelloServer_20261207.log"], "remote/TestApp/HelloServer/TestApp.HelloServer_20261207.log");
+    EXPECT_EQ(found["TestApp.HelloServer_access_20261207.log"],
+              "remote/TestApp/app1sz1/HelloServer/TestApp.HelloServer_access_20261207.log");
+}

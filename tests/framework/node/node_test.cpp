@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -350,6 +351,27 @@ TEST_F(NodeTest, LoadServerStartsANewDeploymentAndDestroyServerStopsAndForgetsIt
     EXPECT_EQ(n.node()->getLogData(kApp, kHello, "TestApp.HelloServer.stdout.log", "tail -5", data), 0) << data;
     EXPECT_NE(data.find("tarsnode starts"), std::string::npos) << data;
     EXPECT_EQ(n.node()->getLogData(kApp, kHello, "../x", "tail -5", data), -1);
+
+    // A log service's tree below the directory: listed by relative path and readable, with
+    // size and from OFFSET; nothing outside it, not even through a symbolic link.
+    const std::string logDir = n.logPath() + "TestApp/HelloServer/";
+    TC_File::makeDirRecursive(logDir + "remote/TestApp/Other");
+    TC_File::save2file(logDir + "remote/TestApp/Other/TestApp.Other_20261207.log", "line1\nline2\n");
+    ASSERT_EQ(::symlink("/etc", (logDir + "escape").c_str()), 0);
+    EXPECT_EQ(n.node()->getLogFileList(kApp, kHello, files), 0);
+    EXPECT_NE(std::find(files.begin(), files.end(), "remote/TestApp/Other/TestApp.Other_20261207.log"), files.end());
+    const std::string remote = "remote/TestApp/Other/TestApp.Other_20261207.log";
+    EXPECT_EQ(n.node()->getLogData(kApp, kHello, remote, "tail -1", data), 0) << data;
+    EXPECT_EQ(data, "line2\n");
+    EXPECT_EQ(n.node()->getLogData(kApp, kHello, remote, "size", data), 0) << data;
+    EXPECT_EQ(data, "12");
+    EXPECT_EQ(n.node()->getLogData(kApp, kHello, remote, "from 6", data), 0) << data;
+    EXPECT_EQ(data, "line2\n");
+    EXPECT_EQ(n.node()->getLogData(kApp, kHello, remote, "from 13", data), 1) << data;
+    EXPECT_EQ(n.node()->getLogData(kApp, kHello, remote, "from -1", data), -1) << data;
+    EXPECT_EQ(n.node()->getLogData(kApp, kHello, "escape/passwd", "head -1", data), -1) << data;
+    EXPECT_EQ(n.node()->getLogData(kApp, kHello, "remote/../../x", "head -1", data), -1) << data;
+    EXPECT_EQ(n.node()->getLogData(kApp, kHello, "/etc/passwd", "head -1", data), -1) << data;
 
     EXPECT_EQ(n.node()->destroyServer(kApp, kHello, result), 0) << result;
     EXPECT_FALSE(processAlive(pid));
