@@ -94,6 +94,9 @@ int64_t sinceSeconds(const Options& options, const std::string& fallback) {
     return *seconds;
 }
 
+// Milliseconds in JSON: to the microsecond, without binary noise (64.99999999 -> 65).
+double roundMs(double ms) { return std::round(ms * 1000.0) / 1000.0; }
+
 std::string formatMs(double ms) {
     std::ostringstream os;
     os << std::fixed << std::setprecision(ms < 10 ? 2 : 1) << ms;
@@ -167,6 +170,17 @@ Condition condition(const std::string& field, OP op, const std::string& value) {
 }
 
 std::string instanceName(const AdminTool::Instance& t) { return t.application + "." + t.server + " on " + t.node; }
+
+// The service a command asks: --NAME OBJ@ENDPOINT, or the default object found by name
+// through the locator.
+std::string serviceObject(const Options& options, const std::string& name, const char* byName) {
+    if (!options.has(name)) return byName;
+    std::string object = TC_Common::trim(options.value(name));
+    if (object.find('@') == std::string::npos) {
+        throw UsageError("--" + name + " takes OBJ@ENDPOINT, e.g. \"" + byName + "@tcp -h 127.0.0.1 -p PORT\"");
+    }
+    return object;
+}
 
 volatile std::sig_atomic_t g_stopFollowing = 0;
 void stopFollowing(int) { g_stopFollowing = 1; }
@@ -289,12 +303,15 @@ int AdminTool::followLog(const Instance& t, const std::string& file, int lines) 
 // ---------------------------------------------------------------- events
 
 int AdminTool::events(const std::vector<std::string>& args) {
-    Options options(args, {"limit"}, {"json"}, "events");
-    if (options.positional.size() != 1) throw UsageError("usage: events APP.SERVER [--limit N] [--json]");
+    Options options(args, {"limit", "notify"}, {"json"}, "events");
+    if (options.positional.size() != 1) {
+        throw UsageError("usage: events APP.SERVER [--limit N] [--json] [--notify OBJ@ENDPOINT]");
+    }
     splitServer(options.positional[0]);
     const size_t limit =
         options.has("limit") ? positiveNumber(options.value("limit"), "--limit", 10000) : kDefaultEventRows;
-    auto notify = communicator().stringToProxy<NotifyPrx>(kNotifyObj);
+    const std::string notifyObj = serviceObject(options, "notify", kNotifyObj);
+    auto notify = communicator().stringToProxy<NotifyPrx>(notifyObj);
     notify->tars_set_timeout(_timeoutMs > 0 ? _timeoutMs : kQueryTimeoutMs);
 
     std::vector<NotifyItem> items;
@@ -304,8 +321,7 @@ int AdminTool::events(const std::vector<std::string>& args) {
     for (int pages = 0; items.size() < limit && pages < 1000; ++pages) {
         NotifyInfo info;
         int ret = notify->getNotifyInfo(key, info);
-        if (ret != 0)
-            return failed("events " + key.name, ret, std::string(kNotifyObj) + " answered " + std::to_string(ret));
+        if (ret != 0) return failed("events " + key.name, ret, notifyObj + " answered " + std::to_string(ret));
         items.insert(items.end(), info.notifyItems.begin(), info.notifyItems.end());
         if (info.nextpage <= key.page || info.notifyItems.empty()) break;
         key.page = info.nextpage;
@@ -338,10 +354,11 @@ int AdminTool::events(const std::vector<std::string>& args) {
 // ---------------------------------------------------------------- stat
 
 int AdminTool::stat(const std::vector<std::string>& args) {
-    Options options(args, {"interface", "since", "by"}, {"json"}, "stat");
+    Options options(args, {"interface", "since", "by", "query"}, {"json"}, "stat");
     if (options.positional.size() != 1) {
         throw UsageError(
-            "usage: stat APP.SERVER [--interface NAME] [--since DURATION] [--by minute|interface|caller] [--json]");
+            "usage: stat APP.SERVER [--interface NAME] [--since DURATION] [--by minute|interface|caller] [--json] "
+            "[--query OBJ@ENDPOINT]");
     }
     const std::string callee = options.positional[0];
     splitServer(callee);
@@ -352,7 +369,8 @@ int AdminTool::stat(const std::vector<std::string>& args) {
     const int64_t now = std::time(nullptr);
     const int64_t since = sinceSeconds(options, "1h");
 
-    auto query = communicator().stringToProxy<MonitorQueryPrx>(kQueryStatObj);
+    const std::string queryObj = serviceObject(options, "query", kQueryStatObj);
+    auto query = communicator().stringToProxy<MonitorQueryPrx>(queryObj);
     query->tars_set_timeout(_timeoutMs > 0 ? _timeoutMs : kQueryTimeoutMs);
     // One query per side and day; rows are keyed by the group-by values.
     auto run = [&](bool fromClient, std::map<std::string, StatFigures>& rows) {
@@ -375,8 +393,8 @@ int AdminTool::stat(const std::vector<std::string>& args) {
             MonitorQueryRsp rsp;
             int ret = query->query(req, rsp);
             if (ret != 0 || rsp.ret != 0) {
-                throw std::runtime_error(std::string(kQueryStatObj) + " answered " +
-                                         std::to_string(ret != 0 ? ret : rsp.ret) + ": " + rsp.msg);
+                throw std::runtime_error(queryObj + " answered " + std::to_string(ret != 0 ? ret : rsp.ret) + ": " +
+                                         rsp.msg);
             }
             for (const auto& [key, values] : rsp.result) {
                 std::string rowKey = by == "minute" ? w.date + " " + key : key;
@@ -412,11 +430,11 @@ int AdminTool::stat(const std::vector<std::string>& args) {
             o["succ"] = f.succ;
             o["timeouts"] = f.timeouts;
             o["exceptions"] = f.exceptions;
-            o["avg_ms"] = f.averageMs();
-            o["max_ms"] = f.maxMs;
-            o["p50_ms"] = f.percentileMs(0.50);
-            o["p90_ms"] = f.percentileMs(0.90);
-            o["p99_ms"] = f.percentileMs(0.99);
+            o["avg_ms"] = roundMs(f.averageMs());
+            o["max_ms"] = roundMs(f.maxMs);
+            o["p50_ms"] = roundMs(f.percentileMs(0.50));
+            o["p90_ms"] = roundMs(f.percentileMs(0.90));
+            o["p99_ms"] = roundMs(f.percentileMs(0.99));
             array.push_back(o);
         }
         _out << array.dump(2) << "\n";
@@ -442,16 +460,17 @@ int AdminTool::stat(const std::vector<std::string>& args) {
 // ---------------------------------------------------------------- property
 
 int AdminTool::property(const std::vector<std::string>& args) {
-    Options options(args, {"name", "since"}, {"json"}, "property");
+    Options options(args, {"name", "since", "query"}, {"json"}, "property");
     if (options.positional.size() != 1) {
-        throw UsageError("usage: property APP.SERVER [--name NAME] [--since DURATION] [--json]");
+        throw UsageError("usage: property APP.SERVER [--name NAME] [--since DURATION] [--json] [--query OBJ@ENDPOINT]");
     }
     const std::string module = options.positional[0];
     splitServer(module);
     const int64_t now = std::time(nullptr);
     const int64_t since = sinceSeconds(options, "1h");
 
-    auto query = communicator().stringToProxy<MonitorQueryPrx>(kQueryPropertyObj);
+    const std::string queryObj = serviceObject(options, "query", kQueryPropertyObj);
+    auto query = communicator().stringToProxy<MonitorQueryPrx>(queryObj);
     query->tars_set_timeout(_timeoutMs > 0 ? _timeoutMs : kQueryTimeoutMs);
     // Per (property, policy): the values of each time slice, combined by the policy.
     std::map<std::pair<std::string, std::string>, PropertyFigures> figures;
@@ -469,8 +488,7 @@ int AdminTool::property(const std::vector<std::string>& args) {
         MonitorQueryRsp rsp;
         int ret = query->query(req, rsp);
         if (ret != 0 || rsp.ret != 0) {
-            return failed("property " + module, ret != 0 ? ret : rsp.ret,
-                          std::string(kQueryPropertyObj) + ": " + rsp.msg);
+            return failed("property " + module, ret != 0 ? ret : rsp.ret, queryObj + ": " + rsp.msg);
         }
         for (const auto& [key, values] : rsp.result) {
             auto parts = TC_Common::sepstr(key, ",", true);

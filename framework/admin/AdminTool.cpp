@@ -271,6 +271,8 @@ Commands:
                                         window, from tarsqueryproperty
   help                                  this text
 DURATION: 30s, 10m, 2h, 1d (default 1h). Every --json prints one JSON array of objects.
+events, stat and property find their service by name through the locator; --notify
+OBJ@ENDPOINT (events) and --query OBJ@ENDPOINT (stat, property) name it instead.
 Without NODE, a command applies to every node the server is deployed on.
 
 Options:
