@@ -22,7 +22,12 @@ protected:
             MonitorSettings::fromConfig(getConfig(), ServerConfig::DataPath, "tars_monitor.sqlite", "stat_reserve_time");
         if (settings.store.type == "sqlite") {
             auto slash = settings.store.path.rfind('/');
-            if (slash != std::string::npos && slash > 0) TC_File::makeDirRecursive(settings.store.path.substr(0, slash));
+            try {
+                if (slash != std::string::npos && slash > 0) TC_File::makeDirRecursive(settings.store.path.substr(0, slash));
+            } catch (const std::exception& e) {
+                // Like an unreachable database: rows are kept until the store can be opened.
+                TLOGERROR("stat: " << e.what() << std::endl);
+            }
         }
         _service = std::make_shared<StatService>(settings);
         auto service = _service;
