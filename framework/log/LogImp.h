@@ -17,7 +17,8 @@
 namespace tars {
 
 struct LogService {
-    LogService(std::string root, bool ipPrefix, size_t maxLines) : writer(std::move(root), ipPrefix), maxLines(maxLines) {}
+    LogService(std::string root, bool ipPrefix, size_t maxLines)
+        : writer(std::move(root), ipPrefix), maxLines(maxLines) {}
 
     LogWriter writer;
     const size_t maxLines;

@@ -56,7 +56,8 @@ std::string timePart(const LogInfo& info, time_t now) {
         int defaultCount;
         const char* format;
     };
-    static const Unit units[] = {{"minute", 60, 10, "%Y%m%d%H%M"}, {"hour", 3600, 1, "%Y%m%d%H"}, {"day", 86400, 1, "%Y%m%d"}};
+    static const Unit units[] = {
+        {"minute", 60, 10, "%Y%m%d%H%M"}, {"hour", 3600, 1, "%Y%m%d%H"}, {"day", 86400, 1, "%Y%m%d"}};
     for (const Unit& unit : units) {
         auto pos = type.find(unit.name);
         if (pos == std::string::npos || pos + std::strlen(unit.name) != type.size()) continue;

@@ -19,8 +19,8 @@ std::string value(const TC_Config& config, const char* reserveKey, const char* s
     throw MonitorSettings_Exception(std::string("undeclared key ") + section + "<" + name + ">");
 }
 
-long long number(const TC_Config& config, const char* reserveKey, const char* section, const char* name,
-                 long long min, const char* unit) {
+long long number(const TC_Config& config, const char* reserveKey, const char* section, const char* name, long long min,
+                 const char* unit) {
     std::string text = value(config, reserveKey, section, name);
     auto parsed = TC_Common::tryStrto<long long>(text);
     if (!parsed || *parsed < min) {
@@ -38,7 +38,8 @@ const std::vector<MonitorSettingsKey>& monitorSettingsKeys(const char* reserveKe
     std::lock_guard<std::mutex> lock(mutex);
     auto& keys = tables[reserveKey];
     if (keys.empty()) {
-        for (const auto& key : storeConfigKeys()) keys.push_back({"/tars/db", key.name, key.defaultValue, key.description});
+        for (const auto& key : storeConfigKeys())
+            keys.push_back({"/tars/db", key.name, key.defaultValue, key.description});
         keys.push_back({"/tars/db", "createschema", "Y",
                         "Y: create the missing tables of sql/tars_monitor.*.sql when the store is opened; N: the "
                         "database is prepared by hand."});
@@ -80,8 +81,10 @@ MonitorSettings MonitorSettings::fromConfig(const TC_Config& config, const std::
         throw MonitorSettings_Exception("/tars/hashmap<insertInterval>: at most one day");
     }
     settings.intervalSeconds = static_cast<int>(seconds > 0 ? seconds : minutes * 60);
-    settings.maxBufferRows = static_cast<size_t>(number(config, reserveKey, "/tars/hashmap", "maxbufferrows", 0, "rows"));
-    settings.maxReportRows = static_cast<size_t>(number(config, reserveKey, "/tars/hashmap", "maxreportrows", 1, "rows"));
+    settings.maxBufferRows =
+        static_cast<size_t>(number(config, reserveKey, "/tars/hashmap", "maxbufferrows", 0, "rows"));
+    settings.maxReportRows =
+        static_cast<size_t>(number(config, reserveKey, "/tars/hashmap", "maxreportrows", 1, "rows"));
     settings.reserveDays = static_cast<int>(number(config, reserveKey, "/tars/db_reserve", reserveKey, 1, "days"));
     return settings;
 }

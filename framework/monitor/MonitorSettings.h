@@ -29,7 +29,7 @@ struct MonitorSettings_Exception : TC_Exception {
 struct MonitorSettings {
     StoreSettings store;
     bool createSchema = true;
-    int intervalSeconds = 300;  // rows are aggregated over this long, then written
+    int intervalSeconds = 300;       // rows are aggregated over this long, then written
     size_t maxBufferRows = 1000000;  // rows kept in memory while the store fails; more are dropped
     size_t maxReportRows = 10000;    // heads in one report; a larger report is refused
     int reserveDays = 31;            // rows of older dates are deleted

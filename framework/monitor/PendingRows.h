@@ -23,8 +23,8 @@
 namespace tars {
 
 struct PendingRowsStatus {
-    uint64_t pendingRows = 0;   // kept, not written yet
-    uint64_t droppedRows = 0;   // refused because the buffer was full
+    uint64_t pendingRows = 0;  // kept, not written yet
+    uint64_t droppedRows = 0;  // refused because the buffer was full
     uint64_t writtenRows = 0;
     uint64_t failedWrites = 0;  // writer calls that threw
     std::string lastError;      // of the last failed write ("" once a write succeeds)

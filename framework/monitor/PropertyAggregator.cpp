@@ -68,7 +68,8 @@ int PropertyAggregator::add(const std::map<StatPropMsgHead, StatPropMsgBody>& ms
     for (const auto& [head, body] : msg) {
         std::string why = checkHead(head);
         if (why.empty() && body.vInfo.size() > 16) {
-            error = "property " + head.propertyName + " has " + std::to_string(body.vInfo.size()) + " policies (at most 16)";
+            error = "property " + head.propertyName + " has " + std::to_string(body.vInfo.size()) +
+                    " policies (at most 16)";
             return kTooLarge;
         }
         auto& values = parsed.emplace_back();

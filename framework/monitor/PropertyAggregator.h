@@ -39,7 +39,7 @@ public:
 private:
     struct Accumulator {
         std::string policy;
-        double value = 0;   // Sum, Count: total; Max, Min: extreme; Avg: sum of values
+        double value = 0;  // Sum, Count: total; Max, Min: extreme; Avg: sum of values
         int64_t reports = 0;
         std::map<int64_t, int64_t> distr;
     };

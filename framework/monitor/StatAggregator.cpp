@@ -7,7 +7,7 @@ namespace tars {
 
 namespace {
 
-constexpr size_t kNameMax = 128;   // the VARCHAR widths of sql/tars_monitor.mysql.sql
+constexpr size_t kNameMax = 128;  // the VARCHAR widths of sql/tars_monitor.mysql.sql
 constexpr size_t kShortMax = 64;
 constexpr size_t kMaxBuckets = 64;
 
@@ -28,7 +28,8 @@ std::string checkHead(const StatMicMsgHead& head) {
     if (head.slaveSetArea.size() > kShortMax) return tooLong("slaveSetArea", head.slaveSetArea, kShortMax);
     if (head.slaveSetID.size() > kShortMax) return tooLong("slaveSetID", head.slaveSetID, kShortMax);
     if (head.tarsVersion.size() > kShortMax) return tooLong("tarsVersion", head.tarsVersion, kShortMax);
-    if (head.slavePort < 0 || head.slavePort > 65535) return "slavePort " + std::to_string(head.slavePort) + " out of range";
+    if (head.slavePort < 0 || head.slavePort > 65535)
+        return "slavePort " + std::to_string(head.slavePort) + " out of range";
     return "";
 }
 

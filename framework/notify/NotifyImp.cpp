@@ -26,8 +26,8 @@ void NotifyImp::add(const ReportInfo& info, const Current& current) {
     }
 }
 
-void NotifyImp::reportServer(const std::string& sServerName, const std::string& sThreadId,
-                             const std::string& sMessage, CurrentPtr current) {
+void NotifyImp::reportServer(const std::string& sServerName, const std::string& sThreadId, const std::string& sMessage,
+                             CurrentPtr current) {
     ReportInfo info = infoOf(sServerName, REPORT);
     info.sThreadId = sThreadId;
     info.sMessage = sMessage;

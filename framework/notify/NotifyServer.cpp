@@ -21,15 +21,16 @@ protected:
         if (settings.store.type == "sqlite") {
             auto slash = settings.store.path.rfind('/');
             try {
-                if (slash != std::string::npos && slash > 0) TC_File::makeDirRecursive(settings.store.path.substr(0, slash));
+                if (slash != std::string::npos && slash > 0)
+                    TC_File::makeDirRecursive(settings.store.path.substr(0, slash));
             } catch (const std::exception& e) {
                 TLOGERROR("notify: " << e.what() << std::endl);
             }
         }
         _service = std::make_shared<NotifyService>(settings);
         auto service = _service;
-        addServantFactory(notifyObj,
-                          [service] { return std::static_pointer_cast<Servant>(std::make_shared<NotifyImp>(service)); });
+        addServantFactory(
+            notifyObj, [service] { return std::static_pointer_cast<Servant>(std::make_shared<NotifyImp>(service)); });
         addAdminCommandNormal("notify.status", [service](const std::string&, const std::string&, std::string& result) {
             result = service->status();
             return true;

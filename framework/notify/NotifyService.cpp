@@ -36,7 +36,8 @@ long long number(const TC_Config& config, const char* section, const char* name,
 const std::vector<NotifySettingsKey>& notifySettingsKeys() {
     static const std::vector<NotifySettingsKey> keys = [] {
         std::vector<NotifySettingsKey> all;
-        for (const auto& key : storeConfigKeys()) all.push_back({"/tars/db", key.name, key.defaultValue, key.description});
+        for (const auto& key : storeConfigKeys())
+            all.push_back({"/tars/db", key.name, key.defaultValue, key.description});
         all.push_back({"/tars/db", "createschema", "Y", "Y: create the missing tables of sql/tars_monitor.*.sql."});
         all.push_back({"/tars/notify", "maxrows", "100", "Rows kept per server_id (App.Server_<node>); older go."});
         all.push_back({"/tars/notify", "pagesize", "20", "Rows per getNotifyInfo page."});
@@ -70,7 +71,7 @@ void NotifyService::start() {
         _database.connect();
     } catch (const StoreError& e) {
         TLOGERROR("notify: the store is not reachable yet (" << e.what() << "); events are kept until it is"
-                                                              << std::endl);
+                                                             << std::endl);
     }
     _retry = std::make_unique<IntervalTimer>(_settings.retrySeconds, [this](time_t) { writePending(); });
     _retry->start();
@@ -153,7 +154,8 @@ void NotifyService::writePending() {
 int NotifyService::page(const NotifyKey& key, NotifyInfo& info, std::string& error) {
     auto dot = key.name.find('.');
     if (dot == std::string::npos || dot == 0 || dot + 1 == key.name.size() || key.page < 0) {
-        error = "bad key: name must be App.Server and page >= 0 (got '" + key.name + "', " + std::to_string(key.page) + ")";
+        error =
+            "bad key: name must be App.Server and page >= 0 (got '" + key.name + "', " + std::to_string(key.page) + ")";
         return -1;
     }
     const std::string app = key.name.substr(0, dot);
@@ -172,8 +174,8 @@ int NotifyService::page(const NotifyKey& key, NotifyInfo& info, std::string& err
             item.sTimeStamp = row.notifyTime;
             item.sServerId = row.serverId;
             item.iLevel = row.command == "[error]" || row.command == "[alarm]" ? NOTIFYERROR
-                          : row.command == "[warn]"                          ? NOTIFYWARN
-                                                                             : NOTIFYNORMAL;
+                          : row.command == "[warn]"                            ? NOTIFYWARN
+                                                                               : NOTIFYNORMAL;
             item.sMessage = row.result;
             info.notifyItems.push_back(std::move(item));
         }

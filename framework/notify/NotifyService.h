@@ -28,8 +28,8 @@ namespace tars {
 struct NotifySettings {
     StoreSettings store;
     bool createSchema = true;
-    int keep = 100;            // rows kept per server_id
-    int pageSize = 20;         // rows per getNotifyInfo page
+    int keep = 100;     // rows kept per server_id
+    int pageSize = 20;  // rows per getNotifyInfo page
     size_t maxBufferRows = 10000;
     int retrySeconds = 5;
 

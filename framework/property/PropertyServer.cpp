@@ -18,12 +18,13 @@ class PropertyServer : public Application {
 protected:
     void initialize() override {
         const std::string propertyObj = ServerConfig::Application + "." + ServerConfig::ServerName + ".PropertyObj";
-        MonitorSettings settings =
-            MonitorSettings::fromConfig(getConfig(), ServerConfig::DataPath, "tars_monitor.sqlite", "property_reserve_time");
+        MonitorSettings settings = MonitorSettings::fromConfig(getConfig(), ServerConfig::DataPath,
+                                                               "tars_monitor.sqlite", "property_reserve_time");
         if (settings.store.type == "sqlite") {
             auto slash = settings.store.path.rfind('/');
             try {
-                if (slash != std::string::npos && slash > 0) TC_File::makeDirRecursive(settings.store.path.substr(0, slash));
+                if (slash != std::string::npos && slash > 0)
+                    TC_File::makeDirRecursive(settings.store.path.substr(0, slash));
             } catch (const std::exception& e) {
                 // Like an unreachable database: rows are kept until the store can be opened.
                 TLOGERROR("property: " << e.what() << std::endl);
@@ -31,12 +32,14 @@ protected:
         }
         _service = std::make_shared<PropertyService>(settings);
         auto service = _service;
-        addServantFactory(propertyObj,
-                          [service] { return std::static_pointer_cast<Servant>(std::make_shared<PropertyImp>(service)); });
-        addAdminCommandNormal("property.status", [service](const std::string&, const std::string&, std::string& result) {
-            result = service->status();
-            return true;
+        addServantFactory(propertyObj, [service] {
+            return std::static_pointer_cast<Servant>(std::make_shared<PropertyImp>(service));
         });
+        addAdminCommandNormal("property.status",
+                              [service](const std::string&, const std::string&, std::string& result) {
+                                  result = service->status();
+                                  return true;
+                              });
         addAdminCommandNormal("property.flush", [service](const std::string&, const std::string&, std::string& result) {
             service->flushNow();
             result = service->status();
@@ -44,8 +47,8 @@ protected:
         });
         _service->start();
         TLOGINFO("property: serving " << propertyObj << " into " << settings.store.describe() << ", every "
-                                  << settings.intervalSeconds << " s, keeping " << settings.reserveDays << " days"
-                                  << std::endl);
+                                      << settings.intervalSeconds << " s, keeping " << settings.reserveDays << " days"
+                                      << std::endl);
     }
 
     void destroyApp() override {

@@ -18,7 +18,8 @@ void PropertyService::start() {
         _database.connect();
     } catch (const StoreError& e) {
         // Reports are still taken and kept; the store is tried again every interval.
-        TLOGERROR("property: the store is not reachable yet (" << e.what() << "); rows are kept until it is" << std::endl);
+        TLOGERROR("property: the store is not reachable yet (" << e.what() << "); rows are kept until it is"
+                                                               << std::endl);
     }
     trimIfDue(time(nullptr));
     _timer = std::make_unique<IntervalTimer>(_settings.intervalSeconds, [this](time_t start) { onInterval(start); });
@@ -50,7 +51,7 @@ void PropertyService::onInterval(time_t start) {
     if (!written) {
         auto status = _pending.status();
         TLOGERROR("property: " << status.pendingRows << " rows wait for the store (" << status.droppedRows
-                           << " dropped so far): " << status.lastError << std::endl);
+                               << " dropped so far): " << status.lastError << std::endl);
     }
     trimIfDue(time(nullptr));
 }

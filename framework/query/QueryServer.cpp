@@ -50,8 +50,8 @@ protected:
             TLOGERROR("query: the store is not reachable yet: " << e.what() << std::endl);
         }
         auto database = _database;
-        addServantFactory(queryObj,
-                          [database] { return std::static_pointer_cast<Servant>(std::make_shared<QueryImp>(database)); });
+        addServantFactory(
+            queryObj, [database] { return std::static_pointer_cast<Servant>(std::make_shared<QueryImp>(database)); });
         requireTrustedPeers(queryObj);
         TLOGINFO("query: serving " << queryObj << " from " << store.describe() << std::endl);
     }

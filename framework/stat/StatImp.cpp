@@ -4,8 +4,7 @@
 
 namespace tars {
 
-Int32 StatImp::reportMicMsg(const std::map<StatMicMsgHead, StatMicMsgBody>& msg, Bool bFromClient,
-                            CurrentPtr current) {
+Int32 StatImp::reportMicMsg(const std::map<StatMicMsgHead, StatMicMsgBody>& msg, Bool bFromClient, CurrentPtr current) {
     std::string error;
     int code = _service->report(msg, bFromClient, current->getIp(), error);
     if (code != 0) {

@@ -18,12 +18,13 @@ class StatServer : public Application {
 protected:
     void initialize() override {
         const std::string statObj = ServerConfig::Application + "." + ServerConfig::ServerName + ".StatObj";
-        MonitorSettings settings =
-            MonitorSettings::fromConfig(getConfig(), ServerConfig::DataPath, "tars_monitor.sqlite", "stat_reserve_time");
+        MonitorSettings settings = MonitorSettings::fromConfig(getConfig(), ServerConfig::DataPath,
+                                                               "tars_monitor.sqlite", "stat_reserve_time");
         if (settings.store.type == "sqlite") {
             auto slash = settings.store.path.rfind('/');
             try {
-                if (slash != std::string::npos && slash > 0) TC_File::makeDirRecursive(settings.store.path.substr(0, slash));
+                if (slash != std::string::npos && slash > 0)
+                    TC_File::makeDirRecursive(settings.store.path.substr(0, slash));
             } catch (const std::exception& e) {
                 // Like an unreachable database: rows are kept until the store can be opened.
                 TLOGERROR("stat: " << e.what() << std::endl);

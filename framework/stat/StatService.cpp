@@ -1,5 +1,6 @@
 #include "StatService.h"
 
+#include <chrono>
 #include <sstream>
 
 #include "MonitorClock.h"
@@ -43,7 +44,9 @@ void StatService::flushNow() { onInterval(time(nullptr)); }
 
 void StatService::onInterval(time_t start) {
     std::lock_guard<std::mutex> lock(_flushMutex);
+    auto began = std::chrono::steady_clock::now();
     auto rows = _aggregator.take(monitorDate(start), monitorTflag(start));
+    _lastFlushRows = rows.size();
     if (!rows.empty()) _pending.add(std::move(rows));
     bool written = _pending.write([this](const std::vector<StatRow>& batch) {
         _database.run([&](SqlConnection& connection) { insertStatRows(connection, batch); });
@@ -53,6 +56,9 @@ void StatService::onInterval(time_t start) {
         TLOGERROR("stat: " << status.pendingRows << " rows wait for the store (" << status.droppedRows
                            << " dropped so far): " << status.lastError << std::endl);
     }
+    _lastFlushMs =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began).count();
+    ++_flushes;
     trimIfDue(time(nullptr));
 }
 
@@ -80,6 +86,9 @@ std::string StatService::status() const {
        << "dropped_rows=" << pending.droppedRows << "\n"
        << "written_rows=" << pending.writtenRows << "\n"
        << "failed_writes=" << pending.failedWrites << "\n"
+       << "flushes=" << _flushes.load() << "\n"
+       << "last_flush_rows=" << _lastFlushRows.load() << "\n"
+       << "last_flush_ms=" << _lastFlushMs.load() << "\n"
        << "last_store_error=" << pending.lastError << "\n"
        << "store=" << _database.describe() << "\n";
     return os.str();

@@ -12,6 +12,7 @@
 // Threads: report() and status() from any thread; start()/stop() from the Application.
 #pragma once
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <string>
@@ -53,6 +54,9 @@ private:
     PendingRows<StatRow> _pending;
     std::mutex _flushMutex;  // one flush at a time (timer thread, admin command)
     time_t _lastTrim = 0;
+    std::atomic<uint64_t> _lastFlushRows{0};  // rows the last interval produced
+    std::atomic<int64_t> _lastFlushMs{0};     // how long its take + write took
+    std::atomic<uint64_t> _flushes{0};        // intervals ended (counted once written or queued)
     std::atomic<uint64_t> _refusedReports{0};
     std::atomic<uint64_t> _acceptedReports{0};
     std::unique_ptr<IntervalTimer> _timer;

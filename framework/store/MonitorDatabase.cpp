@@ -15,7 +15,8 @@ void MonitorDatabase::connect() {
 SqlConnection& MonitorDatabase::connectLocked() {
     if (!_connection) {
         auto connection = openSqlConnection(_settings);
-        if (_createSchema) connection->executeScript("create the observability tables", monitorSchemaScript(connection->backend()));
+        if (_createSchema)
+            connection->executeScript("create the observability tables", monitorSchemaScript(connection->backend()));
         _connection = std::move(connection);
     }
     return *_connection;

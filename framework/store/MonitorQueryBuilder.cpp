@@ -55,8 +55,8 @@ const char* sqlOperator(int op) {
 const MonitorQueryColumns& monitorQueryColumns(const std::string& dataid) {
     static const MonitorQueryColumns stat = [] {
         MonitorQueryColumns c;
-        c.fields = {"f_date",       "f_tflag",      "from_client",    "master_name",    "slave_name",
-                    "interface_name", "master_ip",  "slave_ip",       "slave_port",     "return_value",
+        c.fields = {"f_date",         "f_tflag",        "from_client",  "master_name", "slave_name",
+                    "interface_name", "master_ip",      "slave_ip",     "slave_port",  "return_value",
                     "slave_set_name", "slave_set_area", "slave_set_id", "tars_version"};
         c.indexs = {"succ_count", "timeout_count", "exce_count", "total_time", "max_rsp_time", "min_rsp_time"};
         for (const auto& bucket : statBucketColumns()) c.indexs.push_back(bucket);
@@ -64,8 +64,8 @@ const MonitorQueryColumns& monitorQueryColumns(const std::string& dataid) {
     }();
     static const MonitorQueryColumns property = [] {
         MonitorQueryColumns c;
-        c.fields = {"f_date", "f_tflag", "master_name", "master_ip", "property_name",
-                    "set_name", "set_area", "set_id", "policy"};
+        c.fields = {"f_date",   "f_tflag",  "master_name", "master_ip", "property_name",
+                    "set_name", "set_area", "set_id",      "policy"};
         c.indexs = {"value"};
         return c;
     }();
@@ -105,16 +105,18 @@ MonitorQuerySql buildMonitorQuery(const MonitorQuerySpec& spec) {
     for (const auto& condition : spec.conditions) {
         if (!contains(columns.fields, condition.field)) {
             throw MonitorQueryError("unknown condition field '" + condition.field + "' for " + spec.dataid +
-                                    ": one of " +
-                                    join(columns.fields));
+                                    ": one of " + join(columns.fields));
         }
         const char* op = sqlOperator(condition.op);
-        if (!op) throw MonitorQueryError("unknown op " + std::to_string(condition.op) + " on '" + condition.field + "'");
+        if (!op)
+            throw MonitorQueryError("unknown op " + std::to_string(condition.op) + " on '" + condition.field + "'");
         if (isIntegerColumn(condition.field)) {
             auto number = TC_Common::tryStrto<int64_t>(TC_Common::trim(condition.value));
             if (condition.op == 5 || !number) {
-                throw MonitorQueryError("'" + condition.field + "' is a number: compare it with EQ, GT, GTE, LT or "
-                                        "LTE and an integer (got '" + condition.value + "')");
+                throw MonitorQueryError("'" + condition.field +
+                                        "' is a number: compare it with EQ, GT, GTE, LT or "
+                                        "LTE and an integer (got '" +
+                                        condition.value + "')");
             }
             out.params.emplace_back(*number);
         } else {
@@ -122,8 +124,8 @@ MonitorQuerySql buildMonitorQuery(const MonitorQuerySpec& spec) {
         }
         where += " AND " + condition.field + " " + op + " ?";
     }
-    out.sql = "SELECT " + select + " FROM " + (spec.dataid == "tars_stat" ? kStatTable : kPropertyTable) +
-              " WHERE " + where;
+    out.sql =
+        "SELECT " + select + " FROM " + (spec.dataid == "tars_stat" ? kStatTable : kPropertyTable) + " WHERE " + where;
     if (!spec.groupby.empty()) {
         out.sql += " GROUP BY ";
         for (size_t i = 0; i < spec.groupby.size(); ++i) out.sql += (i ? ", " : "") + spec.groupby[i];
@@ -157,9 +159,9 @@ MonitorQueryResult runMonitorQuery(SqlConnection& connection, const MonitorQuery
 std::string monitorLastTime(SqlConnection& connection, const std::string& dataid) {
     monitorQueryColumns(dataid);  // refuses an unknown dataid
     const std::string table = dataid == "tars_stat" ? kStatTable : kPropertyTable;
-    auto rows = connection.query("monitor last time",
-                                 "SELECT f_date, f_tflag FROM " + table + " ORDER BY f_date DESC, f_tflag DESC LIMIT 1",
-                                 {});
+    auto rows =
+        connection.query("monitor last time",
+                         "SELECT f_date, f_tflag FROM " + table + " ORDER BY f_date DESC, f_tflag DESC LIMIT 1", {});
     if (rows.empty()) return "";
     return rows[0].text(0) + " " + rows[0].text(1);
 }

@@ -11,9 +11,9 @@ void insertNotifyRow(SqlConnection& connection, const NotifyRow& row, int keep) 
                        {row.application, row.serverName, row.containerName, row.nodeName, row.setName, row.setArea,
                         row.setGroup, row.serverId, row.threadId, row.command, row.result, row.notifyTime});
     // The id of the newest row past the ones kept: it and every older one go.
-    auto past = connection.query("trim notify rows",
-                                 "SELECT id FROM t_server_notifys WHERE server_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?",
-                                 {row.serverId, int64_t{keep}});
+    auto past = connection.query(
+        "trim notify rows", "SELECT id FROM t_server_notifys WHERE server_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?",
+        {row.serverId, int64_t{keep}});
     if (!past.empty()) {
         connection.execute("trim notify rows", "DELETE FROM t_server_notifys WHERE server_id = ? AND id <= ?",
                            {row.serverId, past[0].integer(0)});

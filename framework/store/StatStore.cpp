@@ -10,10 +10,11 @@ constexpr size_t kRowsPerStatement = 100;
 
 const std::vector<std::string>& statColumns() {
     static const std::vector<std::string> columns = [] {
-        std::vector<std::string> all{"f_date",         "f_tflag",      "from_client",    "master_name",  "slave_name",
-                                     "interface_name", "master_ip",    "slave_ip",       "slave_port",   "return_value",
-                                     "slave_set_name", "slave_set_area", "slave_set_id", "tars_version", "succ_count",
-                                     "timeout_count",  "exce_count",   "total_time",     "max_rsp_time", "min_rsp_time"};
+        std::vector<std::string> all{"f_date",       "f_tflag",        "from_client",    "master_name",
+                                     "slave_name",   "interface_name", "master_ip",      "slave_ip",
+                                     "slave_port",   "return_value",   "slave_set_name", "slave_set_area",
+                                     "slave_set_id", "tars_version",   "succ_count",     "timeout_count",
+                                     "exce_count",   "total_time",     "max_rsp_time",   "min_rsp_time"};
         for (const auto& bucket : statBucketColumns()) all.push_back(bucket);
         return all;
     }();

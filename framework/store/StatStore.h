@@ -20,7 +20,7 @@ inline constexpr std::array<int, 9> kStatBuckets{5, 10, 50, 100, 200, 500, 1000,
 inline constexpr size_t kStatBucketColumns = kStatBuckets.size() + 1;
 
 struct StatRow {
-    std::string date;  // YYYYMMDD
+    std::string date;   // YYYYMMDD
     std::string tflag;  // HHMM
     bool fromClient = false;
     std::string masterName, slaveName, interfaceName, masterIp, slaveIp;

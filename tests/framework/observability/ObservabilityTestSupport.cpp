@@ -25,7 +25,8 @@ bool ServiceProcess::start(int timeoutMs) {
        << _spec.sections << "</tars>\n";
     _process.writeConfig(os.str());
     // An ssl port is probed through the admin port only (a plain probe would be a TLS failure).
-    return _spec.ssl ? _process.start({_admin.port()}, timeoutMs) : _process.start({_port.port(), _admin.port()}, timeoutMs);
+    return _spec.ssl ? _process.start({_admin.port()}, timeoutMs)
+                     : _process.start({_port.port(), _admin.port()}, timeoutMs);
 }
 
 std::string ServiceProcess::objectString() const {

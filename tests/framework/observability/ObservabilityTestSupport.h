@@ -12,12 +12,12 @@ namespace tars::test {
 
 struct ServiceSpec {
     std::string exe;
-    std::string server;         // "tarsstat", "tarsquerystat", ...
-    std::string obj;            // "StatObj", "QueryObj", ...
-    std::string sections;       // config sections after </application> (<db>, <hashmap> ...)
+    std::string server;          // "tarsstat", "tarsquerystat", ...
+    std::string obj;             // "StatObj", "QueryObj", ...
+    std::string sections;        // config sections after </application> (<db>, <hashmap> ...)
     std::string adapterExtra{};  // lines of the adapter (cert, key, ca ... with ssl)
     bool ssl = false;
-    std::string serverExtra{};   // more lines of /tars/application/server
+    std::string serverExtra{};  // more lines of /tars/application/server
 };
 
 class ServiceProcess {

@@ -15,7 +15,9 @@ namespace tars::test {
 namespace {
 
 TEST(LogService, WritesTarsLayoutAndRefusesTraversal) {
-    ServiceProcess log({.exe = TARS_LOG_PATH, .server = "tarslog", .obj = "LogObj",
+    ServiceProcess log({.exe = TARS_LOG_PATH,
+                        .server = "tarslog",
+                        .obj = "LogObj",
                         .sections = "  <log>\n    logpath = @DIR@/remote\n    ipfix = true\n  </log>\n"});
     ASSERT_TRUE(log.start()) << log.process().output();
     Communicator communicator;

@@ -39,7 +39,9 @@ StatMicMsgBody body(int count, int64_t total, int max, int min, std::map<int, in
 TEST(StatAggregatorTest, MergesPerHeadAndSideAndFillsTheCallerIp) {
     StatAggregator aggregator(100);
     std::string error;
-    ASSERT_EQ(aggregator.add({{head("A.B", "f"), body(3, 30, 20, 2, {{5, 1}, {7, 1}, {4000, 1}})}}, true, "10.1.1.1", error), 0);
+    ASSERT_EQ(
+        aggregator.add({{head("A.B", "f"), body(3, 30, 20, 2, {{5, 1}, {7, 1}, {4000, 1}})}}, true, "10.1.1.1", error),
+        0);
     ASSERT_EQ(aggregator.add({{head("A.B", "f"), body(2, 10, 6, 4, {{5, 2}})}}, true, "10.1.1.1", error), 0);
     ASSERT_EQ(aggregator.add({{head("A.B", "f"), body(0, 0, 0, 0)}}, true, "10.1.1.1", error), 0);  // timeouts only
     ASSERT_EQ(aggregator.add({{head("A.B", "f"), body(1, 1, 1, 1)}}, false, "10.1.1.1", error), 0);
@@ -62,8 +64,9 @@ TEST(StatAggregatorTest, MergesPerHeadAndSideAndFillsTheCallerIp) {
 TEST(StatAggregatorTest, RefusesAMalformedOrOversizedReportWhole) {
     StatAggregator aggregator(2);
     std::string error;
-    EXPECT_EQ(aggregator.add({{head("A.B", "ok"), body(1, 1, 1, 1)}, {head("", "f"), body(1, 1, 1, 1)}}, true, "", error),
-              StatAggregator::kMalformed);
+    EXPECT_EQ(
+        aggregator.add({{head("A.B", "ok"), body(1, 1, 1, 1)}, {head("", "f"), body(1, 1, 1, 1)}}, true, "", error),
+        StatAggregator::kMalformed);
     EXPECT_NE(error.find("empty slaveName"), std::string::npos) << error;
     EXPECT_EQ(aggregator.add({{head("A.B", "f"), body(1, -1, 1, 1)}}, true, "", error), StatAggregator::kMalformed);
     EXPECT_EQ(aggregator.add({{head("A.B", std::string(300, 'x')), body(1, 1, 1, 1)}}, true, "", error),
@@ -100,9 +103,13 @@ TEST(PendingRowsTest, KeepsUpToTheBoundRetriesInOrderAndCounts) {
 }
 
 TEST(MonitorQueryBuilderTest, BuildsOnlyFromTheWhitelistAndBindsValues) {
-    MonitorQuerySpec spec{.dataid = "tars_stat", .date = "20260101", .tflag1 = "1200", .tflag2 = "0900",
+    MonitorQuerySpec spec{.dataid = "tars_stat",
+                          .date = "20260101",
+                          .tflag1 = "1200",
+                          .tflag2 = "0900",
                           .conditions = {{"slave_name", 0, "x' OR 1=1 --"}, {"return_value", 1, "0"}},
-                          .indexs = {"succ_count", "max_rsp_time"}, .groupby = {"interface_name"}};
+                          .indexs = {"succ_count", "max_rsp_time"},
+                          .groupby = {"interface_name"}};
     auto query = buildMonitorQuery(spec);
     EXPECT_EQ(query.sql,
               "SELECT interface_name, SUM(succ_count), MAX(max_rsp_time) FROM t_stat_realtime WHERE f_date = ? AND "
@@ -166,10 +173,14 @@ StatRow statRow(const std::string& date, const std::string& tflag, const std::st
 
 TEST_P(MonitorStoreTest, StatRowsAreSummedPerGroupAndTrimmedByDate) {
     std::vector<StatRow> rows;
-    for (int i = 0; i < 250; ++i) rows.push_back(statRow("20260102", i % 2 ? "1000" : "1005", "f" + std::to_string(i % 3), 1, i));
+    for (int i = 0; i < 250; ++i)
+        rows.push_back(statRow("20260102", i % 2 ? "1000" : "1005", "f" + std::to_string(i % 3), 1, i));
     rows.push_back(statRow("20260101", "2355", "f0", 100, 7));
     database->run([&](SqlConnection& c) { insertStatRows(c, rows); });
-    MonitorQuerySpec spec{.dataid = "tars_stat", .date = "20260102", .tflag1 = "0000", .tflag2 = "2359",
+    MonitorQuerySpec spec{.dataid = "tars_stat",
+                          .date = "20260102",
+                          .tflag1 = "0000",
+                          .tflag2 = "2359",
                           .conditions = {},
                           .indexs = {"succ_count", "total_time", "max_rsp_time", "interv_50"},
                           .groupby = {"f_date", "interface_name"}};

@@ -28,8 +28,11 @@ std::vector<std::string> messages(const NotifyInfo& info) {
 }
 
 TEST_P(NotifyServiceTest, EventsAreKeptPerServerNewestFirstAndPaged) {
-    ServiceProcess notify({.exe = TARS_NOTIFY_PATH, .server = "tarsnotify", .obj = "NotifyObj",
-                           .sections = db->configSection() + "  <notify>\n    maxrows = 5\n    pagesize = 2\n  </notify>\n"});
+    ServiceProcess notify(
+        {.exe = TARS_NOTIFY_PATH,
+         .server = "tarsnotify",
+         .obj = "NotifyObj",
+         .sections = db->configSection() + "  <notify>\n    maxrows = 5\n    pagesize = 2\n  </notify>\n"});
     ASSERT_TRUE(notify.start()) << notify.process().output();
     Communicator communicator;
     auto prx = communicator.stringToProxy<NotifyPrx>(notify.objectString());

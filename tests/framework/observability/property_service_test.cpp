@@ -47,11 +47,14 @@ protected:
 
 TEST_P(PropertyServiceTest, PoliciesMergePerIntervalAndAreQueried) {
     // A long interval, ended by property.flush: both reports fall into the same one.
-    ServiceProcess property({.exe = TARS_PROPERTY_PATH, .server = "tarsproperty", .obj = "PropertyObj",
-                             .sections = db->configSection() + "  <hashmap>\n    insertIntervalSeconds = 3600\n  </hashmap>\n"});
+    ServiceProcess property(
+        {.exe = TARS_PROPERTY_PATH,
+         .server = "tarsproperty",
+         .obj = "PropertyObj",
+         .sections = db->configSection() + "  <hashmap>\n    insertIntervalSeconds = 3600\n  </hashmap>\n"});
     ASSERT_TRUE(property.start()) << property.process().output();
-    ServiceProcess query({.exe = TARS_QUERY_PATH, .server = "tarsqueryproperty", .obj = "QueryObj",
-                          .sections = db->configSection()});
+    ServiceProcess query(
+        {.exe = TARS_QUERY_PATH, .server = "tarsqueryproperty", .obj = "QueryObj", .sections = db->configSection()});
     ASSERT_TRUE(query.start()) << query.process().output();
     Communicator communicator;
     auto prx = communicator.stringToProxy<PropertyFPrx>(property.objectString());
@@ -90,11 +93,11 @@ TEST_P(PropertyServiceTest, PoliciesMergePerIntervalAndAreQueried) {
     MonitorQueryRsp rsp;
     ASSERT_EQ(queryPrx->query(req, rsp), 0) << rsp.msg;
     EXPECT_EQ(rsp.result, (std::map<std::string, std::vector<double>>{{"queue,Sum", {7}},
-                                                                       {"queue,Max", {9}},
-                                                                       {"queue,Min", {2}},
-                                                                       {"queue,Avg", {15}},
-                                                                       {"latency,Distr", {7}},
-                                                                       {"latency,Count", {3}}}));
+                                                                      {"queue,Max", {9}},
+                                                                      {"queue,Min", {2}},
+                                                                      {"queue,Avg", {15}},
+                                                                      {"latency,Distr", {7}},
+                                                                      {"latency,Count", {3}}}));
     MonitorDatabase database(db->settings(), false);
     auto distr = database.run([](SqlConnection& c) {
         return c.query("read", "SELECT distr FROM t_property_realtime WHERE policy = 'Distr'", {});

@@ -86,11 +86,11 @@ protected:
 // report is refused with -1 and stores nothing; unknown columns and operators are refused
 // with a message, and a value carrying SQL is only ever a value.
 TEST_P(StatServiceTest, ReportsAreStoredAndQueriedWithExactNumbers) {
-    ServiceProcess stat({.exe = TARS_STAT_PATH, .server = "tarsstat", .obj = "StatObj",
-                         .sections = statSections(*db, "")});
+    ServiceProcess stat(
+        {.exe = TARS_STAT_PATH, .server = "tarsstat", .obj = "StatObj", .sections = statSections(*db, "")});
     ASSERT_TRUE(stat.start()) << stat.process().output();
-    ServiceProcess query({.exe = TARS_QUERY_PATH, .server = "tarsquerystat", .obj = "QueryObj",
-                          .sections = db->configSection()});
+    ServiceProcess query(
+        {.exe = TARS_QUERY_PATH, .server = "tarsquerystat", .obj = "QueryObj", .sections = db->configSection()});
     ASSERT_TRUE(query.start()) << query.process().output();
     auto statPrx = communicator->stringToProxy<StatFPrx>(stat.objectString());
     auto queryPrx = communicator->stringToProxy<MonitorQueryPrx>(query.objectString());
@@ -116,13 +116,11 @@ TEST_P(StatServiceTest, ReportsAreStoredAndQueriedWithExactNumbers) {
         {head("Shop.Web@3.0.0", "Shop.Cart", "getCart"), body(-5, 0, 0, 1, 1, 1, {})}};
     EXPECT_EQ(statPrx->reportMicMsg(negative, true), -1);
 
-    const std::vector<std::string> indexs{"succ_count",   "timeout_count", "exce_count", "total_time",
-                                          "max_rsp_time", "min_rsp_time",  "interv_5",   "interv_50",
-                                          "interv_100",   "interv_over"};
-    const std::map<std::string, std::vector<double>> expected{
-        {"getCart,1", {16, 1, 3, 3850, 3500, 2, 9, 5, 1, 1}},
-        {"addItem,1", {4, 0, 0, 40, 20, 5, 0, 1, 0, 0}},
-        {"getCart,0", {17, 0, 3, 800, 100, 1, 0, 17, 0, 0}}};
+    const std::vector<std::string> indexs{"succ_count",   "timeout_count", "exce_count", "total_time", "max_rsp_time",
+                                          "min_rsp_time", "interv_5",      "interv_50",  "interv_100", "interv_over"};
+    const std::map<std::string, std::vector<double>> expected{{"getCart,1", {16, 1, 3, 3850, 3500, 2, 9, 5, 1, 1}},
+                                                              {"addItem,1", {4, 0, 0, 40, 20, 5, 0, 1, 0, 0}},
+                                                              {"getCart,0", {17, 0, 3, 800, 100, 1, 0, 17, 0, 0}}};
     auto req = statQuery({condition("slave_name", EQ, "Shop.Cart")}, indexs, {"interface_name", "from_client"});
     MonitorQueryRsp rsp;
     // The reports may land in one interval or two: wait until every row is written.
@@ -136,8 +134,7 @@ TEST_P(StatServiceTest, ReportsAreStoredAndQueriedWithExactNumbers) {
 
     // LIKE, no groupby: one key "".
     MonitorQueryRsp all;
-    ASSERT_EQ(queryPrx->query(statQuery({condition("interface_name", LIKE, "get%"),
-                                         condition("from_client", EQ, "1")},
+    ASSERT_EQ(queryPrx->query(statQuery({condition("interface_name", LIKE, "get%"), condition("from_client", EQ, "1")},
                                         {"succ_count"}, {}),
                               all),
               0);
@@ -145,10 +142,10 @@ TEST_P(StatServiceTest, ReportsAreStoredAndQueriedWithExactNumbers) {
 
     // Refusals: unknown field, unknown index, LIKE on a number, bad tflag.
     MonitorQueryRsp refused;
-    EXPECT_EQ(queryPrx->query(statQuery({condition("slave_name; DROP TABLE t_stat_realtime", EQ, "x")},
-                                        {"succ_count"}, {}),
-                              refused),
-              -1);
+    EXPECT_EQ(
+        queryPrx->query(statQuery({condition("slave_name; DROP TABLE t_stat_realtime", EQ, "x")}, {"succ_count"}, {}),
+                        refused),
+        -1);
     EXPECT_NE(refused.msg.find("unknown condition field"), std::string::npos) << refused.msg;
     EXPECT_EQ(queryPrx->query(statQuery({}, {"password"}, {}), refused), -1);
     EXPECT_NE(refused.msg.find("unknown index 'password'"), std::string::npos) << refused.msg;
@@ -160,8 +157,7 @@ TEST_P(StatServiceTest, ReportsAreStoredAndQueriedWithExactNumbers) {
 
     // A value holding SQL is compared as text: it matches nothing, and the table is intact.
     MonitorQueryRsp injected;
-    ASSERT_EQ(queryPrx->query(statQuery({condition("slave_name", EQ, "x' OR '1'='1")}, {"succ_count"}, {}),
-                              injected),
+    ASSERT_EQ(queryPrx->query(statQuery({condition("slave_name", EQ, "x' OR '1'='1")}, {"succ_count"}, {}), injected),
               0);
     EXPECT_TRUE(injected.result.empty());
     MonitorQueryRsp again;
@@ -187,7 +183,9 @@ TEST(StatStoreOutage, KeepsRowsUpToTheBoundAndCatchesUpWhenTheStoreReturns) {
     const std::string blocked = scratch.dir() + "/blocked";
     TC_File::save2file(blocked, "not a directory");
     const std::string section = "<db>\n  dbtype = sqlite\n  dbpath = " + blocked + "/monitor.sqlite\n</db>\n";
-    ServiceProcess stat({.exe = TARS_STAT_PATH, .server = "tarsstat", .obj = "StatObj",
+    ServiceProcess stat({.exe = TARS_STAT_PATH,
+                         .server = "tarsstat",
+                         .obj = "StatObj",
                          .sections = section + "  <hashmap>\n    insertIntervalSeconds = 1\n    maxbufferrows = 3\n"
                                                "  </hashmap>\n"});
     ASSERT_TRUE(stat.start()) << stat.process().output();
@@ -235,17 +233,23 @@ TEST(StatStoreOutage, KeepsRowsUpToTheBoundAndCatchesUpWhenTheStoreReturns) {
 TEST(StatOverTls, ReportAndQueryOverSsl) {
     auto cert = [](const std::string& name) { return std::string(TLS_CERT_DIR) + "/" + name; };
     TestDatabase db("sqlite");
-    ServiceProcess stat({.exe = TARS_STAT_PATH, .server = "tarsstat", .obj = "StatObj",
-                         .sections = statSections(db, ""),
-                         .adapterExtra = "        cert = " + cert("server.pem") + "\n        key = " + cert("server.key"),
-                         .ssl = true});
+    ServiceProcess stat(
+        {.exe = TARS_STAT_PATH,
+         .server = "tarsstat",
+         .obj = "StatObj",
+         .sections = statSections(db, ""),
+         .adapterExtra = "        cert = " + cert("server.pem") + "\n        key = " + cert("server.key"),
+         .ssl = true});
     ASSERT_TRUE(stat.start()) << stat.process().output();
-    ServiceProcess query({.exe = TARS_QUERY_PATH, .server = "tarsquerystat", .obj = "QueryObj",
-                          .sections = db.configSection(),
-                          .adapterExtra = "        cert = " + cert("server.pem") + "\n        key = " + cert("server.key") +
-                                          "\n        ca = " + cert("ca.pem") +
-                                          "\n        verifyclient = 1\n        allowsubjects = CN=tars-test-client,O=tars-tests",
-                          .ssl = true});
+    ServiceProcess query(
+        {.exe = TARS_QUERY_PATH,
+         .server = "tarsquerystat",
+         .obj = "QueryObj",
+         .sections = db.configSection(),
+         .adapterExtra = "        cert = " + cert("server.pem") + "\n        key = " + cert("server.key") +
+                         "\n        ca = " + cert("ca.pem") +
+                         "\n        verifyclient = 1\n        allowsubjects = CN=tars-test-client,O=tars-tests",
+         .ssl = true});
     ASSERT_TRUE(query.start()) << query.process().output();
 
     Communicator reporter;
