@@ -46,12 +46,13 @@ protected:
 };
 
 TEST_P(PropertyServiceTest, PoliciesMergePerIntervalAndAreQueried) {
-    // A long interval, ended by property.flush: both reports fall into the same one.
+    // A one-day interval (aligned to midnight UTC), ended by property.flush: both reports
+    // fall into the same one.
     ServiceProcess property(
         {.exe = TARS_PROPERTY_PATH,
          .server = "tarsproperty",
          .obj = "PropertyObj",
-         .sections = db->configSection() + "  <hashmap>\n    insertIntervalSeconds = 3600\n  </hashmap>\n"});
+         .sections = db->configSection() + "  <hashmap>\n    insertIntervalSeconds = 86400\n  </hashmap>\n"});
     ASSERT_TRUE(property.start()) << property.process().output();
     ServiceProcess query(
         {.exe = TARS_QUERY_PATH, .server = "tarsqueryproperty", .obj = "QueryObj", .sections = db->configSection()});
