@@ -9,5 +9,8 @@ namespace tars {
 
 const std::string& sqliteSchemaScript();
 const std::string& mysqlSchemaScript();
+// The observability tables (sql/tars_monitor.sqlite.sql, sql/tars_monitor.mysql.sql).
+const std::string& monitorSqliteSchemaScript();
+const std::string& monitorMysqlSchemaScript();
 
 }  // namespace tars
