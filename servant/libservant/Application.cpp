@@ -156,6 +156,14 @@ void Application::start(int argc, char* argv[]) {
 
     // The server's client side; its threads start at the first stringToProxy.
     _communicator = std::make_shared<Communicator>(serverConfig(), Communicator::CONFIG_ROOT_PATH);
+    // A server is App.Server in the call statistics, in its set when it is in one.
+    const std::string appServer = ServerConfig::Application + "." + ServerConfig::ServerName;
+    if (_communicator->getProperty("modulename").empty()) _communicator->setProperty("modulename", appServer);
+    if (_communicator->getProperty("setdivision").empty() &&
+        TC_Common::lower(serverConfig().get("/tars/application<enableset>", "n")) == "y") {
+        _communicator->setProperty("enableset", "y");
+        _communicator->setProperty("setdivision", serverConfig().get("/tars/application<setdivision>", ""));
+    }
 
     RemoteConfig::Options configOptions;
     configOptions.configObj = ServerConfig::Config;
@@ -185,6 +193,17 @@ void Application::start(int argc, char* argv[]) {
     _epollServer = std::make_unique<TC_EpollServer>(static_cast<size_t>(ServerConfig::NetThread));
     g_epollServer = _epollServer.get();
     bindAdapters();
+    if (!_communicator->getProperty("stat").empty()) {
+        // The calls the adapters answer go to the stat service too (bFromClient=false).
+        StatReport* report = _communicator->getStatReport();
+        report->setServerName(appServer);
+        for (const auto& adapter : _epollServer->getAdapters()) {
+            if (adapter->getName() == AdminServant::kAdapterName) continue;
+            const std::string& host = adapter->getEndpoint().getHost();
+            adapter->setStatIp(host == "0.0.0.0" || host == "*" ? ServerConfig::LocalIp : host);
+            adapter->setServedStats(report->servedCalls());
+        }
+    }
     registerBuiltinCommands();
 
     _initialized = true;  // even if it throws half-way: destroyApp() must clean up
@@ -437,6 +456,11 @@ bool Application::cmdViewStatus(const std::string&, const std::string&, std::str
        << "\nuptime=" << uptime << "s\nnetthread=" << ServerConfig::NetThread
        << "\nmergenetimp=" << ServerConfig::MergeNetImp
        << "\nloglevel=" << TC_Logger::levelName(TC_Logger::global().getLogLevel()) << "\n";
+    if (_communicator && !_communicator->getProperty("stat").empty()) {
+        StatReport::Counters c = _communicator->getStatReport()->counters();
+        os << "[stat]\nstat.reports.sent=" << c.reportsSent << "\nstat.reports.failed=" << c.reportsFailed
+           << "\nstat.rows.sent=" << c.rowsSent << "\nstat.rows.dropped=" << c.rowsDropped << "\n";
+    }
     for (const auto& a : _epollServer->getAdapters()) {
         const AdapterStats& s = a->stats();
         auto v = [](const std::atomic<uint64_t>& x) { return x.load(std::memory_order_relaxed); };
