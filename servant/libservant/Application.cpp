@@ -1,4 +1,5 @@
 #include "servant/Application.h"
+#include "servant/RemoteNotify.h"
 
 #include <poll.h>
 #include <sys/eventfd.h>
@@ -79,6 +80,8 @@ void Application::main(int argc, char* argv[]) {
         std::string exe = argc > 0 ? TC_File::extractFileName(argv[0]) : "server";
         std::cerr << exe << ": " << e.what() << std::endl;
         TLOGERROR("[app] start failed: " << e.what() << std::endl);
+        RemoteNotify::getInstance().report(std::string("[fail] start failed: ") + e.what(), true);
+        RemoteNotify::getInstance().shutdown();
         if (_nodeReporter) _nodeReporter->stop();
         if (_epollServer) _epollServer->stop(0);
         // initialize() may have started threads of the user's: let destroyApp() stop them
@@ -165,6 +168,13 @@ void Application::start(int argc, char* argv[]) {
         _communicator->setProperty("setdivision", serverConfig().get("/tars/application<setdivision>", ""));
     }
 
+    std::string setDivision;
+    if (TC_Common::lower(serverConfig().get("/tars/application<enableset>", "n")) == "y") {
+        setDivision = serverConfig().get("/tars/application<setdivision>", "");
+    }
+    RemoteNotify::getInstance().setNotifyInfo(_communicator, ServerConfig::Notify, ServerConfig::Application,
+                                              ServerConfig::ServerName, setDivision, ServerConfig::NodeName);
+
     RemoteConfig::Options configOptions;
     configOptions.configObj = ServerConfig::Config;
     configOptions.application = ServerConfig::Application;
@@ -218,6 +228,7 @@ void Application::start(int argc, char* argv[]) {
     }
     TLOGINFO("[app] " << ServerConfig::Application << "." << ServerConfig::ServerName << " started, pid " << ::getpid()
                       << ", serving" << os.str() << std::endl);
+    RemoteNotify::getInstance().report("restart");  // TARS's text for "started"
 }
 
 void Application::setupLogging() {
@@ -296,7 +307,9 @@ bool Application::addRemoteConfig(const std::string& fileName, bool appOnly) {
     try {
         std::string what = _remoteConfig->add(fileName, appOnly);
         TLOGINFO("[config] " << what << std::endl);
+        RemoteNotify::getInstance().report("[succ] " + what);
     } catch (const std::exception& e) {
+        RemoteNotify::getInstance().report(std::string("[fail] ") + e.what());
         throw Application_Exception(e.what());
     }
     return true;
@@ -365,6 +378,8 @@ void Application::shutdown() {
         TLOGERROR("[app] destroyApp threw: " << e.what() << std::endl);
     }
     NotifyObserver::getInstance().clear();
+    RemoteNotify::getInstance().report("stop", true);
+    RemoteNotify::getInstance().shutdown();
     // After destroyApp(), which may still call out; from this (the main) thread, never
     // from one of the communicator's own.
     _communicator->terminate();
@@ -541,6 +556,7 @@ bool Application::cmdLoadConfig(const std::string&, const std::string& params, s
         result = std::string("[fail] ") + e.what();
         TLOGWARN("[config] tars.loadconfig: " << result << std::endl);
     }
+    RemoteNotify::getInstance().report(result);
     return true;
 }
 

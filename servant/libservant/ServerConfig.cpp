@@ -82,7 +82,8 @@ const std::vector<ConfigKeyInfo>& serverConfigKeys() {
         {"server", "config", "",
          "Config servant addConfig() and tars.loadconfig fetch files from (a full Obj@endpoints or a name resolved "
          "through the locator); empty: local files only."},
-        {"server", "notify", "", "Notify servant for server events; empty: none (not used yet)."},
+        {"server", "notify", "",
+         "Notify servant (tars.tarsnotify.NotifyObj) server events and TARS_NOTIFY_* alarms go to; empty: none."},
         {"server", "netthread", "1", "Number of network threads (1..1024) shared by every adapter."},
         {"server", "mergenetimp", "0", "1: run servants inside the network threads (no queue hop) for every adapter."},
         {"server", "backpacketlimit", "100M", "Bytes of unsent responses a connection may hold before it is closed."},
