@@ -69,6 +69,10 @@ void RemoteNotify::notify(NOTIFYLEVEL level, const std::string& message) { send(
 
 void RemoteNotify::report(const std::string& message, bool wait) { send(REPORT, NOTIFYNORMAL, message, wait); }
 
+void RemoteNotify::reportFor(const std::string& app, const std::string& server, const std::string& message) {
+    send(REPORT, NOTIFYNORMAL, message, false, &app, &server);
+}
+
 void RemoteNotify::shutdown() {
     std::lock_guard lock(_mutex);
     _proxy.reset();
@@ -76,16 +80,17 @@ void RemoteNotify::shutdown() {
 
 RemoteNotify::Counters RemoteNotify::counters() const { return {_shared->sent.load(), _shared->failed.load()}; }
 
-void RemoteNotify::send(ReportType type, NOTIFYLEVEL level, const std::string& message, bool wait) {
+void RemoteNotify::send(ReportType type, NOTIFYLEVEL level, const std::string& message, bool wait,
+                        const std::string* app, const std::string* server) {
     ReportInfo info;
     NotifyPrx proxy;
     {
         std::lock_guard lock(_mutex);
         if (!_proxy) return;
         proxy = _proxy;
-        info.sApp = _app;
-        info.sServer = _server;
-        info.sSet = _setName;
+        info.sApp = app != nullptr ? *app : _app;
+        info.sServer = server != nullptr ? *server : _server;
+        info.sSet = app != nullptr ? "" : _setName;
         info.sNodeName = _nodeName;
     }
     info.eType = type;

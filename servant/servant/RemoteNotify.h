@@ -44,6 +44,9 @@ public:
     void notify(NOTIFYLEVEL level, const std::string& message);
     // A framework event (eType REPORT); wait: block until answered, at most kTimeoutMs.
     void report(const std::string& message, bool wait = false);
+    // An event about another server, reported by the process that manages it (tarsnode:
+    // restarts after a crash or a heartbeat timeout); sNodeName is this process's node name.
+    void reportFor(const std::string& app, const std::string& server, const std::string& message);
     // No event is sent after it returns; called before the communicator terminates.
     void shutdown();
 
@@ -57,7 +60,8 @@ public:
 
 private:
     RemoteNotify();
-    void send(ReportType type, NOTIFYLEVEL level, const std::string& message, bool wait);
+    void send(ReportType type, NOTIFYLEVEL level, const std::string& message, bool wait,
+              const std::string* app = nullptr, const std::string* server = nullptr);
 
     mutable std::mutex _mutex;
     NotifyPrx _proxy;
