@@ -55,7 +55,9 @@ const std::vector<Communicator::KeyInfo>& Communicator::keys() {
         {"stat", "",
          "stat object (tars.tarsstat.StatObj) that call statistics go to (StatF.reportMicMsg); empty: none are "
          "counted or sent"},
-        {"property", "", "property object (tars.tarsproperty.PropertyObj); empty: properties are not sent"},
+        {"property", "",
+         "property object (tars.tarsproperty.PropertyObj) properties go to (PropertyF.reportPropMsg); empty: "
+         "properties are not sent"},
         {"report-interval", "60000", "how often statistics and properties are sent, ms (1000..86400000)"},
         {"report-timeout", "5000", "timeout of each report call, ms (100..60000)"},
         {"max-report-size", "1400",
@@ -218,6 +220,7 @@ void Communicator::applyPropertiesLocked() {
     _reportSettings.timeoutMs = number("report-timeout");
     _reportSettings.maxReportSize = number("max-report-size");
     _reportSettings.statObject = TC_Common::trim(_properties["stat"]);
+    _reportSettings.propertyObject = TC_Common::trim(_properties["property"]);
     _reportSettings.moduleName = TC_Common::trim(_properties["modulename"]);
     std::string enableSet = TC_Common::lower(TC_Common::trim(_properties["enableset"]));
     _reportSettings.setDivision =

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <fstream>
 
+#include "PropertyF.h"
 #include "StatF.h"
 #include "internal/StatCollector.h"
 #include "servant/Communicator.h"
@@ -43,6 +44,7 @@ struct StatReport::Shared {
     std::atomic<uint64_t> reportsFailed{0};
     std::atomic<uint64_t> rowsSent{0};
     std::atomic<uint64_t> rowsDropped{0};
+    std::atomic<uint64_t> propertyReportsFailed{0};
 };
 
 namespace {
@@ -63,6 +65,23 @@ private:
     std::shared_ptr<StatReport::Shared> _shared;
 };
 
+class PropertyCallback final : public PropertyFPrxCallback {
+public:
+    explicit PropertyCallback(std::shared_ptr<StatReport::Shared> shared) : _shared(std::move(shared)) {}
+    void callback_reportPropMsg(Int32 /*ret*/) override { _shared->pending.fetch_sub(1); }
+    void callback_reportPropMsg_exception(Int32 ret) override {
+        _shared->pending.fetch_sub(1);
+        uint64_t failed = _shared->propertyReportsFailed.fetch_add(1) + 1;
+        if (failed == 1 || failed % 100 == 0) {
+            TLOGWARN("[property] reportPropMsg failed with " << ret << " (" << failed << " failed so far)"
+                                                             << std::endl);
+        }
+    }
+
+private:
+    std::shared_ptr<StatReport::Shared> _shared;
+};
+
 }  // namespace
 
 StatReport::StatReport(Communicator& communicator)
@@ -76,6 +95,105 @@ StatReport::~StatReport() { stop(); }
 void StatReport::setServerName(const std::string& appServer) {
     std::lock_guard lock(_mutex);
     _serverName = appServer;
+}
+
+void StatReport::setLocalIp(const std::string& ip) {
+    std::lock_guard lock(_mutex);
+    _localIp = ip;
+}
+
+PropertyReportPtr StatReport::createPropertyReportImpl(const std::string& name,
+                                                       std::vector<PropertyReport::PolicyPtr> policies) {
+    std::lock_guard lock(_mutex);
+    auto& property = _properties[name];
+    if (!property) property = std::make_shared<PropertyReport>(name, std::move(policies));
+    return property;
+}
+
+void StatReport::addSampler(std::function<void()> sampler) {
+    std::lock_guard lock(_mutex);
+    _samplers.push_back(std::move(sampler));
+}
+
+std::map<std::string, std::vector<std::pair<std::string, std::string>>> StatReport::takeProperties() {
+    std::vector<std::function<void()>> samplers;
+    std::vector<PropertyReportPtr> properties;
+    {
+        std::lock_guard lock(_mutex);
+        samplers = _samplers;
+        for (auto& [name, p] : _properties) properties.push_back(p);
+    }
+    for (auto& sampler : samplers) sampler();
+    std::map<std::string, std::vector<std::pair<std::string, std::string>>> out;
+    for (auto& p : properties) {
+        auto values = p->take();
+        if (!values.empty()) out[p->name()] = std::move(values);
+    }
+    return out;
+}
+
+void StatReport::sendProperties() {
+    auto values = takeProperties();
+    if (values.empty()) return;
+    std::string moduleName, ip;
+    {
+        std::lock_guard lock(_mutex);
+        moduleName = _serverName;
+        ip = _localIp;
+    }
+    if (moduleName.empty()) moduleName = _settings.moduleName.empty() ? programName() : _settings.moduleName;
+    std::vector<std::string> set = TC_Common::sepstr(_settings.setDivision, ".");
+    std::map<StatPropMsgHead, StatPropMsgBody> messages;
+    for (auto& [name, policies] : values) {
+        StatPropMsgHead head;
+        head.moduleName = moduleName;
+        head.ip = ip;
+        head.propertyName = name;
+        if (set.size() == 3) {
+            head.setName = set[0];
+            head.setArea = set[1];
+            head.setID = set[2];
+        }
+        StatPropMsgBody body;
+        for (auto& [policy, value] : policies) {
+            StatPropInfo info;
+            info.policy = policy;
+            info.value = value;
+            body.vInfo.push_back(std::move(info));
+        }
+        messages[head] = std::move(body);
+    }
+    PropertyFPrx proxy;
+    try {
+        proxy = _communicator.stringToProxy<PropertyFPrx>(_settings.propertyObject);
+        proxy->tars_set_report_stats(false);
+        proxy->tars_set_async_timeout(_settings.timeoutMs);
+    } catch (const std::exception& e) {
+        TLOGERROR("[property] property object '" << _settings.propertyObject << "': " << e.what() << std::endl);
+        return;
+    }
+    // Batches of at most max-report-size encoded bytes, as for stat.
+    std::vector<std::map<StatPropMsgHead, StatPropMsgBody>> batches;
+    size_t bytes = 0;
+    for (auto& [head, body] : messages) {
+        size_t size = encodedSize(head) + encodedSize(body) + 4;
+        if (batches.empty() ||
+            (bytes + size > static_cast<size_t>(_settings.maxReportSize) && !batches.back().empty())) {
+            batches.emplace_back();
+            bytes = 0;
+        }
+        batches.back().emplace(head, body);
+        bytes += size;
+    }
+    for (auto& batch : batches) {
+        if (_shared->pending.load() >= kMaxPendingReports) continue;
+        _shared->pending.fetch_add(1);
+        try {
+            proxy->async_reportPropMsg(std::make_shared<PropertyCallback>(_shared), batch);
+        } catch (const std::exception&) {
+            _shared->pending.fetch_sub(1);
+        }
+    }
 }
 
 StatReport::Counters StatReport::counters() const {
@@ -127,7 +245,8 @@ void StatReport::start(const Settings& settings) {
     _started = true;
     _settings = settings;
     _reporting = !settings.statObject.empty();
-    if (!_reporting) return;
+    _propertyReporting = !settings.propertyObject.empty();
+    if (!_reporting && !_propertyReporting) return;
     _thread = std::thread([this] { run(); });
 }
 
@@ -157,8 +276,11 @@ void StatReport::run() {
 }
 
 void StatReport::reportOnce() {
-    send(_clientCalls->take(), true);
-    send(_servedCalls->take(), false);
+    if (_reporting) {
+        send(_clientCalls->take(), true);
+        send(_servedCalls->take(), false);
+    }
+    if (_propertyReporting) sendProperties();
 }
 
 void StatReport::send(const std::map<StatRowKey, StatRowBody>& rows, bool fromClient) {

@@ -1,5 +1,6 @@
 #include "servant/Application.h"
 #include "servant/RemoteNotify.h"
+#include "servant/RemoteTimeLogger.h"
 
 #include <poll.h>
 #include <sys/eventfd.h>
@@ -82,6 +83,7 @@ void Application::main(int argc, char* argv[]) {
         TLOGERROR("[app] start failed: " << e.what() << std::endl);
         RemoteNotify::getInstance().report(std::string("[fail] start failed: ") + e.what(), true);
         RemoteNotify::getInstance().shutdown();
+        RemoteTimeLogger::getInstance().shutdown();
         if (_nodeReporter) _nodeReporter->stop();
         if (_epollServer) _epollServer->stop(0);
         // initialize() may have started threads of the user's: let destroyApp() stop them
@@ -174,6 +176,8 @@ void Application::start(int argc, char* argv[]) {
     }
     RemoteNotify::getInstance().setNotifyInfo(_communicator, ServerConfig::Notify, ServerConfig::Application,
                                               ServerConfig::ServerName, setDivision, ServerConfig::NodeName);
+    RemoteTimeLogger::getInstance().setLogInfo(_communicator, ServerConfig::Log, ServerConfig::Application,
+                                               ServerConfig::ServerName, ServerConfig::LogPath, setDivision);
 
     RemoteConfig::Options configOptions;
     configOptions.configObj = ServerConfig::Config;
@@ -203,6 +207,40 @@ void Application::start(int argc, char* argv[]) {
     _epollServer = std::make_unique<TC_EpollServer>(static_cast<size_t>(ServerConfig::NetThread));
     g_epollServer = _epollServer.get();
     bindAdapters();
+    if (!_communicator->getProperty("property").empty()) {
+        // The framework's own properties of each adapter, as TARS servers report them.
+        StatReport* report = _communicator->getStatReport();
+        report->setServerName(appServer);
+        report->setLocalIp(ServerConfig::LocalIp);
+        const std::vector<int> points = {5, 10, 50, 100, 200, 500, 1000, 2000, 3000};
+        for (const auto& adapter : _epollServer->getAdapters()) {
+            if (adapter->getName() == AdminServant::kAdapterName) continue;
+            const std::string& name = adapter->getName();
+            auto properties = std::make_unique<BindAdapter::Properties>();
+            properties->queueWaitTime = report->createPropertyReport(
+                name + ".queueWaitTime", PropertyReport::avg(), PropertyReport::min(), PropertyReport::max(),
+                PropertyReport::count(), PropertyReport::distr(points));
+            properties->servantHandleTime = report->createPropertyReport(
+                name + ".servantHandleTime", PropertyReport::avg(), PropertyReport::min(), PropertyReport::max(),
+                PropertyReport::count(), PropertyReport::distr(points));
+            properties->timeoutNum = report->createPropertyReport(name + ".timeoutNum", PropertyReport::sum());
+            adapter->setProperties(std::move(properties));
+            // Sampled once per interval by the reporter: the queue's size and the
+            // connections accepted since the previous sample.
+            auto queue = report->createPropertyReport(name + ".queue", PropertyReport::avg());
+            auto connectRate = report->createPropertyReport(name + ".connectRate", PropertyReport::avg());
+            std::weak_ptr<BindAdapter> weak = adapter;
+            auto lastAccepted = std::make_shared<uint64_t>(0);
+            report->addSampler([weak, queue, connectRate, lastAccepted] {
+                auto a = weak.lock();
+                if (!a) return;
+                queue->report(static_cast<int64_t>(a->getQueueSize()));
+                uint64_t accepted = a->stats().accepted.load(std::memory_order_relaxed);
+                connectRate->report(static_cast<int64_t>(accepted - *lastAccepted));
+                *lastAccepted = accepted;
+            });
+        }
+    }
     if (!_communicator->getProperty("stat").empty()) {
         // The calls the adapters answer go to the stat service too (bFromClient=false).
         StatReport* report = _communicator->getStatReport();
@@ -380,6 +418,7 @@ void Application::shutdown() {
     NotifyObserver::getInstance().clear();
     RemoteNotify::getInstance().report("stop", true);
     RemoteNotify::getInstance().shutdown();
+    RemoteTimeLogger::getInstance().shutdown();
     // After destroyApp(), which may still call out; from this (the main) thread, never
     // from one of the communicator's own.
     _communicator->terminate();
@@ -408,6 +447,11 @@ void Application::registerBuiltinCommands() {
     add("tars.viewversion", &Application::cmdViewVersion);
     add("tars.reloadcert", &Application::cmdReloadCert);
     add("tars.closecore", &Application::cmdCloseCore);
+    NotifyObserver::getInstance().registerNormal(
+        "tars.enabledaylog", [](const std::string&, const std::string& params, std::string& result) {
+            result = RemoteTimeLogger::getInstance().enableCommand(params);
+            return true;
+        });
 }
 
 bool Application::cmdReloadCert(const std::string&, const std::string&, std::string& result) {
@@ -475,6 +519,11 @@ bool Application::cmdViewStatus(const std::string&, const std::string&, std::str
         StatReport::Counters c = _communicator->getStatReport()->counters();
         os << "[stat]\nstat.reports.sent=" << c.reportsSent << "\nstat.reports.failed=" << c.reportsFailed
            << "\nstat.rows.sent=" << c.rowsSent << "\nstat.rows.dropped=" << c.rowsDropped << "\n";
+    }
+    {
+        RemoteTimeLogger::Counters d = RemoteTimeLogger::getInstance().counters();
+        os << "[daylog]\ndaylog.lines.written=" << d.linesWritten << "\ndaylog.lines.sent=" << d.linesSent
+           << "\ndaylog.lines.dropped=" << d.linesDropped << "\ndaylog.calls.failed=" << d.callsFailed << "\n";
     }
     for (const auto& a : _epollServer->getAdapters()) {
         const AdapterStats& s = a->stats();

@@ -78,7 +78,8 @@ const std::vector<ConfigKeyInfo>& serverConfigKeys() {
          "tarsnode ServerObj (tars.tarsnode.ServerObj@tcp -h ... -p ...) the server sends heartbeats to; empty: none."},
         {"server", "keepaliveinterval", "10000",
          "Milliseconds between two heartbeats to the node (at least 500). Not a TARS key."},
-        {"server", "log", "", "Remote log servant; empty: local logs only (not used yet)."},
+        {"server", "log", "",
+         "Log servant (tars.tarslog.LogObj) day logs (DLOG, FDLOG) are also sent to; empty: local day logs only."},
         {"server", "config", "",
          "Config servant addConfig() and tars.loadconfig fetch files from (a full Obj@endpoints or a name resolved "
          "through the locator); empty: local files only."},

@@ -98,7 +98,10 @@ void TarsServerProtocol::dispatch(DispatchContext& dc, RecvContext& ctx, bool fr
     int64_t startUs = TC_TimeProvider::steadyNowUs();
     int64_t waitedMs = (startUs - ctx.recvTimeUs) / 1000;
     stats.queueWait.record(startUs - ctx.recvTimeUs);
+    const BindAdapter::Properties* properties = adapter.properties();
+    if (properties != nullptr) properties->queueWaitTime->report(waitedMs);
     if (fromQueue && (waitedMs > adapter.getQueueTimeout() || (req.iTimeout > 0 && waitedMs > req.iTimeout))) {
+        if (properties != nullptr) properties->timeoutNum->report(1);
         TLOGWARN("[servant] " << req.sServantName << "." << req.sFuncName << " id " << req.iRequestId << " waited "
                               << waitedMs << " ms in the queue: answered -6" << std::endl);
         current->sendResponse(TARSSERVERQUEUETIMEOUT, {}, {}, "queue timeout");
@@ -134,7 +137,9 @@ void TarsServerProtocol::dispatch(DispatchContext& dc, RecvContext& ctx, bool fr
             desc = "unknown exception";
         }
     }
-    stats.handleTime.record(TC_TimeProvider::steadyNowUs() - startUs);
+    int64_t handledUs = TC_TimeProvider::steadyNowUs() - startUs;
+    stats.handleTime.record(handledUs);
+    if (properties != nullptr) properties->servantHandleTime->report(handledUs / 1000);
     if (ret != TARSSERVERSUCCESS && ret != TARSSERVERNOFUNCERR) {
         TLOGDEBUG("[servant] " << req.sServantName << "." << req.sFuncName << " id " << req.iRequestId << " answered "
                                << ret << (desc.empty() ? "" : ": ") << desc << std::endl);

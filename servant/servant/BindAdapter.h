@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "servant/AdapterStats.h"
+#include "servant/PropertyReport.h"
 #include "servant/ConnectionState.h"
 #include "servant/ProtocolParser.h"
 #include "util/tc_config.h"
@@ -187,6 +188,16 @@ public:
     // counted). Set by the Application before the server starts listening.
     void setServedStats(StatCollector* collector) { _servedStats = collector; }
     StatCollector* servedStats() const { return _servedStats; }
+    // The framework's properties of this adapter (<Adapter>.queueWaitTime,
+    // .servantHandleTime, .timeoutNum), reported where requests are handled; null when
+    // `property` is not set. Set by the Application before the server starts listening.
+    struct Properties {
+        PropertyReportPtr queueWaitTime;
+        PropertyReportPtr servantHandleTime;
+        PropertyReportPtr timeoutNum;
+    };
+    void setProperties(std::unique_ptr<Properties> properties) { _properties = std::move(properties); }
+    const Properties* properties() const { return _properties.get(); }
     // The ip reported as the callee of served calls (the endpoint's host, or the
     // server's localip when the endpoint listens on every address).
     const std::string& statIp() const { return _statIp; }
@@ -223,6 +234,7 @@ private:
     std::vector<std::thread> _handleThreads;
     AdapterStats _stats;
     StatCollector* _servedStats = nullptr;
+    std::unique_ptr<Properties> _properties;
     std::string _statIp;
 };
 

@@ -1,4 +1,5 @@
-// StatReport: a Communicator's reporter of call statistics to the stat service (StatF).
+// StatReport: a Communicator's reporter of call statistics to the stat service (StatF)
+// and of properties to the property service (PropertyF).
 //
 // The Communicator owns one (Communicator::getStatReport()). When its client key `stat`
 // names the stat object (tars.tarsstat.StatObj, resolved like any object), every call the
@@ -24,6 +25,14 @@
 // async calls with `report-timeout` made from the reporter's own thread; at most
 // kMaxPendingReports are outstanding, batches past that are dropped and counted
 // (counters()). A stat service that is down or slow costs the process nothing else.
+// Properties (PropertyReport.h): createPropertyReport(name, policies...) returns the
+// property of that name (made at the first call; later calls return it, whatever their
+// policies). With the client key `property` set, every `report-interval` the properties
+// reported in the interval go to PropertyF.reportPropMsg with head moduleName = the
+// server's App.Server (a client: `modulename`, else the executable's name), ip = the
+// server's localip (a client: empty), propertyName, and the set fields when in a set;
+// body vInfo = one (policy, value) per policy. Batches and the pending bound as for stat.
+//
 // Lifetime: made with its Communicator, started with its threads, stopped by
 // Communicator::terminate() before the network threads. Thread-safety: every method
 // from any thread.
@@ -37,7 +46,10 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <functional>
 #include <vector>
+
+#include "servant/PropertyReport.h"
 
 namespace tars {
 
@@ -54,9 +66,10 @@ public:
 
     // What the Communicator read from its keys when its threads started.
     struct Settings {
-        std::string statObject;   // `stat`; empty: no call statistics
-        std::string moduleName;   // `modulename` (the program's name when empty)
-        std::string setDivision;  // name.area.group when the client is in a set, else empty
+        std::string statObject;      // `stat`; empty: no call statistics
+        std::string propertyObject;  // `property`; empty: properties are not sent
+        std::string moduleName;      // `modulename` (the program's name when empty)
+        std::string setDivision;     // name.area.group when the client is in a set, else empty
         int intervalMs = 60000;
         int timeoutMs = 5000;
         int maxReportSize = 1400;
@@ -74,8 +87,24 @@ public:
     StatReport(const StatReport&) = delete;
     StatReport& operator=(const StatReport&) = delete;
 
-    // The name served rows are reported under (App.Server); set by the Application.
+    // The name served rows and properties are reported under (App.Server) and the
+    // server's ip; set by the Application.
     void setServerName(const std::string& appServer);
+    void setLocalIp(const std::string& ip);
+
+    template <typename... Policies>
+    PropertyReportPtr createPropertyReport(const std::string& name, Policies... policies) {
+        return createPropertyReportImpl(name, {std::move(policies)...});
+    }
+    PropertyReportPtr createPropertyReportImpl(const std::string& name,
+                                               std::vector<PropertyReport::PolicyPtr> policies);
+    // Runs on the reporter thread before each interval's properties are taken (the
+    // framework's sampled properties: queue sizes, connection rates).
+    void addSampler(std::function<void()> sampler);
+    // Whether properties are sent (`property` set).
+    bool reportsProperties() const { return _propertyReporting; }
+    // The properties of this interval, taken as the reporter takes them (for tests).
+    std::map<std::string, std::vector<std::pair<std::string, std::string>>> takeProperties();
     // The counters of the calls made / served; null when `stat` is not set.
     StatCollector* clientCalls() const { return _reporting ? _clientCalls.get() : nullptr; }
     StatCollector* servedCalls() const { return _reporting ? _servedCalls.get() : nullptr; }
@@ -101,10 +130,12 @@ private:
     void run();
     void reportOnce();
     void send(const std::map<StatRowKey, StatRowBody>& rows, bool fromClient);
+    void sendProperties();
 
     Communicator& _communicator;
     Settings _settings;
     bool _reporting = false;  // set once, before any call can be made
+    bool _propertyReporting = false;
     std::unique_ptr<StatCollector> _clientCalls;
     std::unique_ptr<StatCollector> _servedCalls;
 
@@ -113,6 +144,9 @@ private:
     bool _stopping = false;
     bool _started = false;
     std::string _serverName;
+    std::string _localIp;
+    std::map<std::string, PropertyReportPtr> _properties;
+    std::vector<std::function<void()>> _samplers;
     std::thread _thread;
 
     std::shared_ptr<Shared> _shared;

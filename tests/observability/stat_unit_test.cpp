@@ -119,3 +119,42 @@ TEST(StatReport, BatchesStayUnderTheSizeAndKeepEveryRow) {
 
 }  // namespace
 }  // namespace tars
+
+namespace tars {
+namespace {
+
+TEST(PropertyReport, EveryPolicyFormatsAsTars) {
+    PropertyReport p("orders", {PropertyReport::sum(), PropertyReport::avg(), PropertyReport::distr({10, 100}),
+                                PropertyReport::max(), PropertyReport::min(), PropertyReport::count()});
+    for (int v : {5, 20, 200, 10}) p.report(v);
+    auto values = p.take();
+    std::vector<std::pair<std::string, std::string>> expected = {
+        {"Sum", "235"}, {"Avg", "58.75"}, {"Distr", "10|2,100|2"}, {"Max", "200"}, {"Min", "5"}, {"Count", "4"}};
+    EXPECT_EQ(values, expected);
+    EXPECT_TRUE(p.take().empty()) << "an interval without reports sends nothing";
+    p.report(-3);
+    expected = {{"Sum", "-3"}, {"Avg", "-3"}, {"Distr", "10|1,100|0"}, {"Max", "-3"}, {"Min", "-3"}, {"Count", "1"}};
+    EXPECT_EQ(p.take(), expected);
+}
+
+TEST(PropertyReport, DistrNeedsAscendingPoints) {
+    EXPECT_THROW(PropertyReport::distr({}), std::invalid_argument);
+    EXPECT_THROW(PropertyReport::distr({10, 5}), std::invalid_argument);
+    EXPECT_THROW(PropertyReport::distr({5, 5}), std::invalid_argument);
+}
+
+TEST(PropertyReport, ConcurrentReportsAllCount) {
+    PropertyReport p("n", {PropertyReport::sum(), PropertyReport::count(), PropertyReport::max()});
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+        threads.emplace_back([&p, t] {
+            for (int i = 0; i < 10000; ++i) p.report(t);
+        });
+    }
+    for (auto& t : threads) t.join();
+    std::vector<std::pair<std::string, std::string>> expected = {{"Sum", "60000"}, {"Count", "40000"}, {"Max", "3"}};
+    EXPECT_EQ(p.take(), expected);
+}
+
+}  // namespace
+}  // namespace tars
