@@ -79,6 +79,9 @@ void NodeServer::initialize() {
                                     serverObj + " and " + nodeObj);
     }
     context.nodeName = settings.nodeName;
+    // The node's events about its servers (restarts) carry the node's name (server key `notify`).
+    RemoteNotify::getInstance().setNotifyInfo(getCommunicator(), ServerConfig::Notify, ServerConfig::Application,
+                                              ServerConfig::ServerName, "", settings.nodeName);
     context.localIp = ServerConfig::LocalIp;
     context.locator = getConfig().get("/tars/application/client<locator>");
     context.dataPath = absoluteDirectory(ServerConfig::DataPath);

@@ -14,6 +14,7 @@
 #include "AdminF.h"
 #include "NodeException.h"
 #include "ProcessControl.h"
+#include "servant/RemoteNotify.h"
 #include "util/tc_common.h"
 #include "util/tc_config.h"
 #include "util/tc_endpoint.h"
@@ -527,6 +528,10 @@ void ServerObject::refreshLocked(int64_t now) {
                 if (!problem.empty()) {
                     TLOGERROR("[node] " << _layout.id << ": pid " << _pid << " " << problem << " (hearttimeout "
                                         << _heartTimeoutSeconds << " s): SIGKILL" << std::endl);
+                    RemoteNotify::getInstance().reportFor(_application, _serverName,
+                                                          "[alarm] zombie process, " + problem + " (hearttimeout " +
+                                                              std::to_string(_heartTimeoutSeconds) +
+                                                              " s): killed pid " + std::to_string(_pid));
                     ::kill(_pid, SIGKILL);
                     _stopCause = problem + " (hearttimeout " + std::to_string(_heartTimeoutSeconds) + " s): SIGKILL";
                     _stopBeganMs = now;
@@ -571,6 +576,9 @@ void ServerObject::monitor() {
     try {
         TLOGINFO("[node] " << _layout.id << ": inactive with setting active: starting it" << std::endl);
         if (_startSeq > 0) {  // a start after an exit (the first start of a load is not a restart)
+            RemoteNotify::getInstance().reportFor(
+                _application, _serverName,
+                "[alarm] down, server is inactive (" + _lastExitCause + ", " + _lastExit + "): restarting");
             _autoStarts.push_back(now);
             while (_autoStarts.size() > 1000) _autoStarts.pop_front();
         }

@@ -26,6 +26,10 @@ Range rangeOf(const std::string& key) {
     if (key == "asyncthread") return {1, 1024};
     if (key == "refresh-endpoint-interval") return {5000, 24 * 3600 * 1000};
     if (key == "keep-alive-interval") return {0, 24 * 3600 * 1000};
+    // TarsCpp floors report-interval at 10000; 1000 lets a quickstart show figures quickly.
+    if (key == "report-interval") return {1000, 24 * 3600 * 1000};
+    if (key == "report-timeout") return {100, 60000};
+    if (key == "max-report-size") return {500, 1400};
     return {1, 24 * 3600 * 1000};
 }
 
@@ -45,7 +49,19 @@ const std::vector<Communicator::KeyInfo>& Communicator::keys() {
         {"asyncthread", "3", "callback threads (AsyncProcThread), 1..1024"},
         {"refresh-endpoint-interval", "60000", "how often the locator is asked again, ms (at least 5000)"},
         {"keep-alive-interval", "0", "accepted for TARS configs; idle tars_ping is not sent yet"},
-        {"modulename", "", "this program's name in call statistics (accepted; statistics not reported yet)"},
+        {"modulename", "",
+         "this program's name in call statistics (masterName <modulename>@<version>); empty: the executable's "
+         "name (a server: App.Server)"},
+        {"stat", "",
+         "stat object (tars.tarsstat.StatObj) that call statistics go to (StatF.reportMicMsg); empty: none are "
+         "counted or sent"},
+        {"property", "",
+         "property object (tars.tarsproperty.PropertyObj) properties go to (PropertyF.reportPropMsg); empty: "
+         "properties are not sent"},
+        {"report-interval", "60000", "how often statistics and properties are sent, ms (1000..86400000)"},
+        {"report-timeout", "5000", "timeout of each report call, ms (100..60000)"},
+        {"max-report-size", "1400",
+         "largest encoded size of one reportMicMsg map, bytes (500..1400): bigger reports are split"},
         {"ca", "",
          "ssl endpoints: PEM file of the CAs that sign server certificates (empty: the system's trust store)"},
         {"cert", "", "ssl endpoints: PEM client certificate, for servers that verify clients (verifyclient=1)"},
@@ -76,7 +92,7 @@ void checkAuthKeys(const std::string& objectName, const std::map<std::string, st
 
 }  // namespace
 
-Communicator::Communicator() {
+Communicator::Communicator() : _statReport(std::make_unique<StatReport>(*this)) {
     for (const KeyInfo& k : keys()) _properties[k.key] = k.defaultValue;
 }
 
@@ -200,6 +216,15 @@ void Communicator::applyPropertiesLocked() {
     _connectTimeout = number("connect-timeout");
     _refreshInterval = number("refresh-endpoint-interval");
     number("keep-alive-interval");
+    _reportSettings.intervalMs = number("report-interval");
+    _reportSettings.timeoutMs = number("report-timeout");
+    _reportSettings.maxReportSize = number("max-report-size");
+    _reportSettings.statObject = TC_Common::trim(_properties["stat"]);
+    _reportSettings.propertyObject = TC_Common::trim(_properties["property"]);
+    _reportSettings.moduleName = TC_Common::trim(_properties["modulename"]);
+    std::string enableSet = TC_Common::lower(TC_Common::trim(_properties["enableset"]));
+    _reportSettings.setDivision =
+        enableSet == "y" || enableSet == "1" || enableSet == "true" ? TC_Common::trim(_properties["setdivision"]) : "";
     if (!_started) {
         _netThreads = netThreads;
         _asyncThreadCount = asyncThreads;
@@ -217,6 +242,7 @@ int32_t Communicator::nextRequestId() {
 void Communicator::startLocked() {
     if (_started) return;
     _started = true;
+    _statReport->start(_reportSettings);
     for (int i = 0; i < _asyncThreadCount; ++i) {
         _asyncThreads.push_back(std::make_unique<AsyncProcThread>(static_cast<size_t>(i)));
         _asyncThreads.back()->start();
@@ -288,6 +314,12 @@ std::shared_ptr<ServantProxy> Communicator::getServantProxy(const std::string& o
     return proxy;
 }
 
+StatReport* Communicator::getStatReport() {
+    std::lock_guard lock(_mutex);
+    if (!isTerminating()) startLocked();
+    return _statReport.get();
+}
+
 void Communicator::terminate() {
     // From one of its own network threads it would join itself; refused before anything stops.
     if (CommunicatorEpoll* epoll = CommunicatorEpoll::current(); epoll != nullptr && epoll->communicator() == this) {
@@ -299,8 +331,9 @@ void Communicator::terminate() {
         std::lock_guard lock(_mutex);
         if (_terminating.exchange(true, std::memory_order_acq_rel)) return;
     }
-    // Network threads first: they end every call, queueing the async ones' callbacks;
-    // then the callback threads run those and stop.
+    // The reporter first: it makes calls. Then the network threads: they end every call, queueing the async ones'
+    // callbacks; then the callback threads run those and stop.
+    _statReport->stop();
     for (auto& e : _epolls) e->terminate();
     for (auto& a : _asyncThreads) a->terminate();
 }

@@ -10,7 +10,9 @@
 #include "BaseF.h"
 #include "internal/AsyncProcThread.h"
 #include "servant/Communicator.h"
+#include "internal/AdapterProxy.h"
 #include "internal/ObjectProxy.h"
+#include "internal/StatCollector.h"
 #include "internal/Transceiver.h"
 #include "util/tc_logger.h"
 #include "util/tc_spsc_queue.h"
@@ -67,7 +69,11 @@ struct DeadlineLater {
 }  // namespace
 
 CommunicatorEpoll::CommunicatorEpoll(Communicator* communicator, size_t index)
-    : _communicator(communicator), _index(index), _id(g_nextLoopId.fetch_add(1)), _epoller(1024) {
+    : _communicator(communicator),
+      _callStats(communicator->callStats()),
+      _index(index),
+      _id(g_nextLoopId.fetch_add(1)),
+      _epoller(1024) {
     _notify.init(&_epoller, kNotifyKey);
     _handles.resize(1);  // slot 0 is never a handle: key 0 means "none"
     _nowMs = TC_TimeProvider::steadyNowMs();
@@ -336,7 +342,28 @@ ReqMessage* CommunicatorEpoll::findCall(int32_t requestId) const { return _calls
 void CommunicatorEpoll::complete(ReqMessage* msg) {
     if (msg->list != nullptr) static_cast<ReqMessageList*>(msg->list)->erase(msg);
     _calls.erase(msg->request.iRequestId, msg);
+    if (_callStats != nullptr) recordStat(msg);
     handOn(msg);
+}
+
+void CommunicatorEpoll::recordStat(const ReqMessage* msg) {
+    if (msg->eType == ReqMessage::INTERNAL || msg->eType == ReqMessage::PUSH) return;
+    const ObjectProxy* op = msg->objectProxy;
+    if (op == nullptr || !op->servantProxy()->tars_report_stats()) return;
+    int ret = msg->response.iRet;
+    StatCollector::Outcome outcome = StatCollector::Outcome::Success;
+    if (msg->eType == ReqMessage::ONE_WAY && ret == TARSSERVERSUCCESS) {
+        outcome = StatCollector::Outcome::OneWay;
+    } else if (ret == TARSINVOKETIMEOUT) {
+        outcome = StatCollector::Outcome::Timeout;
+    } else if (ret != TARSSERVERSUCCESS) {
+        outcome = StatCollector::Outcome::Exception;
+    }
+    static const std::string kNoHost;
+    const std::string& host = msg->adapter != nullptr ? msg->adapter->endpoint().getHost() : kNoHost;
+    int port = msg->adapter != nullptr ? msg->adapter->endpoint().getPort() : 0;
+    int64_t elapsedMs = _nowMs - (msg->deadlineMs - msg->request.iTimeout);
+    _callStats->record(op->statName(), msg->request.sFuncName, host, port, ret, outcome, elapsedMs);
 }
 
 void CommunicatorEpoll::fail(ReqMessage* msg, int code, const std::string& why) {

@@ -9,7 +9,11 @@ namespace tars {
 
 ObjectProxy::ObjectProxy(CommunicatorEpoll* epoll, ServantProxy* servantProxy, const std::string& name,
                          const std::vector<TC_Endpoint>& endpoints, ObjectProxy* locator)
-    : _epoll(epoll), _servantProxy(servantProxy), _name(name), _fixedEndpoints(endpoints), _locator(locator) {}
+    : _epoll(epoll), _servantProxy(servantProxy), _name(name), _fixedEndpoints(endpoints), _locator(locator) {
+    size_t first = _name.find('.');
+    size_t second = first == std::string::npos ? std::string::npos : _name.find('.', first + 1);
+    _statName = second == std::string::npos ? _name : _name.substr(0, second);
+}
 
 ObjectProxy::~ObjectProxy() {
     // Adapters close first (their calls end), then the calls still waiting for endpoints.

@@ -38,6 +38,7 @@ namespace tars {
 class AsyncProcThread;
 class Communicator;
 class ObjectProxy;
+class StatCollector;
 class Transceiver;
 struct CallerQueue;
 
@@ -108,9 +109,12 @@ private:
     void shutdown();
     void handOn(ReqMessage* msg);
     void handOffEnded();
+    // Counts an ended call in the communicator's call statistics.
+    void recordStat(const ReqMessage* msg);
     int waitTimeMs();
 
     Communicator* _communicator;
+    StatCollector* _callStats;  // null: no `stat` object configured
     size_t _index;
     uint64_t _id;  // never reused: keys the callers' thread-local queues
     TC_Epoller _epoller;

@@ -36,6 +36,8 @@ public:
     ObjectProxy& operator=(const ObjectProxy&) = delete;
 
     const std::string& name() const { return _name; }
+    // The callee in call statistics: App.Server, the object name's first two parts.
+    const std::string& statName() const { return _statName; }
     CommunicatorEpoll* epoll() const { return _epoll; }
     ServantProxy* servantProxy() const { return _servantProxy; }
 
@@ -68,6 +70,7 @@ private:
     CommunicatorEpoll* _epoll;
     ServantProxy* _servantProxy;
     std::string _name;
+    std::string _statName;
     std::vector<TC_Endpoint> _fixedEndpoints;
     ObjectProxy* _locator;
     bool _initialized = false;

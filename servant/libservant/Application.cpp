@@ -1,4 +1,6 @@
 #include "servant/Application.h"
+#include "servant/RemoteNotify.h"
+#include "servant/RemoteTimeLogger.h"
 
 #include <poll.h>
 #include <sys/eventfd.h>
@@ -79,6 +81,9 @@ void Application::main(int argc, char* argv[]) {
         std::string exe = argc > 0 ? TC_File::extractFileName(argv[0]) : "server";
         std::cerr << exe << ": " << e.what() << std::endl;
         TLOGERROR("[app] start failed: " << e.what() << std::endl);
+        RemoteNotify::getInstance().report(std::string("[fail] start failed: ") + e.what(), true);
+        RemoteNotify::getInstance().shutdown();
+        RemoteTimeLogger::getInstance().shutdown();
         if (_nodeReporter) _nodeReporter->stop();
         if (_epollServer) _epollServer->stop(0);
         // initialize() may have started threads of the user's: let destroyApp() stop them
@@ -156,6 +161,23 @@ void Application::start(int argc, char* argv[]) {
 
     // The server's client side; its threads start at the first stringToProxy.
     _communicator = std::make_shared<Communicator>(serverConfig(), Communicator::CONFIG_ROOT_PATH);
+    // A server is App.Server in the call statistics, in its set when it is in one.
+    const std::string appServer = ServerConfig::Application + "." + ServerConfig::ServerName;
+    if (_communicator->getProperty("modulename").empty()) _communicator->setProperty("modulename", appServer);
+    if (_communicator->getProperty("setdivision").empty() &&
+        TC_Common::lower(serverConfig().get("/tars/application<enableset>", "n")) == "y") {
+        _communicator->setProperty("enableset", "y");
+        _communicator->setProperty("setdivision", serverConfig().get("/tars/application<setdivision>", ""));
+    }
+
+    std::string setDivision;
+    if (TC_Common::lower(serverConfig().get("/tars/application<enableset>", "n")) == "y") {
+        setDivision = serverConfig().get("/tars/application<setdivision>", "");
+    }
+    RemoteNotify::getInstance().setNotifyInfo(_communicator, ServerConfig::Notify, ServerConfig::Application,
+                                              ServerConfig::ServerName, setDivision, ServerConfig::NodeName);
+    RemoteTimeLogger::getInstance().setLogInfo(_communicator, ServerConfig::Log, ServerConfig::Application,
+                                               ServerConfig::ServerName, ServerConfig::LogPath, setDivision);
 
     RemoteConfig::Options configOptions;
     configOptions.configObj = ServerConfig::Config;
@@ -185,6 +207,51 @@ void Application::start(int argc, char* argv[]) {
     _epollServer = std::make_unique<TC_EpollServer>(static_cast<size_t>(ServerConfig::NetThread));
     g_epollServer = _epollServer.get();
     bindAdapters();
+    if (!_communicator->getProperty("property").empty()) {
+        // The framework's own properties of each adapter, as TARS servers report them.
+        StatReport* report = _communicator->getStatReport();
+        report->setServerName(appServer);
+        report->setLocalIp(ServerConfig::LocalIp);
+        const std::vector<int> points = {5, 10, 50, 100, 200, 500, 1000, 2000, 3000};
+        for (const auto& adapter : _epollServer->getAdapters()) {
+            if (adapter->getName() == AdminServant::kAdapterName) continue;
+            const std::string& name = adapter->getName();
+            auto properties = std::make_unique<BindAdapter::Properties>();
+            properties->queueWaitTime = report->createPropertyReport(
+                name + ".queueWaitTime", PropertyReport::avg(), PropertyReport::min(), PropertyReport::max(),
+                PropertyReport::count(), PropertyReport::distr(points));
+            properties->servantHandleTime = report->createPropertyReport(
+                name + ".servantHandleTime", PropertyReport::avg(), PropertyReport::min(), PropertyReport::max(),
+                PropertyReport::count(), PropertyReport::distr(points));
+            properties->timeoutNum = report->createPropertyReport(name + ".timeoutNum", PropertyReport::sum());
+            adapter->setProperties(std::move(properties));
+            // Sampled once per interval by the reporter: the queue's size and the
+            // connections accepted since the previous sample.
+            auto queue = report->createPropertyReport(name + ".queue", PropertyReport::avg());
+            auto connectRate = report->createPropertyReport(name + ".connectRate", PropertyReport::avg());
+            std::weak_ptr<BindAdapter> weak = adapter;
+            auto lastAccepted = std::make_shared<uint64_t>(0);
+            report->addSampler([weak, queue, connectRate, lastAccepted] {
+                auto a = weak.lock();
+                if (!a) return;
+                queue->report(static_cast<int64_t>(a->getQueueSize()));
+                uint64_t accepted = a->stats().accepted.load(std::memory_order_relaxed);
+                connectRate->report(static_cast<int64_t>(accepted - *lastAccepted));
+                *lastAccepted = accepted;
+            });
+        }
+    }
+    if (!_communicator->getProperty("stat").empty()) {
+        // The calls the adapters answer go to the stat service too (bFromClient=false).
+        StatReport* report = _communicator->getStatReport();
+        report->setServerName(appServer);
+        for (const auto& adapter : _epollServer->getAdapters()) {
+            if (adapter->getName() == AdminServant::kAdapterName) continue;
+            const std::string& host = adapter->getEndpoint().getHost();
+            adapter->setStatIp(host == "0.0.0.0" || host == "*" ? ServerConfig::LocalIp : host);
+            adapter->setServedStats(report->servedCalls());
+        }
+    }
     registerBuiltinCommands();
 
     _initialized = true;  // even if it throws half-way: destroyApp() must clean up
@@ -199,6 +266,7 @@ void Application::start(int argc, char* argv[]) {
     }
     TLOGINFO("[app] " << ServerConfig::Application << "." << ServerConfig::ServerName << " started, pid " << ::getpid()
                       << ", serving" << os.str() << std::endl);
+    RemoteNotify::getInstance().report("restart");  // TARS's text for "started"
 }
 
 void Application::setupLogging() {
@@ -277,7 +345,9 @@ bool Application::addRemoteConfig(const std::string& fileName, bool appOnly) {
     try {
         std::string what = _remoteConfig->add(fileName, appOnly);
         TLOGINFO("[config] " << what << std::endl);
+        RemoteNotify::getInstance().report("[succ] " + what);
     } catch (const std::exception& e) {
+        RemoteNotify::getInstance().report(std::string("[fail] ") + e.what());
         throw Application_Exception(e.what());
     }
     return true;
@@ -346,6 +416,9 @@ void Application::shutdown() {
         TLOGERROR("[app] destroyApp threw: " << e.what() << std::endl);
     }
     NotifyObserver::getInstance().clear();
+    RemoteNotify::getInstance().report("stop", true);
+    RemoteNotify::getInstance().shutdown();
+    RemoteTimeLogger::getInstance().shutdown();
     // After destroyApp(), which may still call out; from this (the main) thread, never
     // from one of the communicator's own.
     _communicator->terminate();
@@ -374,6 +447,11 @@ void Application::registerBuiltinCommands() {
     add("tars.viewversion", &Application::cmdViewVersion);
     add("tars.reloadcert", &Application::cmdReloadCert);
     add("tars.closecore", &Application::cmdCloseCore);
+    NotifyObserver::getInstance().registerNormal(
+        "tars.enabledaylog", [](const std::string&, const std::string& params, std::string& result) {
+            result = RemoteTimeLogger::getInstance().enableCommand(params);
+            return true;
+        });
 }
 
 bool Application::cmdReloadCert(const std::string&, const std::string&, std::string& result) {
@@ -437,6 +515,16 @@ bool Application::cmdViewStatus(const std::string&, const std::string&, std::str
        << "\nuptime=" << uptime << "s\nnetthread=" << ServerConfig::NetThread
        << "\nmergenetimp=" << ServerConfig::MergeNetImp
        << "\nloglevel=" << TC_Logger::levelName(TC_Logger::global().getLogLevel()) << "\n";
+    if (_communicator && !_communicator->getProperty("stat").empty()) {
+        StatReport::Counters c = _communicator->getStatReport()->counters();
+        os << "[stat]\nstat.reports.sent=" << c.reportsSent << "\nstat.reports.failed=" << c.reportsFailed
+           << "\nstat.rows.sent=" << c.rowsSent << "\nstat.rows.dropped=" << c.rowsDropped << "\n";
+    }
+    {
+        RemoteTimeLogger::Counters d = RemoteTimeLogger::getInstance().counters();
+        os << "[daylog]\ndaylog.lines.written=" << d.linesWritten << "\ndaylog.lines.sent=" << d.linesSent
+           << "\ndaylog.lines.dropped=" << d.linesDropped << "\ndaylog.calls.failed=" << d.callsFailed << "\n";
+    }
     for (const auto& a : _epollServer->getAdapters()) {
         const AdapterStats& s = a->stats();
         auto v = [](const std::atomic<uint64_t>& x) { return x.load(std::memory_order_relaxed); };
@@ -517,6 +605,7 @@ bool Application::cmdLoadConfig(const std::string&, const std::string& params, s
         result = std::string("[fail] ") + e.what();
         TLOGWARN("[config] tars.loadconfig: " << result << std::endl);
     }
+    RemoteNotify::getInstance().report(result);
     return true;
 }
 

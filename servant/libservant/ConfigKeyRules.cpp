@@ -9,10 +9,9 @@ namespace tars {
 namespace {
 
 // TarsCpp client keys read elsewhere or not read at all, found in TARS's templates.
-const std::set<std::string> kToleratedClientKeys = {
-    "stat",        "property",          "report-interval", "report-timeout", "max-report-size",
-    "sample-rate", "max-sample-count",  "asyncqueuecap",   "sendqueuelimit", "enableset",
-    "setdivision", "timeout-queue-size"};
+const std::set<std::string> kToleratedClientKeys = {"sample-rate",       "max-sample-count", "asyncqueuecap",
+                                                    "sendqueuelimit",    "enableset",        "setdivision",
+                                                    "timeout-queue-size"};
 
 // A per-object section (/tars/application/client/<App.Server.Obj>): TARS's authentication
 // and TLS keys of one target.

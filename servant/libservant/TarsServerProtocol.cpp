@@ -5,6 +5,7 @@
 #include "BaseF.h"
 #include "internal/NetThread.h"
 #include "internal/RequestQueue.h"
+#include "internal/StatCollector.h"
 #include "internal/ServerProtocol.h"
 #include "servant/BindAdapter.h"
 #include "servant/Current.h"
@@ -22,6 +23,24 @@ constexpr size_t kMaxKeptResponse = 1024 * 1024;
 
 // Bytes of the reply being encoded on this thread (copied into the network thread's inbox).
 thread_local std::string t_replyBuffer;
+
+// Counts one answered (or one-way) call in the adapter's served-call statistics.
+void recordServed(const Current& current, int iRet) {
+    BindAdapter* adapter = current.getBindAdapter();
+    StatCollector* stats = adapter != nullptr ? adapter->servedStats() : nullptr;
+    if (stats == nullptr) return;
+    StatCollector::Outcome outcome = StatCollector::Outcome::Success;
+    if (current.isOneway()) {
+        outcome = StatCollector::Outcome::OneWay;
+    } else if (iRet == TARSSERVERQUEUETIMEOUT) {
+        outcome = StatCollector::Outcome::Timeout;
+    } else if (iRet != TARSSERVERSUCCESS) {
+        outcome = StatCollector::Outcome::Exception;
+    }
+    int64_t elapsedMs = (TC_TimeProvider::steadyNowUs() - current.getRecvTimeUs()) / 1000;
+    stats->record(current.getIp(), current.getRequest().sFuncName, adapter->statIp(), adapter->getEndpoint().getPort(),
+                  iRet, outcome, elapsedMs);
+}
 
 class TarsServerProtocol final : public ServerProtocol {
 public:
@@ -79,7 +98,10 @@ void TarsServerProtocol::dispatch(DispatchContext& dc, RecvContext& ctx, bool fr
     int64_t startUs = TC_TimeProvider::steadyNowUs();
     int64_t waitedMs = (startUs - ctx.recvTimeUs) / 1000;
     stats.queueWait.record(startUs - ctx.recvTimeUs);
+    const BindAdapter::Properties* properties = adapter.properties();
+    if (properties != nullptr) properties->queueWaitTime->report(waitedMs);
     if (fromQueue && (waitedMs > adapter.getQueueTimeout() || (req.iTimeout > 0 && waitedMs > req.iTimeout))) {
+        if (properties != nullptr) properties->timeoutNum->report(1);
         TLOGWARN("[servant] " << req.sServantName << "." << req.sFuncName << " id " << req.iRequestId << " waited "
                               << waitedMs << " ms in the queue: answered -6" << std::endl);
         current->sendResponse(TARSSERVERQUEUETIMEOUT, {}, {}, "queue timeout");
@@ -115,11 +137,14 @@ void TarsServerProtocol::dispatch(DispatchContext& dc, RecvContext& ctx, bool fr
             desc = "unknown exception";
         }
     }
-    stats.handleTime.record(TC_TimeProvider::steadyNowUs() - startUs);
+    int64_t handledUs = TC_TimeProvider::steadyNowUs() - startUs;
+    stats.handleTime.record(handledUs);
+    if (properties != nullptr) properties->servantHandleTime->report(handledUs / 1000);
     if (ret != TARSSERVERSUCCESS && ret != TARSSERVERNOFUNCERR) {
         TLOGDEBUG("[servant] " << req.sServantName << "." << req.sFuncName << " id " << req.iRequestId << " answered "
                                << ret << (desc.empty() ? "" : ": ") << desc << std::endl);
     }
+    if (current->isOneway() && ret == TARSSERVERSUCCESS) recordServed(*current, ret);
     if (current->isResponse()) {
         if (ret == TARSSERVERNOFUNCERR && desc.empty()) desc = "no function " + req.sFuncName;
         static const std::vector<char> kNoResult;
@@ -137,6 +162,7 @@ bool TarsServerProtocol::sendResponse(Current& current, int iRet, const std::vec
     if (current.isOneway()) return true;
     AdapterStats& stats = current.getBindAdapter()->stats();
     stats.countResult(iRet);
+    recordServed(current, iRet);
     stats.responses.fetch_add(1, std::memory_order_relaxed);
     std::string& bytes = t_replyBuffer;
     TarsProtocol::encodeResponse(bytes, current.getRequest(), iRet, buffer, status, resultDesc,

@@ -46,6 +46,8 @@
 #include "servant/Communicator.h"
 #include "servant/NotifyObserver.h"
 #include "servant/ProtocolParser.h"
+#include "servant/RemoteNotify.h"      // TARS_NOTIFY_*: TARS servers expect them from here
+#include "servant/RemoteTimeLogger.h"  // DLOG, FDLOG: likewise
 #include "servant/Servant.h"
 #include "servant/ServerConfig.h"
 #include "servant/TC_EpollServer.h"

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "servant/AdapterStats.h"
+#include "servant/PropertyReport.h"
 #include "servant/ConnectionState.h"
 #include "servant/ProtocolParser.h"
 #include "util/tc_config.h"
@@ -44,6 +45,7 @@ class TC_SslContext;
 struct TC_SslOptions;
 class RequestQueue;
 class ServerProtocol;
+class StatCollector;
 using ServantPtr = std::shared_ptr<Servant>;
 
 struct BindAdapter_Exception : TC_Exception {
@@ -182,6 +184,24 @@ public:
 
     AdapterStats& stats() { return _stats; }
     const AdapterStats& stats() const { return _stats; }
+    // Where the calls this adapter answers are counted for the stat service (null: not
+    // counted). Set by the Application before the server starts listening.
+    void setServedStats(StatCollector* collector) { _servedStats = collector; }
+    StatCollector* servedStats() const { return _servedStats; }
+    // The framework's properties of this adapter (<Adapter>.queueWaitTime,
+    // .servantHandleTime, .timeoutNum), reported where requests are handled; null when
+    // `property` is not set. Set by the Application before the server starts listening.
+    struct Properties {
+        PropertyReportPtr queueWaitTime;
+        PropertyReportPtr servantHandleTime;
+        PropertyReportPtr timeoutNum;
+    };
+    void setProperties(std::unique_ptr<Properties> properties) { _properties = std::move(properties); }
+    const Properties* properties() const { return _properties.get(); }
+    // The ip reported as the callee of served calls (the endpoint's host, or the
+    // server's localip when the endpoint listens on every address).
+    const std::string& statIp() const { return _statIp; }
+    void setStatIp(std::string ip) { _statIp = std::move(ip); }
 
 private:
     std::string _name;
@@ -213,6 +233,9 @@ private:
     std::unique_ptr<RequestQueue> _queue;
     std::vector<std::thread> _handleThreads;
     AdapterStats _stats;
+    StatCollector* _servedStats = nullptr;
+    std::unique_ptr<Properties> _properties;
+    std::string _statIp;
 };
 
 }  // namespace tars

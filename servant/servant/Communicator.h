@@ -41,6 +41,7 @@
 #include <vector>
 
 #include "servant/ServantProxy.h"
+#include "servant/StatReport.h"
 #include "util/tc_config.h"
 #include "util/tc_ex.h"
 
@@ -50,6 +51,7 @@ class AsyncProcThread;
 class CommunicatorEpoll;
 class TC_SslContext;
 class ObjectProxy;
+class StatCollector;
 
 struct Communicator_Exception : TC_Exception {
     using TC_Exception::TC_Exception;
@@ -110,6 +112,10 @@ public:
         proxy = stringToProxy<T>(objectName, setName);
     }
 
+    // The reporter of this communicator's call statistics (StatReport.h). Starts the
+    // communicator's threads (the keys are read then), like a first stringToProxy.
+    StatReport* getStatReport();
+
     // Ends every outstanding call with an error, stops the threads. Idempotent; calls
     // made afterwards throw TarsSendRequestException.
     void terminate();
@@ -129,6 +135,7 @@ private:
     int refreshEndpointInterval() const { return _refreshInterval.load(std::memory_order_relaxed); }
     int connectTimeout() const { return _connectTimeout.load(std::memory_order_relaxed); }
     int syncInvokeTimeout() const { return _syncTimeout.load(std::memory_order_relaxed); }
+    StatCollector* callStats() const { return _statReport->clientCalls(); }
 
     // The client TLS context of objectName's ssl connections (one per distinct setting,
     // made once). Throws Communicator_Exception naming the file or key and the reason.
@@ -157,7 +164,9 @@ private:
     std::atomic<int> _asyncTimeout{5000};
     std::atomic<int> _connectTimeout{1500};
     std::atomic<int> _refreshInterval{60000};
+    StatReport::Settings _reportSettings;  // handed to the reporter when the threads start
 
+    std::unique_ptr<StatReport> _statReport;  // started before the network threads, stopped before them
     std::vector<std::unique_ptr<CommunicatorEpoll>> _epolls;
     std::vector<std::unique_ptr<AsyncProcThread>> _asyncThreads;
     std::map<std::string, std::shared_ptr<ServantProxy>> _proxies;

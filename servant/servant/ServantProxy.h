@@ -126,6 +126,12 @@ public:
     void tars_set_load_balance(const std::string& name);
     std::string tars_get_load_balance() const;
 
+    // Whether this proxy's calls count in the call statistics (StatReport.h): true, except
+    // for the reporters' own proxies, so that reporting never reports itself. Set it
+    // before the first call.
+    void tars_set_report_stats(bool on) { _reportStats.store(on, std::memory_order_relaxed); }
+    bool tars_report_stats() const { return _reportStats.load(std::memory_order_relaxed); }
+
     // tars_ping: iRet 0 with an empty body from any TARS servant; throws on failure.
     void tars_ping();
 
@@ -169,6 +175,7 @@ private:
     std::atomic<int> _asyncTimeout{5000};
     std::atomic<short> _version{1};
     std::atomic<bool> _customProtocol{false};
+    std::atomic<bool> _reportStats{true};
 
     mutable std::mutex _mutex;  // guards the settings below (rarely read: not the call path)
     ProxyProtocol _protocol;

@@ -26,6 +26,7 @@ enum LongOnly {
     OPT_CA,
     OPT_CERT,
     OPT_KEY,
+    OPT_STAT,
 };
 
 }  // namespace
@@ -119,6 +120,9 @@ Client runtime (sync, async):
                          the callbacks on the network threads instead (TARS's
                          ServantProxyCallback::setNetThreadProcess), one thread hop less
       --timeout MS       call timeout (default 3000; raw mode: sent as iTimeout)
+      --stat OBJ         count every call in call statistics and report them to OBJ every
+                         second (the Communicator's `stat`, report-interval 1000): the
+                         reporting overhead (tests/bench/stat_overhead.sh)
 
   -h, --help             this text
 
@@ -216,6 +220,7 @@ BenchOptions BenchOptions::parse(int argc, char** argv) {
         {"ca", required_argument, nullptr, OPT_CA},
         {"cert", required_argument, nullptr, OPT_CERT},
         {"key", required_argument, nullptr, OPT_KEY},
+        {"stat", required_argument, nullptr, OPT_STAT},
         {"help", no_argument, nullptr, 'h'},
         {nullptr, 0, nullptr, 0},
     };
@@ -313,6 +318,10 @@ BenchOptions BenchOptions::parse(int argc, char** argv) {
                 (c == OPT_CA ? o.ca : c == OPT_CERT ? o.cert : o.key) = value;
                 break;
             }
+            case OPT_STAT:
+                if (value.empty()) throw UsageError("option --stat: empty object");
+                o.statObject = value;
+                break;
             default: throw UsageError("unknown option " + std::string(argv[optind - 1]));
         }
     }

@@ -37,10 +37,11 @@ struct BenchOptions {
     int asyncThreads = 1;    // client callback threads (async mode); 0: callbacks on the network threads
     int timeoutMs = 3000;    // call timeout (proxy modes; sent as iTimeout in raw mode)
     RawExpect expect = RawExpect::Tars;
-    bool ssl = false;  // ssl endpoints (TLS) instead of tcp
-    std::string ca;    // --ssl: PEM file of the CAs that sign the server's certificate
-    std::string cert;  // --ssl: client certificate (servers with verifyclient=1)
-    std::string key;   // --ssl: its private key
+    bool ssl = false;        // ssl endpoints (TLS) instead of tcp
+    std::string ca;          // --ssl: PEM file of the CAs that sign the server's certificate
+    std::string cert;        // --ssl: client certificate (servers with verifyclient=1)
+    std::string key;         // --ssl: its private key
+    std::string statObject;  // --stat: the Communicator's `stat` (call statistics on)
     bool help = false;
 
     double warmupSeconds() const { return warmup >= 0 ? warmup : (requests > 0 ? 0.0 : 1.0); }

@@ -249,6 +249,10 @@ BenchResult ProxyLoad::run() {
     communicator.setProperty("asyncthread", std::to_string(std::max(1, o.asyncThreads)));
     communicator.setProperty("sync-invoke-timeout", std::to_string(o.timeoutMs));
     communicator.setProperty("async-invoke-timeout", std::to_string(o.timeoutMs));
+    if (!o.statObject.empty()) {
+        communicator.setProperty("stat", o.statObject);
+        communicator.setProperty("report-interval", "1000");
+    }
     if (o.ssl) {  // the object string's endpoints are ssl ones
         if (!o.ca.empty()) communicator.setProperty("ca", o.ca);
         if (!o.cert.empty()) communicator.setProperty("cert", o.cert);

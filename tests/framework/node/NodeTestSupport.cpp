@@ -109,7 +109,7 @@ std::string NodeProcess::configText() const {
        << "      app = tars\n      server = tarsnode\n      localip = 127.0.0.1\n"
        << "      local = tcp -h 127.0.0.1 -p " << _admin.port() << " -t 10000\n"
        << "      logpath = @DIR@/log\n      datapath = @DIR@/data\n      logLevel = DEBUG\n"
-       << "      <tars.tarsnode.ServerObjAdapter>\n"
+       << _options.extraServer << "      <tars.tarsnode.ServerObjAdapter>\n"
        << "        endpoint = tcp -h 127.0.0.1 -p " << _serverObj.port() << " -t 60000\n"
        << "        servant = tars.tarsnode.ServerObj\n        threads = 2\n"
        << "      </tars.tarsnode.ServerObjAdapter>\n"

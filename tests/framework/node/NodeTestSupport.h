@@ -32,7 +32,8 @@ struct NodeOptions {
     int activatorMaxCount = 10;
     int activatorTimeIntervalSeconds = 60;
     int activatorPunishIntervalSeconds = 600;
-    std::string extraNode;  // more lines of /tars/node/keepalive
+    std::string extraNode;    // more lines of /tars/node/keepalive
+    std::string extraServer;  // more lines of the node's own /tars/application/server
 };
 
 class NodeProcess {

@@ -15,6 +15,7 @@
 #include "Hello.h"
 #include "NodeF.h"
 #include "NodeTestSupport.h"
+#include "ObservabilityTestUtil.h"
 #include "util/tc_common.h"
 #include "util/tc_config.h"
 #include "util/tc_file.h"
@@ -193,6 +194,34 @@ TEST_F(NodeTest, KilledServerIsRestartedWithANewPid) {
     EXPECT_FALSE(processAlive(first));
     EXPECT_EQ(processesWith(n.configFile(kApp, kHello)), std::vector<pid_t>{second});
     EXPECT_TRUE(eventually([&] { return registryState(kHello) == std::make_pair(std::string("active"), second); }));
+}
+
+TEST_F(NodeTest, RestartAfterACrashIsReportedToNotify) {
+    Sink sink;
+    ASSERT_TRUE(sink.start()) << sink.log();
+    ReservedPort hello;
+    deployServer(*store, "node1", kHello, hello.port(), HELLO_SERVER_PATH);
+    NodeOptions options;
+    options.extraServer = "      notify = " + sink.notifyObj() + "\n";
+    auto& n = startNode(options);
+    int first = n.waitActive(kApp, kHello);
+    ASSERT_GT(first, 0);
+    ASSERT_EQ(::kill(first, SIGKILL), 0);
+    ASSERT_GT(n.waitActive(kApp, kHello, first, 20000), 0);
+    auto lines = sink.waitFor([](const std::vector<std::string>& got) {
+        for (const auto& line : got) {
+            if (line.find("[alarm] down") != std::string::npos) return true;
+        }
+        return false;
+    });
+    bool found = false;
+    for (const auto& line : lines) {
+        if (line.starts_with("notify type=0 level=0 app=" + std::string(kApp) + " server=" + kHello + " node=node1") &&
+            line.find("msg=[alarm] down, server is inactive (exited on its own") != std::string::npos) {
+            found = true;
+        }
+    }
+    EXPECT_TRUE(found) << ::testing::PrintToString(lines);
 }
 
 TEST_F(NodeTest, ServerThatExitsAtOnceIsStartedOnlyActivatorMaxCountTimes) {

@@ -1,0 +1,165 @@
+#include "internal/StatCollector.h"
+
+#include <algorithm>
+#include <atomic>
+#include <functional>
+#include <unordered_map>
+#include <utility>
+
+namespace tars {
+
+namespace {
+
+struct RowView {
+    std::string_view peer;
+    std::string_view interface;
+    std::string_view ip;
+    int port;
+    int ret;
+};
+
+struct RowHash {
+    using is_transparent = void;
+    size_t operator()(const RowView& v) const {
+        std::hash<std::string_view> h;
+        size_t seed = h(v.peer);
+        seed ^= h(v.interface) + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2);
+        seed ^= h(v.ip) + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2);
+        seed ^= (static_cast<size_t>(static_cast<uint32_t>(v.port)) << 32 | static_cast<uint32_t>(v.ret)) +
+                0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2);
+        return seed;
+    }
+    size_t operator()(const StatRowKey& k) const { return (*this)(RowView{k.peer, k.interface, k.ip, k.port, k.ret}); }
+};
+
+struct RowEqual {
+    using is_transparent = void;
+    static RowView view(const StatRowKey& k) { return {k.peer, k.interface, k.ip, k.port, k.ret}; }
+    static const RowView& view(const RowView& v) { return v; }
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+        const RowView& x = view(a);
+        const RowView& y = view(b);
+        return x.port == y.port && x.ret == y.ret && x.peer == y.peer && x.interface == y.interface && x.ip == y.ip;
+    }
+};
+
+std::atomic<uint64_t> g_nextCollectorId{1};
+
+}  // namespace
+
+struct StatCollector::Shard {
+    std::mutex mutex;  // the owning thread (each record) and the reporter (each take)
+    std::unordered_map<StatRowKey, StatRowBody, RowHash, RowEqual> rows;
+};
+
+namespace {
+
+// This thread's shard of each collector it recorded into, by collector id (ids are never
+// reused, so an entry of a destroyed collector is never mistaken for a new one's).
+struct ThreadShards {
+    std::vector<std::pair<uint64_t, std::shared_ptr<StatCollector::Shard>>> entries;
+};
+thread_local ThreadShards t_shards;
+
+}  // namespace
+
+void StatRowBody::addTime(int ms) {
+    if (ms < 0) ms = 0;
+    if (timed == 0 || ms < minMs) minMs = ms;
+    if (timed == 0 || ms > maxMs) maxMs = ms;
+    ++timed;
+    totalMs += ms;
+    size_t i = 0;
+    while (i + 1 < kBucketsMs.size() && ms > kBucketsMs[i]) ++i;
+    ++buckets[i];
+}
+
+void StatRowBody::merge(const StatRowBody& o) {
+    count += o.count;
+    timeouts += o.timeouts;
+    exceptions += o.exceptions;
+    if (o.timed > 0) {
+        minMs = timed == 0 ? o.minMs : std::min(minMs, o.minMs);
+        maxMs = timed == 0 ? o.maxMs : std::max(maxMs, o.maxMs);
+    }
+    timed += o.timed;
+    totalMs += o.totalMs;
+    for (size_t i = 0; i < buckets.size(); ++i) buckets[i] += o.buckets[i];
+}
+
+StatCollector::StatCollector() : _id(g_nextCollectorId.fetch_add(1, std::memory_order_relaxed)) {}
+
+StatCollector::~StatCollector() = default;
+
+StatCollector::Shard& StatCollector::shard() {
+    auto& entries = t_shards.entries;
+    for (auto& [id, shard] : entries) {
+        if (id == _id) return *shard;
+    }
+    // First record of this thread here: drop the entries of collectors that are gone.
+    std::erase_if(entries, [](const auto& e) { return e.second.use_count() == 1; });
+    auto shard = std::make_shared<Shard>();
+    {
+        std::lock_guard lock(_mutex);
+        _shards.push_back(shard);
+    }
+    entries.emplace_back(_id, shard);
+    return *entries.back().second;
+}
+
+void StatCollector::record(std::string_view peer, std::string_view interface, std::string_view ip, int port, int ret,
+                           Outcome outcome, int64_t elapsedMs) {
+    Shard& s = shard();
+    std::lock_guard lock(s.mutex);
+    auto it = s.rows.find(RowView{peer, interface, ip, port, ret});
+    if (it == s.rows.end()) {
+        it = s.rows
+                 .emplace(StatRowKey{std::string(peer), std::string(interface), std::string(ip), port, ret},
+                          StatRowBody{})
+                 .first;
+    }
+    StatRowBody& body = it->second;
+    switch (outcome) {
+        case Outcome::Success:
+            ++body.count;
+            body.addTime(static_cast<int>(std::clamp<int64_t>(elapsedMs, 0, INT32_MAX)));
+            break;
+        case Outcome::OneWay: ++body.count; break;
+        case Outcome::Timeout: ++body.timeouts; break;
+        case Outcome::Exception: ++body.exceptions; break;
+    }
+}
+
+std::map<StatRowKey, StatRowBody> StatCollector::take() {
+    std::vector<std::shared_ptr<Shard>> shards;
+    {
+        std::lock_guard lock(_mutex);
+        shards = _shards;
+    }
+    std::map<StatRowKey, StatRowBody> out;
+    for (const auto& shard : shards) {
+        std::lock_guard lock(shard->mutex);
+        for (auto it = shard->rows.begin(); it != shard->rows.end();) {
+            if (it->second.empty()) {
+                it = shard->rows.erase(it);  // unused for a whole interval
+                continue;
+            }
+            out[it->first].merge(it->second);
+            it->second = StatRowBody{};
+            ++it;
+        }
+    }
+    {
+        // A shard only the collector holds (its thread ended) and that holds nothing more.
+        std::lock_guard lock(_mutex);
+        std::erase_if(_shards, [](const std::shared_ptr<Shard>& s) {
+            if (s.use_count() > 2) return false;  // _shards and `shards` above
+            std::lock_guard lock(s->mutex);
+            return std::all_of(s->rows.begin(), s->rows.end(), [](const auto& r) { return r.second.empty(); });
+        });
+    }
+    return out;
+}
+
+}  // namespace tars

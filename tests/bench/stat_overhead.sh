@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Issue 19: what call statistics cost. Pipelined QPS (tars-bench -m async -c 16 -k 32
+# against HelloServer) with reporting off and on, measured in one run, interleaved round
+# by round (the order alternates) so that the noise of a shared machine hits both alike.
+#   off: HelloServer A without `stat`, tars-bench without --stat;
+#   on:  HelloServer B with `stat` (report-interval 1000: it counts the calls it serves
+#        and reports them every second), tars-bench --stat (counts every call it makes,
+#        reports every second), both to a stat sink (tests/observability's
+#        ObservabilitySink serving StatObj only).
+# Prints each run, the medians, and the median of the per-round ratios on/off.
+#
+#   tests/bench/stat_overhead.sh [BUILD_DIR]
+#
+# BUILD_DIR (or TARS_BENCH_BUILD_DIR; default build): built (tars-bench, HelloServer,
+# ObservabilitySink only) unless TARS_BENCH_NO_BUILD=1. Settings (environment):
+#   ROUNDS=5  SECONDS_PER_RUN=5  WARMUP=1  PAYLOAD=100  CONNECTIONS=16  OUTSTANDING=32
+#   TARS_BENCH_KEEP_LOGS=DIR  copies every run's output there
+# Every process it starts is stopped by pid when it exits (trap EXIT).
+# shellcheck source-path=SCRIPTDIR
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+build=${1:-${TARS_BENCH_BUILD_DIR:-$root/build}}
+rounds=${ROUNDS:-5}
+seconds=${SECONDS_PER_RUN:-5}
+warmup=${WARMUP:-1}
+payload=${PAYLOAD:-100}
+connections=${CONNECTIONS:-16}
+outstanding=${OUTSTANDING:-32}
+
+if [ "${TARS_BENCH_NO_BUILD:-0}" != 1 ]; then
+  cmake --build "$build" -j "${TARS_JOBS:-2}" --target tars-bench HelloServer ObservabilitySink
+fi
+bench=$build/tools/tars-bench/tars-bench
+hello=$build/examples/hello/HelloServer
+sink=$build/tests/observability/ObservabilitySink
+for exe in "$bench" "$hello" "$sink"; do
+  [ -x "$exe" ] || { echo "stat_overhead.sh: $exe is missing" >&2; exit 1; }
+done
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/tars-stat-overhead.XXXXXX")
+bench_name=stat_overhead.sh
+# shellcheck source=lib.sh
+source "$root/tests/bench/lib.sh"
+
+# The stat sink: StatObj on an ephemeral port.
+mkdir -p "$work/sink/log"
+cat >"$work/sink/sink.conf" <<CONF
+<tars>
+  <application>
+    <server>
+      app = Test
+      server = Sink
+      localip = 127.0.0.1
+      basepath = $work/sink
+      datapath = $work/sink
+      logpath = $work/sink/log
+      logLevel = ERROR
+      <Test.Sink.StatObjAdapter>
+        endpoint = tcp -h 127.0.0.1 -p 0 -t 600000
+        servant = Test.Sink.StatObj
+        threads = 1
+      </Test.Sink.StatObjAdapter>
+    </server>
+  </application>
+</tars>
+CONF
+"$sink" --config="$work/sink/sink.conf" >"$work/sink.out" 2>&1 &
+sink_pid=$!; pids+=("$sink_pid")
+sink_port=$(bench_listen_port "$sink_pid")
+stat_obj="Test.Sink.StatObj@tcp -h 127.0.0.1 -p $sink_port -t 600000"
+
+# HelloServer A (off) and B (on): the same settings, B with a client section naming the sink.
+# start_hello NAME STAT_OBJ: starts it (pid kept in pids) and sets hello_port.
+start_hello() {
+  local name=$1 client=$2 pid
+  bench_hello_conf "$work/$name" 0 1 2 1024
+  if [ -n "$client" ]; then
+    sed -i "s#^  <application>#  <application>\n    <client>\n      stat = $client\n      report-interval = 1000\n    </client>#" \
+      "$work/$name/HelloServer.conf"
+  fi
+  "$hello" --config="$work/$name/HelloServer.conf" >"$work/$name.out" 2>&1 &
+  pid=$!; pids+=("$pid")
+  hello_port=$(bench_listen_port "$pid")
+}
+start_hello off ""
+port_off=$hello_port
+start_hello on "$stat_obj"
+port_on=$hello_port
+
+load=(-m async -c "$connections" -k "$outstanding" -s "$payload" -d "$seconds" --warmup "$warmup")
+run() {  # run NAME ROUND ARGS...: prints the run's QPS
+  local name=$1 round=$2; shift 2
+  local out="$work/$name.$round.txt"
+  "$bench" "$@" "${load[@]}" >"$out" 2>&1 || { echo "stat_overhead.sh: $name failed:" >&2; tail -5 "$out" >&2; exit 1; }
+  grep -q "^RESULT .* failed=0 " "$out" || { echo "stat_overhead.sh: $name had failed calls" >&2; tail -3 "$out" >&2; exit 1; }
+  sed -n 's/^RESULT qps=\([0-9.]*\) .*/\1/p' "$out"
+}
+
+median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+echo "stat overhead: pipelined async -c $connections -k $outstanding, ${payload} B, ${seconds} s per run, $rounds rounds"
+echo "machine: $(nproc) cpus, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), load $(cut -d' ' -f1-3 /proc/loadavg)"
+: >"$work/off"; : >"$work/on"; : >"$work/ratio"
+for round in $(seq "$rounds"); do
+  if [ $((round % 2)) -eq 1 ]; then
+    off=$(run off "$round" -p "$port_off")
+    on=$(run on "$round" -p "$port_on" --stat "$stat_obj")
+  else
+    on=$(run on "$round" -p "$port_on" --stat "$stat_obj")
+    off=$(run off "$round" -p "$port_off")
+  fi
+  echo "$off" >>"$work/off"; echo "$on" >>"$work/on"
+  awk -v a="$on" -v b="$off" 'BEGIN { printf "%.4f\n", a / b }' >>"$work/ratio"
+  printf '  round %d: off %10.1f qps   on %10.1f qps   on/off %s\n' "$round" "$off" "$on" "$(tail -1 "$work/ratio")"
+done
+printf 'median: off %s qps, on %s qps; median of the rounds'"'"' on/off ratios %s\n' \
+  "$(median <"$work/off")" "$(median <"$work/on")" "$(median <"$work/ratio")"
