@@ -28,8 +28,14 @@ void PropertyService::start() {
 
 void PropertyService::stop() {
     if (_timer) {
-        _timer->stop();
+        _timer->stop();  // ends with one last flush
         _timer.reset();
+        auto status = _pending.status();
+        if (status.pendingRows > 0) {
+            TLOGERROR("property: stopping with " << status.pendingRows
+                                                 << " rows the store did not take: they are lost (" << status.lastError
+                                                 << ")" << std::endl);
+        }
     }
 }
 

@@ -43,7 +43,8 @@ protected:
             auto slash = store.path.rfind('/');
             if (slash != std::string::npos && slash > 0) TC_File::makeDirRecursive(store.path.substr(0, slash));
         }
-        _database = std::make_shared<MonitorDatabase>(store, create != "n" && create != "no" && create != "0");
+        _database = std::make_shared<MonitorDatabase>(
+            store, create != "n" && create != "no" && create != "0" && create != "false");
         try {
             _database->connect();
         } catch (const StoreError& e) {

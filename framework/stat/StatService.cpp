@@ -28,8 +28,13 @@ void StatService::start() {
 
 void StatService::stop() {
     if (_timer) {
-        _timer->stop();
+        _timer->stop();  // ends with one last flush
         _timer.reset();
+        auto status = _pending.status();
+        if (status.pendingRows > 0) {
+            TLOGERROR("stat: stopping with " << status.pendingRows << " rows the store did not take: they are lost ("
+                                             << status.lastError << ")" << std::endl);
+        }
     }
 }
 

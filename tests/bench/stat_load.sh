@@ -17,7 +17,7 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$root/build}
-work=$(mktemp -d /tmp/tars-stat-load.XXXXXX)
+work=$(mktemp -d "${TMPDIR:-/tmp}/tars-stat-load.XXXXXX")
 bench_name=stat_load
 # shellcheck source=lib.sh
 source "$root/tests/bench/lib.sh"

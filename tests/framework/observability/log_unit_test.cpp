@@ -6,6 +6,7 @@
 #include <ctime>
 
 #include "LogWriter.h"
+#include "TestDatabase.h"
 #include "util/tc_file.h"
 
 namespace tars::test {
@@ -94,7 +95,8 @@ TEST(LogLayoutTest, RefusesNamesThatLeaveTheDirectory) {
 }
 
 TEST(LogWriterTest, AppendsLinesWithOneNewlineAndTheIpPrefix) {
-    std::string root = "/tmp/tarslog-unit-" + std::to_string(::getpid());
+    TestDatabase scratch("sqlite");  // for its temporary directory
+    const std::string root = scratch.dir() + "/remote";
     LogWriter writer(root, true);
     LogInfo i = info("a");
     i.sSepar = "#";
@@ -102,7 +104,6 @@ TEST(LogWriterTest, AppendsLinesWithOneNewlineAndTheIpPrefix) {
     writer.write(i, {"three"}, "10.0.0.9", sampleTime());
     EXPECT_EQ(TC_File::load2str(root + "/Shop/Cart/Shop.Cart_a_20260304.log"),
               "10.0.0.9#one\n10.0.0.9#two\n10.0.0.9#three\n");
-    TC_File::removeFile(root, true);
 }
 
 }  // namespace

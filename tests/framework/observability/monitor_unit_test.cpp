@@ -5,6 +5,7 @@
 
 #include <stdexcept>
 
+#include "MonitorClock.h"
 #include "MonitorDatabase.h"
 #include "MonitorQueryBuilder.h"
 #include "NotifyStore.h"
@@ -77,6 +78,21 @@ TEST(StatAggregatorTest, RefusesAMalformedOrOversizedReportWhole) {
                              true, "", error),
               StatAggregator::kTooLarge);
     EXPECT_EQ(aggregator.size(), 0u);
+}
+
+TEST(MonitorClockTest, RetentionKeepsTheLastNDatesAndSlicesAreLocalTime) {
+    struct tm t {};
+    t.tm_year = 126;
+    t.tm_mon = 2;
+    t.tm_mday = 4;
+    t.tm_hour = 13;
+    t.tm_min = 5;
+    t.tm_isdst = -1;
+    const time_t now = mktime(&t);
+    EXPECT_EQ(monitorDate(now), "20260304");
+    EXPECT_EQ(monitorTflag(now), "1305");
+    EXPECT_EQ(monitorFirstKeptDate(now, 1), "20260304");
+    EXPECT_EQ(monitorFirstKeptDate(now, 31), "20260202");
 }
 
 TEST(PendingRowsTest, KeepsUpToTheBoundRetriesInOrderAndCounts) {
