@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstring>
 #include <functional>
 #include <unordered_map>
 #include <utility>
@@ -18,16 +19,37 @@ struct RowView {
     int ret;
 };
 
+// A fast multiplicative hash, 8 bytes at a time: the row's strings are short, and this is
+// the call path (std::hash<string_view> costs several instructions per byte).
+inline uint64_t mix(uint64_t h, uint64_t w) {
+    h ^= w;
+    h *= 0x9e3779b97f4a7c15ULL;
+    return h ^ (h >> 29);
+}
+
+inline uint64_t hashBytes(uint64_t h, std::string_view s) {
+    const char* p = s.data();
+    size_t n = s.size();
+    while (n >= 8) {
+        uint64_t w;
+        std::memcpy(&w, p, 8);
+        h = mix(h, w);
+        p += 8;
+        n -= 8;
+    }
+    uint64_t tail = 0;
+    std::memcpy(&tail, p, n);
+    return mix(h, tail ^ (static_cast<uint64_t>(s.size()) << 56));
+}
+
 struct RowHash {
     using is_transparent = void;
     size_t operator()(const RowView& v) const {
-        std::hash<std::string_view> h;
-        size_t seed = h(v.peer);
-        seed ^= h(v.interface) + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2);
-        seed ^= h(v.ip) + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2);
-        seed ^= (static_cast<size_t>(static_cast<uint32_t>(v.port)) << 32 | static_cast<uint32_t>(v.ret)) +
-                0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2);
-        return seed;
+        uint64_t h = hashBytes(0x243f6a8885a308d3ULL, v.peer);
+        h = hashBytes(h, v.interface);
+        h = hashBytes(h, v.ip);
+        return static_cast<size_t>(
+            mix(h, static_cast<uint64_t>(static_cast<uint32_t>(v.port)) << 32 | static_cast<uint32_t>(v.ret)));
     }
     size_t operator()(const StatRowKey& k) const { return (*this)(RowView{k.peer, k.interface, k.ip, k.port, k.ret}); }
 };

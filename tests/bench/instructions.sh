@@ -20,6 +20,9 @@
 #   CALLS=20000  PAYLOAD=100
 #   TOP=N        also print each case's N costliest functions (self cost, per call)
 #   TARS_BENCH_KEEP_LOGS=DIR  copies the callgrind files and outputs there
+#   STAT=1       instead, issue 19's comparison: server and client-async each without and
+#                with call statistics (`stat` set, reports every second to the
+#                ObservabilitySink test server)
 # Every process it starts is stopped by pid when it exits (trap EXIT).
 # shellcheck source-path=SCRIPTDIR
 set -euo pipefail
@@ -35,7 +38,9 @@ if [ "${TARS_BENCH_NO_BUILD:-0}" != 1 ]; then
   source "$root/tests/lib/deps.sh"
   tars_install_missing "${tars_build_packages[@]}" valgrind
   cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-  cmake --build "$build" -j "${TARS_JOBS:-2}" --target tars-bench HelloServer
+  targets=(tars-bench HelloServer)
+  if [ "${STAT:-0}" = 1 ]; then targets+=(ObservabilitySink); fi
+  cmake --build "$build" -j "${TARS_JOBS:-2}" --target "${targets[@]}"
 fi
 if ! command -v valgrind >/dev/null || ! command -v callgrind_annotate >/dev/null; then
   echo "instructions.sh: valgrind (callgrind) is missing" >&2
@@ -97,11 +102,16 @@ stop() {
 # A server starting under valgrind may take a while to listen.
 bench_listen_tries=2400
 
-# server_run NAME N MERGENETIMP: HelloServer under callgrind answers N raw calls, then is
-# stopped; leaves $work/NAME.N.callgrind.
+# server_run NAME N MERGENETIMP [STAT_OBJ]: HelloServer under callgrind answers N raw
+# calls, then is stopped; leaves $work/NAME.N.callgrind. With STAT_OBJ it counts the calls
+# it serves and reports them there every second.
 server_run() {
-  local name=$1 n=$2 merge=$3 pid port
+  local name=$1 n=$2 merge=$3 stat=${4:-} pid port
   bench_hello_conf "$work/$name.$n" "$merge" 1 2 1024
+  if [ -n "$stat" ]; then
+    sed -i "s#^  <application>#  <application>\n    <client>\n      stat = $stat\n      report-interval = 1000\n    </client>#" \
+      "$work/$name.$n/HelloServer.conf"
+  fi
   valgrind --tool=callgrind --callgrind-out-file="$work/$name.$n.callgrind" \
     "$hello" --config="$work/$name.$n/HelloServer.conf" >"$work/$name.$n.out" 2>&1 &
   pid=$!; pids+=("$pid")
@@ -143,6 +153,39 @@ measure() {
 }
 
 echo "instructions per call (callgrind, user space only), $payload B calls, build $(basename "$build")"
+if [ "${STAT:-0}" = 1 ]; then
+  sink=$build/tests/observability/ObservabilitySink
+  mkdir -p "$work/sink/log"
+  cat >"$work/sink/sink.conf" <<CONF
+<tars><application><server>
+app = Test
+server = Sink
+localip = 127.0.0.1
+basepath = $work/sink
+datapath = $work/sink
+logpath = $work/sink/log
+logLevel = ERROR
+<Test.Sink.StatObjAdapter>
+endpoint = tcp -h 127.0.0.1 -p 0 -t 600000
+servant = Test.Sink.StatObj
+</Test.Sink.StatObjAdapter>
+</server></application></tars>
+CONF
+  "$sink" --config="$work/sink/sink.conf" >"$work/sink.out" 2>&1 &
+  sink_pid=$!; pids+=("$sink_pid")
+  bench_listen_tries=400
+  stat_obj="Test.Sink.StatObj@tcp -h 127.0.0.1 -p $(bench_listen_port "$sink_pid") -t 600000"
+  bench_listen_tries=2400
+  measure server "HelloServer, raw -c 16 -k 32" server_run 0
+  measure server-stat "HelloServer with stat, raw -c 16 -k 32" server_run 0 "$stat_obj"
+  bench_hello_conf "$work/native" 0 1 2 1024
+  "$hello" --config="$work/native/HelloServer.conf" >"$work/native.out" 2>&1 &
+  native_pid=$!; pids+=("$native_pid")
+  native_port=$(bench_listen_port "$native_pid")
+  measure client-async "tars-bench -m async -c 16 -k 32" client_run -m async -c 16 -k 32
+  measure client-stat "tars-bench -m async -c 16 -k 32 --stat" client_run -m async -c 16 -k 32 --stat "$stat_obj"
+  exit 0
+fi
 measure server "HelloServer, raw -c 16 -k 32" server_run 0
 measure server-merge "HelloServer with mergenetimp=1, raw -c 16 -k 32" server_run 1
 

@@ -101,7 +101,7 @@ median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]
 
 echo "stat overhead: pipelined async -c $connections -k $outstanding, ${payload} B, ${seconds} s per run, $rounds rounds"
 echo "machine: $(nproc) cpus, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), load $(cut -d' ' -f1-3 /proc/loadavg)"
-: >"$work/off"; : >"$work/on"; : >"$work/ratio"
+: >"$work/off.qps"; : >"$work/on.qps"; : >"$work/ratio.txt"
 for round in $(seq "$rounds"); do
   if [ $((round % 2)) -eq 1 ]; then
     off=$(run off "$round" -p "$port_off")
@@ -110,9 +110,9 @@ for round in $(seq "$rounds"); do
     on=$(run on "$round" -p "$port_on" --stat "$stat_obj")
     off=$(run off "$round" -p "$port_off")
   fi
-  echo "$off" >>"$work/off"; echo "$on" >>"$work/on"
-  awk -v a="$on" -v b="$off" 'BEGIN { printf "%.4f\n", a / b }' >>"$work/ratio"
-  printf '  round %d: off %10.1f qps   on %10.1f qps   on/off %s\n' "$round" "$off" "$on" "$(tail -1 "$work/ratio")"
+  echo "$off" >>"$work/off.qps"; echo "$on" >>"$work/on.qps"
+  awk -v a="$on" -v b="$off" 'BEGIN { printf "%.4f\n", a / b }' >>"$work/ratio.txt"
+  printf '  round %d: off %10.1f qps   on %10.1f qps   on/off %s\n' "$round" "$off" "$on" "$(tail -1 "$work/ratio.txt")"
 done
 printf 'median: off %s qps, on %s qps; median of the rounds'"'"' on/off ratios %s\n' \
-  "$(median <"$work/off")" "$(median <"$work/on")" "$(median <"$work/ratio")"
+  "$(median <"$work/off.qps")" "$(median <"$work/on.qps")" "$(median <"$work/ratio.txt")"
