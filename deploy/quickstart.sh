@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # The main job: installs what is missing, builds, starts the framework on 127.0.0.1 with
-# the embedded store (registry and node; the node runs the config service, deployed like
-# any server), deploys HelloServer from examples/hello/deploy.conf with tarsadmin, has
-# HelloClient call it by name through the locator in every call mode, shows
-# `tarsadmin list`, and leaves it all running.
+# the embedded store (registry and node; the node runs the config service and the
+# observability services, deployed like any server: tarsstat, tarsproperty, tarsnotify,
+# tarslog, tarsquerystat, tarsqueryproperty), deploys HelloServer from
+# examples/hello/deploy.conf with tarsadmin, has HelloClient call it by name through the
+# locator in every call mode, shows `tarsadmin list`, then what the services saw of it
+# (`tarsadmin stat`, `events`, `log`), and leaves it all running. The quickstart reports
+# every 10 s and stores every 10 s (a deployment's defaults: 60 s and 5 minutes), so the
+# figures show within a minute.
 #
 #   deploy/quickstart.sh          build, start, deploy, call     TARS_BUILD_DIR=build, TARS_JOBS=2
 #   deploy/quickstart.sh stop     stop HelloServer and the framework services it started
@@ -14,8 +18,9 @@
 # output says what was replaced; at the end every process is checked to run this
 # build's program (and the store is this build's). Ports
 # (127.0.0.1): registry 17890 (QueryObj), 17891 (RegistryObj), 12000 (AdminRegObj);
-# config 18193; node 19385 (NodeObj), 19386 (ServerObj); admin ports 17897, 18197,
-# 19387; HelloServer 20001.
+# config 18193; stat 18293, querystat 18393, property 18493, notify 18593, queryproperty
+# 18693, log 18993 (TARS's ports); node 19385 (NodeObj), 19386 (ServerObj); admin ports
+# 17897, 18197, 19387; HelloServer 20001.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -24,6 +29,9 @@ case "$build" in /*) ;; *) build="$root/$build" ;; esac
 run_dir="$build/quickstart"
 pid_dir="$run_dir/pids"
 services=(tarsregistry tarsnode)  # started in this order, stopped in reverse
+# The framework's servers the node runs (deployed by this script, stopped before the node).
+framework_servers=(tars.tarsconfig tars.tarsstat tars.tarsproperty tars.tarsnotify tars.tarslog tars.tarsquerystat
+  tars.tarsqueryproperty)
 locator="tars.tarsregistry.QueryObj@tcp -h 127.0.0.1 -p 17890"
 tarsadmin="$build/framework/admin/tarsadmin"
 
@@ -59,7 +67,7 @@ stop_all() {
   local dir=${1:-$run_dir} name pid i file
   local pids="$dir/pids"
   if pid=$(running_pid tarsregistry "$pids") && [ -x "$tarsadmin" ]; then
-    for name in TestApp.HelloServer tars.tarsconfig; do
+    for name in TestApp.HelloServer "${framework_servers[@]}"; do
       "$tarsadmin" --locator="$locator" --timeout=30000 stop "$name" >/dev/null 2>&1 &&
         echo "stopped $name (tarsadmin stop)"
     done
@@ -117,7 +125,7 @@ if [ "${TARS_QUICKSTART_SKIP_BUILD:-0}" != 1 ]; then
   tars_install_missing "${tars_build_packages[@]}"
   cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
   cmake --build "$build" -j "${TARS_JOBS:-2}" --target tars2cpp codec_demo HelloServer HelloClient \
-    tarsregistry tarsconfig tarsnode tarsadmin
+    tarsregistry tarsconfig tarsnode tarsadmin tarsstat tarsproperty tarsnotify tarslog tarsquery
 fi
 
 echo
@@ -131,7 +139,7 @@ echo
 echo "== the framework: registry and node on 127.0.0.1, one SQLite file =="
 replace_other_run
 stop_all
-for port in 17890 17891 12000 18193 19385 19386 17897 18197 19387 20001; do
+for port in 17890 17891 12000 18193 18293 18393 18493 18593 18693 18993 19385 19386 17897 18197 19387 20001; do
   if port_open "$port"; then
     echo "quickstart: 127.0.0.1:$port is already in use by another program; stop it and run again" >&2
     exit 1
@@ -170,6 +178,68 @@ cat >"$run_dir/tarsconfig.deploy.conf" <<EOF
 </deploy>
 EOF
 
+# The observability services, each a server the node runs. stat and property write to one
+# SQLite file each and their query services read it; notify keeps its own. They store every
+# 10 s here (insertIntervalSeconds; TARS's default is 5 minutes). tarslog keeps the day logs
+# servers send below its own log directory, where `tarsadmin log --remote` reads them.
+monitor_db=$run_dir/framework/data
+observability_section() {  # SERVER EXECUTABLE PORT SERVANT PROFILE_LINES
+  cat <<EOF
+<deploy>
+  app = tars
+  server = $1
+  node = 127.0.0.1
+  executable = $build/framework/$2
+  setting = active
+  <profile>
+    <tars>
+$5
+    </tars>
+  </profile>
+  <adapters>
+    <tars.$1.$4Adapter>
+      endpoint = tcp -h localip -p $3 -t 60000
+      servant = tars.$1.$4
+      threads = 2
+    </tars.$1.$4Adapter>
+  </adapters>
+</deploy>
+EOF
+}
+{
+  echo "# the observability services on this machine (written by quickstart.sh)"
+  observability_section tarsstat stat/tarsstat 18293 StatObj \
+    "      <db>
+        dbpath = $monitor_db/tars_stat.sqlite
+      </db>
+      <hashmap>
+        insertIntervalSeconds = 10
+      </hashmap>"
+  observability_section tarsquerystat query/tarsquery 18393 QueryObj \
+    "      <db>
+        dbpath = $monitor_db/tars_stat.sqlite
+      </db>"
+  observability_section tarsproperty property/tarsproperty 18493 PropertyObj \
+    "      <db>
+        dbpath = $monitor_db/tars_property.sqlite
+      </db>
+      <hashmap>
+        insertIntervalSeconds = 10
+      </hashmap>"
+  observability_section tarsqueryproperty query/tarsquery 18693 QueryObj \
+    "      <db>
+        dbpath = $monitor_db/tars_property.sqlite
+      </db>"
+  observability_section tarsnotify notify/tarsnotify 18593 NotifyObj \
+    "      <db>
+        dbpath = $monitor_db/tars_notify.sqlite
+      </db>"
+  observability_section tarslog log/tarslog 18993 LogObj \
+    "      <log>
+        logpath = \${logpath}/tars/tarslog/remote
+      </log>"
+} >"$run_dir/observability.deploy.conf"
+
 # Starts NAME in DIR in a session of its own (it outlives this script), pid to pid_dir.
 start_service() {
   local name=$1 dir=$2 exe=$3 pid
@@ -206,6 +276,13 @@ echo "== tarsadmin deploy tarsconfig.deploy.conf (the config service, run by the
 wait_until "tarsconfig active" 60 active tars.tarsconfig
 
 echo
+echo "== tarsadmin deploy observability.deploy.conf (stat, property, notify, log and the query services) =="
+"$tarsadmin" --locator="$locator" deploy "$run_dir/observability.deploy.conf"
+for name in "${framework_servers[@]:1}"; do
+  wait_until "$name active" 60 active "$name"
+done
+
+echo
 echo "== tarsadmin deploy examples/hello/deploy.conf =="
 "$tarsadmin" --locator="$locator" deploy examples/hello/deploy.conf \
   --set executable="$build/examples/hello/HelloServer"
@@ -220,6 +297,23 @@ client_status=0
 echo
 echo "== tarsadmin list =="
 "$tarsadmin" --locator="$locator" list
+
+# What the services saw: HelloServer reports the calls it served every 10 s (its
+# deployment's report-interval), tarsstat stores every 10 s.
+echo
+echo "== tarsadmin stat TestApp.HelloServer (HelloClient's calls, as HelloServer served them) =="
+stat_has_calls() {
+  "$tarsadmin" --locator="$locator" stat TestApp.HelloServer --since 10m --json | grep -q '"count": [1-9]'
+}
+stat_status=0
+wait_until "HelloClient's calls in tarsadmin stat" 90 stat_has_calls || stat_status=1
+"$tarsadmin" --locator="$locator" stat TestApp.HelloServer --since 10m || stat_status=1
+echo
+echo "== tarsadmin events TestApp.HelloServer =="
+"$tarsadmin" --locator="$locator" events TestApp.HelloServer --limit 5 || stat_status=1
+echo
+echo "== tarsadmin log TestApp.HelloServer --lines 5 =="
+"$tarsadmin" --locator="$locator" log TestApp.HelloServer --lines 5 || stat_status=1
 
 # Every process runs this build's program, the registry this build's store.
 echo
@@ -242,12 +336,19 @@ list_pid() {  # the pid tarsadmin list --json shows for APP SERVER
 check_binary tarsregistry "$(running_pid tarsregistry)" "$build/framework/registry/tarsregistry"
 check_binary tarsnode "$(running_pid tarsnode)" "$build/framework/node/tarsnode"
 check_binary tars.tarsconfig "$(list_pid tars tarsconfig)" "$build/framework/config/tarsconfig"
+check_binary tars.tarsstat "$(list_pid tars tarsstat)" "$build/framework/stat/tarsstat"
+check_binary tars.tarsnotify "$(list_pid tars tarsnotify)" "$build/framework/notify/tarsnotify"
 check_binary TestApp.HelloServer "$(list_pid TestApp HelloServer)" "$build/examples/hello/HelloServer"
 echo "store: $run_dir/framework/data/db_tars.sqlite"
 
 if [ $binary_status -ne 0 ]; then
   echo "quickstart: FAILED: a process runs another build's program (the framework is still up:" \
        "$stop_command)" >&2
+  exit 1
+fi
+if [ $stat_status -ne 0 ]; then
+  echo "quickstart: FAILED: the observability services did not show HelloServer's calls, events or log" \
+       "(the framework is still up: $stop_command)" >&2
   exit 1
 fi
 if [ $client_status -ne 0 ]; then
@@ -265,6 +366,9 @@ Try:
   $tarsadmin status TestApp.HelloServer
   $tarsadmin notify TestApp.HelloServer -- tars.viewstatus
   $tarsadmin restart TestApp.HelloServer
+  $tarsadmin stat TestApp.HelloServer --since 10m
+  $tarsadmin events TestApp.HelloServer
+  $tarsadmin log TestApp.HelloServer --follow
   $build/examples/hello/HelloClient --locator="$locator"
 Stop everything:
   $stop_command

@@ -19,7 +19,7 @@ work=$(cd "$work" && pwd -P)
 export TARS_QUICKSTART_RECORD="$work/record"
 export TARS_QUICKSTART_SKIP_BUILD=1
 
-for port in 17890 17891 12000 18193 19385 19386 17897 18197 19387 20001; do
+for port in 17890 17891 12000 18193 18293 18393 18493 18593 18693 18993 19385 19386 17897 18197 19387 20001; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     echo "SKIP: 127.0.0.1:$port is in use (a quickstart of yours?): not touching it"
     exit 77
@@ -29,7 +29,8 @@ done
 programs=(tools/tars2cpp/tars2cpp examples/codec/codec_demo framework/registry/tarsregistry
   framework/registry/tarsregistry.conf framework/node/tarsnode framework/node/tarsnode.conf
   framework/config/tarsconfig framework/admin/tarsadmin examples/hello/HelloServer
-  examples/hello/HelloClient)
+  examples/hello/HelloClient framework/stat/tarsstat framework/property/tarsproperty
+  framework/notify/tarsnotify framework/log/tarslog framework/query/tarsquery)
 for b in A B; do
   for p in "${programs[@]}"; do
     mkdir -p "$work/build$b/$(dirname "$p")"
@@ -61,7 +62,8 @@ runs_build() {
   done
   [ "$(readlink -f "/proc/$(pid_of "$work/build$b" tarsregistry)/cwd")" = "$work/build$b/quickstart/framework" ] ||
     fail "the registry does not run in build$b's run directory (its store)"
-  for name in "tars tarsconfig framework/config/tarsconfig" "TestApp HelloServer examples/hello/HelloServer"; do
+  for name in "tars tarsconfig framework/config/tarsconfig" "tars tarsstat framework/stat/tarsstat" \
+    "TestApp HelloServer examples/hello/HelloServer"; do
     set -- $name
     pid=$(listed_pid "$1" "$2")
     exe=$(readlink -f "/proc/$pid/exe" 2>/dev/null)
@@ -109,6 +111,10 @@ alive "$b_hello" && fail "the HelloServer left running ($b_hello) still runs"
 alive "$b_config" && fail "the tarsconfig left running ($b_config) still runs"
 runs_build B
 grep -q "quickstart: done" "$work/runB2.log" || fail "run B2 did not finish"
+# Each run showed HelloClient's calls as HelloServer served them (tarsadmin stat).
+for run in runA runB runB2; do
+  grep -qE '^testHello +[1-9]' "$work/$run.log" || fail "$run did not show testHello in tarsadmin stat"
+done
 
 if [ $failures -ne 0 ]; then
   echo "---- run B"; tail -n 30 "$work/runB.log"
