@@ -7,7 +7,9 @@
 #                                                 tars::codec, tars::protocol, tars::client,
 #                                                 tars::servant, tars::tars2cpp, and tars_generate()
 #   lib/pkgconfig/tars.pc                         for builds without CMake
-#   bin/tars2cpp, tarsadmin, tarsregistry, tarsnode, tarsconfig
+#   bin/tars2cpp, tarsadmin, tarsregistry, tarsnode, tarsconfig, and the observability
+#                                                 services tarsstat, tarsproperty, tarsnotify,
+#                                                 tarslog, tarsquery
 #   share/tars/protocol/*.tars                    the protocol's IDL files
 #
 # The include root is include/tars, so that user code includes "servant/Application.h" as
@@ -33,7 +35,7 @@ install(TARGETS tars_util tars_codec tars_protocol tars_client tars_servant tars
         INCLUDES DESTINATION ${TARS_INSTALL_INCLUDEDIR})
 
 # The framework programs (TARS_BUILD_FRAMEWORK).
-foreach(_tars_program tarsadmin tarsregistry tarsnode tarsconfig)
+foreach(_tars_program tarsadmin tarsregistry tarsnode tarsconfig tarsstat tarsproperty tarsnotify tarslog tarsquery)
   if(TARGET ${_tars_program})
     install(TARGETS ${_tars_program} RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
     if(BUILD_SHARED_LIBS)

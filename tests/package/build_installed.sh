@@ -33,6 +33,7 @@ for f in include/tars/servant/Application.h include/tars/servant/Communicator.h 
          include/tars/tup/Tars.h include/tars/util/tc_config.h include/tars/RequestF.h include/tars/BaseF.h \
          lib/cmake/Tars/TarsConfig.cmake lib/cmake/Tars/TarsTargets.cmake lib/cmake/Tars/Tars2Cpp.cmake \
          lib/pkgconfig/tars.pc bin/tars2cpp bin/tarsadmin bin/tarsregistry bin/tarsnode bin/tarsconfig \
+         bin/tarsstat bin/tarsproperty bin/tarsnotify bin/tarslog bin/tarsquery \
          share/tars/protocol/RequestF.tars; do
   [ -e "$prefix/$f" ] || fail "the install has no $f"
 done
