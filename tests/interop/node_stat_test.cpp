@@ -51,10 +51,12 @@ TEST(NodeClientReportsToTarsstat, ItsCallsShowInTarsadminStat) {
     ASSERT_TRUE(server.start({interopPort})) << server.output();
 
     ServerProcess client(interop::nodeDir() + "/stat_client.js");
-    client.writeConfig("<tars>\n  <application>\n    <client>\n      modulename = Test.NodeClient\n"
-                       "      stat = tars.tarsstat.StatObj@tcp -h 127.0.0.1 -p " +
-                       std::to_string(statPort.port()) + " -t 60000\n      report-interval = 10000\n"
-                       "    </client>\n  </application>\n</tars>\n");
+    client.writeConfig(
+        "<tars>\n  <application>\n    <client>\n      modulename = Test.NodeClient\n"
+        "      stat = tars.tarsstat.StatObj@tcp -h 127.0.0.1 -p " +
+        std::to_string(statPort.port()) +
+        " -t 60000\n      report-interval = 10000\n"
+        "    </client>\n  </application>\n</tars>\n");
     ::setenv("TARS_MONITOR", "1", 1);  // the child inherits it
     const int status = client.runToExit({"--config", client.dir() + "/server.conf", "--endpoint",
                                          interop::endpoint(interopPort), "--calls", std::to_string(kCalls)},
