@@ -151,8 +151,9 @@ double StatFigures::percentileMs(double p) const {
         const double upper = b < kStatBucketBounds.size() ? kStatBucketBounds[b] : std::max(maxMs, lower);
         if (seen + static_cast<double>(buckets[b]) >= rank) {
             double within = (rank - seen) / static_cast<double>(buckets[b]);
-            double estimate = lower + within * (upper - lower);
-            return maxMs > 0 ? std::min(estimate, maxMs) : estimate;
+            // The buckets hold the timed calls and maxMs is the slowest of them: a window
+            // whose calls all took under a millisecond has maxMs 0, and so every percentile.
+            return std::min(lower + within * (upper - lower), maxMs);
         }
         seen += static_cast<double>(buckets[b]);
     }

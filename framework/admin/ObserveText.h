@@ -57,7 +57,7 @@ struct StatFigures {
     int64_t calls() const { return succ + timeouts + exceptions; }
     double averageMs() const { return succ > 0 ? totalMs / static_cast<double>(succ) : 0; }
     // An estimate from the buckets: linear within the bucket that holds the p-th call,
-    // never above maxMs (0 without successful calls).
+    // never above maxMs (0 without successful calls, or when all took under 1 ms).
     double percentileMs(double p) const;
 };
 

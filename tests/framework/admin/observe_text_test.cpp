@@ -66,6 +66,12 @@ TEST(ObserveText, PercentilesAreEstimatedWithinTheirBucketAndCappedByTheMaximum)
     EXPECT_DOUBLE_EQ(f.percentileMs(0.90), 10.0);
     EXPECT_DOUBLE_EQ(f.percentileMs(0.99), 30.0);  // 46 ms by the bucket, capped by the maximum
     EXPECT_DOUBLE_EQ(f.percentileMs(0.95), 30.0);  // (10, 50] at its middle: 30
+    // Calls that all took under a millisecond: the maximum is 0, and so every percentile.
+    StatFigures fast;
+    fast.succ = 6;
+    fast.buckets[0] = 6;
+    EXPECT_EQ(fast.percentileMs(0.5), 0);
+    EXPECT_EQ(fast.percentileMs(0.99), 0);
     StatFigures none;
     EXPECT_EQ(none.percentileMs(0.5), 0);
     EXPECT_EQ(none.averageMs(), 0);
