@@ -4,6 +4,8 @@
 #include <atomic>
 #include <cstring>
 #include <functional>
+#include <mutex>
+#include <thread>
 #include <unordered_map>
 #include <utility>
 
@@ -19,8 +21,41 @@ struct RowView {
     int ret;
 };
 
-// A fast multiplicative hash, 8 bytes at a time: the row's strings are short, and this is
-// the call path (std::hash<string_view> costs several instructions per byte).
+// Loads of a short string's bytes without a call to memcpy/memcmp for a runtime length: the
+// row's strings are short ("127.0.0.1", "testHello") and this is the call path.
+inline uint64_t load8(const char* p) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    return w;
+}
+
+inline uint32_t load4(const char* p) {
+    uint32_t w;
+    std::memcpy(&w, p, 4);
+    return w;
+}
+
+// The last n (< 8) bytes before `end`, as one word; the same bytes give the same word.
+inline uint64_t loadTail(const char* end, size_t n) {
+    if (n >= 4) return static_cast<uint64_t>(load4(end - n)) << 32 | load4(end - 4);
+    const char* p = end - n;
+    uint64_t w = 0;
+    for (size_t i = 0; i < n; ++i) w = w << 8 | static_cast<unsigned char>(p[i]);
+    return w;
+}
+
+inline bool sameBytes(std::string_view a, std::string_view b) {
+    size_t n = a.size();
+    if (n != b.size()) return false;
+    const char* x = a.data();
+    const char* y = b.data();
+    if (n > 16) return std::memcmp(x, y, n) == 0;
+    if (n >= 8) return ((load8(x) ^ load8(y)) | (load8(x + n - 8) ^ load8(y + n - 8))) == 0;
+    return loadTail(x + n, n) == loadTail(y + n, n);
+}
+
+// A fast multiplicative hash, 8 bytes at a time (std::hash<string_view> costs several
+// instructions per byte).
 inline uint64_t mix(uint64_t h, uint64_t w) {
     h ^= w;
     h *= 0x9e3779b97f4a7c15ULL;
@@ -31,15 +66,11 @@ inline uint64_t hashBytes(uint64_t h, std::string_view s) {
     const char* p = s.data();
     size_t n = s.size();
     while (n >= 8) {
-        uint64_t w;
-        std::memcpy(&w, p, 8);
-        h = mix(h, w);
+        h = mix(h, load8(p));
         p += 8;
         n -= 8;
     }
-    uint64_t tail = 0;
-    std::memcpy(&tail, p, n);
-    return mix(h, tail ^ (static_cast<uint64_t>(s.size()) << 56));
+    return mix(h, loadTail(p + n, n) ^ (static_cast<uint64_t>(s.size()) << 56));
 }
 
 struct RowHash {
@@ -62,7 +93,8 @@ struct RowEqual {
     bool operator()(const A& a, const B& b) const {
         const RowView& x = view(a);
         const RowView& y = view(b);
-        return x.port == y.port && x.ret == y.ret && x.peer == y.peer && x.interface == y.interface && x.ip == y.ip;
+        return x.port == y.port && x.ret == y.ret && sameBytes(x.interface, y.interface) && sameBytes(x.peer, y.peer) &&
+               sameBytes(x.ip, y.ip);
     }
 };
 
@@ -70,9 +102,24 @@ std::atomic<uint64_t> g_nextCollectorId{1};
 
 }  // namespace
 
+using RowMap = std::unordered_map<StatRowKey, StatRowBody, RowHash, RowEqual>;
+
 struct StatCollector::Shard {
-    std::mutex mutex;  // the owning thread (each record) and the reporter (each take)
-    std::unordered_map<StatRowKey, StatRowBody, RowHash, RowEqual> rows;
+    // Taken by the owning thread at each record and by the reporter at each take, so it
+    // is never contended but once per interval: a flag (one exchange and one store), not
+    // a mutex (a call into pthread each way).
+    std::atomic<bool> busy{false};
+    RowMap rows;
+    // The row of the previous record (nodes of an unordered_map never move); a thread
+    // that makes the same kind of call again skips the hash and the lookup.
+    RowMap::value_type* last = nullptr;
+
+    void lock() {
+        for (int spins = 0; busy.exchange(true, std::memory_order_acquire); ++spins) {
+            if (spins >= 64) std::this_thread::yield();  // the reporter is taking this shard
+        }
+    }
+    void unlock() { busy.store(false, std::memory_order_release); }
 };
 
 namespace {
@@ -133,15 +180,20 @@ StatCollector::Shard& StatCollector::shard() {
 void StatCollector::record(std::string_view peer, std::string_view interface, std::string_view ip, int port, int ret,
                            Outcome outcome, int64_t elapsedMs) {
     Shard& s = shard();
-    std::lock_guard lock(s.mutex);
-    auto it = s.rows.find(RowView{peer, interface, ip, port, ret});
-    if (it == s.rows.end()) {
-        it = s.rows
-                 .emplace(StatRowKey{std::string(peer), std::string(interface), std::string(ip), port, ret},
-                          StatRowBody{})
-                 .first;
+    std::lock_guard lock(s);
+    RowMap::value_type* row = s.last;
+    if (row == nullptr || !RowEqual{}(row->first, RowView{peer, interface, ip, port, ret})) {
+        auto it = s.rows.find(RowView{peer, interface, ip, port, ret});
+        if (it == s.rows.end()) {
+            it = s.rows
+                     .emplace(StatRowKey{std::string(peer), std::string(interface), std::string(ip), port, ret},
+                              StatRowBody{})
+                     .first;
+        }
+        row = &*it;
+        s.last = row;
     }
-    StatRowBody& body = it->second;
+    StatRowBody& body = row->second;
     switch (outcome) {
         case Outcome::Success:
             ++body.count;
@@ -161,7 +213,8 @@ std::map<StatRowKey, StatRowBody> StatCollector::take() {
     }
     std::map<StatRowKey, StatRowBody> out;
     for (const auto& shard : shards) {
-        std::lock_guard lock(shard->mutex);
+        std::lock_guard lock(*shard);
+        shard->last = nullptr;  // its row may be erased below
         for (auto it = shard->rows.begin(); it != shard->rows.end();) {
             if (it->second.empty()) {
                 it = shard->rows.erase(it);  // unused for a whole interval
@@ -172,12 +225,14 @@ std::map<StatRowKey, StatRowBody> StatCollector::take() {
             ++it;
         }
     }
+    shards.clear();
     {
-        // A shard only the collector holds (its thread ended) and that holds nothing more.
+        // A shard only the collector holds (its thread ended) and that holds nothing more. A
+        // shard being created is held by its thread too, so it is never dropped here.
         std::lock_guard lock(_mutex);
         std::erase_if(_shards, [](const std::shared_ptr<Shard>& s) {
-            if (s.use_count() > 2) return false;  // _shards and `shards` above
-            std::lock_guard lock(s->mutex);
+            if (s.use_count() > 1) return false;
+            std::lock_guard lock(*s);
             return std::all_of(s->rows.begin(), s->rows.end(), [](const auto& r) { return r.second.empty(); });
         });
     }

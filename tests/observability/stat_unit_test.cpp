@@ -1,6 +1,7 @@
 // The aggregation and formatting of call statistics, in-process.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <thread>
 
 #include "StatF.h"
@@ -65,6 +66,62 @@ TEST(StatCollector, ThreadsMergeAndTakeStartsAFreshInterval) {
     ASSERT_EQ(rows.size(), 1u);
     EXPECT_EQ(rows.begin()->second.count, 1);
     EXPECT_EQ(rows.begin()->second.minMs, 7);
+}
+
+// Rows differ by any one byte of any of their strings, whatever the strings' lengths (the
+// compare and the hash read short strings a word at a time), and a row seen just before
+// (the thread's one-row cache) is told apart from its neighbours too.
+TEST(StatCollector, RowsThatDifferInOneByteAreApart) {
+    StatCollector c;
+    int expectedRows = 0;
+    for (size_t n = 1; n <= 24; ++n) {
+        const std::string base(n, 'a');
+        for (size_t at = 0; at < n; ++at) {
+            std::string other = base;
+            other[at] = 'b';
+            for (int field = 0; field < 3; ++field) {
+                auto rec = [&](const std::string& s) {
+                    c.record(field == 0 ? s : "P", field == 1 ? s : "f", field == 2 ? s : "ip", 1, 0, Outcome::Success,
+                             1);
+                };
+                rec(base);
+                rec(other);
+                rec(base);
+            }
+        }
+        expectedRows += 3 * (static_cast<int>(n) + 1);  // base and n variants, in each of 3 fields
+    }
+    auto rows = c.take();
+    EXPECT_EQ(rows.size(), static_cast<size_t>(expectedRows));
+    for (size_t n = 1; n <= 24; ++n) {
+        std::string other(n, 'a');
+        other[n / 2] = 'b';
+        EXPECT_EQ(rows.at(StatRowKey{"P", other, "ip", 1, 0}).count, 1) << n;
+        EXPECT_EQ(rows.at(StatRowKey{"P", std::string(n, 'a'), "ip", 1, 0}).count, static_cast<int64_t>(2 * n)) << n;
+    }
+}
+
+// take() from another thread while callers record: every call is in exactly one interval.
+TEST(StatCollector, TakesDuringRecordsLoseNothing) {
+    StatCollector c;
+    std::atomic<bool> done{false};
+    int64_t taken = 0;
+    std::thread reporter([&] {
+        while (!done.load()) {
+            for (auto& [key, body] : c.take()) taken += body.count;
+        }
+    });
+    std::vector<std::thread> callers;
+    for (int t = 0; t < 3; ++t) {
+        callers.emplace_back([&c, t] {
+            for (int i = 0; i < 20000; ++i) c.record("A.B", i % 2 ? "f" : "g", "ip", t, 0, Outcome::Success, 1);
+        });
+    }
+    for (auto& t : callers) t.join();
+    done = true;
+    reporter.join();
+    for (auto& [key, body] : c.take()) taken += body.count;
+    EXPECT_EQ(taken, 60000);
 }
 
 TEST(StatReport, MasterNameIsModuleSetAndVersion) {
