@@ -24,8 +24,9 @@ constexpr size_t kMaxKeptResponse = 1024 * 1024;
 // Bytes of the reply being encoded on this thread (copied into the network thread's inbox).
 thread_local std::string t_replyBuffer;
 
-// Counts one answered (or one-way) call in the adapter's served-call statistics.
-void recordServed(const Current& current, int iRet) {
+// Counts one answered (or one-way) call in the adapter's served-call statistics. doneUs:
+// when the servant finished (steady clock), or 0 to read the clock here.
+void recordServed(const Current& current, int iRet, int64_t doneUs) {
     BindAdapter* adapter = current.getBindAdapter();
     StatCollector* stats = adapter != nullptr ? adapter->servedStats() : nullptr;
     if (stats == nullptr) return;
@@ -37,7 +38,8 @@ void recordServed(const Current& current, int iRet) {
     } else if (iRet != TARSSERVERSUCCESS) {
         outcome = StatCollector::Outcome::Exception;
     }
-    int64_t elapsedMs = (TC_TimeProvider::steadyNowUs() - current.getRecvTimeUs()) / 1000;
+    if (doneUs == 0) doneUs = TC_TimeProvider::steadyNowUs();
+    int64_t elapsedMs = (doneUs - current.getRecvTimeUs()) / 1000;
     stats->record(current.getIp(), current.getRequest().sFuncName, adapter->statIp(), adapter->getEndpoint().getPort(),
                   iRet, outcome, elapsedMs);
 }
@@ -55,6 +57,11 @@ public:
     void dispatch(DispatchContext& dc, RecvContext& ctx, bool fromQueue) const override;
     bool sendResponse(Current& current, int iRet, const std::vector<char>& buffer,
                       const std::map<std::string, std::string>& status, const std::string& resultDesc) const override;
+
+private:
+    // sendResponse with the time the servant finished (0: not known, read the clock).
+    bool reply(Current& current, int iRet, const std::vector<char>& buffer,
+               const std::map<std::string, std::string>& status, const std::string& resultDesc, int64_t doneUs) const;
 };
 
 ServerProtocol::Refusal TarsServerProtocol::refuse(const std::vector<char>& packet, AdapterStats& stats) const {
@@ -144,11 +151,12 @@ void TarsServerProtocol::dispatch(DispatchContext& dc, RecvContext& ctx, bool fr
         TLOGDEBUG("[servant] " << req.sServantName << "." << req.sFuncName << " id " << req.iRequestId << " answered "
                                << ret << (desc.empty() ? "" : ": ") << desc << std::endl);
     }
-    if (current->isOneway() && ret == TARSSERVERSUCCESS) recordServed(*current, ret);
+    const int64_t doneUs = startUs + handledUs;
+    if (current->isOneway() && ret == TARSSERVERSUCCESS) recordServed(*current, ret, doneUs);
     if (current->isResponse()) {
         if (ret == TARSSERVERNOFUNCERR && desc.empty()) desc = "no function " + req.sFuncName;
         static const std::vector<char> kNoResult;
-        current->sendResponse(ret, ret == TARSSERVERSUCCESS ? response : kNoResult, {}, desc);
+        reply(*current, ret, ret == TARSSERVERSUCCESS ? response : kNoResult, {}, desc, doneUs);
     }
     if (current->endDispatch()) Current::post(ctx.conn, 0, std::string(), true);
     // The generated encoder reuses this buffer's capacity; one large reply must not stay
@@ -159,10 +167,16 @@ void TarsServerProtocol::dispatch(DispatchContext& dc, RecvContext& ctx, bool fr
 bool TarsServerProtocol::sendResponse(Current& current, int iRet, const std::vector<char>& buffer,
                                       const std::map<std::string, std::string>& status,
                                       const std::string& resultDesc) const {
+    return reply(current, iRet, buffer, status, resultDesc, 0);
+}
+
+bool TarsServerProtocol::reply(Current& current, int iRet, const std::vector<char>& buffer,
+                               const std::map<std::string, std::string>& status, const std::string& resultDesc,
+                               int64_t doneUs) const {
     if (current.isOneway()) return true;
     AdapterStats& stats = current.getBindAdapter()->stats();
     stats.countResult(iRet);
-    recordServed(current, iRet);
+    recordServed(current, iRet, doneUs);
     stats.responses.fetch_add(1, std::memory_order_relaxed);
     std::string& bytes = t_replyBuffer;
     TarsProtocol::encodeResponse(bytes, current.getRequest(), iRet, buffer, status, resultDesc,
