@@ -327,13 +327,15 @@ void Communicator::terminate() {
             "Communicator::terminate() called on one of its own network threads "
             "(a callback with setNetThreadProcess): call it from another thread");
     }
+    // The reporter first, while calls can still be made: it sends the rows of the last partial interval and waits
+    // (bounded) for them. Then the network threads: they end every call, queueing the async ones' callbacks; then
+    // the callback threads run those and stop.
+    if (isTerminating()) return;
+    _statReport->stop();
     {
         std::lock_guard lock(_mutex);
         if (_terminating.exchange(true, std::memory_order_acq_rel)) return;
     }
-    // The reporter first: it makes calls. Then the network threads: they end every call, queueing the async ones'
-    // callbacks; then the callback threads run those and stop.
-    _statReport->stop();
     for (auto& e : _epolls) e->terminate();
     for (auto& a : _asyncThreads) a->terminate();
 }

@@ -36,10 +36,22 @@ size_t encodedSize(const T& value) {
 
 int toInt(int64_t v) { return static_cast<int>(std::clamp<int64_t>(v, 0, INT32_MAX)); }
 
+// How long stop() waits for the answers of its final report at most (and at most
+// `report-timeout`).
+constexpr int kFinalReportWaitMs = 2000;
+
 }  // namespace
 
 struct StatReport::Shared {
     std::atomic<int> pending{0};
+    std::mutex mutex;  // with ended: the final report waits for the calls in flight
+    std::condition_variable ended;
+    void endOne() {
+        if (pending.fetch_sub(1) == 1) {
+            std::lock_guard lock(mutex);
+            ended.notify_all();
+        }
+    }
     std::atomic<uint64_t> reportsSent{0};
     std::atomic<uint64_t> reportsFailed{0};
     std::atomic<uint64_t> rowsSent{0};
@@ -52,9 +64,9 @@ namespace {
 class ReportCallback final : public StatFPrxCallback {
 public:
     explicit ReportCallback(std::shared_ptr<StatReport::Shared> shared) : _shared(std::move(shared)) {}
-    void callback_reportMicMsg(Int32 /*ret*/) override { _shared->pending.fetch_sub(1); }
+    void callback_reportMicMsg(Int32 /*ret*/) override { _shared->endOne(); }
     void callback_reportMicMsg_exception(Int32 ret) override {
-        _shared->pending.fetch_sub(1);
+        _shared->endOne();
         uint64_t failed = _shared->reportsFailed.fetch_add(1) + 1;
         if (failed == 1 || failed % 100 == 0) {
             TLOGWARN("[stat] reportMicMsg failed with " << ret << " (" << failed << " failed so far)" << std::endl);
@@ -68,9 +80,9 @@ private:
 class PropertyCallback final : public PropertyFPrxCallback {
 public:
     explicit PropertyCallback(std::shared_ptr<StatReport::Shared> shared) : _shared(std::move(shared)) {}
-    void callback_reportPropMsg(Int32 /*ret*/) override { _shared->pending.fetch_sub(1); }
+    void callback_reportPropMsg(Int32 /*ret*/) override { _shared->endOne(); }
     void callback_reportPropMsg_exception(Int32 ret) override {
-        _shared->pending.fetch_sub(1);
+        _shared->endOne();
         uint64_t failed = _shared->propertyReportsFailed.fetch_add(1) + 1;
         if (failed == 1 || failed % 100 == 0) {
             TLOGWARN("[property] reportPropMsg failed with " << ret << " (" << failed << " failed so far)"
@@ -191,7 +203,7 @@ void StatReport::sendProperties() {
         try {
             proxy->async_reportPropMsg(std::make_shared<PropertyCallback>(_shared), batch);
         } catch (const std::exception&) {
-            _shared->pending.fetch_sub(1);
+            _shared->endOne();
         }
     }
 }
@@ -257,7 +269,21 @@ void StatReport::stop() {
         _stopping = true;
     }
     _wake.notify_all();
-    if (_thread.joinable()) _thread.join();
+    if (!_thread.joinable()) return;
+    _thread.join();
+    // The rows of the last, partial interval: sent now, and waited for (a bounded time), so
+    // that a process that exits does not lose its last minute of calls.
+    try {
+        reportOnce();
+    } catch (const std::exception& e) {
+        TLOGERROR("[stat] final report failed: " << e.what() << std::endl);
+    }
+    std::unique_lock lock(_shared->mutex);
+    int waitMs = std::min(_settings.timeoutMs, kFinalReportWaitMs);
+    if (!_shared->ended.wait_for(lock, std::chrono::milliseconds(waitMs), [this] { return _shared->pending == 0; })) {
+        TLOGWARN("[stat] " << _shared->pending.load() << " report(s) still unanswered " << waitMs
+                           << " ms after the final one: not waited for" << std::endl);
+    }
 }
 
 void StatReport::run() {
@@ -331,7 +357,7 @@ void StatReport::send(const std::map<StatRowKey, StatRowBody>& rows, bool fromCl
             _shared->reportsSent += 1;
             _shared->rowsSent += batch.size();
         } catch (const std::exception&) {
-            _shared->pending.fetch_sub(1);
+            _shared->endOne();
             _shared->rowsDropped += batch.size();
         }
     }

@@ -34,8 +34,9 @@
 // body vInfo = one (policy, value) per policy. Batches and the pending bound as for stat.
 //
 // Lifetime: made with its Communicator, started with its threads, stopped by
-// Communicator::terminate() before the network threads. Thread-safety: every method
-// from any thread.
+// Communicator::terminate() before the network threads, with a final report of what was
+// counted since the last one (so a process that exits keeps its last interval).
+// Thread-safety: every method from any thread.
 #pragma once
 
 #include <atomic>
@@ -123,7 +124,9 @@ public:
 
     // ---- for the Communicator
     void start(const Settings& settings);
-    // Stops the reporter thread (joins). Idempotent.
+    // Stops the reporter thread (joins), then sends what was counted since its last report
+    // and waits for the answers, a bounded time (at most `report-timeout`, at most 2 s).
+    // Idempotent.
     void stop();
 
 private:
