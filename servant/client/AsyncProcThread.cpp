@@ -39,6 +39,15 @@ void AsyncProcThread::push(std::vector<ReqMessage*>& messages) {
     _cond.notify_one();
 }
 
+size_t AsyncProcThread::waiting() {
+    size_t queued;
+    {
+        std::lock_guard lock(_mutex);
+        queued = _queue.size();
+    }
+    return queued + _batchLeft.load(std::memory_order_relaxed);
+}
+
 void AsyncProcThread::terminate() {
     {
         std::lock_guard lock(_mutex);
@@ -82,7 +91,11 @@ void AsyncProcThread::run() {
             if (_queue.empty()) return;  // stopping and drained
             batch.swap(_queue);
         }
-        for (ReqMessage* msg : batch) dispatch(msg);
+        for (size_t i = 0; i < batch.size(); ++i) {
+            _batchLeft.store(batch.size() - i - 1, std::memory_order_relaxed);
+            dispatch(batch[i]);
+        }
+        _batchLeft.store(0, std::memory_order_relaxed);
         batch.clear();
     }
 }

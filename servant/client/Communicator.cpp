@@ -247,6 +247,16 @@ void Communicator::startLocked() {
         _asyncThreads.push_back(std::make_unique<AsyncProcThread>(static_cast<size_t>(i)));
         _asyncThreads.back()->start();
     }
+    if (!_reportSettings.propertyObject.empty()) {
+        // The framework's client property, as TARS reports it: the callbacks waiting for the
+        // callback threads (all of them), sampled once per report interval.
+        auto asyncQueue = _statReport->createPropertyReport("asyncqueue", PropertyReport::avg());
+        _statReport->addSampler([this, asyncQueue] {
+            size_t waiting = 0;
+            for (auto& thread : _asyncThreads) waiting += thread->waiting();
+            asyncQueue->report(static_cast<int64_t>(waiting));
+        });
+    }
     for (int i = 0; i < _netThreads; ++i) {
         _epolls.push_back(std::make_unique<CommunicatorEpoll>(this, static_cast<size_t>(i)));
         _epolls.back()->start();

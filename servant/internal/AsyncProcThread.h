@@ -9,6 +9,7 @@
 // dropped.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <mutex>
@@ -31,6 +32,9 @@ public:
     // Takes every message of `messages` (left empty) with one lock and one wake-up.
     void push(std::vector<ReqMessage*>& messages);
     void terminate();
+    // Callbacks queued or in the batch being run, not yet started (the `asyncqueue`
+    // property samples it).
+    size_t waiting();
 
     // Runs one message's callback and deletes the message (also used at shutdown, and by the
     // network threads for callbacks with setNetThreadProcess).
@@ -43,6 +47,7 @@ private:
     std::mutex _mutex;
     std::condition_variable _cond;
     std::vector<ReqMessage*> _queue;
+    std::atomic<size_t> _batchLeft{0};  // of the batch the thread runs, the ones not yet run
     bool _stop = false;
     std::thread _thread;
 };

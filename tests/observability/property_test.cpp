@@ -2,6 +2,10 @@
 // of a server, as ObservabilitySink receives them.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+
 #include "Hello.h"
 #include "ObservabilityTestUtil.h"
 #include "servant/Communicator.h"
@@ -28,9 +32,67 @@ TEST(Property, UserPropertyArrivesWithEveryPolicy) {
                                                         PropertyReport::min(), PropertyReport::count());
     EXPECT_EQ(comm.getStatReport()->createPropertyReport("orders", PropertyReport::sum()), p) << "one per name";
     for (int v : {5, 20, 200}) p->report(v);
-    auto lines = sink.waitFor([](const auto& got) { return !findLine(got, "prop ").empty(); });
-    EXPECT_EQ(findLine(lines, "prop "),
+    // (the client's own asyncqueue property arrives beside it)
+    auto lines =
+        sink.waitFor([](const auto& got) { return !findLine(got, "prop module=obs_test ip= name=orders ").empty(); });
+    EXPECT_EQ(findLine(lines, "prop module=obs_test ip= name=orders "),
               "prop module=obs_test ip= name=orders Sum=225 Avg=75 Distr=10|1,100|2 Max=200 Min=5 Count=3");
+}
+
+// A callback that blocks its callback thread until released: the calls answered meanwhile
+// wait in the async queue.
+class GatedCallback : public TestApp::HelloPrxCallback {
+public:
+    void callback_testHello(tars::Int32, const std::string&) override { pass(); }
+    void callback_testHello_exception(tars::Int32) override { pass(); }
+    void release() {
+        std::lock_guard lock(_mutex);
+        _open = true;
+        _cond.notify_all();
+    }
+    bool waitDone(int n) {
+        std::unique_lock lock(_mutex);
+        return _cond.wait_for(lock, std::chrono::seconds(20), [&] { return _done >= n; });
+    }
+
+private:
+    void pass() {
+        std::unique_lock lock(_mutex);
+        _cond.wait_for(lock, std::chrono::seconds(30), [this] { return _open; });
+        ++_done;
+        _cond.notify_all();
+    }
+    std::mutex _mutex;
+    std::condition_variable _cond;
+    bool _open = false;
+    int _done = 0;
+};
+
+// The communicator's own property: the callbacks waiting for its callback threads.
+TEST(Property, AsyncQueueCountsTheCallbacksWaiting) {
+    Sink sink;
+    ASSERT_TRUE(sink.start()) << sink.log();
+    ReservedPort helloPort, adminPort;
+    ServerProcess hello(HELLO_SERVER);
+    hello.writeConfig(
+        makeConfig("TestApp", "HelloServer", adminPort,
+                   {adapter("TestApp.HelloServer.HelloObjAdapter", "TestApp.HelloServer.HelloObj", helloPort)}));
+    ASSERT_TRUE(hello.start({helloPort, adminPort})) << hello.output();
+    Communicator comm;
+    comm.setProperty("property", sink.propertyObj());
+    comm.setProperty("report-interval", "1000");
+    comm.setProperty("modulename", "obs_test");
+    comm.setProperty("asyncthread", "1");
+    auto prx = comm.stringToProxy<TestApp::HelloPrx>("TestApp.HelloServer.HelloObj@tcp -h 127.0.0.1 -p " +
+                                                     std::to_string(helloPort));
+    auto gate = std::make_shared<GatedCallback>();
+    for (int i = 0; i < 5; ++i) prx->async_testHello(gate, "queued");
+    // The first callback holds the only callback thread; the other four answers wait.
+    const std::string expected = "prop module=obs_test ip= name=asyncqueue Avg=4";
+    auto lines = sink.waitFor([&](const auto& got) { return !findLine(got, expected).empty(); });
+    EXPECT_EQ(findLine(lines, expected), expected);
+    gate->release();
+    EXPECT_TRUE(gate->waitDone(5));
 }
 
 TEST(Property, ServerReportsItsAdapterProperties) {
