@@ -292,7 +292,8 @@ wait_until "HelloServer listening on 20001" 20 port_open 20001
 echo
 echo "== HelloClient: TestApp.HelloServer.HelloObj by name, through the locator, every call mode =="
 client_status=0
-"$build/examples/hello/HelloClient" --locator="$locator" || client_status=$?
+# --stat: HelloClient also reports the calls it made (its last report goes as it exits).
+"$build/examples/hello/HelloClient" --locator="$locator" --stat=tars.tarsstat.StatObj || client_status=$?
 
 echo
 echo "== tarsadmin list =="
@@ -308,6 +309,9 @@ stat_has_calls() {
 stat_status=0
 wait_until "HelloClient's calls in tarsadmin stat" 90 stat_has_calls || stat_status=1
 "$tarsadmin" --locator="$locator" stat TestApp.HelloServer --since 10m || stat_status=1
+echo
+echo "== tarsadmin stat TestApp.HelloServer --by caller (the same calls, as HelloClient counted them) =="
+"$tarsadmin" --locator="$locator" stat TestApp.HelloServer --since 10m --by caller || stat_status=1
 echo
 echo "== tarsadmin events TestApp.HelloServer =="
 "$tarsadmin" --locator="$locator" events TestApp.HelloServer --limit 5 || stat_status=1

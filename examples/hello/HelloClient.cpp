@@ -7,6 +7,10 @@
 //               (then --obj=TestApp.HelloServer.HelloObj, the default name, goes through
 //               the registry)
 //   HelloClient --config=client.conf                 /tars/application/client of a file
+//   HelloClient --locator=... --stat=tars.tarsstat.StatObj
+//               also counts its calls and reports them to tarsstat (the Communicator
+//               keys `stat` and `modulename` HelloClient); the report of the last,
+//               partial interval goes when the Communicator ends, before the exit
 //
 // Exits 0 when every mode got its answer, 1 when one failed, 2 on bad arguments.
 #include <chrono>
@@ -63,8 +67,9 @@ tars::Task<std::string> greetTwice(TestApp::HelloPrx prx) {
 }
 
 int usage(const std::string& error) {
-    std::cerr << "HelloClient: " << error << "\n"
-              << "usage: HelloClient [--obj=OBJECT] [--locator=QUERYOBJ] [--config=FILE] [--timeout=MS]\n";
+    std::cerr
+        << "HelloClient: " << error << "\n"
+        << "usage: HelloClient [--obj=OBJECT] [--locator=QUERYOBJ] [--config=FILE] [--stat=STATOBJ] [--timeout=MS]\n";
     return 2;
 }
 
@@ -74,6 +79,7 @@ int main(int argc, char* argv[]) {
     std::string object;
     std::string locator;
     std::string configFile;
+    std::string statObject;
     int timeoutMs = 3000;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
@@ -83,6 +89,9 @@ int main(int argc, char* argv[]) {
             locator = arg.substr(10);
         } else if (arg.starts_with("--config=")) {
             configFile = arg.substr(9);
+        } else if (arg.starts_with("--stat=")) {
+            statObject = arg.substr(7);
+            if (statObject.empty()) return usage("--stat needs the stat object, e.g. tars.tarsstat.StatObj");
         } else if (arg.starts_with("--timeout=")) {
             try {
                 timeoutMs = std::stoi(arg.substr(10));
@@ -113,6 +122,10 @@ int main(int argc, char* argv[]) {
             comm.setProperty(config);
         }
         if (!locator.empty()) comm.setProperty("locator", locator);
+        if (!statObject.empty()) {
+            comm.setProperty("stat", statObject);
+            comm.setProperty("modulename", "HelloClient");
+        }
         TestApp::HelloPrx prx;
         comm.stringToProxy(object, prx);
         prx->tars_set_timeout(timeoutMs);
