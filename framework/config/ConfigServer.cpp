@@ -1,7 +1,6 @@
 #include "ConfigServer.h"
 
 #include "ConfigImp.h"
-#include "util/tc_file.h"
 #include "util/tc_logger.h"
 
 namespace tars {
@@ -11,10 +10,7 @@ std::vector<ConfigKeyRule> ConfigServer::configKeyRules() const { return configK
 void ConfigServer::initialize() {
     const std::string configObj = ServerConfig::Application + "." + ServerConfig::ServerName + ".ConfigObj";
     ConfigSettings settings = ConfigSettings::fromConfig(getConfig(), ServerConfig::DataPath);
-    if (settings.store.type == "sqlite") {
-        auto slash = settings.store.path.rfind('/');
-        if (slash != std::string::npos && slash > 0) TC_File::makeDirRecursive(settings.store.path.substr(0, slash));
-    }
+    settings.store.makeSqliteDirectory();
     auto store = RegistryStore::open(settings.store, settings.createSchema);
     _service = std::make_shared<ConfigService>(std::move(store), settings);
     auto service = _service;

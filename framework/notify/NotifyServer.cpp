@@ -9,7 +9,6 @@
 #include "NotifyImp.h"
 #include "NotifyService.h"
 #include "servant/Application.h"
-#include "util/tc_file.h"
 
 namespace tars {
 
@@ -18,14 +17,11 @@ protected:
     void initialize() override {
         const std::string notifyObj = ServerConfig::Application + "." + ServerConfig::ServerName + ".NotifyObj";
         NotifySettings settings = NotifySettings::fromConfig(getConfig(), ServerConfig::DataPath);
-        if (settings.store.type == "sqlite") {
-            auto slash = settings.store.path.rfind('/');
-            try {
-                if (slash != std::string::npos && slash > 0)
-                    TC_File::makeDirRecursive(settings.store.path.substr(0, slash));
-            } catch (const std::exception& e) {
-                TLOGERROR("notify: " << e.what() << std::endl);
-            }
+        try {
+            settings.store.makeSqliteDirectory();
+        } catch (const std::exception& e) {
+            // Like an unreachable database: events are kept until the store can be opened.
+            TLOGERROR("notify: " << e.what() << std::endl);
         }
         _service = std::make_shared<NotifyService>(settings);
         auto service = _service;

@@ -11,7 +11,6 @@
 #include "QueryImp.h"
 #include "servant/Application.h"
 #include "util/tc_common.h"
-#include "util/tc_file.h"
 
 namespace tars {
 
@@ -39,10 +38,7 @@ protected:
         if (!dir.ends_with('/')) dir += '/';
         StoreSettings store = StoreSettings::fromConfig(getConfig(), dir + "tars_monitor.sqlite");
         std::string create = TC_Common::lower(TC_Common::trim(getConfig().get("/tars/db<createschema>", "Y")));
-        if (store.type == "sqlite") {
-            auto slash = store.path.rfind('/');
-            if (slash != std::string::npos && slash > 0) TC_File::makeDirRecursive(store.path.substr(0, slash));
-        }
+        store.makeSqliteDirectory();
         _database = std::make_shared<MonitorDatabase>(
             store, create != "n" && create != "no" && create != "0" && create != "false");
         try {

@@ -4,7 +4,6 @@
 #include "QueryImp.h"
 #include "RegistryImp.h"
 #include "util/tc_endpoint.h"
-#include "util/tc_file.h"
 #include "util/tc_logger.h"
 
 namespace tars {
@@ -30,11 +29,7 @@ void RegistryServer::initialize() {
     const std::string adminRegObj = prefix + "AdminRegObj";
 
     RegistrySettings settings = RegistrySettings::fromConfig(getConfig(), ServerConfig::DataPath);
-    if (settings.store.type == "sqlite") {
-        // The embedded store needs nothing but its directory.
-        auto slash = settings.store.path.rfind('/');
-        if (slash != std::string::npos && slash > 0) TC_File::makeDirRecursive(settings.store.path.substr(0, slash));
-    }
+    settings.store.makeSqliteDirectory();
 
     std::vector<RegistryService::SelfEndpoint> self;
     std::string locatorId;

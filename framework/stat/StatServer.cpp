@@ -1,71 +1,13 @@
 // tarsstat: the call statistics service. An Application serving <app>.<server>.StatObj
 // (tars.tarsstat.StatObj with app=tars, server=tarsstat; interface StatF) that aggregates
 // reports in memory and writes them to the store of its /tars/db section every interval
-// (MonitorSettings, StatService). README.md lists the keys and what is stored.
-//
-// Reporting stays open to every server of the deployment (as in TARS): StatObj needs no
-// trusted peers. A bad key stops the process with status 1 and a message naming it; an
-// unreachable store does not (rows are kept until it is reachable).
-#include "MonitorSettings.h"
+// (IntervalServer, StatService). README.md lists the keys and what is stored.
+#include "IntervalServer.h"
 #include "StatImp.h"
 #include "StatService.h"
-#include "servant/Application.h"
-#include "util/tc_file.h"
-
-namespace tars {
-
-class StatServer : public Application {
-protected:
-    void initialize() override {
-        const std::string statObj = ServerConfig::Application + "." + ServerConfig::ServerName + ".StatObj";
-        MonitorSettings settings = MonitorSettings::fromConfig(getConfig(), ServerConfig::DataPath,
-                                                               "tars_monitor.sqlite", "stat_reserve_time");
-        if (settings.store.type == "sqlite") {
-            auto slash = settings.store.path.rfind('/');
-            try {
-                if (slash != std::string::npos && slash > 0)
-                    TC_File::makeDirRecursive(settings.store.path.substr(0, slash));
-            } catch (const std::exception& e) {
-                // Like an unreachable database: rows are kept until the store can be opened.
-                TLOGERROR("stat: " << e.what() << std::endl);
-            }
-        }
-        _service = std::make_shared<StatService>(settings);
-        auto service = _service;
-        addServantFactory(statObj,
-                          [service] { return std::static_pointer_cast<Servant>(std::make_shared<StatImp>(service)); });
-        addAdminCommandNormal("stat.status", [service](const std::string&, const std::string&, std::string& result) {
-            result = service->status();
-            return true;
-        });
-        addAdminCommandNormal("stat.flush", [service](const std::string&, const std::string&, std::string& result) {
-            service->flushNow();
-            result = service->status();
-            return true;
-        });
-        _service->start();
-        TLOGINFO("stat: serving " << statObj << " into " << settings.store.describe() << ", every "
-                                  << settings.intervalSeconds << " s, keeping " << settings.reserveDays << " days"
-                                  << std::endl);
-    }
-
-    void destroyApp() override {
-        if (_service) _service->stop();
-        _service.reset();
-    }
-
-    std::vector<ConfigKeyRule> configKeyRules() const override {
-        return configKeyRulesOf(monitorSettingsKeys("stat_reserve_time"));
-    }
-
-private:
-    std::shared_ptr<StatService> _service;
-};
-
-}  // namespace tars
 
 namespace {
-tars::StatServer g_app;
+tars::IntervalServer<tars::StatKind, tars::StatImp> g_app;
 }
 
 int main(int argc, char* argv[]) {

@@ -2,6 +2,7 @@
 
 #include "SqlConnection.h"
 #include "util/tc_common.h"
+#include "util/tc_file.h"
 
 namespace tars {
 
@@ -102,6 +103,12 @@ StoreSettings StoreSettings::fromConnectionString(std::string_view text) {
 std::string StoreSettings::describe() const {
     if (type == "sqlite") return "sqlite:" + path;
     return "mysql:" + user + "@" + host + ":" + std::to_string(port) + "/" + database;
+}
+
+void StoreSettings::makeSqliteDirectory() const {
+    if (type != "sqlite") return;
+    auto slash = path.rfind('/');
+    if (slash != std::string::npos && slash > 0) TC_File::makeDirRecursive(path.substr(0, slash));
 }
 
 }  // namespace tars

@@ -40,6 +40,9 @@ struct StoreSettings {
 
     // "sqlite:<path>" or "mysql:<user>@<host>:<port>/<database>" (no password), for logs.
     std::string describe() const;
+    // sqlite: makes the database file's directory when missing (SQLite creates the file,
+    // not its directory); throws TC_File's error when it cannot. mysql: nothing.
+    void makeSqliteDirectory() const;
 };
 
 // One declared key of /tars/db.
