@@ -330,6 +330,11 @@ StatReport* Communicator::getStatReport() {
     return _statReport.get();
 }
 
+void Communicator::keepCallTotals() {
+    std::lock_guard lock(_mutex);
+    _statReport->keepTotals();
+}
+
 void Communicator::terminate() {
     // From one of its own network threads it would join itself; refused before anything stops.
     if (CommunicatorEpoll* epoll = CommunicatorEpoll::current(); epoll != nullptr && epoll->communicator() == this) {

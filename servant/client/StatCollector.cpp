@@ -139,6 +139,7 @@ void StatRowBody::addTime(int ms) {
     if (timed == 0 || ms > maxMs) maxMs = ms;
     ++timed;
     totalMs += ms;
+    if (ms > kBucketsMs.back()) ++slow;
     size_t i = 0;
     while (i + 1 < kBucketsMs.size() && ms > kBucketsMs[i]) ++i;
     ++buckets[i];
@@ -154,6 +155,7 @@ void StatRowBody::merge(const StatRowBody& o) {
     }
     timed += o.timed;
     totalMs += o.totalMs;
+    slow += o.slow;
     for (size_t i = 0; i < buckets.size(); ++i) buckets[i] += o.buckets[i];
 }
 
@@ -206,6 +208,7 @@ void StatCollector::record(std::string_view peer, std::string_view interface, st
 }
 
 std::map<StatRowKey, StatRowBody> StatCollector::take() {
+    std::lock_guard totalsLock(_totalsMutex);
     std::vector<std::shared_ptr<Shard>> shards;
     {
         std::lock_guard lock(_mutex);
@@ -221,6 +224,7 @@ std::map<StatRowKey, StatRowBody> StatCollector::take() {
                 continue;
             }
             out[it->first].merge(it->second);
+            if (keepsTotals()) addTotal(_totals, it->first, it->second);
             it->second = StatRowBody{};
             ++it;
         }
@@ -234,6 +238,55 @@ std::map<StatRowKey, StatRowBody> StatCollector::take() {
             if (s.use_count() > 1) return false;
             std::lock_guard lock(*s);
             return std::all_of(s->rows.begin(), s->rows.end(), [](const auto& r) { return r.second.empty(); });
+        });
+    }
+    return out;
+}
+
+void StatCollector::keepTotals(bool withPeer) {
+    std::lock_guard lock(_totalsMutex);
+    _totalsWithPeer = withPeer;
+    _keepTotals.store(true, std::memory_order_release);
+}
+
+void StatCollector::addTotal(std::map<StatRowKey, StatRowBody>& into, const StatRowKey& key,
+                             const StatRowBody& body) const {
+    if (_totalsWithPeer) {
+        into[key].merge(body);
+    } else {
+        StatRowKey merged = key;
+        merged.peer.clear();
+        into[merged].merge(body);
+    }
+}
+
+std::map<StatRowKey, StatRowBody> StatCollector::totals() {
+    std::lock_guard totalsLock(_totalsMutex);  // a take() moves rows from the shards to _totals
+    if (!keepsTotals()) return {};
+    std::map<StatRowKey, StatRowBody> out = _totals;
+    std::vector<std::shared_ptr<Shard>> shards;
+    {
+        std::lock_guard lock(_mutex);
+        shards = _shards;
+    }
+    for (const auto& shard : shards) {
+        std::lock_guard lock(*shard);
+        for (const auto& [key, body] : shard->rows) {
+            if (!body.empty()) addTotal(out, key, body);
+        }
+    }
+    shards.clear();
+    {
+        // Without a reporter nobody takes: the shards of threads that ended move into _totals
+        // here, so thread churn does not pile up shards.
+        std::lock_guard lock(_mutex);
+        std::erase_if(_shards, [this](const std::shared_ptr<Shard>& s) {
+            if (s.use_count() > 1) return false;
+            std::lock_guard lock(*s);
+            for (const auto& [key, body] : s->rows) {
+                if (!body.empty()) addTotal(_totals, key, body);
+            }
+            return true;
         });
     }
     return out;

@@ -141,7 +141,22 @@ std::map<std::string, std::vector<std::pair<std::string, std::string>>> StatRepo
         auto values = p->take();
         if (!values.empty()) out[p->name()] = std::move(values);
     }
+    if (keepsTotals()) {
+        std::lock_guard lock(_lastMutex);
+        _lastProperties = out;
+    }
     return out;
+}
+
+void StatReport::keepTotals() {
+    _clientCalls->keepTotals(true);
+    _servedCalls->keepTotals(false);  // a server's callers: not one series each
+    _keepTotals.store(true, std::memory_order_release);
+}
+
+std::map<std::string, std::vector<std::pair<std::string, std::string>>> StatReport::lastProperties() const {
+    std::lock_guard lock(_lastMutex);
+    return _lastProperties;
 }
 
 void StatReport::sendProperties() {
@@ -258,7 +273,7 @@ void StatReport::start(const Settings& settings) {
     _settings = settings;
     _reporting = !settings.statObject.empty();
     _propertyReporting = !settings.propertyObject.empty();
-    if (!_reporting && !_propertyReporting) return;
+    if (!_reporting && !_propertyReporting && !keepsTotals()) return;
     _thread = std::thread([this] { run(); });
 }
 
@@ -306,7 +321,11 @@ void StatReport::reportOnce() {
         send(_clientCalls->take(), true);
         send(_servedCalls->take(), false);
     }
-    if (_propertyReporting) sendProperties();
+    if (_propertyReporting) {
+        sendProperties();
+    } else if (keepsTotals()) {
+        takeProperties();  // the interval ends for lastProperties() too
+    }
 }
 
 void StatReport::send(const std::map<StatRowKey, StatRowBody>& rows, bool fromClient) {

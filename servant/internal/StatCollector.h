@@ -13,13 +13,19 @@
 //
 // Buckets: TARS's latency points 5, 10, 50, 100, 200, 500, 1000, 2000, 3000 ms. A call of
 // t ms counts in the first point p with t <= p; slower calls count in the 3000 bucket, so
-// the buckets always add up to the calls that have a time.
+// the buckets always add up to the calls that have a time (`slow` counts them apart too,
+// for histograms that need a last finite bound).
+//
+// Totals (keepTotals(), for the ops endpoint's Prometheus counters): every row ever taken,
+// kept in the collector, plus what the shards hold now; totals() never goes down between
+// two reads, whatever take() does meanwhile.
 // Thread-safety: record() and take() from any threads. Lifetime: shards are shared by the
 // collector and the threads' caches; a thread that ends leaves its shard to the
 // collector, which drops it once it is drained and empty.
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -54,6 +60,7 @@ struct StatRowBody {
     int minMs = 0;
     int maxMs = 0;
     std::array<int64_t, 9> buckets{};
+    int64_t slow = 0;  // of the timed calls, the ones over 3000 ms (also in the 3000 bucket)
 
     bool empty() const { return count == 0 && timeouts == 0 && exceptions == 0; }
     void merge(const StatRowBody& o);
@@ -76,14 +83,27 @@ public:
     // Every row recorded since the previous take(), merged over the threads.
     std::map<StatRowKey, StatRowBody> take();
 
+    // From now on, totals() is available; withPeer false merges rows that differ only in
+    // their peer (a server's callers: one series per caller would grow without bound).
+    void keepTotals(bool withPeer);
+    bool keepsTotals() const { return _keepTotals.load(std::memory_order_acquire); }
+    // Every call recorded since keepTotals(), per row (empty if totals are not kept).
+    std::map<StatRowKey, StatRowBody> totals();
+
     struct Shard;
 
 private:
     Shard& shard();
 
+    void addTotal(std::map<StatRowKey, StatRowBody>& into, const StatRowKey& key, const StatRowBody& body) const;
+
     const uint64_t _id;
     std::mutex _mutex;  // guards _shards (a thread's first record, and take())
     std::vector<std::shared_ptr<Shard>> _shards;
+    std::atomic<bool> _keepTotals{false};
+    bool _totalsWithPeer = true;
+    std::mutex _totalsMutex;  // one take() or totals() at a time; guards _totals
+    std::map<StatRowKey, StatRowBody> _totals;
 };
 
 }  // namespace tars

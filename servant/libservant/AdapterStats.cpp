@@ -11,6 +11,7 @@ void LatencyHistogram::record(int64_t micros) {
     size_t b = v == 0 ? 0 : static_cast<size_t>(std::bit_width(v));
     if (b >= kBuckets) b = kBuckets - 1;
     _buckets[b].fetch_add(1, std::memory_order_relaxed);
+    _sumMicros.fetch_add(v, std::memory_order_relaxed);
 }
 
 uint64_t LatencyHistogram::count() const {

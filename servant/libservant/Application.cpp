@@ -22,6 +22,8 @@
 #include "internal/AdminServant.h"
 #include "internal/NetThread.h"
 #include "internal/NodeReporter.h"
+#include "internal/OpsEndpoint.h"
+#include "internal/StatusReport.h"
 #include "internal/RemoteConfig.h"
 #include "util/tc_common.h"
 #include "util/tc_file.h"
@@ -54,6 +56,7 @@ constexpr const char* kServerPath = "/tars/application/server";
 Application::Application() { g_application = this; }
 
 Application::~Application() {
+    if (_ops) _ops->stop();  // its handlers read what follows
     if (_nodeReporter) _nodeReporter->stop();
     if (_epollServer && !_shutdownDone) _epollServer->stop(0);
     g_epollServer = nullptr;
@@ -84,6 +87,7 @@ void Application::main(int argc, char* argv[]) {
         RemoteNotify::getInstance().report(std::string("[fail] start failed: ") + e.what(), true);
         RemoteNotify::getInstance().shutdown();
         RemoteTimeLogger::getInstance().shutdown();
+        if (_ops) _ops->stop();
         if (_nodeReporter) _nodeReporter->stop();
         if (_epollServer) _epollServer->stop(0);
         // initialize() may have started threads of the user's: let destroyApp() stop them
@@ -170,6 +174,8 @@ void Application::start(int argc, char* argv[]) {
         _communicator->setProperty("setdivision", serverConfig().get("/tars/application<setdivision>", ""));
     }
 
+    if (!ServerConfig::Ops.empty()) startOps();
+
     std::string setDivision;
     if (TC_Common::lower(serverConfig().get("/tars/application<enableset>", "n")) == "y") {
         setDivision = serverConfig().get("/tars/application<setdivision>", "");
@@ -241,8 +247,9 @@ void Application::start(int argc, char* argv[]) {
             });
         }
     }
-    if (!_communicator->getProperty("stat").empty()) {
-        // The calls the adapters answer go to the stat service too (bFromClient=false).
+    if (!_communicator->getProperty("stat").empty() || _ops) {
+        // The calls the adapters answer go to the stat service too (bFromClient=false), and
+        // to the ops endpoint's metrics.
         StatReport* report = _communicator->getStatReport();
         report->setServerName(appServer);
         for (const auto& adapter : _epollServer->getAdapters()) {
@@ -259,6 +266,8 @@ void Application::start(int argc, char* argv[]) {
 
     _startTime = TC_TimeProvider::getInstance()->getNow();  // before any admin thread can read it
     _epollServer->start();
+    _serving.store(true, std::memory_order_release);
+    if (_ops) _ops->setPhase(OpsEndpoint::Phase::Serving);
     if (_nodeReporter) _nodeReporter->startServing(_epollServer->getAdapters());
     std::ostringstream os;
     for (const auto& a : _epollServer->getAdapters()) {
@@ -267,6 +276,22 @@ void Application::start(int argc, char* argv[]) {
     TLOGINFO("[app] " << ServerConfig::Application << "." << ServerConfig::ServerName << " started, pid " << ::getpid()
                       << ", serving" << os.str() << std::endl);
     RemoteNotify::getInstance().report("restart");  // TARS's text for "started"
+}
+
+void Application::startOps() {
+    // Totals of the calls made and served from the first call on, whether or not `stat` is set.
+    _communicator->keepCallTotals();
+    OpsEndpoint::Handlers handlers;
+    handlers.metrics = [this] { return metricsText(); };
+    handlers.status = [this] { return viewStatus().json(); };
+    try {
+        _ops = std::make_unique<OpsEndpoint>(ServerConfig::Ops, std::move(handlers));
+        _ops->start();
+    } catch (const std::exception& e) {
+        throw Application_Exception(std::string("config ") + kServerPath + "<ops>: " + e.what());
+    }
+    TLOGINFO("[ops] HTTP ops endpoint on " << ServerConfig::Ops << " (port " << _ops->port()
+                                           << "): /metrics, /health, /status" << std::endl);
 }
 
 void Application::setupLogging() {
@@ -407,6 +432,7 @@ void Application::shutdown() {
     });
 
     int64_t begin = TC_TimeProvider::steadyNowMs();
+    if (_ops) _ops->setPhase(OpsEndpoint::Phase::Stopping);
     // The server is going away: the node learns it from the process exit.
     if (_nodeReporter) _nodeReporter->stop();
     _epollServer->stop(ServerConfig::ShutdownTimeoutMs);
@@ -424,6 +450,7 @@ void Application::shutdown() {
     _communicator->terminate();
     TLOGINFO("[app] " << ServerConfig::Application << "." << ServerConfig::ServerName << " stopped in "
                       << TC_TimeProvider::steadyNowMs() - begin << " ms" << std::endl);
+    if (_ops) _ops->stop();
     if (_logFlusher) _logFlusher->stopTimer();
     TC_Logger::global().flush();
     {
@@ -509,75 +536,91 @@ bool Application::cmdHelp(const std::string&, const std::string&, std::string& r
 }
 
 bool Application::cmdViewStatus(const std::string&, const std::string&, std::string& result) {
-    std::ostringstream os;
-    int64_t uptime = TC_TimeProvider::getInstance()->getNow() - _startTime;
-    os << "\napp=" << ServerConfig::Application << "\nserver=" << ServerConfig::ServerName << "\npid=" << ::getpid()
-       << "\nuptime=" << uptime << "s\nnetthread=" << ServerConfig::NetThread
-       << "\nmergenetimp=" << ServerConfig::MergeNetImp
-       << "\nloglevel=" << TC_Logger::levelName(TC_Logger::global().getLogLevel()) << "\n";
+    result = viewStatus().text();
+    return true;
+}
+
+StatusReport Application::viewStatus() const {
+    StatusReport report;
+    int64_t uptime = _startTime == 0 ? 0 : TC_TimeProvider::getInstance()->getNow() - _startTime;
+    report.section("")
+        .add("app", ServerConfig::Application)
+        .add("server", ServerConfig::ServerName)
+        .add("pid", static_cast<int64_t>(::getpid()))
+        .add("uptime", std::to_string(uptime) + "s")
+        .add("netthread", ServerConfig::NetThread)
+        .add("mergenetimp", ServerConfig::MergeNetImp)
+        .add("loglevel", TC_Logger::levelName(TC_Logger::global().getLogLevel()));
     if (_communicator && !_communicator->getProperty("stat").empty()) {
         StatReport::Counters c = _communicator->getStatReport()->counters();
-        os << "[stat]\nstat.reports.sent=" << c.reportsSent << "\nstat.reports.failed=" << c.reportsFailed
-           << "\nstat.rows.sent=" << c.rowsSent << "\nstat.rows.dropped=" << c.rowsDropped << "\n";
+        report.section("stat")
+            .add("stat.reports.sent", c.reportsSent)
+            .add("stat.reports.failed", c.reportsFailed)
+            .add("stat.rows.sent", c.rowsSent)
+            .add("stat.rows.dropped", c.rowsDropped);
     }
     {
         RemoteTimeLogger::Counters d = RemoteTimeLogger::getInstance().counters();
-        os << "[daylog]\ndaylog.lines.written=" << d.linesWritten << "\ndaylog.lines.sent=" << d.linesSent
-           << "\ndaylog.lines.dropped=" << d.linesDropped << "\ndaylog.calls.failed=" << d.callsFailed << "\n";
+        report.section("daylog")
+            .add("daylog.lines.written", d.linesWritten)
+            .add("daylog.lines.sent", d.linesSent)
+            .add("daylog.lines.dropped", d.linesDropped)
+            .add("daylog.calls.failed", d.callsFailed);
     }
-    for (const auto& a : _epollServer->getAdapters()) {
+    TC_EpollServer* server = _serving.load(std::memory_order_acquire) ? _epollServer.get() : nullptr;
+    if (server == nullptr) return report;  // still starting: the adapters are being made
+    for (const auto& a : server->getAdapters()) {
         const AdapterStats& s = a->stats();
         auto v = [](const std::atomic<uint64_t>& x) { return x.load(std::memory_order_relaxed); };
-        os << "[adapter " << a->getName() << "]\n"
-           << "endpoint=" << a->getEndpoint().toString() << "\n"
-           << "port=" << a->getBoundPort() << "\n"
-           << "servant=" << a->getServant() << "\n"
-           << "protocol=" << a->getProtocolName() << "\n"
-           << "threads=" << a->getHandleNum() << "\n"
-           << "merge=" << a->isMerge() << "\n"
-           << "maxconns=" << a->getMaxConns() << "\n"
-           << "queuecap=" << a->getQueueCapacity() << "\n"
-           << "queuetimeout=" << a->getQueueTimeout() << "\n"
-           << "conn.current=" << a->getConnectionCount() << "\n"
-           << "conn.accepted=" << v(s.accepted) << "\n"
-           << "conn.refused.maxconns=" << v(s.refusedMaxConns) << "\n"
-           << "conn.refused.denied=" << v(s.refusedDenied) << "\n"
-           << "conn.closed.peer=" << v(s.closedByPeer) << "\n"
-           << "conn.closed.idle=" << v(s.closedIdle) << "\n"
-           << "conn.closed.badpacket=" << v(s.closedBadPacket) << "\n"
-           << "conn.closed.sendlimit=" << v(s.closedSendLimit) << "\n"
-           << "conn.closed.server=" << v(s.closedByServer) << "\n"
-           << "conn.closed.error=" << v(s.closedOnError) << "\n";
+        auto& section = report.section("adapter", a->getName());
+        section.add("endpoint", a->getEndpoint().toString())
+            .add("port", a->getBoundPort())
+            .add("servant", a->getServant())
+            .add("protocol", a->getProtocolName())
+            .add("threads", a->getHandleNum())
+            .add("merge", a->isMerge())
+            .add("maxconns", a->getMaxConns())
+            .add("queuecap", a->getQueueCapacity())
+            .add("queuetimeout", a->getQueueTimeout())
+            .add("conn.current", a->getConnectionCount())
+            .add("conn.accepted", v(s.accepted))
+            .add("conn.refused.maxconns", v(s.refusedMaxConns))
+            .add("conn.refused.denied", v(s.refusedDenied))
+            .add("conn.closed.peer", v(s.closedByPeer))
+            .add("conn.closed.idle", v(s.closedIdle))
+            .add("conn.closed.badpacket", v(s.closedBadPacket))
+            .add("conn.closed.sendlimit", v(s.closedSendLimit))
+            .add("conn.closed.server", v(s.closedByServer))
+            .add("conn.closed.error", v(s.closedOnError));
         if (a->isTls()) {
             auto context = a->tlsContext();
-            os << "tls.cert=" << (context ? context->certificateSummary() : "") << "\n"
-               << "tls.verifyclient=" << (context && context->options().verifyPeer) << "\n"
-               << "tls.handshakes=" << v(s.tlsHandshakes) << "\n"
-               << "tls.failed.nottls=" << v(s.tlsNotTls) << "\n"
-               << "tls.failed.certificate=" << v(s.tlsCertRejected) << "\n"
-               << "tls.failed.protocol=" << v(s.tlsProtocolErrors) << "\n"
-               << "tls.failed.timeout=" << v(s.tlsHandshakeTimeouts) << "\n"
-               << "tls.failed.closed=" << v(s.tlsClosedInHandshake) << "\n";
+            section.add("tls.cert", context ? context->certificateSummary() : std::string())
+                .add("tls.verifyclient", context && context->options().verifyPeer)
+                .add("tls.handshakes", v(s.tlsHandshakes))
+                .add("tls.failed.nottls", v(s.tlsNotTls))
+                .add("tls.failed.certificate", v(s.tlsCertRejected))
+                .add("tls.failed.protocol", v(s.tlsProtocolErrors))
+                .add("tls.failed.timeout", v(s.tlsHandshakeTimeouts))
+                .add("tls.failed.closed", v(s.tlsClosedInHandshake));
         }
-        os << "queue.size=" << a->getQueueSize() << "\n"
-           << "queue.max=" << v(s.maxQueueDepth) << "\n"
-           << "req.total=" << v(s.requests) << "\n"
-           << "req.oneway=" << v(s.oneway) << "\n"
-           << "rsp.total=" << v(s.responses) << "\n"
-           << "rsp.dropped=" << v(s.droppedResponses) << "\n";
-        for (int code : {0, -1, -2, -3, -4, -6, -9, -99}) os << "ret." << code << "=" << s.resultCount(code) << "\n";
-        os << "ret.other=" << s.resultCount(1) << "\n";
+        section.add("queue.size", a->getQueueSize())
+            .add("queue.max", v(s.maxQueueDepth))
+            .add("req.total", v(s.requests))
+            .add("req.oneway", v(s.oneway))
+            .add("rsp.total", v(s.responses))
+            .add("rsp.dropped", v(s.droppedResponses));
+        for (int code : {0, -1, -2, -3, -4, -6, -9, -99})
+            section.add("ret." + std::to_string(code), s.resultCount(code));
+        section.add("ret.other", s.resultCount(1));
         if (a->requiresAuth()) {
-            os << "auth.succ=" << v(s.authSucceeded) << "\n";
+            section.add("auth.succ", v(s.authSucceeded));
             for (int code = -100; code >= -106; --code) {
-                os << "auth.fail." << code << "=" << s.authFailureCount(code) << "\n";
+                section.add("auth.fail." + std::to_string(code), s.authFailureCount(code));
             }
         }
-        os << "latency.queuewait=" << s.queueWait.summary() << "\n"
-           << "latency.handle=" << s.handleTime.summary() << "\n";
+        section.add("latency.queuewait", s.queueWait.summary()).add("latency.handle", s.handleTime.summary());
     }
-    result = os.str();
-    return true;
+    return report;
 }
 
 bool Application::cmdSetLogLevel(const std::string&, const std::string& params, std::string& result) {

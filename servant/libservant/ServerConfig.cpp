@@ -74,6 +74,9 @@ const std::vector<ConfigKeyInfo>& serverConfigKeys() {
         {"server", "logLevel", "DEBUG",
          "Log level: NONE, ERROR, WARN, INFO, DEBUG or TARS (tars.setloglevel changes it)."},
         {"server", "local", "", "Endpoint of the AdminObj (admin commands); empty: no admin endpoint."},
+        {"server", "ops", "",
+         "HTTP ops endpoint (GET /metrics, /health, /status), e.g. tcp -h 127.0.0.1 -p 20003; no -h: 127.0.0.1; "
+         "empty: none. Not a TARS key."},
         {"server", "node", "",
          "tarsnode ServerObj (tars.tarsnode.ServerObj@tcp -h ... -p ...) the server sends heartbeats to; empty: none."},
         {"server", "keepaliveinterval", "10000",
@@ -205,6 +208,7 @@ void loadServerConfig(const TC_Config& conf, const std::string& configFile, cons
                                      "' is not one of NONE, ERROR, WARN, INFO, DEBUG, TARS");
     }
     ServerConfig::Local = configString(conf, p, "server", "local");
+    ServerConfig::Ops = configString(conf, p, "server", "ops");
     ServerConfig::Node = configString(conf, p, "server", "node");
     ServerConfig::KeepAliveIntervalMs = configInt(conf, p, "server", "keepaliveinterval");
     if (ServerConfig::KeepAliveIntervalMs < 500) {

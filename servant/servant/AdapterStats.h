@@ -24,9 +24,14 @@ public:
     int64_t percentile(double q) const;
     // "n=12 p50<=64us p90<=128us p99<=256us max<=512us"
     std::string summary() const;
+    // Bucket b: the values below 2^b us (and at least 2^(b-1)); the last one also holds
+    // everything longer.
+    uint64_t bucket(size_t b) const { return _buckets[b].load(std::memory_order_relaxed); }
+    uint64_t sumMicros() const { return _sumMicros.load(std::memory_order_relaxed); }
 
 private:
     std::array<std::atomic<uint64_t>, kBuckets> _buckets{};
+    std::atomic<uint64_t> _sumMicros{0};
 };
 
 struct AdapterStats {

@@ -39,6 +39,7 @@
 // registration and the static getters from any thread.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -58,7 +59,9 @@
 namespace tars {
 
 class NodeReporter;
+class OpsEndpoint;
 class RemoteConfig;
+struct StatusReport;
 
 struct Application_Exception : TC_Exception {
     using TC_Exception::TC_Exception;
@@ -136,6 +139,12 @@ private:
     void shutdown();
     bool addRemoteConfig(const std::string& fileName, bool appOnly);
 
+    // What tars.viewstatus shows (the ops endpoint's /status too), and the ops endpoint's
+    // /metrics (ServerMetrics.cpp).
+    StatusReport viewStatus() const;
+    std::string metricsText() const;
+    void startOps();
+
     bool cmdHelp(const std::string& command, const std::string& params, std::string& result);
     bool cmdViewStatus(const std::string& command, const std::string& params, std::string& result);
     bool cmdSetLogLevel(const std::string& command, const std::string& params, std::string& result);
@@ -145,7 +154,9 @@ private:
     bool cmdReloadCert(const std::string& command, const std::string& params, std::string& result);
     bool cmdCloseCore(const std::string& command, const std::string& params, std::string& result);
 
+    std::unique_ptr<OpsEndpoint> _ops;  // started first, stopped last
     std::unique_ptr<TC_EpollServer> _epollServer;
+    std::atomic<bool> _serving{false};  // _epollServer started: its adapters can be read
     CommunicatorPtr _communicator;
     std::unique_ptr<RemoteConfig> _remoteConfig;  // uses _communicator
     std::unique_ptr<NodeReporter> _nodeReporter;  // stopped before _communicator terminates

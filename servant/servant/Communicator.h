@@ -115,6 +115,13 @@ public:
     // The reporter of this communicator's call statistics (StatReport.h). Starts the
     // communicator's threads (the keys are read then), like a first stringToProxy.
     StatReport* getStatReport();
+    // For the ops endpoint's metrics: totals of the calls made (and served, by the
+    // Application's adapters) since now, and properties rolled over every report-interval,
+    // with or without `stat` and `property`. Before the first stringToProxy or
+    // getStatReport (network threads started earlier do not count).
+    void keepCallTotals();
+    // The reporter, without starting the communicator's threads as getStatReport() does.
+    StatReport* reporter() const { return _statReport.get(); }
 
     // Ends every outstanding call with an error, stops the threads. Idempotent; calls
     // made afterwards throw TarsSendRequestException.

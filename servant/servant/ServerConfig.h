@@ -39,6 +39,7 @@ struct ServerConfig {
     static inline int LogNum = 10;                               // lognum
     static inline std::string LogLevel = "DEBUG";                // logLevel
     static inline std::string Local;                             // local: AdminObj endpoint ("" = none)
+    static inline std::string Ops;                               // ops: HTTP ops endpoint ("" = none)
     static inline std::string Node;                              // node: tarsnode ServerObj ("" = none)
     static inline int64_t KeepAliveIntervalMs = 10000;           // keepaliveinterval: heartbeat period to the node
     static inline std::string Log;                               // log: remote log servant ("" = none)

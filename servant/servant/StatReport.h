@@ -106,9 +106,19 @@ public:
     bool reportsProperties() const { return _propertyReporting; }
     // The properties of this interval, taken as the reporter takes them (for tests).
     std::map<std::string, std::vector<std::pair<std::string, std::string>>> takeProperties();
-    // The counters of the calls made / served; null when `stat` is not set.
-    StatCollector* clientCalls() const { return _reporting ? _clientCalls.get() : nullptr; }
-    StatCollector* servedCalls() const { return _reporting ? _servedCalls.get() : nullptr; }
+    // The counters of the calls made / served; null when `stat` is not set and totals are
+    // not kept.
+    StatCollector* clientCalls() const { return _reporting || keepsTotals() ? _clientCalls.get() : nullptr; }
+    StatCollector* servedCalls() const { return _reporting || keepsTotals() ? _servedCalls.get() : nullptr; }
+
+    // For the ops endpoint's metrics, whether or not `stat` and `property` are set: the
+    // collectors keep totals since now, and properties roll over every interval (the
+    // values of the last whole interval: lastProperties()). Call it before the
+    // communicator's first call (the Application does, when `ops` is configured).
+    void keepTotals();
+    bool keepsTotals() const { return _keepTotals.load(std::memory_order_acquire); }
+    // Each property's (policy, value) pairs of the last whole interval.
+    std::map<std::string, std::vector<std::pair<std::string, std::string>>> lastProperties() const;
     const Settings& settings() const { return _settings; }
     Counters counters() const;
 
@@ -139,6 +149,7 @@ private:
     Settings _settings;
     bool _reporting = false;  // set once, before any call can be made
     bool _propertyReporting = false;
+    std::atomic<bool> _keepTotals{false};
     std::unique_ptr<StatCollector> _clientCalls;
     std::unique_ptr<StatCollector> _servedCalls;
 
@@ -150,6 +161,8 @@ private:
     std::string _localIp;
     std::map<std::string, PropertyReportPtr> _properties;
     std::vector<std::function<void()>> _samplers;
+    mutable std::mutex _lastMutex;  // guards _lastProperties
+    std::map<std::string, std::vector<std::pair<std::string, std::string>>> _lastProperties;
     std::thread _thread;
 
     std::shared_ptr<Shared> _shared;

@@ -6,6 +6,7 @@ tars_build_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev
   libprotobuf-dev protobuf-compiler libspdlog-dev libfmt-dev
   libssl-dev openssl zlib1g-dev libsqlite3-dev libmariadb-dev mariadb-server
+  prometheus
 )
 
 # The gRPC peer of the load benchmarks (tests/bench/compare.sh, -DTARS_BENCH_GRPC=ON).

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <regex>
 #include <sstream>
 #include <thread>
 
@@ -430,6 +431,33 @@ std::string helloServerConfig(int port) {
     adapter.port = port;
     adapter.threads = 2;
     return makeConfig("TestApp", "HelloServer", 0, {adapter});
+}
+
+}  // namespace tars::test
+
+namespace tars::test {
+
+HttpAnswer httpRequest(int port, const std::string& method, const std::string& path) {
+    HttpAnswer answer;
+    RawClient client;
+    if (!client.connect(port)) return answer;
+    if (!client.sendAll(method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")) {
+        return answer;
+    }
+    auto head = client.readUntil("\r\n\r\n");
+    if (!head) return answer;
+    answer.headers = head->substr(0, head->size() - 4);
+    std::smatch m;
+    if (std::regex_search(answer.headers, m, std::regex("^HTTP/1\\.[01] (\\d+)"))) answer.status = std::stoi(m[1]);
+    size_t length = 0;
+    if (std::regex_search(answer.headers, m, std::regex("\r\ncontent-length: *(\\d+)", std::regex::icase))) {
+        length = std::stoul(m[1]);
+    }
+    if (method != "HEAD" && length > 0) {
+        auto body = client.readExactly(length);
+        if (body) answer.body = *body;
+    }
+    return answer;
 }
 
 }  // namespace tars::test

@@ -270,3 +270,31 @@ TEST(ServerDirectories, UncreatableDataPathIsAStartErrorNamingTheKey) {
 
 }  // namespace
 }  // namespace tars::test
+
+namespace tars::test {
+namespace {
+
+// The ops endpoint listens before initialize(): /health says 503 while it runs, then 200.
+TEST(OpsHealth, StartingUntilInitializeEndsThenServing) {
+    ReservedPort probe, ops;
+    ServerProcess server(CONFIG_TEST_SERVER);
+    server.writeConfig(testServerConfig({.probePort = probe,
+                                         .serverKeys = "ops = tcp -h 127.0.0.1 -p " + std::to_string(ops.port()),
+                                         .testKeys = "initsleepms = 1500"}));
+    ASSERT_TRUE(server.start({ops}, 20000)) << server.output();
+    HttpAnswer starting = httpRequest(ops.port(), "GET", "/health");
+    EXPECT_EQ(starting.status, 503) << starting.headers;
+    EXPECT_EQ(starting.body, "starting\n");
+    EXPECT_EQ(httpRequest(ops.port(), "GET", "/metrics").status, 200);  // the process metrics already
+    HttpAnswer serving;
+    for (int i = 0; i < 200 && serving.status != 200; ++i) {  // at most 20 s
+        serving = httpRequest(ops.port(), "GET", "/health");
+        if (serving.status != 200) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    EXPECT_EQ(serving.status, 200);
+    EXPECT_EQ(serving.body, "serving\n");
+    EXPECT_EQ(server.stop(), 0);
+}
+
+}  // namespace
+}  // namespace tars::test
