@@ -6,14 +6,15 @@
 // to them by name; the test calls it through the locator from a Communicator that reports
 // its own calls too, then reads back with the real tarsadmin binary what the services
 // saw: stat (the server's rows, counted once; --by caller the client's), property (the
-// adapter's queue), events (the server's start and stop), log (the server's log through
-// the node) and log --remote (a day log tarslog keeps, written by ObservabilitySink's
-// sink.writelog command).
+// adapter's queue), events (the server's start and stop; the node's alarms after a kill
+// and after missed heartbeats), log (the server's log through the node) and log --remote
+// (a day log tarslog keeps, written by ObservabilitySink's sink.writelog command).
 //
 // Every wait polls a condition (every 100 ms, at most 30 s). Ports are reserved
 // (ReservedPort) and each test has its own temporary directories, so the tests run in
 // parallel with any other.
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <chrono>
 #include <functional>
@@ -80,6 +81,14 @@ nlohmann::json findRow(const nlohmann::json& array, const std::string& key,
 int eventIndex(const nlohmann::json& events, const std::string& prefix) {
     for (size_t i = 0; i < events.size(); ++i) {
         if (events[i].value("message", "").starts_with(prefix)) return static_cast<int>(i);
+    }
+    return -1;
+}
+
+// Index of the last (oldest) event whose message starts with prefix; -1 when none.
+int lastEventIndex(const nlohmann::json& events, const std::string& prefix) {
+    for (size_t i = events.size(); i > 0; --i) {
+        if (events[i - 1].value("message", "").starts_with(prefix)) return static_cast<int>(i - 1);
     }
     return -1;
 }
@@ -161,6 +170,12 @@ protected:
         }
     }
 
+    void deployNotify() {
+        deploy("notify", deploySection("tars", "tarsnotify", TARS_NOTIFY_PATH, "NotifyObj", notifyPort,
+                                       storeProfile(monitorDir + "/tars_notify.sqlite", false)));
+        waitResolvable({"tars.tarsnotify.NotifyObj"});
+    }
+
     // The six services: stat and property write one SQLite file each, which their query
     // services read; tarslog keeps the day logs inside its own log directory, where the
     // node (and so `tarsadmin log --remote`) reads them.
@@ -191,6 +206,25 @@ protected:
             "        <server>\n" +
             serverLines + "\n        </server>\n      </application>\n";
         deploy("hello", deploySection("TestApp", "HelloServer", HELLO_SERVER_PATH, "HelloObj", helloPort, profile));
+    }
+
+    // The pid `tarsadmin list --json` shows for an active TestApp.<server> other than notPid; 0 if none.
+    int activePid(const std::string& server, int notPid = 0) {
+        auto r = admin({"list", "--json"});
+        for (const auto& line : TC_Common::sepstr(r.out, "\n")) {
+            auto o = nlohmann::json::parse(line, nullptr, false);
+            if (o.is_discarded() || o.value("app", "") != "TestApp" || o.value("server", "") != server) continue;
+            if (o.value("present", "") != "active" || !o["pid"].is_number_integer()) continue;
+            int pid = o["pid"];
+            if (pid > 0 && pid != notPid) return pid;
+        }
+        return 0;
+    }
+
+    int waitActivePid(const std::string& server, int notPid = 0) {
+        int pid = 0;
+        pollUntil([&] { return (pid = activePid(server, notPid)) != 0; });
+        return pid;
     }
 
     TestDatabase db{"sqlite"};
@@ -357,6 +391,49 @@ TEST_F(ObserveEndToEnd, CallsPropertiesEventsAndLogsOfADeployedServerShowInTarsa
     caller = findRow(byCaller, "caller", [](const std::string& s) { return s.starts_with(kCallerModule); });
     ASSERT_FALSE(caller.is_null()) << byCaller.dump(2);
     EXPECT_EQ(caller["count"], kCalls) << caller.dump();
+}
+
+TEST_F(ObserveEndToEnd, TheNodesAlarmsForACrashAndForMissedHeartbeatsShowInEvents) {
+    deployNotify();
+    // A heartbeat timeout of 3 s: a frozen server is found within a few monitor rounds.
+    deployHello("          hearttimeout = 3");
+    const int first = waitActivePid("HelloServer");
+    ASSERT_GT(first, 0);
+
+    // Killed: the node starts it again and says why.
+    ASSERT_EQ(::kill(first, SIGKILL), 0);
+    const int second = waitActivePid("HelloServer", first);
+    ASSERT_GT(second, 0);
+    auto isDownAlarm = [](const nlohmann::json& rows) { return eventIndex(rows, "[alarm] down, ") >= 0; };
+    auto events = pollJson({"events", kHelloServer}, isDownAlarm);
+    int down = eventIndex(events, "[alarm] down, ");
+    ASSERT_GE(down, 0) << events.dump(2);
+    const std::string downText = events[down]["message"];
+    EXPECT_TRUE(downText.starts_with("[alarm] down, server is inactive (")) << downText;
+    EXPECT_TRUE(downText.ends_with("): restarting")) << downText;
+    EXPECT_TRUE(contains(downText, "SIGKILL") || contains(downText, "signal 9")) << downText;
+    EXPECT_EQ(events[down]["level"], "error") << events.dump(2);
+    EXPECT_EQ(events[down]["server_id"], "TestApp.HelloServer_node1") << events.dump(2);
+
+    // Frozen (SIGSTOP: alive, but no heartbeat): the node kills it as a zombie, says so,
+    // and starts it again.
+    ASSERT_EQ(::kill(second, SIGSTOP), 0);
+    const std::string zombiePrefix = "[alarm] zombie process, ";
+    events = pollJson({"events", kHelloServer},
+                      [&](const nlohmann::json& rows) { return eventIndex(rows, zombiePrefix) >= 0; });
+    int zombie = eventIndex(events, zombiePrefix);
+    ASSERT_GE(zombie, 0) << events.dump(2);
+    const std::string zombieText = events[zombie]["message"];
+    EXPECT_TRUE(contains(zombieText, "no heartbeat")) << zombieText;
+    EXPECT_TRUE(contains(zombieText, "(hearttimeout 3 s)")) << zombieText;
+    EXPECT_TRUE(zombieText.ends_with("killed pid " + std::to_string(second))) << zombieText;
+    EXPECT_EQ(events[zombie]["level"], "error") << events.dump(2);
+    // Newest first: the zombie alarm comes before the alarm of the crash.
+    EXPECT_LT(zombie, lastEventIndex(events, "[alarm] down, ")) << events.dump(2);
+    const int third = waitActivePid("HelloServer", second);
+    EXPECT_GT(third, 0);
+    EXPECT_NE(third, first);
+    EXPECT_FALSE(processAlive(second));
 }
 
 }  // namespace
