@@ -311,6 +311,19 @@ TEST_F(ObserveEndToEnd, CallsPropertiesEventsAndLogsOfADeployedServerShowInTarsa
     auto namedRows = jsonArray(named);
     ASSERT_FALSE(namedRows.empty()) << describe(named);
     for (const auto& r : namedRows) EXPECT_EQ(r["name"], queueProperty) << describe(named);
+    // The handle time has one value per call: its Count and its Distr (whose value is the
+    // number of values) are the calls, whichever slices they fell in.
+    const std::string handleTime = std::string(kHelloAdapter) + ".servantHandleTime";
+    auto valueOf = [&](const nlohmann::json& rows, const std::string& policy) {
+        for (const auto& r : rows) {
+            if (r.value("name", "") == handleTime && r.value("policy", "") == policy) return r.value("value", -1.0);
+        }
+        return -1.0;
+    };
+    properties = pollJson({"property", kHelloServer, "--since", "10m", "--name", handleTime},
+                          [&](const nlohmann::json& rows) { return valueOf(rows, "Count") >= kCalls; });
+    EXPECT_EQ(valueOf(properties, "Count"), kCalls) << properties.dump(2);
+    EXPECT_EQ(valueOf(properties, "Distr"), kCalls) << properties.dump(2);
 
     // events: the server's start, as TARS words it.
     auto events =
