@@ -7,8 +7,9 @@
 // its own calls too, then reads back with the real tarsadmin binary what the services
 // saw: stat (the server's rows, counted once; --by caller the client's), property (the
 // adapter's queue), events (the server's start and stop; the node's alarms after a kill
-// and after missed heartbeats), log (the server's log through the node) and log --remote
-// (a day log tarslog keeps, written by ObservabilitySink's sink.writelog command).
+// and after missed heartbeats; a config file loaded at start), log (the server's log
+// through the node) and log --remote (a day log tarslog keeps, written by
+// ObservabilitySink's sink.writelog command).
 //
 // Every wait polls a condition (every 100 ms, at most 30 s). Ports are reserved
 // (ReservedPort) and each test has its own temporary directories, so the tests run in
@@ -45,7 +46,7 @@ constexpr const char* kHelloServer = "TestApp.HelloServer";
 constexpr const char* kHelloAdapter = "TestApp.HelloServer.HelloObjAdapter";
 constexpr const char* kCallerModule = "TestApp.ObserveClient";
 
-// Polls pred every kPollMs until it holds or timeoutMs passed; its last value.
+// Polls pred every kPollMs until it holds (true) or timeoutMs passed (false).
 bool pollUntil(const std::function<bool()>& pred, int timeoutMs = kWaitMs) {
     const int64_t deadline = nowMs() + timeoutMs;
     while (!pred()) {
@@ -93,15 +94,16 @@ int lastEventIndex(const nlohmann::json& events, const std::string& prefix) {
     return -1;
 }
 
-// A <deploy> section of one server on node1 with one adapter serving app.server.obj.
+// A <deploy> section of one server on node1 with one adapter serving app.server.obj;
+// extra: more sections of <deploy> (<configfiles>).
 std::string deploySection(const std::string& app, const std::string& server, const std::string& exe,
-                          const std::string& obj, int port, const std::string& profile) {
+                          const std::string& obj, int port, const std::string& profile, const std::string& extra = "") {
     const std::string servant = app + "." + server + "." + obj;
     return "<deploy>\n  app = " + app + "\n  server = " + server + "\n  node = node1\n  executable = " + exe +
            "\n  <profile>\n    <tars>\n" + profile + "    </tars>\n  </profile>\n  <adapters>\n    <" + servant +
            "Adapter>\n      endpoint = tcp -h 127.0.0.1 -p " + std::to_string(port) +
            " -t 60000\n      servant = " + servant + "\n      threads = 2\n    </" + servant +
-           "Adapter>\n  </adapters>\n</deploy>\n";
+           "Adapter>\n  </adapters>\n" + extra + "</deploy>\n";
 }
 
 // Profile lines of a service that stores into dbFile every second.
@@ -232,7 +234,8 @@ protected:
     std::unique_ptr<RegistryProcess> registry;
     std::unique_ptr<NodeProcess> node;  // destroyed first: stops its servers, then itself
     std::string monitorDir;
-    ReservedPort statPort, queryStatPort, propertyPort, queryPropertyPort, notifyPort, logPort, helloPort, sinkPort;
+    ReservedPort statPort, queryStatPort, propertyPort, queryPropertyPort, notifyPort, logPort, helloPort, sinkPort,
+        configPort, readerPort;
 };
 
 TEST_F(ObserveEndToEnd, CallsPropertiesEventsAndLogsOfADeployedServerShowInTarsadmin) {
@@ -447,6 +450,36 @@ TEST_F(ObserveEndToEnd, TheNodesAlarmsForACrashAndForMissedHeartbeatsShowInEvent
     EXPECT_GT(third, 0);
     EXPECT_NE(third, first);
     EXPECT_FALSE(processAlive(second));
+}
+
+TEST_F(ObserveEndToEnd, AConfigFileLoadedAtStartIsAnEvent) {
+    deployNotify();
+    // tarsconfig serves the registry's store, where tarsadmin deploy puts the file.
+    deploy("config",
+           deploySection("tars", "tarsconfig", TARS_CONFIG_PATH, "ConfigObj", configPort, db.configSection()));
+    waitResolvable({"tars.tarsconfig.ConfigObj"});
+    // ConfigTestServer fetches e2e.conf with addConfig in its initialize().
+    deploy("reader", deploySection("TestApp", "ConfigReader", CONFIG_TEST_SERVER_PATH, "ProbeObj", readerPort,
+                                   "      <application>\n        <test>\n          addconfig = e2e.conf\n"
+                                   "        </test>\n      </application>\n",
+                                   "  <configfiles>\n    <e2e.conf>\n      <content>\n        <e2e>\n"
+                                   "          greeting = hello\n        </e2e>\n      </content>\n    </e2e.conf>\n"
+                                   "  </configfiles>\n"));
+
+    auto isLoaded = [](const std::string& message) {
+        return message.starts_with("[succ] ") && contains(message, "e2e.conf written (") &&
+               contains(message, " bytes from tars.tarsconfig.ConfigObj)");
+    };
+    auto events = pollJson({"events", "TestApp.ConfigReader"},
+                           [&](const nlohmann::json& rows) { return !findRow(rows, "message", isLoaded).is_null(); });
+    auto loaded = findRow(events, "message", isLoaded);
+    ASSERT_FALSE(loaded.is_null()) << events.dump(2);
+    EXPECT_EQ(loaded["level"], "normal") << loaded.dump();
+    EXPECT_EQ(loaded["server_id"], "TestApp.ConfigReader_node1") << loaded.dump();
+    // And the start that followed (both are sent asynchronously: either may be stored first).
+    events = pollJson({"events", "TestApp.ConfigReader"},
+                      [](const nlohmann::json& rows) { return eventIndex(rows, "restart") >= 0; });
+    EXPECT_GE(eventIndex(events, "restart"), 0) << events.dump(2);
 }
 
 }  // namespace
