@@ -163,7 +163,7 @@ double StatFigures::percentileMs(double p) const {
 void PropertyFigures::add(const std::string& policy, double sliceValue) {
     if (slices == 0) {
         value = sliceValue;
-    } else if (policy == "Sum" || policy == "Count") {
+    } else if (policy == "Sum" || policy == "Count" || policy == "Distr") {  // Distr's value: its count
         value += sliceValue;
     } else if (policy == "Max") {
         value = std::max(value, sliceValue);

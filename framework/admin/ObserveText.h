@@ -64,8 +64,9 @@ struct StatFigures {
 // One result row of statIndexes(); missing values count as 0.
 StatFigures statFiguresOf(const std::vector<double>& values);
 
-// A property's values over several time slices, combined by its policy: Sum and Count add
-// up, Max and Min keep the extreme, Avg (and anything else) averages the slices.
+// A property's values over several time slices, combined by its policy: Sum, Count and
+// Distr (whose value is the number of values reported) add up, Max and Min keep the
+// extreme, Avg (and anything else) averages the slices.
 struct PropertyFigures {
     double value = 0;
     int slices = 0;

@@ -115,6 +115,7 @@ TEST(ObserveText, PropertySlicesCombineByTheirPolicy) {
     };
     EXPECT_DOUBLE_EQ(combine("Sum", {1, 2, 3}), 6);
     EXPECT_DOUBLE_EQ(combine("Count", {4, 4}), 8);
+    EXPECT_DOUBLE_EQ(combine("Distr", {3, 4}), 7);  // a Distr row's value is its count
     EXPECT_DOUBLE_EQ(combine("Max", {1, 7, 3}), 7);
     EXPECT_DOUBLE_EQ(combine("Min", {5, 2, 9}), 2);
     EXPECT_DOUBLE_EQ(combine("Avg", {2, 4, 9}), 5);
