@@ -16,6 +16,8 @@
 
 #include <atomic>
 #include <functional>
+#include <map>
+#include <mutex>
 #include <memory>
 #include <string>
 
@@ -33,6 +35,10 @@ public:
         std::function<std::string()> status;   // the JSON of /status
     };
 
+    // A path a server adds (Application::addOpsPath): fills the body and its content type
+    // and returns the HTTP status.
+    using PathHandler = std::function<int(const std::string& query, std::string& contentType, std::string& body)>;
+
     static constexpr const char* kAdapterName = "OpsAdapter";
     static constexpr const char* kServantName = "OpsObj";
 
@@ -45,6 +51,9 @@ public:
     void start();
     void stop();
     void setPhase(Phase phase);
+    // Serves GET/HEAD `path` (exact match, not one of the built-in three) with handler, from
+    // now on; a second call for a path replaces the handler.
+    void addPath(const std::string& path, PathHandler handler);
     // The port it listens on (after start(); the real one for -p 0).
     int port() const;
 

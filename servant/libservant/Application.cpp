@@ -349,6 +349,14 @@ void Application::requireTrustedPeers(const std::string& objName) {
     adapter->setTrustedPeersOnly(true);
 }
 
+bool Application::addOpsPath(
+    const std::string& path,
+    std::function<int(const std::string& query, std::string& contentType, std::string& body)> handler) {
+    if (!_ops) return false;
+    _ops->addPath(path, std::move(handler));
+    return true;
+}
+
 void Application::addServantProtocol(const std::string& objName, ProtocolParser parser) {
     if (!_epollServer) throw Application_Exception("addServantProtocol(" + objName + ") called before main()");
     auto adapter = _epollServer->getAdapterByServant(objName);

@@ -14,6 +14,14 @@ namespace tars {
 struct OpsEndpoint::State {
     Handlers handlers;
     std::atomic<Phase> phase{Phase::Starting};
+    std::mutex mutex;  // guards paths (added from initialize(), read by the handle thread)
+    std::map<std::string, PathHandler> paths;
+
+    OpsEndpoint::PathHandler added(const std::string& path) {
+        std::lock_guard lock(mutex);
+        auto found = paths.find(path);
+        return found == paths.end() ? OpsEndpoint::PathHandler() : found->second;
+    }
 };
 
 namespace {
@@ -45,7 +53,8 @@ public:
 private:
     void answer(const HttpRequest& request, bool head, HttpResponse& reply) const {
         const std::string path = request.getPath();
-        const bool known = path == "/metrics" || path == "/health" || path == "/status";
+        OpsEndpoint::PathHandler added = _state->added(path);
+        const bool known = path == "/metrics" || path == "/health" || path == "/status" || added;
         if (!known) {
             reply.setStatus(404);
             reply.setHeader("Content-Type", "text/plain; charset=utf-8");
@@ -60,7 +69,14 @@ private:
             return;
         }
         try {
-            if (path == "/metrics") {
+            if (added) {
+                std::string type = "text/plain; charset=utf-8";
+                std::string body;
+                int status = added(request.getQuery(), type, body);
+                reply.setStatus(status);
+                reply.setHeader("Content-Type", type);
+                setBody(reply, head, body);
+            } else if (path == "/metrics") {
                 reply.setHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
                 setBody(reply, head, _state->handlers.metrics ? _state->handlers.metrics() : "");
             } else if (path == "/status") {
@@ -130,6 +146,11 @@ void OpsEndpoint::start() { _server->start(); }
 
 void OpsEndpoint::stop() {
     if (_server && _server->isStarted()) _server->stop(0);
+}
+
+void OpsEndpoint::addPath(const std::string& path, PathHandler handler) {
+    std::lock_guard lock(_state->mutex);
+    _state->paths[path] = std::move(handler);
 }
 
 void OpsEndpoint::setPhase(Phase phase) { _state->phase.store(phase, std::memory_order_release); }

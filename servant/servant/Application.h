@@ -40,6 +40,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -130,6 +131,12 @@ protected:
     // allowsubjects, or -e 1) or the server refuses to start (BindAdapter::
     // setTrustedPeersOnly). The admin object (`local`) always is.
     void requireTrustedPeers(const std::string& objName);
+    // Serves GET `path` on the ops endpoint (`ops`; see docs/observability.md) beside
+    // /metrics, /health and /status: handler(query, contentType, body) fills the answer and
+    // returns its HTTP status; it runs on the ops endpoint's own thread. False (nothing is
+    // served) when the server has no ops endpoint. From initialize() on.
+    bool addOpsPath(const std::string& path,
+                    std::function<int(const std::string& query, std::string& contentType, std::string& body)> handler);
 
 private:
     void start(int argc, char* argv[]);
