@@ -144,14 +144,20 @@ int drive(int argc, char* argv[]) {
         }
         fds.push_back(fd);
     }
+    // Ready when the server counts every connection and its properties have had a whole
+    // interval (they show from then on).
     const std::string gauge = "tars_adapter_connections{adapter=\"Bench.ScrapeServer.BenchObjAdapter\"}";
     long open = 0;
-    for (int i = 0; i < 600 && open < connections; ++i) {  // at most 60 s
-        open = sampleOf(scrape(ops), gauge);
-        if (open < connections) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    bool properties = false;
+    for (int i = 0; i < 600 && (open < connections || !properties); ++i) {  // at most 60 s
+        std::string text = scrape(ops);
+        open = sampleOf(text, gauge);
+        properties = text.find("\ntars_property{") != std::string::npos;
+        if (open < connections || !properties) std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
-    if (open < connections) {
-        std::cerr << "ops_scrape: the server shows " << open << " of " << connections << " connections" << std::endl;
+    if (open < connections || !properties) {
+        std::cerr << "ops_scrape: the server shows " << open << " of " << connections << " connections"
+                  << (properties ? "" : " and no property yet") << std::endl;
         return 1;
     }
     std::vector<double> ms;
