@@ -34,6 +34,13 @@ bool contains(const std::vector<std::string>& names, const std::string& name) {
 
 std::string aggregate(const std::string& index) {
     if (index == "max_rsp_time") return "MAX(max_rsp_time)";
+    // A property's rows of one policy combine by that policy (several instances, or several
+    // intervals in one minute's f_tflag): a maximum of maxima, a minimum of minima, a mean
+    // of means. Groups that mix policies add up, as TARS's query does.
+    if (index == "value") {
+        return "CASE WHEN MIN(policy) <> MAX(policy) THEN SUM(value) WHEN MIN(policy) = 'Max' THEN MAX(value) "
+               "WHEN MIN(policy) = 'Min' THEN MIN(value) WHEN MIN(policy) = 'Avg' THEN AVG(value) ELSE SUM(value) END";
+    }
     if (index == "min_rsp_time") return "MIN(CASE WHEN succ_count > 0 THEN min_rsp_time END)";
     return "SUM(" + index + ")";
 }

@@ -99,6 +99,24 @@ TEST_P(PropertyServiceTest, PoliciesMergePerIntervalAndAreQueried) {
                                                                       {"queue,Avg", {15}},
                                                                       {"latency,Distr", {7}},
                                                                       {"latency,Count", {3}}}));
+    // A second interval with the same f_tflag (or a second instance): each policy combines
+    // its rows its own way.
+    EXPECT_EQ(prx->reportPropMsg({{head("queue"), body({{"Sum", "1"}, {"Max", "20"}, {"Min", "1"}, {"Avg", "30"}})}}),
+              0);
+    status = adminNotify(property.adminPort(), "property.flush");
+    EXPECT_EQ(lineValue(status, "pending_rows"), "0") << status;
+    ASSERT_EQ(queryPrx->query(req, rsp), 0) << rsp.msg;
+    EXPECT_EQ(rsp.result, (std::map<std::string, std::vector<double>>{{"queue,Sum", {8}},
+                                                                      {"queue,Max", {20}},
+                                                                      {"queue,Min", {1}},
+                                                                      {"queue,Avg", {22.5}},
+                                                                      {"latency,Distr", {7}},
+                                                                      {"latency,Count", {3}}}));
+    req.groupby = {"property_name"};  // policies mixed: added up, as TARS does
+    ASSERT_EQ(queryPrx->query(req, rsp), 0) << rsp.msg;
+    EXPECT_EQ(rsp.result.at("queue"), std::vector<double>{7 + 9 + 2 + 15 + 1 + 20 + 1 + 30});
+    req.groupby = {"property_name", "policy"};
+
     MonitorDatabase database(db->settings(), false);
     auto distr = database.run([](SqlConnection& c) {
         return c.query("read", "SELECT distr FROM t_property_realtime WHERE policy = 'Distr'", {});
