@@ -13,6 +13,9 @@
 namespace tars {
 
 namespace {
+// An object with no active endpoint yet (a service being deployed) is asked for again
+// after 1 s, then 2, 4, 8 and every 10 s.
+constexpr int kEmptyAnswerFirstRetryMs = 1000;
 constexpr int kEmptyAnswerRetryMs = 10000;
 constexpr int kFailureRetryMs = 2000;
 constexpr int kRepeatedFailureRetryMs = 30000;
@@ -202,11 +205,13 @@ void EndpointManager::onLocatorResponse(ReqMessage* msg) {
                 updateEndpoints(endpoints);
                 _ready = true;
                 _queryFailures = 0;
+                _emptyAnswers = 0;
                 _nextRefreshAt = now + _refreshIntervalMs;
             } else {
                 TLOGWARN("[client] locator has no active endpoint of " << _objectProxy->name() << " (ret " << ret << ")"
                                                                        << std::endl);
-                _nextRefreshAt = now + kEmptyAnswerRetryMs;
+                int shift = std::min(_emptyAnswers++, 4);
+                _nextRefreshAt = now + std::min(kEmptyAnswerFirstRetryMs << shift, kEmptyAnswerRetryMs);
             }
         } catch (const TarsDecodeException& e) {
             TLOGERROR("[client] cannot decode the locator's answer for " << _objectProxy->name() << ": " << e.what()

@@ -97,6 +97,7 @@ private:
     int64_t _nextRefreshAt = 0;
     bool _querying = false;
     int _queryFailures = 0;
+    int _emptyAnswers = 0;  // answers in a row without an active endpoint
     int _locatorFailureCode = 0;
     std::string _locatorFailure;
 };
