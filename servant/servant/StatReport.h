@@ -108,8 +108,8 @@ public:
     std::map<std::string, std::vector<std::pair<std::string, std::string>>> takeProperties();
     // The counters of the calls made / served; null when `stat` is not set and totals are
     // not kept.
-    StatCollector* clientCalls() const { return _reporting || keepsTotals() ? _clientCalls.get() : nullptr; }
-    StatCollector* servedCalls() const { return _reporting || keepsTotals() ? _servedCalls.get() : nullptr; }
+    StatCollector* clientCalls() const { return keepsTotals() || _reporting ? _clientCalls.get() : nullptr; }
+    StatCollector* servedCalls() const { return keepsTotals() || _reporting ? _servedCalls.get() : nullptr; }
 
     // For the ops endpoint's metrics, whether or not `stat` and `property` are set: the
     // collectors keep totals since now, and properties roll over every interval (the

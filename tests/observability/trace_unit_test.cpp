@@ -1,0 +1,266 @@
+// W3C Trace Context and TarsCpp trace keys (TraceContext), and the OTLP/HTTP exporter
+// (SpanExporter) against a collector stand-in on loopback.
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <nlohmann/json.hpp>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "internal/SpanExporter.h"
+#include "servant/TraceContext.h"
+
+namespace tars {
+namespace {
+
+const char* kValid = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+
+TEST(TraceContext, ParsesAValidTraceparentAndWritesItBackTheSame) {
+    auto c = TraceContext::parseTraceparent(kValid);
+    ASSERT_TRUE(c);
+    EXPECT_EQ(c->traceIdHex(), "4bf92f3577b34da6a3ce929d0e0e4736");
+    EXPECT_EQ(c->spanIdHex(), "00f067aa0ba902b7");
+    EXPECT_TRUE(c->sampled());
+    EXPECT_EQ(c->traceparent(), kValid);
+    auto unsampled = TraceContext::parseTraceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00");
+    ASSERT_TRUE(unsampled);
+    EXPECT_FALSE(unsampled->sampled());
+    // A later version may carry more fields after the four it shares with 00.
+    auto future = TraceContext::parseTraceparent("01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra");
+    ASSERT_TRUE(future);
+    EXPECT_EQ(future->traceparent(), kValid);
+}
+
+TEST(TraceContext, RefusesEveryMalformedTraceparent) {
+    for (const char* bad : {
+             "",
+             "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7",        // no flags
+             "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-x",   // version 00 with more
+             "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",     // version ff
+             "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01",     // uppercase
+             "00-00000000000000000000000000000000-00f067aa0ba902b7-01",     // zero trace id
+             "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01",     // zero span id
+             "00-4bf92f3577b34da6a3ce929d0e0e473-600f067aa0ba902b7-01",     // dash misplaced
+             "00_4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",     // wrong separator
+             "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-0g",     // flags not hex
+             "0x-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",     // version not hex
+             "01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01x",    // later version, no dash
+         }) {
+        EXPECT_FALSE(TraceContext::parseTraceparent(bad)) << bad;
+    }
+}
+
+TEST(TraceContext, ChildrenKeepTheTraceAndGetTheirOwnSpan) {
+    TraceContext root = TraceContext::newRoot(true);
+    EXPECT_TRUE(root.sampled());
+    EXPECT_EQ(root.traceparent().size(), 55u);
+    TraceContext child = root.child();
+    EXPECT_EQ(child.traceId, root.traceId);
+    EXPECT_NE(child.spanId, root.spanId);
+    EXPECT_TRUE(child.sampled());
+    EXPECT_NE(TraceContext::newRoot(false).traceId, root.traceId);
+    EXPECT_FALSE(TraceContext::newRoot(false).sampled());
+}
+
+TEST(TraceContext, TarsCppTraceKeysRoundTripAndForeignIdsHashStably) {
+    TraceContext c = *TraceContext::parseTraceparent(kValid);
+    std::string key = c.tarsTraceKey("1111111111111111");
+    EXPECT_EQ(key, "0-4bf92f3577b34da6a3ce929d0e0e4736|00f067aa0ba902b7|1111111111111111");
+    auto back = TraceContext::parseTarsTraceKey(key);
+    ASSERT_TRUE(back);
+    EXPECT_EQ(back->traceId, c.traceId);
+    EXPECT_EQ(back->spanId, c.spanId);
+    EXPECT_TRUE(back->sampled());
+    // TarsCpp's own ids (any text): the same text gives the same ids.
+    auto a = TraceContext::parseTarsTraceKey("f.1-abcdef-HelloServer-17|5f3c|5f3c");
+    auto b = TraceContext::parseTarsTraceKey("3-abcdef-HelloServer-17|5f3c|9");
+    ASSERT_TRUE(a && b);
+    EXPECT_EQ(a->traceId, b->traceId);
+    EXPECT_EQ(a->spanId, b->spanId);
+    for (const char* bad : {"", "no dash here", "0-only|two", "0-|span|parent", "0-trace||parent"}) {
+        EXPECT_FALSE(TraceContext::parseTarsTraceKey(bad)) << bad;
+    }
+}
+
+SpanExporter::Settings exporterSettings(const std::string& url, size_t maxBatch, int flushIntervalMs,
+                                        size_t maxQueue = 2048) {
+    SpanExporter::Settings settings;
+    settings.url = url;
+    settings.serviceName = "App.Server";
+    settings.maxBatch = maxBatch;
+    settings.flushIntervalMs = flushIntervalMs;
+    settings.maxQueue = maxQueue;
+    return settings;
+}
+
+SpanRecord span(const std::string& method, int code) {
+    SpanRecord s;
+    s.context = TraceContext::newRoot(true);
+    s.parentSpanId = TraceContext::newRoot(true).spanId;
+    s.hasParent = true;
+    s.name = "App.Server.Obj/" + method;
+    s.kind = SpanRecord::Kind::Client;
+    s.startUnixNs = 1'700'000'000'000'000'000;
+    s.endUnixNs = s.startUnixNs + 2'500'000;
+    s.code = code;
+    s.servant = "App.Server.Obj";
+    s.method = method;
+    s.peer = "127.0.0.1:1";
+    return s;
+}
+
+TEST(SpanExporter, OtlpJsonHasTheIdsTimesKindStatusAndAttributes) {
+    SpanRecord ok = span("ping", 0);
+    SpanRecord failed = span("pong", -7);
+    auto json = nlohmann::json::parse(SpanExporter::toOtlpJson("App.Server", {ok, failed}));
+    const auto& rs = json["resourceSpans"][0];
+    EXPECT_EQ(rs["resource"]["attributes"][0]["key"], "service.name");
+    EXPECT_EQ(rs["resource"]["attributes"][0]["value"]["stringValue"], "App.Server");
+    const auto& spans = rs["scopeSpans"][0]["spans"];
+    ASSERT_EQ(spans.size(), 2u);
+    EXPECT_EQ(spans[0]["traceId"], ok.context.traceIdHex());
+    EXPECT_EQ(spans[0]["spanId"], ok.context.spanIdHex());
+    EXPECT_EQ(spans[0]["name"], "App.Server.Obj/ping");
+    EXPECT_EQ(spans[0]["kind"], 3);
+    EXPECT_EQ(spans[0]["startTimeUnixNano"], "1700000000000000000");
+    EXPECT_EQ(spans[0]["endTimeUnixNano"], "1700000000002500000");
+    EXPECT_EQ(spans[0]["status"]["code"], 1);
+    EXPECT_EQ(spans[1]["status"]["code"], 2);
+    EXPECT_EQ(spans[0]["parentSpanId"].get<std::string>().size(), 16u);
+    bool sawCode = false;
+    for (const auto& a : spans[1]["attributes"]) {
+        if (a["key"] == "tars.return_code") {
+            sawCode = true;
+            EXPECT_EQ(a["value"]["intValue"], "-7");
+        }
+    }
+    EXPECT_TRUE(sawCode);
+}
+
+TEST(SpanExporter, RefusesUrlsItCannotPostTo) {
+    for (const char* bad : {"https://collector:4318/v1/traces", "collector:4318", "http://", "http://host:0/x",
+                            "http://host:99999/x", "http://host:12ab/x"}) {
+        EXPECT_THROW(SpanExporter(exporterSettings(bad, 10, 100)), std::invalid_argument) << bad;
+    }
+}
+
+// A collector stand-in: answers every POST with `status`, keeps the bodies.
+class Collector {
+public:
+    explicit Collector(int status) : _status(status) {
+        _fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        ::bind(_fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+        socklen_t length = sizeof(addr);
+        ::getsockname(_fd, reinterpret_cast<sockaddr*>(&addr), &length);
+        _port = ntohs(addr.sin_port);
+        ::listen(_fd, 16);
+        _thread = std::thread([this] { run(); });
+    }
+    ~Collector() {
+        _stop = true;
+        _thread.join();
+        ::close(_fd);
+    }
+    int port() const { return _port; }
+    // The bodies received once there are n of them (waits up to 10 s).
+    std::vector<std::string> waitBodies(size_t n) {
+        std::unique_lock lock(_mutex);
+        _cond.wait_for(lock, std::chrono::seconds(10), [&] { return _bodies.size() >= n; });
+        return _bodies;
+    }
+
+private:
+    void run() {
+        while (!_stop) {
+            pollfd p{_fd, POLLIN, 0};
+            if (::poll(&p, 1, 50) <= 0) continue;
+            int c = ::accept(_fd, nullptr, nullptr);
+            if (c < 0) continue;
+            std::string in;
+            char buffer[65536];
+            size_t need = std::string::npos;
+            for (int i = 0; i < 1000 && in.size() < need; ++i) {
+                pollfd q{c, POLLIN, 0};
+                if (::poll(&q, 1, 100) <= 0) continue;
+                ssize_t n = ::recv(c, buffer, sizeof(buffer), 0);
+                if (n <= 0) break;
+                in.append(buffer, static_cast<size_t>(n));
+                size_t head = in.find("\r\n\r\n");
+                size_t cl = in.find("Content-Length: ");
+                if (head != std::string::npos && cl != std::string::npos) {
+                    need = head + 4 + std::stoul(in.substr(cl + 16));
+                }
+            }
+            std::string reply = "HTTP/1.1 " + std::to_string(_status) + " X\r\nContent-Length: 0\r\n\r\n";
+            ::send(c, reply.data(), reply.size(), MSG_NOSIGNAL);
+            ::close(c);
+            size_t head = in.find("\r\n\r\n");
+            std::lock_guard lock(_mutex);
+            _bodies.push_back(head == std::string::npos ? "" : in.substr(head + 4));
+            _cond.notify_all();
+        }
+    }
+
+    int _status;
+    int _fd = -1;
+    int _port = 0;
+    std::atomic<bool> _stop{false};
+    std::mutex _mutex;
+    std::condition_variable _cond;
+    std::vector<std::string> _bodies;
+    std::thread _thread;
+};
+
+TEST(SpanExporter, SendsBatchesToTheCollectorAndCountsThem) {
+    Collector collector(200);
+    {
+        SpanExporter exporter(
+            exporterSettings("http://127.0.0.1:" + std::to_string(collector.port()) + "/v1/traces", 3, 100));
+        for (int i = 0; i < 7; ++i) exporter.add(span("m" + std::to_string(i), 0));
+        size_t spans = 0;
+        for (const auto& body : collector.waitBodies(3)) {
+            spans += nlohmann::json::parse(body)["resourceSpans"][0]["scopeSpans"][0]["spans"].size();
+        }
+        EXPECT_EQ(spans, 7u);
+        for (int i = 0; i < 100 && exporter.counters().exported < 7; ++i) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        EXPECT_EQ(exporter.counters().exported, 7u);
+        EXPECT_EQ(exporter.counters().dropped, 0u);
+    }
+}
+
+TEST(SpanExporter, ACollectorThatRefusesOrIsDownCostsTheCallerNothingAndIsCounted) {
+    Collector refusing(503);
+    SpanExporter refused(exporterSettings("http://127.0.0.1:" + std::to_string(refusing.port()), 512, 50));
+    refused.add(span("a", 0));
+    refusing.waitBodies(1);
+    for (int i = 0; i < 100 && refused.counters().failedPosts < 1; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    EXPECT_EQ(refused.counters().failedPosts, 1u);
+    EXPECT_EQ(refused.counters().dropped, 1u);
+
+    // Nothing listens: add() returns at once, and a full queue drops and counts.
+    int port;
+    {
+        Collector gone(200);
+        port = gone.port();
+    }
+    SpanExporter down(exporterSettings("http://127.0.0.1:" + std::to_string(port), 512, 60000, 10));
+    auto begin = std::chrono::steady_clock::now();
+    for (int i = 0; i < 1000; ++i) down.add(span("b", 0));
+    EXPECT_LT(std::chrono::steady_clock::now() - begin, std::chrono::seconds(1));
+    EXPECT_EQ(down.counters().dropped, 990u);
+}
+
+}  // namespace
+}  // namespace tars
