@@ -243,6 +243,7 @@ void CommunicatorEpoll::expireCalls() {
         if (msg->adapter != nullptr) msg->adapter->onCallTimeout(msg);
         fail(msg, TARSINVOKETIMEOUT,
              "no response within " + std::to_string(msg->request.iTimeout) + " ms" +
+                 (msg->cappedByDeadline ? " (the time left to the request being served)" : "") +
                  (msg->adapter ? " from " + msg->adapter->endpointString() : std::string()));
     }
 }

@@ -51,6 +51,12 @@ std::shared_ptr<TC_SslContext> ObjectProxy::tlsContext(std::string& why) {
 
 void ObjectProxy::invoke(ReqMessage* msg) {
     msg->objectProxy = this;
+    if (msg->deadlinePassed) {
+        // Ended here, in the caller's call mode, like any timeout; never tracked or sent.
+        _epoll->fail(msg, TARSINVOKETIMEOUT,
+                     "not sent: the deadline of the request being served had passed when the call was made");
+        return;
+    }
     if (!_epoll->track(msg)) return;
     redispatch(msg, TARSSENDREQUESTERR, "");
 }

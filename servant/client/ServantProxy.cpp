@@ -129,11 +129,36 @@ std::string ServantProxy::tars_get_load_balance() const {
 
 uint32_t ServantProxy::tars_gen_requestid() { return static_cast<uint32_t>(_communicator->nextRequestId()); }
 
+int64_t ServantProxy::applyDeadline(ReqMessage& msg, const CallContext& context, int& timeoutMs) {
+    int64_t nowUs = TC_TimeProvider::steadyNowUs();
+    int64_t deadlineUs = context.activeDeadlineUs();
+    if (deadlineUs == 0) return nowUs / 1000;  // the request was answered: no longer bound
+    // Whole milliseconds left, rounded down: the callee never gets more than the caller has.
+    int64_t leftMs = (deadlineUs - nowUs) / 1000;
+    if (leftMs <= 0) {
+        msg.deadlinePassed = true;
+        timeoutMs = 0;
+    } else if (leftMs < timeoutMs) {
+        msg.cappedByDeadline = true;
+        timeoutMs = static_cast<int>(leftMs);
+    }
+    // The callback runs on another thread: it takes the context along.
+    if (msg.eType == ReqMessage::ASYNC_CALL) msg.callContext = context;
+    return nowUs / 1000;
+}
+
 ReqMessage* ServantProxy::newMessage(ReqMessage::CallType type, Char packetType, int32_t requestId,
                                      const std::string& funcName, std::vector<char>&& buffer,
                                      const std::map<std::string, std::string>& context, int timeoutMs) {
     auto msg = std::make_unique<ReqMessage>();
     msg->eType = type;
+    int64_t nowMs;
+    const CallContext* serving = CallContext::current();
+    if (serving == nullptr || serving->deadlineUs == 0) [[likely]] {
+        nowMs = TC_TimeProvider::steadyNowMs();
+    } else {
+        nowMs = applyDeadline(*msg, *serving, timeoutMs);
+    }
     RequestPacket& req = msg->request;
     req.iVersion = tars_version();
     req.cPacketType = packetType;
@@ -145,7 +170,8 @@ ReqMessage* ServantProxy::newMessage(ReqMessage::CallType type, Char packetType,
     msg->hashCode = t_call.hashCode;
     t_call.hashType = ReqMessage::HASH_NONE;
     if (msg->hashType != ReqMessage::HASH_NONE) req.iMessageType |= TARSMESSAGETYPEHASH;
-    msg->deadlineMs = TC_TimeProvider::steadyNowMs() + timeoutMs;
+    msg->deadlineMs = nowMs + timeoutMs;
+    if (msg->deadlinePassed) return msg.release();  // never sent: nothing to encode
     if (_customProtocol.load(std::memory_order_acquire)) {
         ProxyProtocol protocol = tars_get_protocol();
         req.sServantName = _name;

@@ -3,6 +3,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "servant/CallContext.h"
 #include "servant/Communicator.h"
 #include "util/tc_logger.h"
 
@@ -98,6 +99,8 @@ void RemoteNotify::send(ReportType type, NOTIFYLEVEL level, const std::string& m
     info.sMessage = message;
     info.sThreadId = std::to_string(::syscall(SYS_gettid));
     _shared->sent.fetch_add(1);
+    // An alarm is not part of the request being served: its deadline does not cut it.
+    CallContext::Scope detached(nullptr);
     try {
         if (wait) {
             proxy->reportNotifyInfo(info);

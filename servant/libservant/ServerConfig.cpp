@@ -104,6 +104,10 @@ const std::vector<ConfigKeyInfo>& serverConfigKeys() {
         {"server", "allowsubjects", "",
          "ssl adapters with verifyclient=1: client certificate subjects accepted (RFC 2253, as `openssl x509 "
          "-noout -subject -nameopt RFC2253` prints them), separated by ';'; empty: any the CA signed. Not a TARS key."},
+        {"server", "propagate-deadline", "1",
+         "1: a TARS request's time left (its iTimeout less the time since it was read) caps the timeout of the calls "
+         "its servant makes until it is answered, and a call made after it fails at once with -7; 0: calls keep their "
+         "proxy's timeout, as in TARS. Not a TARS key."},
         {"server", "strict", "0",
          "1: an unknown key in this file stops the server at start (as --strict-config does); 0: it is reported on "
          "stderr and in the log with its line and the closest known key. Not a TARS key."},
@@ -229,6 +233,7 @@ void loadServerConfig(const TC_Config& conf, const std::string& configFile, cons
     ServerConfig::BackPacketLimit = configSize(conf, p, "server", "backpacketlimit");
     ServerConfig::ShutdownTimeoutMs = std::max<int64_t>(0, configInt(conf, p, "server", "shutdowntimeout"));
     ServerConfig::IsCheckSet = configBool(conf, p, "server", "checkset");
+    ServerConfig::PropagateDeadline = configBool(conf, p, "server", "propagate-deadline");
 }
 
 }  // namespace tars

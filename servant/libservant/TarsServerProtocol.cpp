@@ -8,8 +8,10 @@
 #include "internal/StatCollector.h"
 #include "internal/ServerProtocol.h"
 #include "servant/BindAdapter.h"
+#include "servant/CallContext.h"
 #include "servant/Current.h"
 #include "servant/Servant.h"
+#include "servant/ServerConfig.h"
 #include "servant/TarsProtocol.h"
 #include "util/tc_logger.h"
 #include "util/tc_timeprovider.h"
@@ -128,9 +130,17 @@ void TarsServerProtocol::dispatch(DispatchContext& dc, RecvContext& ctx, bool fr
     std::string desc;
     std::vector<char>& response = dc.response;
     response.clear();
+    // The request's deadline for the calls the servant makes (one-way requests have none:
+    // nobody waits for them). Cleared when the dispatch returns; a reply sent earlier ends it.
+    CallContext callContext;
+    if (ServerConfig::PropagateDeadline && req.iTimeout > 0 && !current->isOneway()) {
+        callContext.deadlineUs = ctx.recvTimeUs + static_cast<int64_t>(req.iTimeout) * 1000;
+        callContext.answered = Current::answeredFlag(current);
+    }
     current->beginDispatch();
     {
         std::lock_guard guard(dc.servantLock);
+        CallContext::Scope scope(callContext.deadlineUs != 0 ? &callContext : nullptr);
         try {
             ret = dc.servant.onDispatch(current, response);
         } catch (const TarsDecodeException& e) {
@@ -174,6 +184,7 @@ bool TarsServerProtocol::reply(Current& current, int iRet, const std::vector<cha
                                const std::map<std::string, std::string>& status, const std::string& resultDesc,
                                int64_t doneUs) const {
     if (current.isOneway()) return true;
+    current.markAnswered();
     AdapterStats& stats = current.getBindAdapter()->stats();
     stats.countResult(iRet);
     recordServed(current, iRet, doneUs);

@@ -81,6 +81,9 @@ public:
     // later with sendResponse() (generated async_response_xxx call it).
     void setResponse(bool value) { _response = value; }
     bool isResponse() const { return _response; }
+    // True once the TARS reply was sent (by the framework or by sendResponse): the end of
+    // the request's deadline for calls made after it (CallContext.h).
+    bool isAnswered() const { return _answered.load(std::memory_order_acquire); }
 
     // Sends the TARS reply (in the request's version) with iRet and the encoded result;
     // nothing for one-way requests. False when it was dropped (connection gone, not TARS).
@@ -101,6 +104,11 @@ public:
     void beginDispatch();
     bool endDispatch();
     uint64_t getSeq() const { return _seq; }
+    void markAnswered() { _answered.store(true, std::memory_order_release); }
+    // The flag isAnswered() reads, owning this Current (the server's CallContext keeps it).
+    static std::shared_ptr<const std::atomic<bool>> answeredFlag(const std::shared_ptr<Current>& current) {
+        return {current, &current->_answered};
+    }
     const std::shared_ptr<ConnectionState>& connection() const { return _conn; }
 
     // Queues bytes (and/or a close) for the connection; the routing used by all of the above.
@@ -120,6 +128,7 @@ private:
     RequestPacket _request;  // for other protocols: sBuffer holds the packet, sServantName the adapter's servant
     std::map<std::string, std::string> _responseContext;
     bool _response = true;
+    std::atomic<bool> _answered{false};
 
     // kDispatching while the handle runs the dispatch; kCloseRequested when close() came
     // during it (no lock: two atomic operations per request).

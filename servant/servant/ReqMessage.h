@@ -22,6 +22,7 @@
 #include <string>
 
 #include "RequestF.h"
+#include "servant/CallContext.h"
 #include "util/tc_wait_word.h"
 
 namespace tars {
@@ -48,11 +49,19 @@ struct ReqMessage {
     RequestPacket request;
     ResponsePacket response;
     ServantProxyCallbackPtr callback;
+    // ASYNC_CALL made while a request was served: its context, current again while the
+    // callback runs (CallContext.h). Empty otherwise.
+    CallContext callContext;
 
     // ---- used by the runtime
     ObjectProxy* objectProxy = nullptr;
     std::string encoded;     // the framed request, moved into the connection
     int64_t deadlineMs = 0;  // steady clock
+    // The deadline of the request being served set request.iTimeout below the proxy's
+    // timeout (cappedByDeadline), or had passed when the call was made (deadlinePassed:
+    // nothing is encoded or sent, the call ends with -7).
+    bool cappedByDeadline = false;
+    bool deadlinePassed = false;
     HashType hashType = HASH_NONE;
     int64_t hashCode = 0;
     std::function<void(ReqMessage*)> done;  // INTERNAL only, network thread

@@ -163,6 +163,10 @@ private:
     ReqMessage* newMessage(ReqMessage::CallType type, Char packetType, int32_t requestId, const std::string& funcName,
                            std::vector<char>&& buffer, const std::map<std::string, std::string>& context,
                            int timeoutMs);
+    // A call made while a request with a deadline is served: caps timeoutMs at the time
+    // left, or marks msg deadlinePassed; keeps the context for an async call's callback.
+    // Returns now (steady clock, ms).
+    static int64_t applyDeadline(ReqMessage& msg, const CallContext& context, int& timeoutMs);
     // Hands msg to a network thread; false (msg untouched) once the communicator is
     // terminating.
     bool submit(ReqMessage* msg);
