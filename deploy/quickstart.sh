@@ -20,7 +20,8 @@
 # (127.0.0.1): registry 17890 (QueryObj), 17891 (RegistryObj), 12000 (AdminRegObj);
 # config 18193; stat 18293, querystat 18393, property 18493, notify 18593, queryproperty
 # 18693, log 18993 (TARS's ports); node 19385 (NodeObj), 19386 (ServerObj); admin ports
-# 17897, 18197, 19387; HelloServer 20001.
+# 17897, 18197, 19387; HelloServer 20001; ops endpoints (HTTP, for Prometheus): registry
+# 17899 (its /prometheus/targets lists every server with one), HelloServer 20003.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -139,7 +140,7 @@ echo
 echo "== the framework: registry and node on 127.0.0.1, one SQLite file =="
 replace_other_run
 stop_all
-for port in 17890 17891 12000 18193 18293 18393 18493 18593 18693 18993 19385 19386 17897 18197 19387 20001; do
+for port in 17890 17891 12000 18193 18293 18393 18493 18593 18693 18993 19385 19386 17897 17899 18197 19387 20001 20003; do
   if port_open "$port"; then
     echo "quickstart: 127.0.0.1:$port is already in use by another program; stop it and run again" >&2
     exit 1
@@ -288,6 +289,7 @@ echo "== tarsadmin deploy examples/hello/deploy.conf =="
   --set executable="$build/examples/hello/HelloServer"
 wait_until "HelloServer active (started by the node, first heartbeat in)" 60 active TestApp.HelloServer
 wait_until "HelloServer listening on 20001" 20 port_open 20001
+wait_until "HelloServer's ops endpoint listening on 20003" 20 port_open 20003
 
 echo
 echo "== HelloClient: TestApp.HelloServer.HelloObj by name, through the locator, every call mode =="
@@ -318,6 +320,23 @@ echo "== tarsadmin events TestApp.HelloServer =="
 echo
 echo "== tarsadmin log TestApp.HelloServer --lines 5 =="
 "$tarsadmin" --locator="$locator" log TestApp.HelloServer --lines 5 || stat_status=1
+
+# Prometheus finds every server with an ops endpoint through the registry.
+echo
+echo "== the registry's /prometheus/targets (Prometheus's HTTP service discovery) =="
+http_get() {  # http_get PORT PATH: the body of a GET on 127.0.0.1 (at most 10 s)
+  (exec 5<>"/dev/tcp/127.0.0.1/$1" &&
+    printf 'GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' "$2" >&5 &&
+    timeout 10 cat <&5) 2>/dev/null | sed '1,/^\r$/d'
+}
+targets_list_hello() {
+  local body
+  body=$(http_get 17899 /prometheus/targets)
+  [[ $body == *'"server":"HelloServer"'* ]]
+}
+targets_status=0
+wait_until "HelloServer in the registry's /prometheus/targets" 30 targets_list_hello || targets_status=1
+http_get 17899 /prometheus/targets || targets_status=1
 
 # Every process runs this build's program, the registry this build's store.
 echo
@@ -355,6 +374,11 @@ if [ $stat_status -ne 0 ]; then
        "(the framework is still up: $stop_command)" >&2
   exit 1
 fi
+if [ $targets_status -ne 0 ]; then
+  echo "quickstart: FAILED: the registry's /prometheus/targets did not list HelloServer (the framework is" \
+       "still up: $stop_command)" >&2
+  exit 1
+fi
 if [ $client_status -ne 0 ]; then
   echo "quickstart: FAILED: HelloClient exited with $client_status (the framework is still up:" \
        "$stop_command)" >&2
@@ -374,6 +398,13 @@ Try:
   $tarsadmin events TestApp.HelloServer
   $tarsadmin log TestApp.HelloServer --follow
   $build/examples/hello/HelloClient --locator="$locator"
+  curl http://127.0.0.1:20003/metrics          # HelloServer's figures for Prometheus
+Scrape every server with an ops endpoint: add this to prometheus.yml
+(the registry's /prometheus/targets lists them, labelled app, server, node and set):
+  scrape_configs:
+    - job_name: tars
+      http_sd_configs:
+        - url: http://127.0.0.1:17899/prometheus/targets
 Stop everything:
   $stop_command
 Generate code for your own IDL:

@@ -24,6 +24,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
+constexpr const char* kOpsKey = "/tars/application/server<ops>";
+// The owner of a port taken by an ops endpoint (with a blank: no adapter has that name).
+constexpr const char* kOpsOwner = "ops endpoint";
+
+std::string portOwner(const std::string& owner) {
+    return owner == kOpsOwner ? std::string("the ") + kOpsOwner : "adapter <" + owner + ">";
+}
+
 std::string joinLines(const std::vector<std::string>& lines) {
     std::string out;
     for (const auto& line : lines) out += (out.empty() ? "" : "\n") + line;
@@ -254,6 +262,7 @@ private:
         if (auto p = children.find("profile"); p != children.end()) spec.profile = dedent(_index.content(p->second));
         if (auto a = children.find("adapters"); a != children.end()) checkAdapters(a->second, spec);
         if (auto c = children.find("configfiles"); c != children.end()) checkConfigFiles(c->second, spec);
+        checkOps(values, section, spec);
 
         if (!spec.app.empty() && !spec.server.empty()) {
             for (const auto& node : spec.nodes) {
@@ -282,6 +291,46 @@ private:
         spec.setName = parts[0];
         spec.setArea = parts[1];
         spec.setGroup = parts[2];
+    }
+
+    // `ops`: a TCP endpoint with a fixed port (Prometheus finds it through the registry),
+    // written into the profile as /tars/application/server<ops>, where the server reads it.
+    void checkOps(const std::map<std::string, Value>& values, int section, ServerSpec& spec) {
+        auto found = values.find("ops");
+        if (found == values.end() || found->second.text.empty()) return;
+        const std::string ops = TC_Common::trim(found->second.text);
+        TC_Endpoint endpoint;
+        if (!rule(deploy::checkEndpoint(ops, &endpoint), values, "ops", section)) return;
+        if (!endpoint.isTcp() || endpoint.isSSL()) {
+            rule("the ops endpoint serves plain HTTP: tcp only", values, "ops", section);
+            return;
+        }
+        TC_Config profile;
+        if (!spec.profile.empty()) {
+            try {
+                profile.parseString(spec.profile);
+            } catch (const std::exception& e) {
+                rule(std::string("the <profile> is not a valid config: ") + e.what(), values, "ops", section);
+                return;
+            }
+            if (!profile.get(std::string(kOpsKey)).empty()) {
+                rule("the <profile> sets ops too: give it once", values, "ops", section);
+                return;
+            }
+        }
+        for (const auto& node : spec.nodes) {
+            auto [at, fresh] = _ports.emplace(node + ":" + std::to_string(endpoint.getPort()),
+                                              std::make_pair(std::string(kOpsOwner), found->second.line));
+            if (!fresh) {
+                rule("port " + std::to_string(endpoint.getPort()) + " on node " + node + " is already used by " +
+                         portOwner(at->second.first) + " at line " + std::to_string(at->second.second),
+                     values, "ops", section);
+                return;
+            }
+        }
+        profile.insertDomainParam("/tars/application/server", {{"ops", ops}}, true);
+        spec.profile = profile.tostr();
+        spec.ops = ops;
     }
 
     void checkPaths(const std::map<std::string, Value>& values, int section, ServerSpec& spec) {
@@ -371,9 +420,8 @@ private:
                 std::string port = node + ":" + std::to_string(endpoint.getPort()) + (endpoint.isUdp() ? "/udp" : "");
                 auto [at, fresh] = _ports.emplace(port, std::make_pair(adapter.name, values["endpoint"].line));
                 if (!fresh) {
-                    rule("port " + std::to_string(endpoint.getPort()) + " on node " + node +
-                             " is already used by adapter <" + at->second.first + "> at line " +
-                             std::to_string(at->second.second),
+                    rule("port " + std::to_string(endpoint.getPort()) + " on node " + node + " is already used by " +
+                             portOwner(at->second.first) + " at line " + std::to_string(at->second.second),
                          values, "endpoint", section);
                 }
             }
@@ -482,6 +530,9 @@ const std::vector<DeployFileKey>& deployFileKeys() {
         {"deploy", "servertype", "tars_cpp", "tars_cpp, tars_java, tars_nodejs, tars_php, tars_go or not_tars."},
         {"deploy", "asyncthread", "3", "Callback threads of the server's client side (0..1024)."},
         {"deploy", "set", "", "Set division name.area.group; empty: no set."},
+        {"deploy", "ops", "",
+         "The server's ops endpoint (HTTP /metrics, /health, /status), e.g. tcp -h localip -p 20003 -t 60000; "
+         "host localip = the node's IP. The registry lists it for Prometheus. Empty: none."},
         {"adapter", "endpoint", nullptr,
          "Listen endpoint, e.g. tcp -h localip -p 20001 -t 60000; host localip = the node's IP."},
         {"adapter", "servant", nullptr, "The object it serves: app.server.Name."},

@@ -72,6 +72,7 @@ struct ServerSpec {
     int asyncThreads = 3;
     std::string setName, setArea, setGroup;  // all empty: no set
     std::string profile;                     // config text merged over the template's
+    std::string ops;                         // the ops endpoint (`ops`); "" = none. Also in profile, as server<ops>
     std::vector<AdapterSpec> adapters;
     std::vector<ConfigFileSpec> configFiles;
 

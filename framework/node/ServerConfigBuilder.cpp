@@ -184,6 +184,21 @@ std::string ServerConfigBuilder::build(const ServerDescriptor& server, const Ser
         }
         conf.joinConfig(profile, true);
     }
+    // The ops endpoint (the deploy file's `ops`, kept in the profile): localip is the
+    // node's IP, as in the adapters' endpoints.
+    const std::string opsKey = std::string(kServerPath) + "<ops>";
+    if (std::string ops = TC_Common::trim(conf.get(opsKey)); !ops.empty()) {
+        TC_Endpoint endpoint;
+        try {
+            endpoint.parse(ops);
+        } catch (const std::exception& e) {
+            throw Node_Exception("server " + layout.id + ": ops endpoint '" + ops + "': " + e.what());
+        }
+        if (endpoint.getHost() == "localip") {
+            endpoint.setHost(_node.localIp);
+            conf.insertDomainParam(kServerPath, {{"ops", endpoint.toString()}}, true);
+        }
+    }
     return "# " + layout.id + " on node " + _node.nodeName + ": written by tarsnode at " +
            TC_Common::tm2str(TC_TimeProvider::getInstance()->getNow()) +
            "; it is rewritten on every load, change the profile instead.\n" + conf.tostr();

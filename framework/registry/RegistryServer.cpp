@@ -1,6 +1,7 @@
 #include "RegistryServer.h"
 
 #include "AdminRegImp.h"
+#include "PrometheusTargets.h"
 #include "QueryImp.h"
 #include "RegistryImp.h"
 #include "util/tc_endpoint.h"
@@ -73,6 +74,20 @@ void RegistryServer::initialize() {
         });
         requireTrustedPeers(adminRegObj);
     }
+    // Prometheus's HTTP service discovery, on the ops endpoint's own thread: a query of the
+    // store (shared with the servants' calls, each holding it for one statement or
+    // transaction), never a wait on the RPC path.
+    addOpsPath("/prometheus/targets", [service](const std::string&, std::string& contentType, std::string& body) {
+        try {
+            body = prometheusTargetsJson(service->store().listServers(), service->store().listNodes());
+            contentType = "application/json";
+            return 200;
+        } catch (const std::exception& e) {
+            contentType = "text/plain; charset=utf-8";
+            body = std::string("the registry's store failed: ") + e.what() + "\n";
+            return 503;
+        }
+    });
     TLOGINFO("registry: " << locatorId << " serving " << queryObj << ", " << registryObj
                           << (servesAdminReg ? ", " + adminRegObj : std::string()) << "; "
                           << _service->table()->objectCount() << " objects" << std::endl);

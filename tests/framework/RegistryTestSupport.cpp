@@ -17,6 +17,7 @@ std::string RegistryProcess::config(const std::string& dbSection, const std::str
     os << "<tars>\n  <application>\n    <server>\n"
        << "      app = tars\n      server = tarsregistry\n      localip = 127.0.0.1\n"
        << "      local = tcp -h 127.0.0.1 -p " << _admin.port() << " -t 10000\n"
+       << "      ops = tcp -h 127.0.0.1 -p " << _ops.port() << " -t 60000\n"
        << "      logpath = @LOG@\n      datapath = @DIR@\n      logLevel = DEBUG\n"
        << "      <tars.tarsregistry.QueryObjAdapter>\n"
        << "        endpoint = tcp -h 127.0.0.1 -p " << _query.port() << " -t 60000\n"
@@ -38,7 +39,7 @@ std::string RegistryProcess::config(const std::string& dbSection, const std::str
 
 bool RegistryProcess::start(int timeoutMs) {
     _process.writeConfig(config(_db.configSection(), _reap));
-    return _process.start({_query.port(), _registry.port(), _adminReg.port()}, timeoutMs);
+    return _process.start({_query.port(), _registry.port(), _adminReg.port(), _ops.port()}, timeoutMs);
 }
 
 int RegistryProcess::runWithDbSection(const std::string& dbSection, const std::string& reap) {

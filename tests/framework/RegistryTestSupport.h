@@ -3,8 +3,9 @@
 // QueryObj and RegistryObj through the generated proxies.
 //
 // The process serves QueryObj, RegistryObj and AdminRegObj (tarsadmin's interface), each
-// on a port of its own. RegistryProcess::start() waits (bounded polling of connects)
-// until the three ports accept;
+// on a port of its own, and its ops endpoint (HTTP: /metrics, /prometheus/targets) on a
+// fourth. RegistryProcess::start() waits (bounded polling of connects) until the four
+// ports accept;
 // the destructor kills the process it started, and only that one.
 #pragma once
 
@@ -36,6 +37,7 @@ public:
     int queryPort() const { return _query.port(); }
     int registryPort() const { return _registry.port(); }
     int adminRegPort() const { return _adminReg.port(); }
+    int opsPort() const { return _ops.port(); }
     std::string queryEndpoint() const;
     // "tars.tarsregistry.AdminRegObj@tcp -h 127.0.0.1 -p <adminRegPort>"
     std::string adminRegObj() const;
@@ -50,6 +52,7 @@ private:
     ReservedPort _registry;
     ReservedPort _adminReg;
     ReservedPort _admin;
+    ReservedPort _ops;
     ServerProcess _process;
 };
 

@@ -19,7 +19,7 @@ work=$(cd "$work" && pwd -P)
 export TARS_QUICKSTART_RECORD="$work/record"
 export TARS_QUICKSTART_SKIP_BUILD=1
 
-for port in 17890 17891 12000 18193 18293 18393 18493 18593 18693 18993 19385 19386 17897 18197 19387 20001; do
+for port in 17890 17891 12000 18193 18293 18393 18493 18593 18693 18993 19385 19386 17897 17899 18197 19387 20001 20003; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     echo "SKIP: 127.0.0.1:$port is in use (a quickstart of yours?): not touching it"
     exit 77

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "util/tc_config.h"
 #include "util/tc_config_line_index.h"
 #include "DeployFile.h"
 #include "DeployRules.h"
@@ -311,6 +312,46 @@ TEST_F(DeployFileTest, OtherValuesAreChecked) {
         8, {"key 'level'", "app, server or host"});
     expectProblem(deploySection("  <configfiles>\n    <x.conf>\n    </x.conf>\n  </configfiles>\n"), 7,
                   {"<x.conf>", "needs key 'file' or a <content> section"});
+}
+
+TEST_F(DeployFileTest, TheOpsEndpointGoesIntoTheProfile) {
+    auto servers = load(deploySection("  ops = tcp -h localip -p 20003 -t 60000\n"));
+    ASSERT_EQ(servers.size(), 1u);
+    EXPECT_EQ(servers[0].ops, "tcp -h localip -p 20003 -t 60000");
+    TC_Config profile;
+    profile.parseString(servers[0].profile);
+    EXPECT_EQ(profile.get("/tars/application/server<ops>"), "tcp -h localip -p 20003 -t 60000");
+
+    // Beside a profile of the file's, which keeps its own keys.
+    std::string withProfile = deploySection("  ops = tcp -h 127.0.0.1 -p 20003\n");
+    withProfile.insert(withProfile.find("  <adapters>"),
+                       "  <profile>\n    <tars>\n      <application>\n        <server>\n"
+                       "          logLevel = INFO\n        </server>\n      </application>\n    </tars>\n"
+                       "  </profile>\n");
+    servers = load(withProfile);
+    ASSERT_EQ(servers.size(), 1u);
+    profile.parseString(servers[0].profile);
+    EXPECT_EQ(profile.get("/tars/application/server<ops>"), "tcp -h 127.0.0.1 -p 20003");
+    EXPECT_EQ(profile.get("/tars/application/server<logLevel>"), "INFO");
+
+    servers = load(deploySection());
+    EXPECT_EQ(servers[0].ops, "");
+    EXPECT_EQ(servers[0].profile.find("ops"), std::string::npos) << servers[0].profile;
+}
+
+TEST_F(DeployFileTest, ABadOpsEndpointIsReportedAtItsLine) {
+    expectProblem(deploySection("  ops = tcp -h localip -t 60000\n"), 6, {"key 'ops'", "missing -p port"});
+    expectProblem(deploySection("  ops = tcp -h localip -p 0\n"), 6, {"key 'ops'", "port must be in 1..65535"});
+    expectProblem(deploySection("  ops = udp -h localip -p 20003\n"), 6, {"key 'ops'", "tcp only"});
+    expectProblem(deploySection("  ops = ssl -h localip -p 20003\n"), 6, {"key 'ops'", "tcp only"});
+    expectProblem(deploySection("  ops = tcp -h localip -p 20001\n"), 6,
+                  {"key 'ops'", "port 20001 on node 127.0.0.1 is already used by adapter <HelloObjAdapter> at line 9"});
+    std::string twice = deploySection("  ops = tcp -h localip -p 20003\n");
+    twice.insert(twice.find("  <adapters>"),
+                 "  <profile>\n    <tars>\n      <application>\n        <server>\n"
+                 "          ops = tcp -p 20004\n        </server>\n      </application>\n    </tars>\n"
+                 "  </profile>\n");
+    expectProblem(twice, 6, {"key 'ops'", "the <profile> sets ops too"});
 }
 
 TEST_F(DeployFileTest, EveryProblemOfTheFileIsReportedAtOnce) {

@@ -155,6 +155,20 @@ TEST(ServerConfigBuilder, EndpointWithTheLocalipMacroGetsTheNodesIp) {
               "tcp -h 10.1.2.3 -p 20001 -t 60000");
 }
 
+TEST(ServerConfigBuilder, TheOpsEndpointOfTheProfileGetsTheNodesIp) {
+    auto d = descriptor();
+    d.profile =
+        "<tars>\n<application>\n<server>\nops = tcp -h localip -p 20003 -t 60000\n</server>\n"
+        "</application>\n</tars>\n";
+    EXPECT_EQ(built(d).get("/tars/application/server<ops>"), "tcp -h 10.1.2.3 -p 20003 -t 60000");
+    d.profile =
+        "<tars>\n<application>\n<server>\nops = tcp -h 0.0.0.0 -p 20003\n</server>\n"
+        "</application>\n</tars>\n";
+    EXPECT_EQ(built(d).get("/tars/application/server<ops>"), "tcp -h 0.0.0.0 -p 20003") << "kept as given";
+    d.profile = "";
+    EXPECT_EQ(built(d).get("/tars/application/server<ops>"), "") << "none without one";
+}
+
 TEST(ServerConfigBuilder, ABrokenProfileOrEndpointNamesTheServer) {
     ServerConfigBuilder builder(nodeContext());
     auto d = descriptor();
