@@ -9,6 +9,13 @@
 #        ObservabilitySink serving StatObj only).
 # Prints each run, the medians, and the median of the per-round ratios on/off.
 #
+# MODE=ops measures issue 20's case instead: "on" is HelloServer B with the ops endpoint
+# (`ops`: every served call counted for /metrics, scraped once a second while the load
+# runs) and tracing sampling 1 % (`tracing-endpoint`, `tracing-sample-ratio = 0.01`, to a
+# collector stand-in that answers every POST with 200), and tars-bench with the same
+# tracing settings through OTEL_EXPORTER_OTLP_TRACES_ENDPOINT / OTEL_TRACES_SAMPLER_ARG;
+# "off" is HelloServer A and tars-bench with none of it.
+#
 #   tests/bench/stat_overhead.sh [BUILD_DIR]
 #
 # BUILD_DIR (or TARS_BENCH_BUILD_DIR; default build): built (tars-bench, HelloServer,
@@ -83,31 +90,71 @@ start_hello() {
   pid=$!; pids+=("$pid")
   hello_port=$(bench_listen_port "$pid")
 }
-start_hello off ""
-port_off=$hello_port
-start_hello on "$stat_obj"
-port_on=$hello_port
+mode=${MODE:-stat}
+on_args=(--stat "$stat_obj")
+on_env=()
+if [ "$mode" = ops ]; then
+  # The collector stand-in: answers 200 to every request, keeps nothing.
+  cat >"$work/collector.py" <<'PY'
+import http.server, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        self.send_response(200); self.send_header("Content-Length", "0"); self.end_headers()
+    def log_message(self, *a): pass
+http.server.ThreadingHTTPServer(("127.0.0.1", 0), H).serve_forever()
+PY
+  python3 "$work/collector.py" >"$work/collector.out" 2>&1 &
+  collector_pid=$!; pids+=("$collector_pid")
+  collector_url="http://127.0.0.1:$(bench_listen_port "$collector_pid")/v1/traces"
+  ops_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  bench_hello_conf "$work/on" 0 1 2 1024
+  sed -i "s#^      logLevel = ERROR#      logLevel = ERROR\n      ops = tcp -h 127.0.0.1 -p $ops_port -t 600000\n      tracing-endpoint = $collector_url\n      tracing-sample-ratio = 0.01#" \
+    "$work/on/HelloServer.conf"
+  "$hello" --config="$work/on/HelloServer.conf" >"$work/on.out" 2>&1 &
+  on_pid=$!; pids+=("$on_pid")
+  bench_listen_port "$on_pid" "$ops_port" >/dev/null
+  port_on=$(ss -Hltnp 2>/dev/null | grep "pid=$on_pid," | awk '{print $4}' | sed 's/.*://' | grep -vx "$ops_port" | head -1)
+  start_hello off ""
+  port_off=$hello_port
+  on_args=()
+  on_env=(env OTEL_EXPORTER_OTLP_TRACES_ENDPOINT="$collector_url" OTEL_TRACES_SAMPLER_ARG=0.01)
+  # A scraper, once a second, as Prometheus would.
+  (while kill -0 "$on_pid" 2>/dev/null; do
+     { exec 3<>"/dev/tcp/127.0.0.1/$ops_port" && printf 'GET /metrics HTTP/1.0\r\n\r\n' >&3 && cat <&3 >/dev/null; } 2>/dev/null || true
+     exec 3<&- 2>/dev/null || true
+     sleep 1
+   done) &
+  pids+=("$!")
+else
+  start_hello off ""
+  port_off=$hello_port
+  start_hello on "$stat_obj"
+  port_on=$hello_port
+fi
 
 load=(-m async -c "$connections" -k "$outstanding" -s "$payload" -d "$seconds" --warmup "$warmup")
 run() {  # run NAME ROUND ARGS...: prints the run's QPS
   local name=$1 round=$2; shift 2
   local out="$work/$name.$round.txt"
-  "$bench" "$@" "${load[@]}" >"$out" 2>&1 || { echo "stat_overhead.sh: $name failed:" >&2; tail -5 "$out" >&2; exit 1; }
+  local prefix=()
+  if [ "$name" = on ]; then prefix=("${on_env[@]}"); fi
+  "${prefix[@]}" "$bench" "$@" "${load[@]}" >"$out" 2>&1 || { echo "stat_overhead.sh: $name failed:" >&2; tail -5 "$out" >&2; exit 1; }
   grep -q "^RESULT .* failed=0 " "$out" || { echo "stat_overhead.sh: $name had failed calls" >&2; tail -3 "$out" >&2; exit 1; }
   sed -n 's/^RESULT qps=\([0-9.]*\) .*/\1/p' "$out"
 }
 
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-echo "stat overhead: pipelined async -c $connections -k $outstanding, ${payload} B, ${seconds} s per run, $rounds rounds"
+echo "$mode overhead: pipelined async -c $connections -k $outstanding, ${payload} B, ${seconds} s per run, $rounds rounds"
 echo "machine: $(nproc) cpus, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), load $(cut -d' ' -f1-3 /proc/loadavg)"
 : >"$work/off.qps"; : >"$work/on.qps"; : >"$work/ratio.txt"
 for round in $(seq "$rounds"); do
   if [ $((round % 2)) -eq 1 ]; then
     off=$(run off "$round" -p "$port_off")
-    on=$(run on "$round" -p "$port_on" --stat "$stat_obj")
+    on=$(run on "$round" -p "$port_on" "${on_args[@]}")
   else
-    on=$(run on "$round" -p "$port_on" --stat "$stat_obj")
+    on=$(run on "$round" -p "$port_on" "${on_args[@]}")
     off=$(run off "$round" -p "$port_off")
   fi
   echo "$off" >>"$work/off.qps"; echo "$on" >>"$work/on.qps"
