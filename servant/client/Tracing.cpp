@@ -66,15 +66,17 @@ bool Tracing::sample() const {
     return std::uniform_real_distribution<double>(0.0, 1.0)(generator) < _ratio;
 }
 
-SpanExporter::Counters Tracing::counters() const { return _exporter ? _exporter->counters() : SpanExporter::Counters{}; }
+SpanExporter::Counters Tracing::counters() const {
+    return _exporter ? _exporter->counters() : SpanExporter::Counters{};
+}
 
 int64_t Tracing::nowUnixNs() {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
         .count();
 }
 
-TraceSpanPtr Tracing::startClientCall(const Tracing* tracing, const CallContext* context,
-                                                     RequestPacket& request, const std::string& objectName) {
+TraceSpanPtr Tracing::startClientCall(const Tracing* tracing, const CallContext* context, RequestPacket& request,
+                                      const std::string& objectName) {
     TraceContext span;
     bool hasParent = false;
     if (context != nullptr && context->traced) {

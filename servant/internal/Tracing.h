@@ -22,8 +22,6 @@
 
 namespace tars {
 
-
-
 // A span being timed: its record and where it goes when it ends.
 struct TraceSpan {
     SpanRecord record;
@@ -59,8 +57,8 @@ public:
     // status (traceparent, tracestate, STATUS_TRACE_KEY + message type 0x100) and returns
     // the span to time, or nullptr when the call is not sampled or nothing exports it.
     // tracing may be nullptr (only a context's trace is passed on).
-    static TraceSpanPtr startClientCall(const Tracing* tracing, const CallContext* context,
-                                         RequestPacket& request, const std::string& objectName);
+    static TraceSpanPtr startClientCall(const Tracing* tracing, const CallContext* context, RequestPacket& request,
+                                        const std::string& objectName);
     // A request received: the trace its handling continues (a child of the incoming
     // traceparent or, without one, of STATUS_TRACE_KEY; else a new root when tracing is
     // set). False: no trace. parent gets the incoming span id when there is one.
