@@ -136,7 +136,8 @@ TEST_F(TracingChainTest, ThreeHopsCallbackThenCoAwaitMakeOneTraceWithParentLinks
     const Json& bServer = byName["2:Test.TraceServer.RelayObj/relay"];
     const Json& bClient = byName["3:Test.TraceServer.HopObj/hop"];
     const Json& cServer = byName["2:Test.TraceServer.HopObj/hop"];
-    ASSERT_FALSE(aClient.is_null() || bServer.is_null() || bClient.is_null() || cServer.is_null()) << Json(spans).dump();
+    ASSERT_FALSE(aClient.is_null() || bServer.is_null() || bClient.is_null() || cServer.is_null())
+        << Json(spans).dump();
 
     const std::string traceId = aClient["traceId"];
     for (const Json& s : spans) EXPECT_EQ(s["traceId"], traceId) << s.dump();
