@@ -67,7 +67,7 @@ void AsyncProcThread::terminate() {
 void AsyncProcThread::dispatch(ReqMessage* msg) {
     std::unique_ptr<ReqMessage> owned(msg);
     // The callback goes on with the work of the request that made the call, if any.
-    CallContext::Scope scope(msg->callContext.deadlineUs != 0 ? &msg->callContext : nullptr);
+    CallContext::Scope scope(msg->callContext.active() ? &msg->callContext : nullptr);
     ServantProxyCallback::setCurrentMessage(msg);
     try {
         msg->callback->onDispatch(msg);

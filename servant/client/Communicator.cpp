@@ -6,6 +6,7 @@
 #include "internal/AsyncProcThread.h"
 #include "internal/CommunicatorEpoll.h"
 #include "internal/ObjectProxy.h"
+#include "internal/Tracing.h"
 #include "util/tc_common.h"
 #include "util/tc_endpoint.h"
 #include "util/tc_logger.h"
@@ -58,6 +59,12 @@ const std::vector<Communicator::KeyInfo>& Communicator::keys() {
         {"property", "",
          "property object (tars.tarsproperty.PropertyObj) properties go to (PropertyF.reportPropMsg); empty: "
          "properties are not sent"},
+        {"tracing-endpoint", "",
+         "OTLP/HTTP JSON traces URL (http://host:port/v1/traces) spans are exported to; empty: "
+         "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, else spans are not exported"},
+        {"tracing-sample-ratio", "",
+         "share of calls that start a new trace, 0..1; empty: OTEL_TRACES_SAMPLER_ARG, else 1 with an endpoint, "
+         "0 without"},
         {"report-interval", "60000", "how often statistics and properties are sent, ms (1000..86400000)"},
         {"report-timeout", "5000", "timeout of each report call, ms (100..60000)"},
         {"max-report-size", "1400",
@@ -242,6 +249,16 @@ int32_t Communicator::nextRequestId() {
 void Communicator::startLocked() {
     if (_started) return;
     _started = true;
+    Tracing::Settings tracing;
+    try {
+        if (Tracing::settingsFrom(_properties["tracing-endpoint"], _properties["tracing-sample-ratio"], tracing)) {
+            tracing.serviceName = _reportSettings.moduleName.empty() ? "tars-client" : _reportSettings.moduleName;
+            _tracing = std::make_unique<Tracing>(tracing);
+        }
+    } catch (const std::invalid_argument& e) {
+        _started = false;
+        throw Communicator_Exception(std::string("client config ") + CONFIG_ROOT_PATH + ": " + e.what());
+    }
     _statReport->start(_reportSettings);
     for (int i = 0; i < _asyncThreadCount; ++i) {
         _asyncThreads.push_back(std::make_unique<AsyncProcThread>(static_cast<size_t>(i)));
@@ -333,6 +350,23 @@ StatReport* Communicator::getStatReport() {
 void Communicator::keepCallTotals() {
     std::lock_guard lock(_mutex);
     _statReport->keepTotals();
+}
+
+Communicator::TraceCounters Communicator::traceCounters() const {
+    TraceCounters out;
+    std::lock_guard lock(_mutex);
+    if (_tracing) {
+        SpanExporter::Counters c = _tracing->counters();
+        out.exported = c.exported;
+        out.dropped = c.dropped;
+        out.failedPosts = c.failedPosts;
+    }
+    return out;
+}
+
+double Communicator::tracingSampleRatio() const {
+    std::lock_guard lock(_mutex);
+    return _tracing ? _tracing->sampleRatio() : -1.0;
 }
 
 void Communicator::terminate() {

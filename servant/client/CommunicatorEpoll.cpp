@@ -12,6 +12,7 @@
 #include "servant/Communicator.h"
 #include "internal/AdapterProxy.h"
 #include "internal/ObjectProxy.h"
+#include "internal/Tracing.h"
 #include "internal/StatCollector.h"
 #include "internal/Transceiver.h"
 #include "util/tc_logger.h"
@@ -344,7 +345,18 @@ void CommunicatorEpoll::complete(ReqMessage* msg) {
     if (msg->list != nullptr) static_cast<ReqMessageList*>(msg->list)->erase(msg);
     _calls.erase(msg->request.iRequestId, msg);
     if (_callStats != nullptr) recordStat(msg);
+    if (msg->traceSpan) [[unlikely]]
+        endSpan(msg);
     handOn(msg);
+}
+
+void CommunicatorEpoll::endSpan(ReqMessage* msg) {
+    TraceSpanPtr span = std::move(msg->traceSpan);
+    if (msg->adapter != nullptr) {
+        const TC_Endpoint& endpoint = msg->adapter->endpoint();
+        span->record.peer = endpoint.getHost() + ":" + std::to_string(endpoint.getPort());
+    }
+    span->finish(msg->response.iRet);
 }
 
 void CommunicatorEpoll::recordStat(const ReqMessage* msg) {

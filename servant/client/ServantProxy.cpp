@@ -6,6 +6,7 @@
 #include "internal/CommunicatorEpoll.h"
 #include "internal/LoadBalancer.h"
 #include "internal/ObjectProxy.h"
+#include "internal/Tracing.h"
 #include "util/tc_timeprovider.h"
 
 namespace tars {
@@ -131,8 +132,10 @@ uint32_t ServantProxy::tars_gen_requestid() { return static_cast<uint32_t>(_comm
 
 int64_t ServantProxy::applyDeadline(ReqMessage& msg, const CallContext& context, int& timeoutMs) {
     int64_t nowUs = TC_TimeProvider::steadyNowUs();
+    // The callback runs on another thread: it takes the context along.
+    if (msg.eType == ReqMessage::ASYNC_CALL) msg.callContext = context;
     int64_t deadlineUs = context.activeDeadlineUs();
-    if (deadlineUs == 0) return nowUs / 1000;  // the request was answered: no longer bound
+    if (deadlineUs == 0) return nowUs / 1000;  // no deadline, or the request was answered: not bound
     // Whole milliseconds left, rounded down: the callee never gets more than the caller has.
     int64_t leftMs = (deadlineUs - nowUs) / 1000;
     if (leftMs <= 0) {
@@ -142,8 +145,6 @@ int64_t ServantProxy::applyDeadline(ReqMessage& msg, const CallContext& context,
         msg.cappedByDeadline = true;
         timeoutMs = static_cast<int>(leftMs);
     }
-    // The callback runs on another thread: it takes the context along.
-    if (msg.eType == ReqMessage::ASYNC_CALL) msg.callContext = context;
     return nowUs / 1000;
 }
 
@@ -154,7 +155,8 @@ ReqMessage* ServantProxy::newMessage(ReqMessage::CallType type, Char packetType,
     msg->eType = type;
     int64_t nowMs;
     const CallContext* serving = CallContext::current();
-    if (serving == nullptr || serving->deadlineUs == 0) [[likely]] {
+    const Tracing* tracing = _communicator->tracing();
+    if (serving == nullptr || !serving->active()) [[likely]] {
         nowMs = TC_TimeProvider::steadyNowMs();
     } else {
         nowMs = applyDeadline(*msg, *serving, timeoutMs);
@@ -172,6 +174,9 @@ ReqMessage* ServantProxy::newMessage(ReqMessage::CallType type, Char packetType,
     if (msg->hashType != ReqMessage::HASH_NONE) req.iMessageType |= TARSMESSAGETYPEHASH;
     msg->deadlineMs = nowMs + timeoutMs;
     if (msg->deadlinePassed) return msg.release();  // never sent: nothing to encode
+    if (tracing != nullptr || (serving != nullptr && serving->traced)) [[unlikely]] {
+        msg->traceSpan = Tracing::startClientCall(tracing, serving, req, _name);
+    }
     if (_customProtocol.load(std::memory_order_acquire)) {
         ProxyProtocol protocol = tars_get_protocol();
         req.sServantName = _name;

@@ -72,7 +72,8 @@ SpanExporter::SpanExporter(Settings settings) : _settings(std::move(settings)) {
     const std::string& url = _settings.url;
     const std::string scheme = "http://";
     if (url.compare(0, scheme.size(), scheme) != 0) {
-        throw std::invalid_argument("tracing endpoint '" + url + "': only http:// URLs are supported (a local collector)");
+        throw std::invalid_argument("tracing endpoint '" + url +
+                                    "': only http:// URLs are supported (a local collector)");
     }
     std::string rest = url.substr(scheme.size());
     size_t slash = rest.find('/');
@@ -223,14 +224,15 @@ std::string SpanExporter::toOtlpJson(const std::string& serviceName, const std::
         attributes.push_back(intAttribute("tars.return_code", s.code));
         span["attributes"] = std::move(attributes);
         // OTLP status codes: 1 OK, 2 ERROR.
-        span["status"] = s.code == 0 ? JsonValue{{"code", 1}}
-                                     : JsonValue{{"code", 2}, {"message", "TARS return code " + std::to_string(s.code)}};
+        span["status"] = s.code == 0
+                             ? JsonValue{{"code", 1}}
+                             : JsonValue{{"code", 2}, {"message", "TARS return code " + std::to_string(s.code)}};
         list.push_back(std::move(span));
     }
     JsonValue resource = {{"attributes", JsonValue::array({stringAttribute("service.name", serviceName)})}};
     JsonValue scope = {{"scope", {{"name", "tars-cpp20"}}}, {"spans", std::move(list)}};
-    JsonValue root = {
-        {"resourceSpans", JsonValue::array({{{"resource", std::move(resource)}, {"scopeSpans", JsonValue::array({scope})}}})}};
+    JsonValue root = {{"resourceSpans", JsonValue::array({{{"resource", std::move(resource)},
+                                                           {"scopeSpans", JsonValue::array({scope})}}})}};
     return root.dump(-1, ' ', false, JsonValue::error_handler_t::replace);
 }
 

@@ -111,6 +111,8 @@ private:
     void handOffEnded();
     // Counts an ended call in the communicator's call statistics.
     void recordStat(const ReqMessage* msg);
+    // The call's client span ends: peer and code set, handed to the exporter.
+    void endSpan(ReqMessage* msg);
     int waitTimeMs();
 
     Communicator* _communicator;

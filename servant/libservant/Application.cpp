@@ -24,6 +24,7 @@
 #include "internal/NodeReporter.h"
 #include "internal/OpsEndpoint.h"
 #include "internal/StatusReport.h"
+#include "internal/Tracing.h"
 #include "internal/RemoteConfig.h"
 #include "util/tc_common.h"
 #include "util/tc_file.h"
@@ -61,6 +62,7 @@ Application::~Application() {
     if (_epollServer && !_shutdownDone) _epollServer->stop(0);
     g_epollServer = nullptr;
     _epollServer.reset();
+    Tracing::setServer(nullptr);
     if (_communicator) _communicator->terminate();
     _logFlusher.reset();
     if (_signalFd >= 0) ::close(_signalFd);
@@ -172,6 +174,21 @@ void Application::start(int argc, char* argv[]) {
         TC_Common::lower(serverConfig().get("/tars/application<enableset>", "n")) == "y") {
         _communicator->setProperty("enableset", "y");
         _communicator->setProperty("setdivision", serverConfig().get("/tars/application<setdivision>", ""));
+    }
+
+    // Tracing: the server keys, unless the client section has its own; with either (or the
+    // OTEL_* variables) the communicator starts now, and its tracing serves the adapters too.
+    for (const char* key : {"tracing-endpoint", "tracing-sample-ratio"}) {
+        std::string value = serverConfig().get(std::string("/tars/application/server<") + key + ">", "");
+        if (_communicator->getProperty(key).empty() && !value.empty()) _communicator->setProperty(key, value);
+    }
+    {
+        Tracing::Settings tracing;
+        if (Tracing::settingsFrom(_communicator->getProperty("tracing-endpoint"),
+                                  _communicator->getProperty("tracing-sample-ratio"), tracing)) {
+            _communicator->getStatReport();  // starts the communicator, which makes its tracing
+            Tracing::setServer(_communicator->tracing());
+        }
     }
 
     if (!ServerConfig::Ops.empty()) startOps();
@@ -444,6 +461,7 @@ void Application::shutdown() {
     // The server is going away: the node learns it from the process exit.
     if (_nodeReporter) _nodeReporter->stop();
     _epollServer->stop(ServerConfig::ShutdownTimeoutMs);
+    Tracing::setServer(nullptr);  // the adapters are gone; the communicator goes next
     try {
         destroyApp();
     } catch (const std::exception& e) {
@@ -566,6 +584,14 @@ StatusReport Application::viewStatus() const {
             .add("stat.reports.failed", c.reportsFailed)
             .add("stat.rows.sent", c.rowsSent)
             .add("stat.rows.dropped", c.rowsDropped);
+    }
+    if (_communicator && _communicator->tracingSampleRatio() >= 0) {
+        Communicator::TraceCounters t = _communicator->traceCounters();
+        report.section("trace")
+            .add("trace.sample.ratio", std::to_string(_communicator->tracingSampleRatio()))
+            .add("trace.spans.exported", t.exported)
+            .add("trace.spans.dropped", t.dropped)
+            .add("trace.posts.failed", t.failedPosts);
     }
     {
         RemoteTimeLogger::Counters d = RemoteTimeLogger::getInstance().counters();

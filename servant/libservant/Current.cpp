@@ -47,6 +47,7 @@ void Current::recycle() {
     _tarsRequest = true;
     _responseContext.clear();
     _response = true;
+    _traceSpan.reset();
     _answered.store(false, std::memory_order_relaxed);
     _dispatchState.store(0, std::memory_order_relaxed);
 }

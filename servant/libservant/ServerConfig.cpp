@@ -108,6 +108,13 @@ const std::vector<ConfigKeyInfo>& serverConfigKeys() {
          "1: a TARS request's time left (its iTimeout less the time since it was read) caps the timeout of the calls "
          "its servant makes until it is answered, and a call made after it fails at once with -7; 0: calls keep their "
          "proxy's timeout, as in TARS. Not a TARS key."},
+        {"server", "tracing-endpoint", "",
+         "OTLP/HTTP JSON traces URL (http://host:port/v1/traces) the spans of this server (served and made) are "
+         "exported to, unless the client section sets its own; empty: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT. Not a TARS "
+         "key."},
+        {"server", "tracing-sample-ratio", "",
+         "Share of requests that arrive without a trace and start one here, 0..1; empty: OTEL_TRACES_SAMPLER_ARG, else "
+         "1 with an endpoint, 0 without. Not a TARS key."},
         {"server", "strict", "0",
          "1: an unknown key in this file stops the server at start (as --strict-config does); 0: it is reported on "
          "stderr and in the log with its line and the closest known key. Not a TARS key."},

@@ -6,6 +6,7 @@
 #include "internal/NetThread.h"
 #include "internal/RequestQueue.h"
 #include "internal/StatCollector.h"
+#include "internal/Tracing.h"
 #include "internal/ServerProtocol.h"
 #include "servant/BindAdapter.h"
 #include "servant/CallContext.h"
@@ -28,6 +29,31 @@ thread_local std::string t_replyBuffer;
 
 // Counts one answered (or one-way) call in the adapter's served-call statistics. doneUs:
 // when the servant finished (steady clock), or 0 to read the clock here.
+// Continues the request's trace in context; when it is sampled and spans are exported,
+// the request's SERVER span starts (ended by the reply).
+void beginTrace(const Tracing* tracing, Current& current, CallContext& context) {
+    const RequestPacket& req = current.getRequest();
+    std::array<uint8_t, 8> parent{};
+    bool hasParent = false;
+    if (!Tracing::continueServerCall(tracing, req, context.trace, parent, hasParent)) return;
+    context.traced = true;
+    if (!context.trace.sampled() || tracing == nullptr || !tracing->exporter()) return;
+    TraceSpanPtr span(new TraceSpan());
+    SpanRecord& record = span->record;
+    record.context = context.trace;
+    record.parentSpanId = parent;
+    record.hasParent = hasParent;
+    record.kind = SpanRecord::Kind::Server;
+    record.name = req.sServantName + "/" + req.sFuncName;
+    record.servant = req.sServantName;
+    record.method = req.sFuncName;
+    const ConnectionState& conn = *current.connection();
+    record.peer = conn.ip + ":" + std::to_string(conn.port);
+    record.startUnixNs = Tracing::nowUnixNs();
+    span->exporter = tracing->exporter();
+    current.setTraceSpan(std::move(span));
+}
+
 void recordServed(const Current& current, int iRet, int64_t doneUs) {
     BindAdapter* adapter = current.getBindAdapter();
     StatCollector* stats = adapter != nullptr ? adapter->servedStats() : nullptr;
@@ -137,10 +163,15 @@ void TarsServerProtocol::dispatch(DispatchContext& dc, RecvContext& ctx, bool fr
         callContext.deadlineUs = ctx.recvTimeUs + static_cast<int64_t>(req.iTimeout) * 1000;
         callContext.answered = Current::answeredFlag(current);
     }
+    // The request's trace (a traceparent or STATUS_TRACE_KEY received, or a root sampled
+    // here when tracing is set) is current while it is handled.
+    const Tracing* tracing = Tracing::server();
+    if (!req.status.empty() || tracing != nullptr) [[unlikely]]
+        beginTrace(tracing, *current, callContext);
     current->beginDispatch();
     {
         std::lock_guard guard(dc.servantLock);
-        CallContext::Scope scope(callContext.deadlineUs != 0 ? &callContext : nullptr);
+        CallContext::Scope scope(callContext.active() ? &callContext : nullptr);
         try {
             ret = dc.servant.onDispatch(current, response);
         } catch (const TarsDecodeException& e) {
@@ -163,6 +194,7 @@ void TarsServerProtocol::dispatch(DispatchContext& dc, RecvContext& ctx, bool fr
     }
     const int64_t doneUs = startUs + handledUs;
     if (current->isOneway() && ret == TARSSERVERSUCCESS) recordServed(*current, ret, doneUs);
+    if (current->isOneway() && current->hasTraceSpan()) current->takeTraceSpan()->finish(ret);
     if (current->isResponse()) {
         if (ret == TARSSERVERNOFUNCERR && desc.empty()) desc = "no function " + req.sFuncName;
         static const std::vector<char> kNoResult;
@@ -185,6 +217,8 @@ bool TarsServerProtocol::reply(Current& current, int iRet, const std::vector<cha
                                int64_t doneUs) const {
     if (current.isOneway()) return true;
     current.markAnswered();
+    if (current.hasTraceSpan()) [[unlikely]]
+        current.takeTraceSpan()->finish(iRet);
     AdapterStats& stats = current.getBindAdapter()->stats();
     stats.countResult(iRet);
     recordServed(current, iRet, doneUs);

@@ -4,8 +4,9 @@
 // when a proxy call is made. Today it carries the request's deadline (deadline propagation,
 // docs/client.md): every call made while the request is served, and before its reply is
 // sent, gets at most the time the request has left, and one made after the deadline fails
-// at once with -7 without being sent. Other per-request facts meant for downstream calls
-// (trace context) belong here too.
+// at once with -7 without being sent. It also carries the request's trace (tracing,
+// docs/observability.md): with `traced` set, every call made is a child span of `trace`
+// and passes the trace on.
 //
 // Ownership: the server's context lives on the dispatching thread's stack; Scope makes it
 // the thread's current one and puts the previous one back. An async call copies the
@@ -16,14 +17,23 @@
 // Threads: current() and Scope are per thread; a context is only read by other threads
 // through its copies. `answered` is set once, by whichever thread sends the reply.
 // Cost: a call made with no context reads one thread-local pointer and tests it; the clock
-// is read only when a deadline applies.
+// is read only when a deadline applies or a trace is active.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
 #include <memory>
 
+#include "servant/TraceContext.h"
+
 namespace tars {
+
+// A span being timed (internal/Tracing.h), owned by the call or the request it times.
+struct TraceSpan;
+struct TraceSpanDeleter {
+    void operator()(TraceSpan* span) const noexcept;
+};
+using TraceSpanPtr = std::unique_ptr<TraceSpan, TraceSpanDeleter>;
 
 struct CallContext {
     // Steady clock, microseconds: when the request being served must be answered; 0: none.
@@ -32,6 +42,13 @@ struct CallContext {
     // on after replying, a callback that runs later) is not cut by the deadline. Null: the
     // deadline holds until it passes.
     std::shared_ptr<const std::atomic<bool>> answered;
+    // The span of the request being served (its trace id, its span id: the parent of the
+    // calls made), when traced is set. A trace that is not sampled is passed on all the same.
+    TraceContext trace;
+    bool traced = false;
+
+    // Whether the context has anything for the calls made under it.
+    bool active() const noexcept { return deadlineUs != 0 || traced; }
 
     // The deadline calls made now must honour: deadlineUs, or 0 when there is none or the
     // request was answered.

@@ -49,6 +49,7 @@ namespace tars {
 
 class AsyncProcThread;
 class CommunicatorEpoll;
+class Tracing;
 class TC_SslContext;
 class ObjectProxy;
 class StatCollector;
@@ -128,6 +129,18 @@ public:
     void terminate();
     bool isTerminating() const { return _terminating.load(std::memory_order_acquire); }
 
+    // Tracing (docs/observability.md): spans exported and dropped so far; all 0 when no
+    // tracing-endpoint is set. tracingSampleRatio() is -1 when tracing is off.
+    struct TraceCounters {
+        uint64_t exported = 0;
+        uint64_t dropped = 0;
+        uint64_t failedPosts = 0;
+    };
+    TraceCounters traceCounters() const;
+    double tracingSampleRatio() const;
+    // The runtime's tracing (internal/Tracing.h), made when the threads start; nullptr: off.
+    const Tracing* tracing() const { return _tracing.get(); }
+
 private:
     // The runtime's view (its own classes, never user code).
     friend class CommunicatorEpoll;
@@ -173,6 +186,7 @@ private:
     std::atomic<int> _refreshInterval{60000};
     StatReport::Settings _reportSettings;  // handed to the reporter when the threads start
 
+    std::unique_ptr<Tracing> _tracing;        // set once, in startLocked, before any call
     std::unique_ptr<StatReport> _statReport;  // started before the network threads, stopped before them
     std::vector<std::unique_ptr<CommunicatorEpoll>> _epolls;
     std::vector<std::unique_ptr<AsyncProcThread>> _asyncThreads;

@@ -30,6 +30,7 @@
 
 #include "BaseF.h"
 #include "RequestF.h"
+#include "servant/CallContext.h"
 #include "servant/ConnectionState.h"
 
 namespace tars {
@@ -104,6 +105,11 @@ public:
     void beginDispatch();
     bool endDispatch();
     uint64_t getSeq() const { return _seq; }
+    // The request's server span when it is traced and sampled: set by the dispatch, taken
+    // (and ended) by whoever sends the reply.
+    void setTraceSpan(TraceSpanPtr span) { _traceSpan = std::move(span); }
+    TraceSpanPtr takeTraceSpan() { return std::move(_traceSpan); }
+    bool hasTraceSpan() const { return _traceSpan != nullptr; }
     void markAnswered() { _answered.store(true, std::memory_order_release); }
     // The flag isAnswered() reads, owning this Current (the server's CallContext keeps it).
     static std::shared_ptr<const std::atomic<bool>> answeredFlag(const std::shared_ptr<Current>& current) {
@@ -129,6 +135,7 @@ private:
     std::map<std::string, std::string> _responseContext;
     bool _response = true;
     std::atomic<bool> _answered{false};
+    TraceSpanPtr _traceSpan;
 
     // kDispatching while the handle runs the dispatch; kCloseRequested when close() came
     // during it (no lock: two atomic operations per request).

@@ -52,6 +52,8 @@ struct ReqMessage {
     // ASYNC_CALL made while a request was served: its context, current again while the
     // callback runs (CallContext.h). Empty otherwise.
     CallContext callContext;
+    // The call's client span when it is traced and sampled (ended when the call ends).
+    TraceSpanPtr traceSpan;
 
     // ---- used by the runtime
     ObjectProxy* objectProxy = nullptr;

@@ -1,5 +1,6 @@
-// W3C Trace Context and TarsCpp trace keys (TraceContext), and the OTLP/HTTP exporter
-// (SpanExporter) against a collector stand-in on loopback.
+// W3C Trace Context and TarsCpp trace keys (TraceContext), what a call and a request do
+// with them (Tracing), and the OTLP/HTTP exporter (SpanExporter) against a collector
+// stand-in on loopback.
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <nlohmann/json.hpp>
@@ -12,11 +13,16 @@
 #include <mutex>
 #include <thread>
 
+#include "BaseF.h"
+#include "TraceCollector.h"
 #include "internal/SpanExporter.h"
+#include "internal/Tracing.h"
 #include "servant/TraceContext.h"
 
 namespace tars {
 namespace {
+
+using test::Collector;
 
 const char* kValid = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 
@@ -39,17 +45,17 @@ TEST(TraceContext, ParsesAValidTraceparentAndWritesItBackTheSame) {
 TEST(TraceContext, RefusesEveryMalformedTraceparent) {
     for (const char* bad : {
              "",
-             "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7",        // no flags
-             "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-x",   // version 00 with more
-             "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",     // version ff
-             "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01",     // uppercase
-             "00-00000000000000000000000000000000-00f067aa0ba902b7-01",     // zero trace id
-             "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01",     // zero span id
-             "00-4bf92f3577b34da6a3ce929d0e0e473-600f067aa0ba902b7-01",     // dash misplaced
-             "00_4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",     // wrong separator
-             "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-0g",     // flags not hex
-             "0x-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",     // version not hex
-             "01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01x",    // later version, no dash
+             "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7",       // no flags
+             "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-x",  // version 00 with more
+             "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",    // version ff
+             "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01",    // uppercase
+             "00-00000000000000000000000000000000-00f067aa0ba902b7-01",    // zero trace id
+             "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01",    // zero span id
+             "00-4bf92f3577b34da6a3ce929d0e0e473-600f067aa0ba902b7-01",    // dash misplaced
+             "00_4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",    // wrong separator
+             "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-0g",    // flags not hex
+             "0x-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",    // version not hex
+             "01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01x",   // later version, no dash
          }) {
         EXPECT_FALSE(TraceContext::parseTraceparent(bad)) << bad;
     }
@@ -65,6 +71,115 @@ TEST(TraceContext, ChildrenKeepTheTraceAndGetTheirOwnSpan) {
     EXPECT_TRUE(child.sampled());
     EXPECT_NE(TraceContext::newRoot(false).traceId, root.traceId);
     EXPECT_FALSE(TraceContext::newRoot(false).sampled());
+}
+
+TEST(Tracing, ACallUnderATracedRequestIsAChildSpanAndCarriesBothKeys) {
+    CallContext serving;
+    serving.trace = *TraceContext::parseTraceparent(kValid);
+    serving.traced = true;
+    RequestPacket req;
+    req.sFuncName = "hello";
+    TraceSpanPtr span = Tracing::startClientCall(nullptr, &serving, req, "App.Server.Obj");
+    EXPECT_EQ(span, nullptr);  // nothing exports it: passed on only
+    auto sent = TraceContext::parseTraceparent(req.status["traceparent"]);
+    ASSERT_TRUE(sent);
+    EXPECT_EQ(sent->traceId, serving.trace.traceId);
+    EXPECT_NE(sent->spanId, serving.trace.spanId);
+    EXPECT_TRUE(sent->sampled());
+    EXPECT_NE(req.iMessageType & TARSMESSAGETYPETRACE, 0);
+    const std::string& key = req.status["STATUS_TRACE_KEY"];
+    EXPECT_EQ(key, "0-" + sent->traceIdHex() + "|" + sent->spanIdHex() + "|" + serving.trace.spanIdHex());
+    auto tars = TraceContext::parseTarsTraceKey(key);
+    ASSERT_TRUE(tars);
+    EXPECT_EQ(tars->traceId, serving.trace.traceId);
+}
+
+TEST(Tracing, ANotSampledTraceIsPassedOnWithFlagsZeroAndNoTarsKey) {
+    CallContext serving;
+    serving.trace = TraceContext::newRoot(false);
+    serving.traced = true;
+    RequestPacket req;
+    Tracing tracing(Tracing::Settings{"", 1.0, "test"});
+    EXPECT_EQ(Tracing::startClientCall(&tracing, &serving, req, "App.Server.Obj"), nullptr);
+    ASSERT_EQ(req.status.count("traceparent"), 1u);
+    EXPECT_EQ(req.status["traceparent"].substr(53), "00");
+    EXPECT_EQ(req.status.count("STATUS_TRACE_KEY"), 0u);
+    EXPECT_EQ(req.iMessageType & TARSMESSAGETYPETRACE, 0);
+}
+
+TEST(Tracing, WithoutTraceOrTracingACallCarriesNothing) {
+    RequestPacket req;
+    CallContext deadlineOnly;
+    deadlineOnly.deadlineUs = 1;
+    EXPECT_EQ(Tracing::startClientCall(nullptr, &deadlineOnly, req, "A.B.C"), nullptr);
+    EXPECT_TRUE(req.status.empty());
+    EXPECT_EQ(req.iMessageType, 0);
+}
+
+TEST(Tracing, TheEdgeSamplesRootsByTheRatio) {
+    Tracing all(Tracing::Settings{"", 1.0, "test"});
+    Tracing none(Tracing::Settings{"", 0.0, "test"});
+    RequestPacket a, b;
+    Tracing::startClientCall(&all, nullptr, a, "A.B.C");
+    Tracing::startClientCall(&none, nullptr, b, "A.B.C");
+    EXPECT_TRUE(TraceContext::parseTraceparent(a.status["traceparent"])->sampled());
+    EXPECT_FALSE(TraceContext::parseTraceparent(b.status["traceparent"])->sampled());
+    EXPECT_EQ(a.status.count("STATUS_TRACE_KEY"), 1u);
+}
+
+TEST(Tracing, AServerContinuesTraceparentElseTheTarsKey) {
+    TraceContext trace;
+    std::array<uint8_t, 8> parent{};
+    bool hasParent = false;
+    RequestPacket req;
+    req.status["traceparent"] = kValid;
+    req.status["tracestate"] = "k=v";
+    ASSERT_TRUE(Tracing::continueServerCall(nullptr, req, trace, parent, hasParent));
+    auto incoming = *TraceContext::parseTraceparent(kValid);
+    EXPECT_EQ(trace.traceId, incoming.traceId);
+    EXPECT_NE(trace.spanId, incoming.spanId);
+    EXPECT_EQ(parent, incoming.spanId);
+    EXPECT_TRUE(hasParent);
+    EXPECT_EQ(trace.traceState, "k=v");
+
+    RequestPacket tars;
+    tars.iMessageType = TARSMESSAGETYPETRACE;
+    tars.status["STATUS_TRACE_KEY"] = "0-4bf92f3577b34da6a3ce929d0e0e4736|00f067aa0ba902b7|00f067aa0ba902b7";
+    ASSERT_TRUE(Tracing::continueServerCall(nullptr, tars, trace, parent, hasParent));
+    EXPECT_EQ(trace.traceId, incoming.traceId);
+    EXPECT_EQ(parent, incoming.spanId);
+}
+
+TEST(Tracing, AMalformedTraceparentIsIgnoredAndAFreshTraceStartsWhenSampled) {
+    TraceContext trace;
+    std::array<uint8_t, 8> parent{};
+    bool hasParent = true;
+    RequestPacket req;
+    req.status["traceparent"] = "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01";  // uppercase
+    EXPECT_FALSE(Tracing::continueServerCall(nullptr, req, trace, parent, hasParent));
+    Tracing tracing(Tracing::Settings{"", 1.0, "test"});
+    ASSERT_TRUE(Tracing::continueServerCall(&tracing, req, trace, parent, hasParent));
+    EXPECT_FALSE(hasParent);
+    EXPECT_TRUE(trace.sampled());
+    EXPECT_NE(trace.traceIdHex(), "4bf92f3577b34da6a3ce929d0e0e4736");
+}
+
+TEST(Tracing, SettingsComeFromKeysThenEnvironmentAndRefuseBadRatios) {
+    Tracing::Settings settings;
+    ::unsetenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT");
+    ::unsetenv("OTEL_TRACES_SAMPLER_ARG");
+    EXPECT_FALSE(Tracing::settingsFrom("", "", settings));
+    ASSERT_TRUE(Tracing::settingsFrom("http://127.0.0.1:1/v1/traces", "", settings));
+    EXPECT_EQ(settings.sampleRatio, 1.0);
+    ASSERT_TRUE(Tracing::settingsFrom("", "0.25", settings));
+    EXPECT_TRUE(settings.endpoint.empty());
+    EXPECT_EQ(settings.sampleRatio, 0.25);
+    EXPECT_THROW(Tracing::settingsFrom("", "2", settings), std::invalid_argument);
+    EXPECT_THROW(Tracing::settingsFrom("", "half", settings), std::invalid_argument);
+    ::setenv("OTEL_TRACES_SAMPLER_ARG", "0.5", 1);
+    ASSERT_TRUE(Tracing::settingsFrom("", "", settings));
+    EXPECT_EQ(settings.sampleRatio, 0.5);
+    ::unsetenv("OTEL_TRACES_SAMPLER_ARG");
 }
 
 TEST(TraceContext, TarsCppTraceKeysRoundTripAndForeignIdsHashStably) {
@@ -148,76 +263,6 @@ TEST(SpanExporter, RefusesUrlsItCannotPostTo) {
         EXPECT_THROW(SpanExporter(exporterSettings(bad, 10, 100)), std::invalid_argument) << bad;
     }
 }
-
-// A collector stand-in: answers every POST with `status`, keeps the bodies.
-class Collector {
-public:
-    explicit Collector(int status) : _status(status) {
-        _fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_in addr{};
-        addr.sin_family = AF_INET;
-        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        ::bind(_fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-        socklen_t length = sizeof(addr);
-        ::getsockname(_fd, reinterpret_cast<sockaddr*>(&addr), &length);
-        _port = ntohs(addr.sin_port);
-        ::listen(_fd, 16);
-        _thread = std::thread([this] { run(); });
-    }
-    ~Collector() {
-        _stop = true;
-        _thread.join();
-        ::close(_fd);
-    }
-    int port() const { return _port; }
-    // The bodies received once there are n of them (waits up to 10 s).
-    std::vector<std::string> waitBodies(size_t n) {
-        std::unique_lock lock(_mutex);
-        _cond.wait_for(lock, std::chrono::seconds(10), [&] { return _bodies.size() >= n; });
-        return _bodies;
-    }
-
-private:
-    void run() {
-        while (!_stop) {
-            pollfd p{_fd, POLLIN, 0};
-            if (::poll(&p, 1, 50) <= 0) continue;
-            int c = ::accept(_fd, nullptr, nullptr);
-            if (c < 0) continue;
-            std::string in;
-            char buffer[65536];
-            size_t need = std::string::npos;
-            for (int i = 0; i < 1000 && in.size() < need; ++i) {
-                pollfd q{c, POLLIN, 0};
-                if (::poll(&q, 1, 100) <= 0) continue;
-                ssize_t n = ::recv(c, buffer, sizeof(buffer), 0);
-                if (n <= 0) break;
-                in.append(buffer, static_cast<size_t>(n));
-                size_t head = in.find("\r\n\r\n");
-                size_t cl = in.find("Content-Length: ");
-                if (head != std::string::npos && cl != std::string::npos) {
-                    need = head + 4 + std::stoul(in.substr(cl + 16));
-                }
-            }
-            std::string reply = "HTTP/1.1 " + std::to_string(_status) + " X\r\nContent-Length: 0\r\n\r\n";
-            ::send(c, reply.data(), reply.size(), MSG_NOSIGNAL);
-            ::close(c);
-            size_t head = in.find("\r\n\r\n");
-            std::lock_guard lock(_mutex);
-            _bodies.push_back(head == std::string::npos ? "" : in.substr(head + 4));
-            _cond.notify_all();
-        }
-    }
-
-    int _status;
-    int _fd = -1;
-    int _port = 0;
-    std::atomic<bool> _stop{false};
-    std::mutex _mutex;
-    std::condition_variable _cond;
-    std::vector<std::string> _bodies;
-    std::thread _thread;
-};
 
 TEST(SpanExporter, SendsBatchesToTheCollectorAndCountsThem) {
     Collector collector(200);
