@@ -25,7 +25,9 @@ std::string envOr(const std::string& value, const char* name) {
 
 }  // namespace
 
-void TraceSpanDeleter::operator()(TraceSpan* span) const noexcept { delete span; }
+void TraceSpanDeleter::operator()(TraceSpan* span) const noexcept { std::unique_ptr<TraceSpan> owned(span); }
+
+TraceSpanPtr TraceSpan::make() { return TraceSpanPtr(std::make_unique<TraceSpan>().release()); }
 
 void TraceSpan::finish(int code) {
     record.endUnixNs = Tracing::nowUnixNs();
@@ -82,8 +84,10 @@ TraceSpanPtr Tracing::startClientCall(const Tracing* tracing, const CallContext*
     if (context != nullptr && context->traced) {
         span = context->trace.child();
         hasParent = true;
-    } else if (tracing != nullptr) {
-        span = TraceContext::newRoot(tracing->sample());
+    } else if (tracing != nullptr && tracing->sample()) {
+        // At the edge a trace starts only when sampled: a call that is not sampled carries
+        // nothing (no ids to make, no header to write or read downstream).
+        span = TraceContext::newRoot(true);
     } else {
         return nullptr;
     }
@@ -94,7 +98,7 @@ TraceSpanPtr Tracing::startClientCall(const Tracing* tracing, const CallContext*
     request.status[kTarsTraceKey] = span.tarsTraceKey(hasParent ? context->trace.spanIdHex() : span.spanIdHex());
     const std::shared_ptr<SpanExporter>* exporter = tracing != nullptr ? &tracing->exporter() : nullptr;
     if (exporter == nullptr || !*exporter) return nullptr;
-    TraceSpanPtr traced(new TraceSpan());
+    TraceSpanPtr traced = TraceSpan::make();
     SpanRecord& record = traced->record;
     record.context = std::move(span);
     if (hasParent) {
@@ -132,8 +136,8 @@ bool Tracing::continueServerCall(const Tracing* tracing, const RequestPacket& re
         hasParent = true;
         return true;
     }
-    if (tracing == nullptr) return false;
-    trace = TraceContext::newRoot(tracing->sample());
+    if (tracing == nullptr || !tracing->sample()) return false;  // as at a client's edge: sampled or nothing
+    trace = TraceContext::newRoot(true);
     hasParent = false;
     return true;
 }

@@ -29,6 +29,8 @@ struct TraceSpan {
 
     // Sets the end time and code and hands the record to the exporter.
     void finish(int code);
+    // A new, empty span.
+    static TraceSpanPtr make();
 };
 
 class Tracing {

@@ -38,7 +38,7 @@ void beginTrace(const Tracing* tracing, Current& current, CallContext& context) 
     if (!Tracing::continueServerCall(tracing, req, context.trace, parent, hasParent)) return;
     context.traced = true;
     if (!context.trace.sampled() || tracing == nullptr || !tracing->exporter()) return;
-    TraceSpanPtr span(new TraceSpan());
+    TraceSpanPtr span = TraceSpan::make();
     SpanRecord& record = span->record;
     record.context = context.trace;
     record.parentSpanId = parent;

@@ -109,7 +109,9 @@ PY
   collector_url="http://127.0.0.1:$(bench_listen_port "$collector_pid")/v1/traces"
   ops_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   bench_hello_conf "$work/on" 0 1 2 1024
-  sed -i "s#^      logLevel = ERROR#      logLevel = ERROR\n      ops = tcp -h 127.0.0.1 -p $ops_port -t 600000\n      tracing-endpoint = $collector_url\n      tracing-sample-ratio = 0.01#" \
+  tracing_keys="\n      tracing-endpoint = $collector_url\n      tracing-sample-ratio = ${TRACE_RATIO:-0.01}"
+  if [ "${TRACING:-1}" = 0 ]; then tracing_keys=""; fi
+  sed -i "s#^      logLevel = ERROR#      logLevel = ERROR\n      ops = tcp -h 127.0.0.1 -p $ops_port -t 600000$tracing_keys#" \
     "$work/on/HelloServer.conf"
   "$hello" --config="$work/on/HelloServer.conf" >"$work/on.out" 2>&1 &
   on_pid=$!; pids+=("$on_pid")
@@ -118,7 +120,8 @@ PY
   start_hello off ""
   port_off=$hello_port
   on_args=()
-  on_env=(env OTEL_EXPORTER_OTLP_TRACES_ENDPOINT="$collector_url" OTEL_TRACES_SAMPLER_ARG=0.01)
+  on_env=(env OTEL_EXPORTER_OTLP_TRACES_ENDPOINT="$collector_url" OTEL_TRACES_SAMPLER_ARG="${TRACE_RATIO:-0.01}")
+  if [ "${TRACING:-1}" = 0 ]; then on_env=(); fi
   # A scraper, once a second, as Prometheus would.
   (while kill -0 "$on_pid" 2>/dev/null; do
      { exec 3<>"/dev/tcp/127.0.0.1/$ops_port" && printf 'GET /metrics HTTP/1.0\r\n\r\n' >&3 && cat <&3 >/dev/null; } 2>/dev/null || true

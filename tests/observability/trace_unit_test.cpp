@@ -123,8 +123,10 @@ TEST(Tracing, TheEdgeSamplesRootsByTheRatio) {
     Tracing::startClientCall(&all, nullptr, a, "A.B.C");
     Tracing::startClientCall(&none, nullptr, b, "A.B.C");
     EXPECT_TRUE(TraceContext::parseTraceparent(a.status["traceparent"])->sampled());
-    EXPECT_FALSE(TraceContext::parseTraceparent(b.status["traceparent"])->sampled());
     EXPECT_EQ(a.status.count("STATUS_TRACE_KEY"), 1u);
+    // A call the ratio does not sample starts no trace: nothing is written.
+    EXPECT_TRUE(b.status.empty());
+    EXPECT_EQ(b.iMessageType & TARSMESSAGETYPETRACE, 0);
 }
 
 TEST(Tracing, AServerContinuesTraceparentElseTheTarsKey) {
