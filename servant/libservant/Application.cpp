@@ -176,6 +176,10 @@ void Application::start(int argc, char* argv[]) {
         _communicator->setProperty("setdivision", serverConfig().get("/tars/application<setdivision>", ""));
     }
 
+    // The ops endpoint first: its call totals must be kept before anything starts the
+    // communicator (tracing below may).
+    if (!ServerConfig::Ops.empty()) startOps();
+
     // Tracing: the server keys, unless the client section has its own; with either (or the
     // OTEL_* variables) the communicator starts now, and its tracing serves the adapters too.
     for (const char* key : {"tracing-endpoint", "tracing-sample-ratio"}) {
@@ -190,8 +194,6 @@ void Application::start(int argc, char* argv[]) {
             Tracing::setServer(_communicator->tracing());
         }
     }
-
-    if (!ServerConfig::Ops.empty()) startOps();
 
     std::string setDivision;
     if (TC_Common::lower(serverConfig().get("/tars/application<enableset>", "n")) == "y") {

@@ -52,8 +52,14 @@ protected:
 };
 
 TEST_F(OpsEndpointTest, MetricsHealthAndStatusOfAServingServer) {
+    // Tracing configured too (it starts the server's communicator early; the call totals
+    // must be kept all the same). Nothing listens on its collector port, and nothing is
+    // sampled.
+    ReservedPort collector;
     ASSERT_NO_FATAL_FAILURE(
-        startServers("    ops=tcp -h 127.0.0.1 -p " + std::to_string(opsPort.port()) + " -t 60000\n"));
+        startServers("    ops=tcp -h 127.0.0.1 -p " + std::to_string(opsPort.port()) +
+                     " -t 60000\n    tracing-endpoint=http://127.0.0.1:" + std::to_string(collector.port()) +
+                     "/v1/traces\n    tracing-sample-ratio=0\n"));
     Communicator comm;
     auto prx = comm.stringToProxy<TestApp::HelloPrx>("TestApp.RelayServer.RelayObj@tcp -h 127.0.0.1 -p " +
                                                      std::to_string(relayPort.port()));
