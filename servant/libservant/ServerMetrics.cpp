@@ -42,20 +42,17 @@ struct CallSeries {
     std::map<std::pair<std::string, std::string>, StatRowBody> durations;    // (who, method)
 };
 
-void writeCalls(PrometheusText& out, const CallSeries& calls, const char* side, const char* who) {
-    const std::string requests = std::string("tars_") + side + "_requests_total";
-    const std::string duration = std::string("tars_") + side + "_request_duration_seconds";
-    out.family(requests, "counter",
-               std::string(side == std::string("server") ? "Calls this server answered" : "Calls this process made") +
-                   ", by return code (0 success, -7 timeout, other TARS codes).");
+// The two families of one side: `side` is "server" or "client", `who` its first label.
+void writeCalls(PrometheusText& out, const CallSeries& calls, const std::string& side, const char* who,
+                const char* requestsHelp, const char* durationHelp) {
+    const std::string requests = "tars_" + side + "_requests_total";
+    const std::string duration = "tars_" + side + "_request_duration_seconds";
+    out.family(requests, "counter", requestsHelp);
     for (const auto& [key, n] : calls.requests) {
         const std::string code = std::to_string(std::get<2>(key));
         out.sample(requests, {{who, std::get<0>(key)}, {"method", std::get<1>(key)}, {"code", code}}, n);
     }
-    out.family(duration, "histogram",
-               std::string(side == std::string("server") ? "Time from a request's arrival to its reply"
-                                                         : "Time from a call's start to its answer") +
-                   ", of the calls that succeeded.");
+    out.family(duration, "histogram", durationHelp);
     for (const auto& [key, row] : calls.durations) {
         out.histogram(duration, {{who, key.first}, {"method", key.second}}, statBounds(), statCounts(row),
                       static_cast<uint64_t>(row.timed), static_cast<double>(row.totalMs) / 1000.0);
@@ -168,13 +165,17 @@ std::string Application::metricsText() const {
                    body);
         }
     }
-    writeCalls(out, served, "server", "servant");
+    writeCalls(out, served, "server", "servant",
+               "Calls this server answered, by return code (0 success, -7 timeout, other TARS codes).",
+               "Time from a request's arrival to its reply, of the calls that succeeded.");
 
     CallSeries made;
     if (report != nullptr && report->clientCalls() != nullptr) {
         for (const auto& [key, body] : report->clientCalls()->totals()) addRow(made, key.peer, key, body);
     }
-    writeCalls(out, made, "client", "callee");
+    writeCalls(out, made, "client", "callee",
+               "Calls this process made, by return code (0 success, -7 timeout, other TARS codes).",
+               "Time from a call's start to its answer, of the calls that succeeded.");
 
     out.family("tars_property", "gauge",
                "User and framework properties: each policy's value over the last whole report-interval "
