@@ -44,6 +44,13 @@ protected:
                        {adapter("TestApp.RelayServer.RelayObjAdapter", "TestApp.RelayServer.RelayObj", relayPort)},
                        extraServer, tail));
         ASSERT_TRUE(relay.start({relayPort, adminPort, opsPort})) << relay.output();
+        // The adapters accept a moment before the server says it serves: wait for that.
+        int status = 0;
+        for (int i = 0; i < 200 && status != 200; ++i) {  // at most 10 s
+            status = httpRequest(opsPort.port(), "GET", "/health").status;
+            if (status != 200) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        ASSERT_EQ(status, 200) << relay.output();
     }
 
     ReservedPort helloPort, relayPort, adminPort, opsPort;
