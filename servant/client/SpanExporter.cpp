@@ -9,8 +9,8 @@
 #include <cerrno>
 #include <chrono>
 #include <stdexcept>
+#include <string_view>
 
-#include "tup/TarsJson.h"
 #include "util/tc_logger.h"
 #include "util/tc_timeprovider.h"
 
@@ -19,24 +19,71 @@ namespace tars {
 namespace {
 
 template <size_t N>
-std::string hex(const std::array<uint8_t, N>& bytes) {
+void appendHex(std::string& out, const std::array<uint8_t, N>& bytes) {
     static constexpr char kDigits[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(2 * N);
     for (uint8_t b : bytes) {
         out += kDigits[b >> 4];
         out += kDigits[b & 0x0f];
     }
-    return out;
 }
 
-JsonValue stringAttribute(const char* key, const std::string& value) {
-    return JsonValue{{"key", key}, {"value", {{"stringValue", value}}}};
+// The length of the well-formed UTF-8 sequence at text[i] (RFC 3629: no overlong forms,
+// no surrogates, at most U+10FFFF), or 0 when the bytes there are not one.
+size_t utf8Sequence(std::string_view text, size_t i) {
+    auto byte = [&](size_t k) { return i + k < text.size() ? static_cast<unsigned char>(text[i + k]) : 0u; };
+    auto tail = [&](size_t k) { return (byte(k) & 0xC0) == 0x80; };
+    unsigned c = byte(0);
+    if (c < 0x80) return 1;
+    if (c >= 0xC2 && c <= 0xDF) return tail(1) ? 2 : 0;
+    if (c >= 0xE0 && c <= 0xEF) {
+        unsigned lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+        return byte(1) >= lo && byte(1) <= hi && tail(2) ? 3 : 0;
+    }
+    if (c >= 0xF0 && c <= 0xF4) {
+        unsigned lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+        return byte(1) >= lo && byte(1) <= hi && tail(2) && tail(3) ? 4 : 0;
+    }
+    return 0;
 }
 
-JsonValue intAttribute(const char* key, int64_t value) {
-    // OTLP/JSON carries 64-bit integers as strings.
-    return JsonValue{{"key", key}, {"value", {{"intValue", std::to_string(value)}}}};
+// text as the inside of a JSON string: quotes, backslashes and control characters
+// escaped; a byte that does not start well-formed UTF-8 (names come from peers) becomes
+// U+FFFD, so the collector always gets valid JSON.
+void appendJsonText(std::string& out, std::string_view text) {
+    static constexpr char kDigits[] = "0123456789abcdef";
+    for (size_t i = 0; i < text.size();) {
+        unsigned char c = static_cast<unsigned char>(text[i]);
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += static_cast<char>(c);
+            ++i;
+        } else if (c < 0x20 || c == 0x7f) {
+            out += "\\u00";
+            out += kDigits[c >> 4];
+            out += kDigits[c & 0x0f];
+            ++i;
+        } else if (size_t n = utf8Sequence(text, i); n != 0) {
+            out.append(text.data() + i, n);
+            i += n;
+        } else {
+            out += "\\ufffd";
+            ++i;
+        }
+    }
+}
+
+void appendJsonString(std::string& out, std::string_view text) {
+    out += '"';
+    appendJsonText(out, text);
+    out += '"';
+}
+
+void stringAttribute(std::string& out, std::string_view key, std::string_view value) {
+    out += R"({"key":)";
+    appendJsonString(out, key);
+    out += R"(,"value":{"stringValue":)";
+    appendJsonString(out, value);
+    out += "}}";
 }
 
 // A socket fd that closes itself.
@@ -125,36 +172,39 @@ SpanExporter::Counters SpanExporter::counters() const {
 }
 
 void SpanExporter::run() {
+    // The spans taken from the queue and the body they become: both kept between batches,
+    // so their memory is reused rather than allocated and freed for every batch.
+    std::vector<SpanRecord> taken;
+    std::string body;
     std::unique_lock lock(_mutex);
     while (true) {
         _wake.wait_for(lock, std::chrono::milliseconds(_settings.flushIntervalMs),
                        [this] { return _stopping || _queue.size() >= _settings.maxBatch; });
-        bool last = _stopping;
-        while (!_queue.empty()) {
-            size_t n = std::min(_queue.size(), _settings.maxBatch);
-            std::vector<SpanRecord> batch(std::make_move_iterator(_queue.begin()),
-                                          std::make_move_iterator(_queue.begin() + static_cast<std::ptrdiff_t>(n)));
-            _queue.erase(_queue.begin(), _queue.begin() + static_cast<std::ptrdiff_t>(n));
-            lock.unlock();
-            if (post(toOtlpJson(_settings.serviceName, batch))) {
-                _exported.fetch_add(batch.size(), std::memory_order_relaxed);
+        const bool last = _stopping;
+        taken.swap(_queue);
+        lock.unlock();
+        // Stopping: one last batch only, so that a collector that is down delays the
+        // destructor by one timeout at most.
+        const size_t sending = last ? std::min(taken.size(), _settings.maxBatch) : taken.size();
+        if (sending < taken.size()) _dropped.fetch_add(taken.size() - sending, std::memory_order_relaxed);
+        for (size_t first = 0; first < sending; first += _settings.maxBatch) {
+            size_t n = std::min(sending - first, _settings.maxBatch);
+            body.clear();
+            appendOtlpJson(body, _settings.serviceName, taken.data() + first, n);
+            if (post(body)) {
+                _exported.fetch_add(n, std::memory_order_relaxed);
             } else {
-                _dropped.fetch_add(batch.size(), std::memory_order_relaxed);
+                _dropped.fetch_add(n, std::memory_order_relaxed);
                 uint64_t failed = _failedPosts.fetch_add(1, std::memory_order_relaxed) + 1;
                 if (failed == 1 || failed % 100 == 0) {
-                    TLOGWARN("[trace] " << _settings.url << " did not take a batch of " << batch.size() << " spans ("
-                                        << failed << " batches failed so far): dropped" << std::endl);
+                    TLOGWARN("[trace] " << _settings.url << " did not take a batch of " << n << " spans (" << failed
+                                        << " batches failed so far): dropped" << std::endl);
                 }
             }
-            lock.lock();
-            if (last) {
-                _dropped.fetch_add(_queue.size(), std::memory_order_relaxed);  // one last batch only
-                _queue.clear();
-            } else if (_queue.size() < _settings.maxBatch) {
-                break;  // the rest waits for the interval
-            }
         }
+        taken.clear();
         if (last) return;
+        lock.lock();
     }
 }
 
@@ -176,18 +226,22 @@ bool SpanExporter::post(const std::string& body) {
         socklen_t length = sizeof(error);
         if (::getsockopt(fd.get(), SOL_SOCKET, SO_ERROR, &error, &length) != 0 || error != 0) return false;
     }
-    std::string request = "POST " + _path + " HTTP/1.1\r\nHost: " + _host + ":" + std::to_string(_port) +
-                          "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
-                          "\r\nConnection: close\r\n\r\n" + body;
-    size_t sent = 0;
-    while (sent < request.size()) {
-        ssize_t n = ::send(fd.get(), request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
-        if (n > 0) {
-            sent += static_cast<size_t>(n);
-        } else if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
-            if (!waitFor(fd.get(), POLLOUT, deadline)) return false;
-        } else {
-            return false;
+    // The header and the body as they are (a batch's body is hundreds of KB: not copied
+    // into one buffer); MSG_MORE keeps the header from leaving alone in a segment.
+    const std::string header = "POST " + _path + " HTTP/1.1\r\nHost: " + _host + ":" + std::to_string(_port) +
+                               "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+                               "\r\nConnection: close\r\n\r\n";
+    for (auto [part, more] : {std::pair<std::string_view, bool>{header, true}, {body, false}}) {
+        size_t sent = 0;
+        while (sent < part.size()) {
+            ssize_t n = ::send(fd.get(), part.data() + sent, part.size() - sent, MSG_NOSIGNAL | (more ? MSG_MORE : 0));
+            if (n > 0) {
+                sent += static_cast<size_t>(n);
+            } else if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+                if (!waitFor(fd.get(), POLLOUT, deadline)) return false;
+            } else {
+                return false;
+            }
         }
     }
     // The status line is enough: 2xx is accepted.
@@ -206,34 +260,67 @@ bool SpanExporter::post(const std::string& body) {
 }
 
 std::string SpanExporter::toOtlpJson(const std::string& serviceName, const std::vector<SpanRecord>& spans) {
-    JsonValue list = JsonValue::array();
-    for (const SpanRecord& s : spans) {
-        JsonValue span = {{"traceId", hex(s.context.traceId)},
-                          {"spanId", hex(s.context.spanId)},
-                          {"name", s.name},
-                          {"kind", static_cast<int>(s.kind)},
-                          {"startTimeUnixNano", std::to_string(s.startUnixNs)},
-                          {"endTimeUnixNano", std::to_string(s.endUnixNs)}};
-        if (s.hasParent) span["parentSpanId"] = hex(s.parentSpanId);
-        if (!s.context.traceState.empty()) span["traceState"] = s.context.traceState;
-        JsonValue attributes = JsonValue::array();
-        attributes.push_back(stringAttribute("rpc.system", "tars"));
-        attributes.push_back(stringAttribute("rpc.service", s.servant));
-        attributes.push_back(stringAttribute("rpc.method", s.method));
-        attributes.push_back(stringAttribute("net.peer.name", s.peer));
-        attributes.push_back(intAttribute("tars.return_code", s.code));
-        span["attributes"] = std::move(attributes);
+    std::string out;
+    appendOtlpJson(out, serviceName, spans.data(), spans.size());
+    return out;
+}
+
+void SpanExporter::appendOtlpJson(std::string& out, const std::string& serviceName, const SpanRecord* spans,
+                                  size_t count) {
+    // Written straight into out, without a document tree: a batch is hundreds of spans, and
+    // building then freeing a tree of them cost the exporter's thread several times more
+    // than the calls it traces (docs/PERFORMANCE.md).
+    out += R"({"resourceSpans":[{"resource":{"attributes":[)";
+    stringAttribute(out, "service.name", serviceName);
+    out += R"(]},"scopeSpans":[{"scope":{"name":"tars-cpp20"},"spans":[)";
+    for (size_t i = 0; i < count; ++i) {
+        const SpanRecord& s = spans[i];
+        if (i != 0) out += ',';
+        out += R"({"traceId":")";
+        appendHex(out, s.context.traceId);
+        out += R"(","spanId":")";
+        appendHex(out, s.context.spanId);
+        out += '"';
+        if (s.hasParent) {
+            out += R"(,"parentSpanId":")";
+            appendHex(out, s.parentSpanId);
+            out += '"';
+        }
+        if (!s.context.traceState.empty()) {
+            out += R"(,"traceState":)";
+            appendJsonString(out, s.context.traceState);
+        }
+        out += R"(,"name":")";
+        appendJsonText(out, s.servant);
+        out += '/';
+        appendJsonText(out, s.method);
+        out += R"(","kind":)";
+        out += std::to_string(static_cast<int>(s.kind));
+        out += R"(,"startTimeUnixNano":")";
+        out += std::to_string(s.startUnixNs);
+        out += R"(","endTimeUnixNano":")";
+        out += std::to_string(s.endUnixNs);
+        out += R"(","attributes":[)";
+        stringAttribute(out, "rpc.system", "tars");
+        out += ',';
+        stringAttribute(out, "rpc.service", s.servant);
+        out += ',';
+        stringAttribute(out, "rpc.method", s.method);
+        out += ',';
+        stringAttribute(out, "net.peer.name", s.peer);
+        // OTLP/JSON carries 64-bit integers as strings.
+        out += R"(,{"key":"tars.return_code","value":{"intValue":")";
+        out += std::to_string(s.code);
         // OTLP status codes: 1 OK, 2 ERROR.
-        span["status"] = s.code == 0
-                             ? JsonValue{{"code", 1}}
-                             : JsonValue{{"code", 2}, {"message", "TARS return code " + std::to_string(s.code)}};
-        list.push_back(std::move(span));
+        if (s.code == 0) {
+            out += R"("}}],"status":{"code":1}})";
+        } else {
+            out += R"("}}],"status":{"code":2,"message":"TARS return code )";
+            out += std::to_string(s.code);
+            out += R"("}})";
+        }
     }
-    JsonValue resource = {{"attributes", JsonValue::array({stringAttribute("service.name", serviceName)})}};
-    JsonValue scope = {{"scope", {{"name", "tars-cpp20"}}}, {"spans", std::move(list)}};
-    JsonValue root = {{"resourceSpans", JsonValue::array({{{"resource", std::move(resource)},
-                                                           {"scopeSpans", JsonValue::array({scope})}}})}};
-    return root.dump(-1, ' ', false, JsonValue::error_handler_t::replace);
+    out += "]}]}]}";
 }
 
 }  // namespace tars

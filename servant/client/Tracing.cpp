@@ -1,6 +1,7 @@
 #include "internal/Tracing.h"
 
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <random>
 #include <stdexcept>
@@ -35,7 +36,12 @@ void TraceSpan::finish(int code) {
     if (exporter) exporter->add(std::move(record));
 }
 
-Tracing::Tracing(const Settings& settings) : _ratio(settings.sampleRatio) {
+Tracing::Tracing(const Settings& settings)
+    : _ratio(settings.sampleRatio),
+      // ratio * 2^64, for sample()'s integer compare (a ratio of 1 never reaches it).
+      _threshold(settings.sampleRatio > 0.0 && settings.sampleRatio < 1.0
+                     ? static_cast<uint64_t>(std::ldexp(settings.sampleRatio, 64))
+                     : 0) {
     if (!settings.endpoint.empty()) {
         SpanExporter::Settings exporterSettings;
         exporterSettings.url = settings.endpoint;
@@ -63,9 +69,18 @@ bool Tracing::settingsFrom(const std::string& endpointKey, const std::string& ra
 
 bool Tracing::sample() const {
     if (_ratio >= 1.0) return true;
-    if (_ratio <= 0.0) return false;
-    thread_local std::mt19937_64 generator{std::random_device{}()};
-    return std::uniform_real_distribution<double>(0.0, 1.0)(generator) < _ratio;
+    if (_threshold == 0) return false;
+    // xorshift64*, seeded once per thread: a sampling decision needs no better randomness,
+    // and every call makes one.
+    thread_local uint64_t state = [] {
+        std::random_device device;
+        uint64_t seed = (static_cast<uint64_t>(device()) << 32) ^ device();
+        return seed != 0 ? seed : 0x9e3779b97f4a7c15ULL;
+    }();
+    state ^= state >> 12;
+    state ^= state << 25;
+    state ^= state >> 27;
+    return state * 0x2545f4914f6cdd1dULL < _threshold;
 }
 
 SpanExporter::Counters Tracing::counters() const {
@@ -79,18 +94,12 @@ int64_t Tracing::nowUnixNs() {
 
 TraceSpanPtr Tracing::startClientCall(const Tracing* tracing, const CallContext* context, RequestPacket& request,
                                       const std::string& objectName) {
-    TraceContext span;
-    bool hasParent = false;
-    if (context != nullptr && context->traced) {
-        span = context->trace.child();
-        hasParent = true;
-    } else if (tracing != nullptr && tracing->sample()) {
-        // At the edge a trace starts only when sampled: a call that is not sampled carries
-        // nothing (no ids to make, no header to write or read downstream).
-        span = TraceContext::newRoot(true);
-    } else {
-        return nullptr;
-    }
+    const bool hasParent = context != nullptr && context->traced;
+    // At the edge a trace starts only when sampled: a call that is not sampled carries
+    // nothing (no ids to make, no header to write or read downstream). Decided before
+    // anything is made: this is the path of nearly every call.
+    if (!hasParent && (tracing == nullptr || !tracing->sample())) return nullptr;
+    TraceContext span = hasParent ? context->trace.child() : TraceContext::newRoot(true);
     request.status[kTraceparent] = span.traceparent();
     if (!span.traceState.empty()) request.status[kTracestate] = span.traceState;
     if (!span.sampled()) return nullptr;  // passed on as not sampled, never recorded
@@ -106,7 +115,6 @@ TraceSpanPtr Tracing::startClientCall(const Tracing* tracing, const CallContext*
         record.hasParent = true;
     }
     record.kind = SpanRecord::Kind::Client;
-    record.name = objectName + "/" + request.sFuncName;
     record.servant = objectName;
     record.method = request.sFuncName;
     record.startUnixNs = nowUnixNs();

@@ -17,7 +17,6 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -33,12 +32,11 @@ struct SpanRecord {
     TraceContext context;  // the span's trace id and its own span id
     std::array<uint8_t, 8> parentSpanId{};
     bool hasParent = false;
-    std::string name;  // "App.Server.Obj/method"
     Kind kind = Kind::Server;
     int64_t startUnixNs = 0;
     int64_t endUnixNs = 0;
-    int code = 0;  // the TARS return code; not 0 makes the span's status an error
-    std::string servant;
+    int code = 0;         // the TARS return code; not 0 makes the span's status an error
+    std::string servant;  // the span's name is servant/method
     std::string method;
     std::string peer;  // "ip:port" of the other side
 };
@@ -70,6 +68,8 @@ public:
 
     // The OTLP/JSON body of one batch (ids in lowercase hex, as OTLP/JSON wants them).
     static std::string toOtlpJson(const std::string& serviceName, const std::vector<SpanRecord>& spans);
+    // The same, appended to out (the exporter reuses one buffer for every batch).
+    static void appendOtlpJson(std::string& out, const std::string& serviceName, const SpanRecord* spans, size_t count);
 
 private:
     void run();
@@ -82,7 +82,7 @@ private:
 
     mutable std::mutex _mutex;
     std::condition_variable _wake;
-    std::deque<SpanRecord> _queue;
+    std::vector<SpanRecord> _queue;
     bool _stopping = false;
     std::atomic<uint64_t> _exported{0};
     std::atomic<uint64_t> _dropped{0};

@@ -74,6 +74,7 @@ public:
 
 private:
     double _ratio;
+    uint64_t _threshold;  // a call is sampled when a random 64-bit value is below it
     std::shared_ptr<SpanExporter> _exporter;
     static inline std::atomic<const Tracing*> tServer{nullptr};
 };

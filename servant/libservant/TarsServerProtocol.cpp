@@ -44,7 +44,6 @@ void beginTrace(const Tracing* tracing, Current& current, CallContext& context) 
     record.parentSpanId = parent;
     record.hasParent = hasParent;
     record.kind = SpanRecord::Kind::Server;
-    record.name = req.sServantName + "/" + req.sFuncName;
     record.servant = req.sServantName;
     record.method = req.sFuncName;
     const ConnectionState& conn = *current.connection();

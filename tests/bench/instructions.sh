@@ -23,6 +23,9 @@
 #   STAT=1       instead, issue 19's comparison: server and client-async each without and
 #                with call statistics (`stat` set, reports every second to the
 #                ObservabilitySink test server)
+#   TRACE=1      instead, issue 20's comparison: server and client-async each without and
+#                with the ops endpoint and tracing sampling TRACE_RATIO (default 0.01) of
+#                the calls, spans exported to a collector stand-in (every POST answered 200)
 # Every process it starts is stopped by pid when it exits (trap EXIT).
 # shellcheck source-path=SCRIPTDIR
 set -euo pipefail
@@ -99,6 +102,12 @@ stop() {
   wait "$1" 2>/dev/null || true
 }
 
+# Set by TRACE=1 for the traced runs: lines added to HelloServer's server section, and the
+# environment tars-bench runs with (env alone: none).
+server_keys=""
+ops_port=""
+client_env=(env)
+
 # A server starting under valgrind may take a while to listen.
 bench_listen_tries=2400
 
@@ -108,6 +117,9 @@ bench_listen_tries=2400
 server_run() {
   local name=$1 n=$2 merge=$3 stat=${4:-} pid port
   bench_hello_conf "$work/$name.$n" "$merge" 1 2 1024
+  if [ -n "$server_keys" ]; then
+    sed -i "s#^      logLevel = ERROR#      logLevel = ERROR\n$server_keys#" "$work/$name.$n/HelloServer.conf"
+  fi
   if [ -n "$stat" ]; then
     sed -i "s#^  <application>#  <application>\n    <client>\n      stat = $stat\n      report-interval = 1000\n    </client>#" \
       "$work/$name.$n/HelloServer.conf"
@@ -115,7 +127,7 @@ server_run() {
   valgrind --tool=callgrind --callgrind-out-file="$work/$name.$n.callgrind" \
     "$hello" --config="$work/$name.$n/HelloServer.conf" >"$work/$name.$n.out" 2>&1 &
   pid=$!; pids+=("$pid")
-  port=$(bench_listen_port "$pid") || { stop "$pid"; return 1; }
+  port=$(bench_listen_port "$pid" "" "$ops_port") || { stop "$pid"; return 1; }
   if ! "$bench" -p "$port" -m raw -c 16 -k 32 -n "$n" "${load[@]}" >"$work/$name.$n.txt" 2>&1; then
     echo "instructions.sh: $name with $n calls failed:" >&2
     tail -5 "$work/$name.$n.txt" >&2
@@ -129,7 +141,7 @@ server_run() {
 # HelloServer; leaves $work/NAME.N.callgrind.
 client_run() {
   local name=$1 n=$2; shift 2
-  valgrind --tool=callgrind --callgrind-out-file="$work/$name.$n.callgrind" \
+  "${client_env[@]}" valgrind --tool=callgrind --callgrind-out-file="$work/$name.$n.callgrind" \
     "$bench" -p "$native_port" "$@" -n "$n" "${load[@]}" >"$work/$name.$n.txt" 2>&1 || true
   if ! grep -q "^RESULT .* failed=0 " "$work/$name.$n.txt"; then
     echo "instructions.sh: $name with $n calls failed:" >&2
@@ -184,6 +196,37 @@ CONF
   native_port=$(bench_listen_port "$native_pid")
   measure client-async "tars-bench -m async -c 16 -k 32" client_run -m async -c 16 -k 32
   measure client-stat "tars-bench -m async -c 16 -k 32 --stat" client_run -m async -c 16 -k 32 --stat "$stat_obj"
+  exit 0
+fi
+if [ "${TRACE:-0}" = 1 ]; then
+  ratio=${TRACE_RATIO:-0.01}
+  cat >"$work/collector.py" <<'PY'
+import http.server
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        self.send_response(200); self.send_header("Content-Length", "0"); self.end_headers()
+    def log_message(self, *a): pass
+http.server.ThreadingHTTPServer(("127.0.0.1", 0), H).serve_forever()
+PY
+  python3 "$work/collector.py" >"$work/collector.out" 2>&1 &
+  collector_pid=$!; pids+=("$collector_pid")
+  bench_listen_tries=400
+  collector_url="http://127.0.0.1:$(bench_listen_port "$collector_pid")/v1/traces"
+  bench_listen_tries=2400
+  measure server "HelloServer, raw -c 16 -k 32" server_run 0
+  ops_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  server_keys="      ops = tcp -h 127.0.0.1 -p $ops_port -t 600000\n      tracing-endpoint = $collector_url\n      tracing-sample-ratio = $ratio"
+  measure server-trace "HelloServer with ops and tracing $ratio, raw -c 16 -k 32" server_run 0
+  server_keys=""
+  ops_port=""
+  bench_hello_conf "$work/native" 0 1 2 1024
+  "$hello" --config="$work/native/HelloServer.conf" >"$work/native.out" 2>&1 &
+  native_pid=$!; pids+=("$native_pid")
+  native_port=$(bench_listen_port "$native_pid")
+  measure client-async "tars-bench -m async -c 16 -k 32" client_run -m async -c 16 -k 32
+  client_env=(env OTEL_EXPORTER_OTLP_TRACES_ENDPOINT="$collector_url" OTEL_TRACES_SAMPLER_ARG="$ratio")
+  measure client-trace "tars-bench -m async -c 16 -k 32, tracing $ratio" client_run -m async -c 16 -k 32
   exit 0
 fi
 measure server "HelloServer, raw -c 16 -k 32" server_run 0

@@ -22,14 +22,16 @@ bench_stop_all() {
 }
 trap bench_stop_all EXIT
 
-# bench_listen_port PID [PORT]: the TCP port PID listens on, once it listens (10 s at
-# most, or bench_listen_tries x 25 ms); with PORT, only that port counts. Fails when the
-# process exits first.
+# bench_listen_port PID [PORT] [SKIP]: the TCP port PID listens on, once it listens (10 s
+# at most, or bench_listen_tries x 25 ms); with PORT, only that port counts; with SKIP,
+# that port does not (a second listener such as the ops endpoint). Fails when the process
+# exits first.
 bench_listen_port() {
-  local pid=$1 want=${2:-} line
+  local pid=$1 want=${2:-} skip=${3:-} line
   for _ in $(seq "${bench_listen_tries:-400}"); do
     line=$(ss -Hltnp 2>/dev/null | grep "pid=$pid," | awk '{print $4}' | sed 's/.*://' |
-      { if [ -n "$want" ]; then grep -x "$want"; else cat; fi; } | head -1 || true)
+      { if [ -n "$want" ]; then grep -x "$want"; else cat; fi; } |
+      { if [ -n "$skip" ]; then grep -vx "$skip"; else cat; fi; } | head -1 || true)
     if [ -n "$line" ]; then echo "$line"; return 0; fi
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.025

@@ -129,6 +129,17 @@ TEST(Tracing, TheEdgeSamplesRootsByTheRatio) {
     EXPECT_EQ(b.iMessageType & TARSMESSAGETYPETRACE, 0);
 }
 
+TEST(Tracing, TheSampledShareFollowsTheRatio) {
+    // 200,000 draws: the standard deviation of the share at 0.25 is about 0.001, so the
+    // bounds below are far outside chance and catch a wrong threshold or a stuck generator.
+    for (double ratio : {0.01, 0.25, 0.9}) {
+        Tracing tracing(Tracing::Settings{"", ratio, "test"});
+        int sampled = 0;
+        for (int i = 0; i < 200'000; ++i) sampled += tracing.sample() ? 1 : 0;
+        EXPECT_NEAR(sampled / 200'000.0, ratio, 0.01) << ratio;
+    }
+}
+
 TEST(Tracing, AServerContinuesTraceparentElseTheTarsKey) {
     TraceContext trace;
     std::array<uint8_t, 8> parent{};
@@ -220,7 +231,6 @@ SpanRecord span(const std::string& method, int code) {
     s.context = TraceContext::newRoot(true);
     s.parentSpanId = TraceContext::newRoot(true).spanId;
     s.hasParent = true;
-    s.name = "App.Server.Obj/" + method;
     s.kind = SpanRecord::Kind::Client;
     s.startUnixNs = 1'700'000'000'000'000'000;
     s.endUnixNs = s.startUnixNs + 2'500'000;
@@ -257,6 +267,20 @@ TEST(SpanExporter, OtlpJsonHasTheIdsTimesKindStatusAndAttributes) {
         }
     }
     EXPECT_TRUE(sawCode);
+}
+
+TEST(SpanExporter, OtlpJsonStaysValidForAnyNameAPeerSends) {
+    // Names come from the wire: quotes, backslashes, control bytes and bytes that are not
+    // UTF-8 must still give JSON a collector parses; well-formed UTF-8 passes unchanged.
+    SpanRecord s = span("m\"e\\t\x01h", 0);
+    s.servant = "App.\xff\xc3(Obj\xe2\x82\xac\xf0\x9f\x98\x80";
+    s.context.traceState = "k=v\n";
+    auto json = nlohmann::json::parse(SpanExporter::toOtlpJson("Svc\"", {s}));
+    const auto& out = json["resourceSpans"][0]["scopeSpans"][0]["spans"][0];
+    EXPECT_EQ(out["name"], "App.\xef\xbf\xbd\xef\xbf\xbd(Obj\xe2\x82\xac\xf0\x9f\x98\x80/m\"e\\t\x01h");
+    EXPECT_EQ(out["traceState"], "k=v\n");
+    EXPECT_EQ(json["resourceSpans"][0]["resource"]["attributes"][0]["value"]["stringValue"], "Svc\"");
+    EXPECT_EQ(out["parentSpanId"].get<std::string>().size(), 16u);
 }
 
 TEST(SpanExporter, RefusesUrlsItCannotPostTo) {
