@@ -9,6 +9,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "internal/ServerProtocol.h"
 
@@ -24,6 +25,11 @@ public:
     bool notifiesClose() const override { return true; }
     Refusal refuse(const std::vector<char>& packet, AdapterStats& stats) const override;
     void dispatch(DispatchContext& dc, RecvContext& ctx, bool fromQueue) const override;
+
+protected:
+    // Called with each reply the servant filled (not empty), before it is sent; the HTTP
+    // protocol compresses it there. On the handle thread; must not throw.
+    virtual void finishReply(const Current& current, std::vector<char>& reply) const;
 
 private:
     ProtocolParser _parser;

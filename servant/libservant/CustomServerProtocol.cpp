@@ -64,7 +64,10 @@ void CustomServerProtocol::dispatch(DispatchContext& dc, RecvContext& ctx, bool 
     stats.handleTime.record(TC_TimeProvider::steadyNowUs() - startUs);
     bool close = current->endDispatch() || failed;
     if (failed) stats.countResult(TARSSERVERUNKNOWNERR);
-    if (!response.empty()) stats.responses.fetch_add(1, std::memory_order_relaxed);
+    if (!response.empty()) {
+        finishReply(*current, response);
+        stats.responses.fetch_add(1, std::memory_order_relaxed);
+    }
     // Always post, even empty: it releases the replies queued behind this one.
     if (response.size() >= NetThread::kMoveThreshold) {
         Current::post(ctx.conn, ctx.seq, std::string(response.begin(), response.end()), close);
@@ -72,6 +75,8 @@ void CustomServerProtocol::dispatch(DispatchContext& dc, RecvContext& ctx, bool 
         Current::post(ctx.conn, ctx.seq, std::string_view(response.data(), response.size()), close);
     }
 }
+
+void CustomServerProtocol::finishReply(const Current&, std::vector<char>&) const {}
 
 ServerProtocolPtr makeCustomServerProtocol(std::string name, ProtocolParser parser) {
     return std::make_shared<CustomServerProtocol>(std::move(name), std::move(parser));

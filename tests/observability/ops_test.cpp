@@ -11,6 +11,7 @@
 
 #include "Hello.h"
 #include "ObservabilityTestUtil.h"
+#include "internal/HttpCompression.h"
 #include "servant/Communicator.h"
 
 namespace tars::test {
@@ -116,6 +117,14 @@ TEST_F(OpsEndpointTest, MetricsHealthAndStatusOfAServingServer) {
     char buffer[512];
     while (size_t n = std::fread(buffer, 1, sizeof(buffer), pipe)) out.append(buffer, n);
     EXPECT_EQ(::pclose(pipe), 0) << out;
+
+    // A scraper that takes gzip (Prometheus does) gets the same exposition compressed.
+    HttpAnswer zipped = httpRequest(opsPort.port(), "GET", "/metrics", "Accept-Encoding: gzip\r\n");
+    ASSERT_EQ(zipped.status, 200) << zipped.headers;
+    EXPECT_NE(zipped.headers.find("\r\nContent-Encoding: gzip"), std::string::npos) << zipped.headers;
+    EXPECT_LT(zipped.body.size(), text.size() / 2);
+    std::string unzipped = http::gunzip(zipped.body);
+    EXPECT_EQ(sampleValue(unzipped, "tars_server_requests_total{" + served + ",code=\"0\"}"), "5") << unzipped;
 
     HttpAnswer status = httpRequest(opsPort.port(), "GET", "/status");
     ASSERT_EQ(status.status, 200);

@@ -8,7 +8,8 @@
 //   TestApp.TestServer.Echo2Obj (tars): the same servant as EchoObj under another name, for
 //       tests that need two TARS objects.
 //   TestApp.TestServer.HttpObj (http):  answers "hello" on /hello, "slept" 300 ms after
-//                                       /sleep, echoes the body otherwise.
+//                                       /sleep, /text/N and /png/N (N bytes of text or
+//                                       of "image/png"), echoes the body otherwise.
 //   TestApp.TestServer.LineObj (custom "line" protocol, lines ending in \n): "sub" subscribes
 //       to pushes (a line "push <n>" every /tars/application/test<pushms> ms), anything else
 //       is echoed back.
@@ -201,6 +202,16 @@ public:
         } else if (request.getPath() == "/sleep") {  // holds the handle thread 300 ms
             std::this_thread::sleep_for(std::chrono::milliseconds(300));
             reply.setContent("slept");
+        } else if (request.getPath().rfind("/text/", 0) == 0 || request.getPath().rfind("/png/", 0) == 0) {
+            // /text/N: N bytes of text/plain; /png/N: N bytes labelled image/png.
+            bool text = request.getPath()[1] == 't';
+            size_t n = std::stoul(request.getPath().substr(text ? 6 : 5));
+            std::string body;
+            for (size_t line = 0; body.size() < n; ++line) body += "line " + std::to_string(line) + " of the reply\n";
+            body.resize(n);
+            reply.setHeader("Content-Type", text ? "text/plain; charset=utf-8" : "image/png");
+            reply.setHeader("ETag", "\"v1\"");
+            reply.setContent(body);
         } else {
             reply.setHeader("X-Method", request.getMethod());
             reply.setContent(request.getContent());

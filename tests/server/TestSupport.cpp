@@ -437,11 +437,12 @@ std::string helloServerConfig(int port) {
 
 namespace tars::test {
 
-HttpAnswer httpRequest(int port, const std::string& method, const std::string& path) {
+HttpAnswer httpRequest(int port, const std::string& method, const std::string& path, const std::string& headers) {
     HttpAnswer answer;
     RawClient client;
     if (!client.connect(port)) return answer;
-    if (!client.sendAll(method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")) {
+    if (!client.sendAll(method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" + headers +
+                        "\r\n")) {
         return answer;
     }
     auto head = client.readUntil("\r\n\r\n");

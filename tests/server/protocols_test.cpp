@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "Fixtures.h"
+#include "internal/HttpCompression.h"
 
 namespace tars::test {
 namespace {
@@ -139,6 +140,47 @@ TEST_F(HttpTest, MalformedOrOversizedRequestsCloseTheConnection) {
     auto rsp = readHttp(good);
     ASSERT_TRUE(rsp);
     EXPECT_EQ(rsp->second, "hello");
+}
+
+// Replies are gzip'd for a client that takes gzip, and only when worth it: text of 1 KiB
+// or more, not HEAD, not a type that is compressed already. Every form says Vary.
+TEST_F(HttpTest, TextRepliesAreGzipdForAClientThatTakesIt) {
+    RawClient c(otherPort);
+    std::string expected;
+    for (size_t line = 0; expected.size() < 20000; ++line)
+        expected += "line " + std::to_string(line) + " of the reply\n";
+    expected.resize(20000);
+
+    ASSERT_TRUE(c.sendAll("GET /text/20000 HTTP/1.1\r\nAccept-Encoding: br;q=1.0, gzip;q=0.8\r\n\r\n"));
+    auto zipped = readHttp(c);
+    ASSERT_TRUE(zipped);
+    EXPECT_NE(zipped->first.find("\r\nContent-Encoding: gzip\r\n"), std::string::npos) << zipped->first;
+    EXPECT_NE(zipped->first.find("\r\nVary: Accept-Encoding\r\n"), std::string::npos) << zipped->first;
+    EXPECT_NE(zipped->first.find("\r\nETag: W/\"v1\"\r\n"), std::string::npos) << zipped->first;
+    EXPECT_LT(zipped->second.size(), expected.size() / 4);
+    EXPECT_EQ(http::gunzip(zipped->second), expected);
+
+    // The same connection, a client that does not take gzip: the text as it is.
+    for (const char* accept : {"", "Accept-Encoding: identity\r\n", "Accept-Encoding: gzip;q=0, *\r\n",
+                               "Accept-Encoding: deflate, br\r\n"}) {
+        ASSERT_TRUE(c.sendAll(std::string("GET /text/20000 HTTP/1.1\r\n") + accept + "\r\n"));
+        auto plain = readHttp(c);
+        ASSERT_TRUE(plain) << accept;
+        EXPECT_EQ(plain->first.find("Content-Encoding"), std::string::npos) << accept << plain->first;
+        EXPECT_NE(plain->first.find("\r\nVary: Accept-Encoding\r\n"), std::string::npos) << accept;
+        EXPECT_NE(plain->first.find("\r\nETag: \"v1\"\r\n"), std::string::npos) << accept;
+        EXPECT_EQ(plain->second, expected) << accept;
+    }
+
+    // Not worth it or not allowed: small text, an image type, HEAD.
+    for (const char* request : {"GET /text/100 HTTP/1.1\r\nAccept-Encoding: gzip\r\n\r\n",
+                                "GET /png/20000 HTTP/1.1\r\nAccept-Encoding: gzip\r\n\r\n",
+                                "GET /hello HTTP/1.1\r\nAccept-Encoding: *\r\n\r\n"}) {
+        ASSERT_TRUE(c.sendAll(request));
+        auto rsp = readHttp(c);
+        ASSERT_TRUE(rsp) << request;
+        EXPECT_EQ(rsp->first.find("Content-Encoding"), std::string::npos) << request << rsp->first;
+    }
 }
 
 class LineProtocolTest : public TestServerFixture {
