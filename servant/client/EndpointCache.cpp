@@ -53,6 +53,11 @@ std::string EndpointCache::get(const std::string& domain, const std::string& key
     return _config.get(std::string(kRoot) + "/" + domain + "<" + key + ">");
 }
 
+bool EndpointCache::firstNotice(const std::string& notice) {
+    std::lock_guard lock(_mutex);
+    return _notices.insert(notice).second;
+}
+
 void EndpointCache::set(const std::string& domain, const std::string& key, const std::string& value) {
     std::lock_guard lock(_mutex);
     loadLocked();

@@ -74,8 +74,8 @@ void EndpointManager::loadFromCache() {
     if (_adapters.empty()) return;
     _ready = true;
     _fromCache = true;
-    // Only the first network thread says so: the others read the same entry.
-    if (_objectProxy->epoll()->index() == 0) {
+    // Said once per object, by whichever network thread reads the entry first.
+    if (cache->firstNotice("loaded " + _objectProxy->name())) {
         TLOGINFO("[client] endpoints of " << _objectProxy->name() << " taken from the endpoint cache " << cache->path()
                                           << " until the registry answers: " << cached << std::endl);
     }
@@ -274,7 +274,8 @@ void EndpointManager::onLocatorResponse(ReqMessage* msg) {
                           callErrorName(rsp.iRet) + ")";
         TLOGWARN("[client] locator query for " << _objectProxy->name() << " failed: " << callErrorName(rsp.iRet) << " "
                                                << rsp.sResultDesc << std::endl);
-        if (_fromCache && _objectProxy->epoll()->index() == 0) {
+        if (_fromCache && _objectProxy->epoll()->communicator()->endpointCache()->firstNotice("unreachable " +
+                                                                                              _objectProxy->name())) {
             TLOGWARN("[client] " << _objectProxy->name() << ": the registry cannot be asked, calls use the "
                                  << _adapters.size() << " endpoints of the endpoint cache "
                                  << _objectProxy->epoll()->communicator()->endpointCache()->path() << std::endl);

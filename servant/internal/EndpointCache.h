@@ -20,6 +20,7 @@
 #pragma once
 
 #include <mutex>
+#include <set>
 #include <string>
 
 #include "util/tc_config.h"
@@ -36,6 +37,9 @@ public:
     std::string get(const std::string& domain, const std::string& key);
     // Sets key=value in section domain and writes the file, unless nothing changed.
     void set(const std::string& domain, const std::string& key, const std::string& value);
+    // True the first time it is asked about `notice`: each network thread has its own view
+    // of an object, and this lets one of them (whichever comes first) log it once.
+    bool firstNotice(const std::string& notice);
 
 private:
     void loadLocked();
@@ -44,6 +48,7 @@ private:
     const std::string _path;
     bool _loaded = false;
     TC_Config _config;
+    std::set<std::string> _notices;
 };
 
 }  // namespace tars

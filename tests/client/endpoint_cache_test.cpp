@@ -44,7 +44,8 @@ std::string freshDir(const std::string& name) {
 TC_Config clientConfig(const std::string& locator, const std::string& cacheFile) {
     TC_Config conf;
     conf.parseString("<tars><application><client>\nlocator = tars.tarsregistry.QueryObj@" + locator +
-                     "\nsync-invoke-timeout = 3000\nendpoint-cache = " + cacheFile + "\n</client></application></tars>");
+                     "\nsync-invoke-timeout = 3000\nendpoint-cache = " + cacheFile +
+                     "\n</client></application></tars>");
     return conf;
 }
 
@@ -155,5 +156,6 @@ TEST(EndpointCacheTest, CorruptCacheFileIsLoggedAndReplaced) {
     }
     TC_Config rewritten;
     rewritten.parseFile(cacheFile);
-    EXPECT_FALSE(rewritten.get("/cache/tars.tarsregistry.QueryObj@" + registry.endpoint() + "<" + kObject + ">").empty());
+    EXPECT_FALSE(
+        rewritten.get("/cache/tars.tarsregistry.QueryObj@" + registry.endpoint() + "<" + kObject + ">").empty());
 }
