@@ -5,6 +5,7 @@
 #include "BaseF.h"
 #include "internal/CommunicatorEpoll.h"
 #include "internal/ObjectProxy.h"
+#include "servant/Communicator.h"
 #include "util/tc_logger.h"
 
 namespace tars {
@@ -14,9 +15,44 @@ AdapterProxy::AdapterProxy(ObjectProxy* objectProxy, const TC_Endpoint& endpoint
       _epoll(objectProxy->epoll()),
       _endpoint(endpoint),
       _endpointString(endpoint.toString()),
-      _trans(std::make_unique<Transceiver>(this, _epoll, endpoint)) {}
+      _trans(std::make_unique<Transceiver>(this, _epoll, endpoint)) {
+    if (int interval = objectProxy->keepAliveMs(); interval > 0) {
+        _keepAliveTimer = _epoll->timers().schedule(
+            _epoll->nowMs() + interval, [this] { keepAlive(); }, interval);
+    }
+}
 
-AdapterProxy::~AdapterProxy() { closeAndFail(TARSPROXYCONNECTERR, "endpoint " + _endpointString + " removed"); }
+AdapterProxy::~AdapterProxy() {
+    if (_keepAliveTimer != 0) _epoll->timers().cancel(_keepAliveTimer);
+    closeAndFail(TARSPROXYCONNECTERR, "endpoint " + _endpointString + " removed");
+}
+
+void AdapterProxy::keepAlive() {
+    int64_t now = _epoll->nowMs();
+    int interval = _objectProxy->keepAliveMs();
+    if (_pingId != 0) {
+        if (now < _pingDeadline) return;
+        _pingId = 0;
+        std::string why = "endpoint " + _endpointString + " of " + _objectProxy->name() +
+                          " did not answer tars_ping within " + std::to_string(interval) + " ms: connection closed";
+        TLOGWARN("[client] " << why << std::endl);
+        _trans->close();
+        onClose(TARSPROXYCONNECTERR, why);
+        isolate(now);
+        return;
+    }
+    if (!_trans->isConnected() || !idle() || now - _lastIoMs < interval) return;
+    RequestPacket ping;
+    ping.iVersion = TARSVERSION;
+    ping.cPacketType = TARSNORMAL;
+    ping.iRequestId = _epoll->communicator()->nextRequestId();
+    ping.sFuncName = "tars_ping";
+    ping.iTimeout = interval;
+    _pingId = ping.iRequestId;
+    _pingDeadline = now + interval;
+    _lastIoMs = now;
+    _trans->send(ProxyProtocol::encodeTarsRequest(ping, _objectProxy->name(), {}));
+}
 
 bool AdapterProxy::usable(int64_t nowMs) const {
     if (_isolatedUntil > nowMs) return false;
@@ -51,6 +87,7 @@ void AdapterProxy::invoke(ReqMessage* msg) {
 }
 
 void AdapterProxy::sendNow(ReqMessage* msg) {
+    _lastIoMs = _epoll->nowMs();
     _trans->send(std::move(msg->encoded));
     msg->sent = true;
     if (msg->eType == ReqMessage::ONE_WAY) {
@@ -61,6 +98,8 @@ void AdapterProxy::sendNow(ReqMessage* msg) {
 }
 
 void AdapterProxy::onConnected() {
+    _lastIoMs = _epoll->nowMs();
+    _pingId = 0;
     _reconnectFailures = 0;
     _lastConnectError.clear();
     while (ReqMessage* msg = _waiting.pop_front()) {
@@ -89,6 +128,7 @@ void AdapterProxy::onConnectFailed(int code, const std::string& why) {
 
 void AdapterProxy::onClose(int code, const std::string& why) {
     int64_t now = _epoll->nowMs();
+    _pingId = 0;
     _nextConnectAt = now;  // reconnect on the next call; a failed reconnect starts the back-off
     _epoll->endpointStateChanged();
     bool hadCalls = !_sent.empty();
@@ -102,6 +142,11 @@ void AdapterProxy::onClose(int code, const std::string& why) {
 }
 
 void AdapterProxy::onResponse(ResponsePacket& rsp) {
+    _lastIoMs = _epoll->nowMs();
+    if (_pingId != 0 && rsp.iRequestId == _pingId) {
+        _pingId = 0;  // the peer is alive; whatever it answered, the ping ends here
+        return;
+    }
     if (rsp.iRequestId == 0) {
         _objectProxy->onPush(rsp);
         return;
@@ -139,6 +184,7 @@ void AdapterProxy::onResponse(ResponsePacket& rsp) {
 void AdapterProxy::onCallTimeout(ReqMessage* /*msg*/) { recordFailure(_epoll->nowMs(), true); }
 
 void AdapterProxy::closeAndFail(int code, const std::string& why) {
+    _pingId = 0;
     _trans->close();
     while (ReqMessage* msg = _sent.front()) _epoll->fail(msg, code, why);
     while (ReqMessage* msg = _waiting.front()) _epoll->fail(msg, code, why);

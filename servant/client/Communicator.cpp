@@ -5,6 +5,7 @@
 
 #include "internal/AsyncProcThread.h"
 #include "internal/CommunicatorEpoll.h"
+#include "internal/EndpointCache.h"
 #include "internal/ObjectProxy.h"
 #include "internal/Tracing.h"
 #include "util/tc_common.h"
@@ -49,7 +50,13 @@ const std::vector<Communicator::KeyInfo>& Communicator::keys() {
         {"netthread", "1", "network threads (CommunicatorEpoll), 1..64"},
         {"asyncthread", "3", "callback threads (AsyncProcThread), 1..1024"},
         {"refresh-endpoint-interval", "60000", "how often the locator is asked again, ms (at least 5000)"},
-        {"keep-alive-interval", "0", "accepted for TARS configs; idle tars_ping is not sent yet"},
+        {"endpoint-cache", "",
+         "file the endpoints resolved through the locator are kept in (TarsCpp's .tarsdat format) and read from "
+         "at the first call of each object, so calls work while the registry cannot be reached; empty: none (a "
+         "server: <datapath>/<ServerName>.tarsdat)"},
+        {"keep-alive-interval", "0",
+         "ms; > 0: a connection idle that long sends tars_ping, and one whose ping gets no answer within "
+         "the same time is closed and its endpoint isolated (0: off)"},
         {"modulename", "",
          "this program's name in call statistics (masterName <modulename>@<version>); empty: the executable's "
          "name (a server: App.Server)"},
@@ -222,7 +229,7 @@ void Communicator::applyPropertiesLocked() {
     _asyncTimeout = number("async-invoke-timeout");
     _connectTimeout = number("connect-timeout");
     _refreshInterval = number("refresh-endpoint-interval");
-    number("keep-alive-interval");
+    _keepAliveInterval = number("keep-alive-interval");
     _reportSettings.intervalMs = number("report-interval");
     _reportSettings.timeoutMs = number("report-timeout");
     _reportSettings.maxReportSize = number("max-report-size");
@@ -258,6 +265,11 @@ void Communicator::startLocked() {
     } catch (const std::invalid_argument& e) {
         _started = false;
         throw Communicator_Exception(std::string("client config ") + CONFIG_ROOT_PATH + ": " + e.what());
+    }
+    if (std::string cacheFile = TC_Common::trim(_properties["endpoint-cache"]); !cacheFile.empty()) {
+        _endpointCache = std::make_unique<EndpointCache>(cacheFile);
+        _endpointCacheDomain = TC_Common::trim(_properties["locator"]);
+        if (!_reportSettings.setDivision.empty()) _endpointCacheDomain += "_" + _reportSettings.setDivision;
     }
     _statReport->start(_reportSettings);
     for (int i = 0; i < _asyncThreadCount; ++i) {

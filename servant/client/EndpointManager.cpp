@@ -4,6 +4,7 @@
 
 #include "BaseF.h"
 #include "internal/CommunicatorEpoll.h"
+#include "internal/EndpointCache.h"
 #include "servant/Communicator.h"
 #include "internal/ObjectProxy.h"
 #include "servant/ProxyProtocol.h"
@@ -53,6 +54,44 @@ void EndpointManager::setLocator(ObjectProxy* locatorProxy, int refreshIntervalM
     _locator = locatorProxy;
     _refreshIntervalMs = refreshIntervalMs;
     _queryTimeoutMs = queryTimeoutMs;
+    loadFromCache();
+}
+
+void EndpointManager::loadFromCache() {
+    Communicator* comm = _objectProxy->epoll()->communicator();
+    EndpointCache* cache = comm->endpointCache();
+    if (cache == nullptr) return;
+    std::string cached = cache->get(comm->endpointCacheDomain(), _objectProxy->name());
+    if (cached.empty()) return;
+    try {
+        TC_ObjectEndpoints parsed = TC_ObjectEndpoints::parse(_objectProxy->name() + "@" + cached);
+        updateEndpoints(parsed.endpoints);
+    } catch (const TC_Exception& e) {
+        TLOGERROR("[client] endpoint cache " << cache->path() << ": the entry of " << _objectProxy->name()
+                                             << " cannot be parsed, ignored: " << e.what() << std::endl);
+        return;
+    }
+    if (_adapters.empty()) return;
+    _ready = true;
+    _fromCache = true;
+    // Said once per object, by whichever network thread reads the entry first.
+    if (cache->firstNotice("loaded " + _objectProxy->name())) {
+        TLOGINFO("[client] endpoints of " << _objectProxy->name() << " taken from the endpoint cache " << cache->path()
+                                          << " until the registry answers: " << cached << std::endl);
+    }
+}
+
+void EndpointManager::saveToCache(const std::vector<EndpointF>& active, const std::vector<EndpointF>& inactive) {
+    Communicator* comm = _objectProxy->epoll()->communicator();
+    EndpointCache* cache = comm->endpointCache();
+    if (cache == nullptr) return;
+    auto join = [](const std::vector<EndpointF>& list) {
+        std::string text;
+        for (const EndpointF& ep : list) text += (text.empty() ? "" : ":") + toEndpoint(ep).toString();
+        return text;
+    };
+    cache->set(comm->endpointCacheDomain(), _objectProxy->name(), join(active));
+    cache->set(comm->endpointCacheDomain(), "inactive_" + _objectProxy->name(), join(inactive));
 }
 
 void EndpointManager::updateEndpoints(const std::vector<TC_Endpoint>& active) {
@@ -203,7 +242,9 @@ void EndpointManager::onLocatorResponse(ReqMessage* msg) {
                 endpoints.reserve(active.size());
                 for (const EndpointF& ep : active) endpoints.push_back(toEndpoint(ep));
                 updateEndpoints(endpoints);
+                saveToCache(active, inactive);
                 _ready = true;
+                _fromCache = false;
                 _queryFailures = 0;
                 _emptyAnswers = 0;
                 _nextRefreshAt = now + _refreshIntervalMs;
@@ -233,6 +274,12 @@ void EndpointManager::onLocatorResponse(ReqMessage* msg) {
                           callErrorName(rsp.iRet) + ")";
         TLOGWARN("[client] locator query for " << _objectProxy->name() << " failed: " << callErrorName(rsp.iRet) << " "
                                                << rsp.sResultDesc << std::endl);
+        if (_fromCache && _objectProxy->epoll()->communicator()->endpointCache()->firstNotice("unreachable " +
+                                                                                              _objectProxy->name())) {
+            TLOGWARN("[client] " << _objectProxy->name() << ": the registry cannot be asked, calls use the "
+                                 << _adapters.size() << " endpoints of the endpoint cache "
+                                 << _objectProxy->epoll()->communicator()->endpointCache()->path() << std::endl);
+        }
         _nextRefreshAt = now + (_queryFailures > 3 ? kRepeatedFailureRetryMs : kFailureRetryMs);
     }
     _objectProxy->onEndpointsReady();

@@ -27,6 +27,8 @@ void ObjectProxy::initialize() {
     _protocol = _servantProxy->tars_get_protocol();
     _checkTimeout = _servantProxy->tars_get_check_timeout();
     _connectTimeoutMs = _epoll->communicator()->connectTimeout();
+    bool customProtocol = _protocol.requestFunc || _protocol.responseFunc;
+    _keepAliveMs = customProtocol ? 0 : _epoll->communicator()->keepAliveInterval();
     _authKeys.accessKey = _epoll->communicator()->getObjectProperty(_name, "accesskey");
     _authKeys.secretKey = _epoll->communicator()->getObjectProperty(_name, "secretkey");
     _endpoints = std::make_unique<EndpointManager>(this, _servantProxy->tars_get_load_balance());

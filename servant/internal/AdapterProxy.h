@@ -13,6 +13,12 @@
 //    success makes it healthy, a failure isolates it again at once.
 // The EndpointManager's balancers skip endpoints that are not usable().
 //
+// Keep-alive (keep-alive-interval > 0, TARS protocol only): a connected connection with no
+// call outstanding and no bytes sent or received for the interval sends tars_ping (a
+// normal two-way request the server answers without reaching the servant). No answer
+// within another interval: the connection is closed and the endpoint isolated as above,
+// so calls go elsewhere until it is probed again.
+//
 // Every call handed to invoke() ends exactly once: with its response, or (through the
 // CommunicatorEpoll) with -7 at its deadline, -8 when the connection is lost or cannot be
 // made, -12 when the reply is malformed. Calls that were never written may be re-routed
@@ -74,6 +80,9 @@ public:
 
 private:
     void sendNow(ReqMessage* msg);
+    // The keep-alive timer: sends tars_ping on an idle connection, or gives up on a peer
+    // that left the last one unanswered.
+    void keepAlive();
     void recordSuccess(int64_t nowMs);
     void recordFailure(int64_t nowMs, bool timeout);
     void isolate(int64_t nowMs);
@@ -97,6 +106,12 @@ private:
     int64_t _isolatedUntil = 0;  // written with endpointStateChanged() (see usable())
     int _isolations = 0;
     bool _probing = false;
+
+    // keep-alive
+    uint64_t _keepAliveTimer = 0;  // 0: keep-alive off
+    int64_t _lastIoMs = 0;         // last call written or reply received
+    int32_t _pingId = 0;           // the tars_ping waiting for its answer (0: none)
+    int64_t _pingDeadline = 0;
 };
 
 }  // namespace tars

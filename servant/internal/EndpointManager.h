@@ -10,6 +10,9 @@
 // ("roundrobin" by default; "weighted" when every endpoint has weightType 1). Only usable
 // endpoints (not isolated, not backing off) are offered; when none is, the one that
 // becomes usable first is taken, so calls still probe rather than all failing at once.
+// With an endpoint cache (internal/EndpointCache.h) a bare name starts from the cached
+// endpoints (ready at once) while the locator is asked as usual; each answer with active
+// endpoints is written back to the cache.
 // Ownership: its ObjectProxy owns it; network thread only.
 #pragma once
 
@@ -69,6 +72,10 @@ public:
 
 private:
     void queryLocator(int64_t nowMs);
+    // The endpoint cache (Communicator `endpoint-cache`): read at the first call, written
+    // with every registry answer that has active endpoints.
+    void loadFromCache();
+    void saveToCache(const std::vector<EndpointF>& active, const std::vector<EndpointF>& inactive);
     void onLocatorResponse(ReqMessage* msg);
     void rebuildBalancers();
     // Recomputes _usable, and how long it holds, from the adapters.
@@ -90,6 +97,7 @@ private:
     int64_t _usableUntil = INT64_MIN;
     uint64_t _usableVersion = 0;
     bool _ready = false;
+    bool _fromCache = false;  // the endpoints came from the endpoint cache, not yet from the registry
 
     ObjectProxy* _locator = nullptr;
     int _refreshIntervalMs = 60000;

@@ -56,6 +56,9 @@ public:
     const ProxyProtocol& protocol() const { return _protocol; }
     const CheckTimeoutInfo& checkTimeout() const { return _checkTimeout; }
     int connectTimeoutMs() const { return _connectTimeoutMs; }
+    // keep-alive-interval (ms) for this object's connections; 0 (also for non-TARS
+    // protocols, whose servers would not understand tars_ping): no keep-alive.
+    int keepAliveMs() const { return _keepAliveMs; }
     // The object's accesskey/secretkey (empty: none), for endpoints with `-e 1`.
     const AuthKeys& authKeys() const { return _authKeys; }
     EndpointManager& endpointManager() { return *_endpoints; }
@@ -78,6 +81,7 @@ private:
     ProxyProtocol _protocol;
     CheckTimeoutInfo _checkTimeout;
     int _connectTimeoutMs = 1500;
+    int _keepAliveMs = 0;
     AuthKeys _authKeys;
     std::unique_ptr<EndpointManager> _endpoints;
     ReqMessageList _waiting;  // calls waiting for the first locator answer

@@ -170,6 +170,11 @@ void Application::start(int argc, char* argv[]) {
     // A server is App.Server in the call statistics, in its set when it is in one.
     const std::string appServer = ServerConfig::Application + "." + ServerConfig::ServerName;
     if (_communicator->getProperty("modulename").empty()) _communicator->setProperty("modulename", appServer);
+    // Endpoints resolved through the registry are kept where TarsCpp keeps them.
+    if (_communicator->getProperty("endpoint-cache").empty()) {
+        _communicator->setProperty("endpoint-cache",
+                                   ServerConfig::DataPath + "/" + ServerConfig::ServerName + ".tarsdat");
+    }
     if (_communicator->getProperty("setdivision").empty() &&
         TC_Common::lower(serverConfig().get("/tars/application<enableset>", "n")) == "y") {
         _communicator->setProperty("enableset", "y");

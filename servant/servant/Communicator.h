@@ -49,6 +49,7 @@ namespace tars {
 
 class AsyncProcThread;
 class CommunicatorEpoll;
+class EndpointCache;
 class Tracing;
 class TC_SslContext;
 class ObjectProxy;
@@ -143,6 +144,7 @@ public:
 
 private:
     // The runtime's view (its own classes, never user code).
+    friend class AdapterProxy;
     friend class CommunicatorEpoll;
     friend class EndpointManager;
     friend class ObjectProxy;
@@ -155,6 +157,13 @@ private:
     int refreshEndpointInterval() const { return _refreshInterval.load(std::memory_order_relaxed); }
     int connectTimeout() const { return _connectTimeout.load(std::memory_order_relaxed); }
     int syncInvokeTimeout() const { return _syncTimeout.load(std::memory_order_relaxed); }
+    int asyncInvokeTimeout() const { return _asyncTimeout.load(std::memory_order_relaxed); }
+    int keepAliveInterval() const { return _keepAliveInterval.load(std::memory_order_relaxed); }
+    // The endpoint cache (`endpoint-cache`), or nullptr; fixed once the threads start.
+    EndpointCache* endpointCache() const { return _endpointCache.get(); }
+    // Its section for this communicator's locator: the locator string, plus
+    // "_<setdivision>" when set routing is on (TarsCpp's key).
+    const std::string& endpointCacheDomain() const { return _endpointCacheDomain; }
     StatCollector* callStats() const { return _statReport->clientCalls(); }
 
     // The client TLS context of objectName's ssl connections (one per distinct setting,
@@ -184,9 +193,12 @@ private:
     std::atomic<int> _asyncTimeout{5000};
     std::atomic<int> _connectTimeout{1500};
     std::atomic<int> _refreshInterval{60000};
-    StatReport::Settings _reportSettings;  // handed to the reporter when the threads start
+    std::atomic<int> _keepAliveInterval{0};  // ms; 0: no tars_ping on idle connections
+    StatReport::Settings _reportSettings;    // handed to the reporter when the threads start
 
-    std::unique_ptr<Tracing> _tracing;        // set once, in startLocked, before any call
+    std::unique_ptr<Tracing> _tracing;              // set once, in startLocked, before any call
+    std::unique_ptr<EndpointCache> _endpointCache;  // set once, in startLocked, before any call
+    std::string _endpointCacheDomain;
     std::unique_ptr<StatReport> _statReport;  // started before the network threads, stopped before them
     std::vector<std::unique_ptr<CommunicatorEpoll>> _epolls;
     std::vector<std::unique_ptr<AsyncProcThread>> _asyncThreads;

@@ -260,6 +260,7 @@ void TestServer::handle(Connection& c, const std::string& packet) {
     short version = req.iVersion;
 
     if (req.sFuncName == "tars_ping") {
+        ++_pings;
         sendOn(c, encodeReply(req, 0, {}, context, version));
         return;
     }

@@ -52,6 +52,7 @@ public:
 
     uint64_t requests() const { return _requests.load(); }
     uint64_t oneways() const { return _oneways.load(); }
+    uint64_t pings() const { return _pings.load(); }  // two-way tars_ping requests answered
     uint64_t locatorQueries() const { return _locatorQueries.load(); }
     size_t connectionsAccepted() const { return _accepted.load(); }
 
@@ -89,6 +90,7 @@ private:
 
     std::atomic<uint64_t> _requests{0};
     std::atomic<uint64_t> _oneways{0};
+    std::atomic<uint64_t> _pings{0};
     std::atomic<uint64_t> _locatorQueries{0};
     std::atomic<size_t> _accepted{0};
     std::mutex _mutex;

@@ -330,7 +330,7 @@ void PrintTo(Mode mode, std::ostream* os) { *os << modeName(mode); }
 class NodeServerTest {
 protected:
     // Starts node/server.js; false (with the reason in `why`) when it does not come up.
-    bool startNodeServer(short version, std::string& why) {
+    bool startNodeServer(short version, std::string& why, int keepAliveMs = 0) {
         _server = std::make_unique<ServerProcess>(interop::nodeDir() + "/server.js");
         _server->writeConfig(interop::serverConfig(_port));
         if (!_server->start({_port}, 15000)) {
@@ -338,6 +338,7 @@ protected:
             return false;
         }
         _communicator = std::make_unique<tars::Communicator>();
+        if (keepAliveMs > 0) _communicator->setProperty("keep-alive-interval", std::to_string(keepAliveMs));
         _prx = _communicator->stringToProxy<::Test::InteropPrx>(interop::objectString(_port));
         _prx->tars_set_timeout(kCallTimeoutMs);
         _prx->tars_set_async_timeout(kCallTimeoutMs);
@@ -505,6 +506,39 @@ TEST_P(CppClientCallsNodeServerRaw, UnknownMethodAnswersMinusThreeSyncAndAsync) 
     _prx->tars_invoke_async(tars::TARSNORMAL, "noSuchMethod", noArguments2.take(), {}, outcome);
     ASSERT_EQ(code.wait_for(kWait), std::future_status::ready);
     EXPECT_EQ(code.get(), tars::TARSSERVERNOFUNCERR);
+}
+
+// Keep-alive: our client's idle connection to the node server sends tars_ping, which the
+// @tars/rpc server answers. A ping left unanswered would close the connection and stop
+// the pings, so several printed pings mean the answers arrived. (@tars/rpc clients send
+// no keep-alive ping of their own: its client code has none.)
+class CppClientKeepAliveToNodeServer : public NodeServerTest, public ::testing::Test {
+protected:
+    void SetUp() override {
+        if (auto reason = interop::nodeSkipReason()) GTEST_SKIP() << *reason;
+        std::string why;
+        ASSERT_TRUE(startNodeServer(1, why, 100)) << why;
+    }
+    void TearDown() override { stopNodeServer(); }
+};
+
+TEST_F(CppClientKeepAliveToNodeServer, IdlePingsAreAnsweredAndTheConnectionStays) {
+    EXPECT_EQ(_prx->add(2, 3), 5);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    auto pings = [&] {
+        const std::string out = _server->output();
+        size_t n = 0;
+        for (size_t at = out.find("tars_ping answered"); at != std::string::npos;
+             at = out.find("tars_ping answered", at + 1)) {
+            ++n;
+        }
+        return n;
+    };
+    while (pings() < 3 && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));  // poll, bounded by the deadline
+    }
+    EXPECT_GE(pings(), 3u) << _server->output();
+    EXPECT_EQ(_prx->add(4, 5), 9);
 }
 
 INSTANTIATE_TEST_SUITE_P(Versions, CppClientCallsNodeServerRaw,

@@ -130,6 +130,20 @@ TEST_F(HelloServerTest, PingAnswersZeroWithEmptyBody) {
     EXPECT_TRUE(rsp->sBuffer.empty());
 }
 
+// TarsCpp clients' keep-alive (keep-alive-interval) sends tars_ping one-way: no reply, and
+// the connection keeps serving.
+TEST_F(HelloServerTest, OnewayPingAsTarsCppKeepAliveSendsGetsNoReply) {
+    RawClient c(helloPort);
+    RequestPacket ping = makeRequest("TestApp.HelloServer.HelloObj", "tars_ping", {}, 7);
+    ping.cPacketType = TARSONEWAY;
+    ASSERT_TRUE(c.sendAll(encodeRequest(ping) + encodeRequest(hello("after", 8))));
+    auto rsp = c.readResponse();
+    ASSERT_TRUE(rsp);
+    EXPECT_EQ(rsp->iRequestId, 8);
+    EXPECT_EQ(rsp->iRet, 0);
+    EXPECT_FALSE(c.readPacket(200));
+}
+
 TEST_F(HelloServerTest, UnknownServantAnswersMinusFour) {
     RawClient c(helloPort);
     ASSERT_TRUE(c.sendAll(encodeRequest(makeRequest("TestApp.HelloServer.OtherObj", "testHello", stringArg("x"), 1))));

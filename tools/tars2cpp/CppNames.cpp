@@ -4,7 +4,10 @@
 #include <charconv>
 #include <cstdint>
 #include <limits>
+#include <stdexcept>
 #include <string_view>
+
+#include <openssl/evp.h>
 
 namespace tars2cpp {
 
@@ -55,6 +58,36 @@ std::string cppType(const Type& type) {
         case Type::Kind::Enum: return "::" + type.enumDecl->module + "::" + type.enumDecl->name;
     }
     return "void";
+}
+
+std::string tarsCppMd5Type(const Type& type) {
+    auto close = [](const Type& last) { return last.isContainer() ? std::string(" >") : std::string(">"); };
+    switch (type.kind) {
+        case Type::Kind::Vector: return "vector<" + tarsCppMd5Type(type.args.at(0)) + close(type.args.at(0));
+        case Type::Kind::Map:
+            return "map<" + tarsCppMd5Type(type.args.at(0)) + ", " + tarsCppMd5Type(type.args.at(1)) +
+                   close(type.args.at(1));
+        case Type::Kind::Struct: return type.structDecl->module + "::" + type.structDecl->name;
+        case Type::Kind::Enum: return type.enumDecl->module + "::" + type.enumDecl->name;
+        default: return cppType(type);
+    }
+}
+
+std::string tarsCppStructMd5(const StructDecl& decl) {
+    std::string text;
+    for (const Field& field : decl.fields) text += "_" + tarsCppMd5Type(field.type);
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    if (EVP_Digest(text.data(), text.size(), digest, &length, EVP_md5(), nullptr) != 1) {
+        throw std::runtime_error("OpenSSL cannot compute md5 (is MD5 disabled in this OpenSSL?)");
+    }
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string hex;
+    for (unsigned int i = 0; i < length; ++i) {
+        hex += kHex[digest[i] >> 4];
+        hex += kHex[digest[i] & 0xf];
+    }
+    return hex;
 }
 
 std::string cppStringLiteral(const std::string& bytes) {

@@ -15,6 +15,13 @@ bool isReservedCppIdentifier(const std::string& name);
 
 // The C++ type of an IDL type: tars::Int32, std::vector<std::string>, ::Mod::Item.
 std::string cppType(const Type& type);
+// The type as TarsCpp's tars2cpp spells it for a struct's MD5(): tars::Int32, std::string,
+// vector<...> and map<K, V> without std::, " >" closing a template whose last argument is
+// itself a vector or map, structs and enums as Module::Name.
+std::string tarsCppMd5Type(const Type& type);
+// TarsCpp's MD5() value of a struct: lowercase hex md5 of "_" + tarsCppMd5Type(member)
+// over the members in declaration order.
+std::string tarsCppStructMd5(const StructDecl& decl);
 // A C++ string literal holding exactly `bytes`.
 std::string cppStringLiteral(const std::string& bytes);
 // The C++ expression of a checked value of `type`.

@@ -215,6 +215,8 @@ void generateStruct(const StructDecl& decl, const GenerateOptions& options, Code
     out.line(decl.name + "() = default;");
     out.line();
     out.line("static std::string className() { return \"" + decl.module + "." + decl.name + "\"; }");
+    // TarsCpp's value (see tarsCppStructMd5), so both generators agree on a struct's shape.
+    out.line("static std::string MD5() { return \"" + tarsCppStructMd5(decl) + "\"; }");
     out.line();
     generateBinaryCodec(decl, byTag, options, out);
     out.line();
