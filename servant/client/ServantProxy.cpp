@@ -174,8 +174,8 @@ ReqMessage* ServantProxy::newMessage(ReqMessage::CallType type, Char packetType,
     if (msg->hashType != ReqMessage::HASH_NONE) req.iMessageType |= TARSMESSAGETYPEHASH;
     msg->deadlineMs = nowMs + timeoutMs;
     if (msg->deadlinePassed) return msg.release();  // never sent: nothing to encode
-    if (tracing != nullptr || (serving != nullptr && serving->traced)) [[unlikely]] {
-        msg->traceSpan = Tracing::startClientCall(tracing, serving, req, _name);
+    if ((serving != nullptr && serving->traced) || (tracing != nullptr && tracing->sample())) [[unlikely]] {
+        msg->traceSpan = Tracing::startTracedClientCall(tracing, serving, req, _name);
     }
     if (_customProtocol.load(std::memory_order_acquire)) {
         ProxyProtocol protocol = tars_get_protocol();

@@ -52,6 +52,16 @@ size_t utf8Sequence(std::string_view text, size_t i) {
 void appendJsonText(std::string& out, std::string_view text) {
     static constexpr char kDigits[] = "0123456789abcdef";
     for (size_t i = 0; i < text.size();) {
+        // A run of printable ASCII that needs no escape goes in at once (names are that).
+        size_t run = i;
+        while (run < text.size() && text[run] >= 0x20 && text[run] < 0x7f && text[run] != '"' && text[run] != '\\') {
+            ++run;
+        }
+        if (run != i) {
+            out.append(text.data() + i, run - i);
+            i = run;
+            continue;
+        }
         unsigned char c = static_cast<unsigned char>(text[i]);
         if (c == '"' || c == '\\') {
             out += '\\';

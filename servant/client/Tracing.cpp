@@ -38,10 +38,9 @@ void TraceSpan::finish(int code) {
 
 Tracing::Tracing(const Settings& settings)
     : _ratio(settings.sampleRatio),
-      // ratio * 2^64, for sample()'s integer compare (a ratio of 1 never reaches it).
-      _threshold(settings.sampleRatio > 0.0 && settings.sampleRatio < 1.0
-                     ? static_cast<uint64_t>(std::ldexp(settings.sampleRatio, 64))
-                     : 0) {
+      _threshold(settings.sampleRatio >= 1.0  ? kAlways
+                 : settings.sampleRatio > 0.0 ? static_cast<uint64_t>(std::ldexp(settings.sampleRatio, 64))
+                                              : 0) {
     if (!settings.endpoint.empty()) {
         SpanExporter::Settings exporterSettings;
         exporterSettings.url = settings.endpoint;
@@ -67,20 +66,10 @@ bool Tracing::settingsFrom(const std::string& endpointKey, const std::string& ra
     return true;
 }
 
-bool Tracing::sample() const {
-    if (_ratio >= 1.0) return true;
-    if (_threshold == 0) return false;
-    // xorshift64*, seeded once per thread: a sampling decision needs no better randomness,
-    // and every call makes one.
-    thread_local uint64_t state = [] {
-        std::random_device device;
-        uint64_t seed = (static_cast<uint64_t>(device()) << 32) ^ device();
-        return seed != 0 ? seed : 0x9e3779b97f4a7c15ULL;
-    }();
-    state ^= state >> 12;
-    state ^= state << 25;
-    state ^= state >> 27;
-    return state * 0x2545f4914f6cdd1dULL < _threshold;
+uint64_t Tracing::seed() {
+    std::random_device device;
+    uint64_t seed = (static_cast<uint64_t>(device()) << 32) ^ device();
+    return seed != 0 ? seed : 0x9e3779b97f4a7c15ULL;
 }
 
 SpanExporter::Counters Tracing::counters() const {
@@ -94,11 +83,15 @@ int64_t Tracing::nowUnixNs() {
 
 TraceSpanPtr Tracing::startClientCall(const Tracing* tracing, const CallContext* context, RequestPacket& request,
                                       const std::string& objectName) {
-    const bool hasParent = context != nullptr && context->traced;
     // At the edge a trace starts only when sampled: a call that is not sampled carries
-    // nothing (no ids to make, no header to write or read downstream). Decided before
-    // anything is made: this is the path of nearly every call.
-    if (!hasParent && (tracing == nullptr || !tracing->sample())) return nullptr;
+    // nothing (no ids to make, no header to write or read downstream).
+    if ((context == nullptr || !context->traced) && (tracing == nullptr || !tracing->sample())) return nullptr;
+    return startTracedClientCall(tracing, context, request, objectName);
+}
+
+TraceSpanPtr Tracing::startTracedClientCall(const Tracing* tracing, const CallContext* context,
+                                            RequestPacket& request, const std::string& objectName) {
+    const bool hasParent = context != nullptr && context->traced;
     TraceContext span = hasParent ? context->trace.child() : TraceContext::newRoot(true);
     request.status[kTraceparent] = span.traceparent();
     if (!span.traceState.empty()) request.status[kTracestate] = span.traceState;
@@ -124,6 +117,12 @@ TraceSpanPtr Tracing::startClientCall(const Tracing* tracing, const CallContext*
 
 bool Tracing::continueServerCall(const Tracing* tracing, const RequestPacket& request, TraceContext& trace,
                                  std::array<uint8_t, 8>& parent, bool& hasParent) {
+    if (request.status.empty()) {  // nearly every request: nothing to continue
+        if (tracing == nullptr || !tracing->sample()) return false;
+        trace = TraceContext::newRoot(true);
+        hasParent = false;
+        return true;
+    }
     std::optional<TraceContext> incoming;
     if (auto it = request.status.find(kTraceparent); it != request.status.end()) {
         incoming = TraceContext::parseTraceparent(it->second);  // malformed: ignored, never passed on

@@ -49,8 +49,12 @@ public:
     // the key on a ratio that is not a number in 0..1.
     static bool settingsFrom(const std::string& endpointKey, const std::string& ratioKey, Settings& out);
 
-    // Whether a new root trace is sampled (the ratio, per call).
-    bool sample() const;
+    // Whether a new root trace is sampled (the ratio, per call). Inline: every call of a
+    // process with tracing asks it.
+    bool sample() const {
+        if (_threshold == kAlways) return true;
+        return _threshold != 0 && nextDraw() < _threshold;
+    }
     double sampleRatio() const { return _ratio; }
     const std::shared_ptr<SpanExporter>& exporter() const { return _exporter; }
     SpanExporter::Counters counters() const;
@@ -61,6 +65,10 @@ public:
     // tracing may be nullptr (only a context's trace is passed on).
     static TraceSpanPtr startClientCall(const Tracing* tracing, const CallContext* context, RequestPacket& request,
                                         const std::string& objectName);
+    // The same for a call already known to be traced: context->traced, or tracing->sample()
+    // said yes (the caller asks first, inline, so that an unsampled call costs no call).
+    static TraceSpanPtr startTracedClientCall(const Tracing* tracing, const CallContext* context,
+                                              RequestPacket& request, const std::string& objectName);
     // A request received: the trace its handling continues (a child of the incoming
     // traceparent or, without one, of STATUS_TRACE_KEY; else a new root when tracing is
     // set). False: no trace. parent gets the incoming span id when there is one.
@@ -73,8 +81,25 @@ public:
     static void setServer(const Tracing* tracing) { tServer.store(tracing, std::memory_order_release); }
 
 private:
+    static constexpr uint64_t kAlways = ~uint64_t{0};
+    // xorshift64*, one state per thread, seeded at the thread's first draw: a sampling
+    // decision needs no better randomness. (Zero-initialized, so reading it needs no
+    // thread-local constructor call.)
+    static uint64_t nextDraw() {
+        thread_local uint64_t state = 0;
+        if (state == 0) [[unlikely]]
+            state = seed();
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        return state * 0x2545f4914f6cdd1dULL;
+    }
+    static uint64_t seed();
+
     double _ratio;
-    uint64_t _threshold;  // a call is sampled when a random 64-bit value is below it
+    // A call is sampled when a random 64-bit draw is below it: ratio * 2^64; 0 never,
+    // kAlways for a ratio of 1.
+    uint64_t _threshold;
     std::shared_ptr<SpanExporter> _exporter;
     static inline std::atomic<const Tracing*> tServer{nullptr};
 };
