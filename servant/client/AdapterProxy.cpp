@@ -5,6 +5,7 @@
 #include "BaseF.h"
 #include "internal/CommunicatorEpoll.h"
 #include "internal/ObjectProxy.h"
+#include "servant/TarsProtocol.h"
 #include "util/tc_logger.h"
 
 namespace tars {
@@ -51,6 +52,14 @@ void AdapterProxy::invoke(ReqMessage* msg) {
 }
 
 void AdapterProxy::sendNow(ReqMessage* msg) {
+    if (_endpoint.isUdp() && msg->encoded.size() > TarsProtocol::kMaxDatagramSize) {
+        // One datagram carries one whole packet: a larger request cannot go by UDP.
+        _epoll->fail(msg, TARSSENDREQUESTERR,
+                     "request of " + std::to_string(msg->encoded.size()) + " bytes is larger than the " +
+                         std::to_string(TarsProtocol::kMaxDatagramSize) + " bytes one UDP datagram to " +
+                         _endpointString + " carries");
+        return;
+    }
     _trans->send(std::move(msg->encoded));
     msg->sent = true;
     if (msg->eType == ReqMessage::ONE_WAY) {

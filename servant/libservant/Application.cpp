@@ -639,6 +639,11 @@ StatusReport Application::viewStatus() const {
                 .add("tls.failed.timeout", v(s.tlsHandshakeTimeouts))
                 .add("tls.failed.closed", v(s.tlsClosedInHandshake));
         }
+        if (a->isDatagram()) {
+            section.add("udp.dropped.toolarge", v(s.datagramsTooLarge))
+                .add("udp.dropped.bad", v(s.datagramsBad))
+                .add("udp.rsp.toolarge", v(s.responsesTooLarge));
+        }
         section.add("queue.size", a->getQueueSize())
             .add("queue.max", v(s.maxQueueDepth))
             .add("req.total", v(s.requests))
