@@ -340,8 +340,8 @@ TEST(UdpConfigTest, AnAdapterFromTheConfigServesUdp) {
 TEST(UdpConfigTest, UdpRefusesAuthenticationAndOtherProtocols) {
     auto make = [](const std::string& extra, const std::string& endpoint) {
         TC_Config conf;
-        conf.parseString("<tars><application><server>\n<A>\nendpoint = " + endpoint +
-                         "\nservant = App.S.Obj\n" + extra + "</A>\n</server></application></tars>\n");
+        conf.parseString("<tars><application><server>\n<A>\nendpoint = " + endpoint + "\nservant = App.S.Obj\n" +
+                         extra + "</A>\n</server></application></tars>\n");
         return BindAdapter::fromConfig(conf, "A", "127.0.0.1", false);
     };
     EXPECT_THROW(make("protocol = http\n", "udp -h 127.0.0.1 -p 0"), BindAdapter_Exception);
