@@ -274,7 +274,9 @@ void Application::start(int argc, char* argv[]) {
         for (const auto& adapter : _epollServer->getAdapters()) {
             if (adapter->getName() == AdminServant::kAdapterName) continue;
             const std::string& host = adapter->getEndpoint().getHost();
-            adapter->setStatIp(host == "0.0.0.0" || host == "*" ? ServerConfig::LocalIp : host);
+            // A unix endpoint's host is its socket path: its calls count under this host's ip.
+            bool local = host == "0.0.0.0" || host == "*" || adapter->getEndpoint().isUnix();
+            adapter->setStatIp(local ? ServerConfig::LocalIp : host);
             adapter->setServedStats(report->servedCalls());
         }
     }
