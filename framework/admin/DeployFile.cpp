@@ -417,17 +417,11 @@ private:
         }
         if (endpointOk) {
             for (const auto& node : spec.nodes) {
-                // A unix endpoint takes a socket path, not a port.
-                std::string what =
-                    endpoint.isUnix() ? "socket " + endpoint.getHost() : "port " + std::to_string(endpoint.getPort());
-                std::string port =
-                    node + ":" +
-                    (endpoint.isUnix() ? endpoint.getHost() + "/unix"
-                                       : std::to_string(endpoint.getPort()) + (endpoint.isUdp() ? "/udp" : ""));
+                std::string port = node + ":" + std::to_string(endpoint.getPort()) + (endpoint.isUdp() ? "/udp" : "");
                 auto [at, fresh] = _ports.emplace(port, std::make_pair(adapter.name, values["endpoint"].line));
                 if (!fresh) {
-                    rule(what + " on node " + node + " is already used by " + portOwner(at->second.first) +
-                             " at line " + std::to_string(at->second.second),
+                    rule("port " + std::to_string(endpoint.getPort()) + " on node " + node + " is already used by " +
+                             portOwner(at->second.first) + " at line " + std::to_string(at->second.second),
                          values, "endpoint", section);
                 }
             }
