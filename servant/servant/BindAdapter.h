@@ -16,6 +16,8 @@
 // Authentication: an endpoint with `-e 1` takes no request on a connection before its
 // first packet passed TARS authentication against the adapter's accesskey/secretkey (the
 // NetThread checks it; internal/Auth.h has the package).
+// udp: a datagram socket and no connections; each datagram is one TARS request (the
+// tars protocol only, no -e 1). unix: a stream Unix-domain socket file (see bind()).
 #pragma once
 
 #include <atomic>
