@@ -124,6 +124,11 @@ std::string checkEndpoint(const std::string& endpoint, TC_Endpoint* parsed) {
     } catch (const TC_Endpoint_Exception& e) {
         return "bad endpoint " + quoted(text) + ": " + e.what();
     }
+    if (ep.isUnix()) {
+        return "endpoint " + quoted(text) +
+               ": a unix socket serves callers on its own host and the registry cannot publish it (unix endpoints "
+               "belong in a server's own config file, not in a deployment)";
+    }
     if (ep.getPort() <= 0) return "endpoint " + quoted(text) + ": port must be in 1..65535";
     if (parsed) {
         if (checked != text) ep.setHost(endpointHost(text));

@@ -64,6 +64,11 @@ ObjectTable ObjectTable::build(const RegistryData& data, int64_t now, const Opti
             TLOGWARN("registry: " << what << ": bad endpoint '" << text << "': " << e.what() << std::endl);
             return false;
         }
+        if (ep.isUnix()) {
+            // A Unix socket serves callers on its own host only and has no EndpointF form.
+            TLOGWARN("registry: " << what << ": unix endpoint '" << text << "' is not published" << std::endl);
+            return false;
+        }
         out.host = ep.getHost();
         out.port = ep.getPort();
         out.timeout = ep.getTimeout();

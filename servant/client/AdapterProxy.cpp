@@ -6,6 +6,7 @@
 #include "internal/CommunicatorEpoll.h"
 #include "internal/ObjectProxy.h"
 #include "servant/Communicator.h"
+#include "servant/TarsProtocol.h"
 #include "util/tc_logger.h"
 
 namespace tars {
@@ -87,6 +88,14 @@ void AdapterProxy::invoke(ReqMessage* msg) {
 }
 
 void AdapterProxy::sendNow(ReqMessage* msg) {
+    if (_endpoint.isUdp() && msg->encoded.size() > TarsProtocol::kMaxDatagramSize) {
+        // One datagram carries one whole packet: a larger request cannot go by UDP.
+        _epoll->fail(msg, TARSSENDREQUESTERR,
+                     "request of " + std::to_string(msg->encoded.size()) + " bytes is larger than the " +
+                         std::to_string(TarsProtocol::kMaxDatagramSize) + " bytes one UDP datagram to " +
+                         _endpointString + " carries");
+        return;
+    }
     _lastIoMs = _epoll->nowMs();
     _trans->send(std::move(msg->encoded));
     msg->sent = true;

@@ -97,11 +97,6 @@ void EndpointManager::saveToCache(const std::vector<EndpointF>& active, const st
 void EndpointManager::updateEndpoints(const std::vector<TC_Endpoint>& active) {
     std::vector<std::unique_ptr<AdapterProxy>> next;
     for (const TC_Endpoint& ep : active) {
-        if (!ep.isTcp()) {
-            TLOGWARN("[client] " << _objectProxy->name() << ": skipping endpoint " << ep.toString()
-                                 << " (only tcp and ssl are supported)" << std::endl);
-            continue;
-        }
         std::string key = ep.toString();
         bool duplicate =
             std::any_of(next.begin(), next.end(), [&](const auto& a) { return a->endpointString() == key; });

@@ -4,12 +4,14 @@
 #include <netinet/tcp.h>
 
 #include <cerrno>
+#include <optional>
 
 #include "BaseF.h"
 #include "internal/AdapterProxy.h"
 #include "internal/Auth.h"
 #include "internal/CommunicatorEpoll.h"
 #include "internal/ObjectProxy.h"
+#include "servant/TarsProtocol.h"
 #include "util/tc_logger.h"
 #include "util/tc_timeprovider.h"
 
@@ -32,8 +34,17 @@ std::string Transceiver::connect(int connectTimeoutMs) {
         _tlsContext = _adapter->objectProxy()->tlsContext(why);
         if (!_tlsContext) return "connect to " + _endpoint.toString() + " failed: " + why;
     }
-    auto addr = TC_SockAddr::parseNumeric(_endpoint.getHost(), static_cast<uint16_t>(_endpoint.getPort()));
+    std::optional<TC_SockAddr> addr;
     TC_SockAddr resolved;
+    if (_endpoint.isUnix()) {
+        try {
+            addr = TC_SockAddr::unixPath(_endpoint.getHost());
+        } catch (const TC_Exception& e) {
+            return "connect to " + _endpoint.toString() + " failed: " + e.what();
+        }
+    } else {
+        addr = TC_SockAddr::parseNumeric(_endpoint.getHost(), static_cast<uint16_t>(_endpoint.getPort()));
+    }
     if (addr) {
         resolved = *addr;
     } else {
@@ -45,8 +56,8 @@ std::string Transceiver::connect(int connectTimeoutMs) {
         }
     }
     try {
-        _socket = TC_Socket::create(resolved.family(), SOCK_STREAM, true);
-        _socket.setNoDelay(true);
+        _socket = TC_Socket::create(resolved.family(), _endpoint.isUdp() ? SOCK_DGRAM : SOCK_STREAM, true);
+        if (_endpoint.isTcp()) _socket.setNoDelay(true);
     } catch (const TC_Exception& e) {
         _socket.close();
         return failed(e.getErrCode() ? e.getErrCode() : EMFILE);
@@ -73,7 +84,8 @@ std::string Transceiver::connect(int connectTimeoutMs) {
     _epoll->timers().schedule(_epoll->nowMs() + connectTimeoutMs, [epoll, key, attempt] {
         if (Transceiver* t = epoll->findHandle(key)) t->onConnectTimeout(attempt);
     });
-    // A loopback connect may complete at once; the EPOLLOUT edge reports it either way.
+    // A loopback connect may complete at once (a udp or unix one always does); the EPOLLOUT
+    // edge reports it either way.
     return "";
 }
 
@@ -93,15 +105,24 @@ void Transceiver::close() {
     dirty = false;
     _sendBuffer.clearBuffers();
     _recvBuffer.clearBuffers();
+    _datagrams.clear();
 }
 
 void Transceiver::send(std::string&& bytes) {
-    _sendBuffer.addBuffer(std::move(bytes));
+    if (_endpoint.isUdp()) {
+        _datagrams.push_back(std::move(bytes));
+    } else {
+        _sendBuffer.addBuffer(std::move(bytes));
+    }
     if (_state == CONNECTED) _epoll->markDirty(this);
 }
 
 void Transceiver::flush() {
     if (!isOpen()) return;
+    if (_endpoint.isUdp()) {
+        flushDatagrams();
+        return;
+    }
     iovec iov[kMaxIov];
     while (!_sendBuffer.empty()) {
         size_t count = _sendBuffer.getIovec(iov, kMaxIov);
@@ -113,6 +134,20 @@ void Transceiver::flush() {
         }
         if (written < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;  // EPOLLOUT resumes
         fail(TARSPROXYCONNECTERR, "send to " + _endpoint.toString() + " failed: " + ioError(errno));
+        return;
+    }
+}
+
+void Transceiver::flushDatagrams() {
+    while (!_datagrams.empty()) {
+        const std::string& packet = _datagrams.front();
+        ssize_t written = _socket.send(packet.data(), packet.size());
+        if (written >= 0) {
+            _datagrams.pop_front();
+            continue;
+        }
+        if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) return;  // EPOLLOUT resumes
+        fail(TARSPROXYCONNECTERR, "send to " + _endpoint.toString() + " failed: " + errnoText(errno));
         return;
     }
 }
@@ -145,6 +180,11 @@ void Transceiver::onConnectResult(int err) {
 
 void Transceiver::onTcpConnected() {
     // usable() only asks whether it is CLOSED: no endpointStateChanged() from here on.
+    if (_endpoint.getAuthType() == TC_Endpoint::AUTH_TYPELOCAL && _endpoint.isUdp()) {
+        fail(TARSPROXYCONNECTERR,
+             "endpoint " + _endpoint.toString() + " asks for authentication (-e 1), which a udp endpoint cannot carry");
+        return;
+    }
     if (_endpoint.getAuthType() == TC_Endpoint::AUTH_TYPELOCAL) {
         ObjectProxy* object = _adapter->objectProxy();
         const AuthKeys& keys = object->authKeys();
@@ -217,6 +257,12 @@ void Transceiver::onEvent(uint32_t events) {
         if (!isOpen()) return;
     }
     if (!isOpen()) return;
+    if (_endpoint.isUdp()) {
+        // EPOLLERR: an ICMP error (nothing listens there); the read reports it.
+        if (events & (EPOLLIN | EPOLLERR)) doReadDatagrams();
+        if (isOpen() && (events & EPOLLOUT)) flush();
+        return;
+    }
     if (events & EPOLLIN) {
         doRead();
         if (!isOpen()) return;
@@ -287,6 +333,46 @@ void Transceiver::doRead() {
         fail(TARSPROXYCONNECTERR, _tls && _tls->failed()
                                       ? "connection to " + _endpoint.toString() + " failed: TLS: " + _tls->failureText()
                                       : "connection to " + _endpoint.toString() + " closed by peer");
+    }
+}
+
+void Transceiver::doReadDatagrams() {
+    // One byte more than the limit, and MSG_TRUNC: a larger datagram shows its true size.
+    _datagramBuffer.resize(TarsProtocol::kMaxDatagramSize + 1);
+    const ProxyProtocol& protocol = _adapter->objectProxy()->protocol();
+    // Edge-triggered: read until the socket is drained.
+    while (isOpen()) {
+        ssize_t got = _socket.recv(_datagramBuffer.data(), _datagramBuffer.size(), MSG_TRUNC);
+        if (got < 0) {
+            if (errno == EAGAIN || errno == EWOULDBLOCK) return;
+            fail(TARSPROXYCONNECTERR, "udp to " + _endpoint.toString() + " failed: " + errnoText(errno));
+            return;
+        }
+        size_t size = static_cast<size_t>(got);
+        if (size > TarsProtocol::kMaxDatagramSize) {
+            TLOGERROR("[client] dropped a response datagram of " << size << " bytes from " << _endpoint.toString()
+                                                                 << ": larger than " << TarsProtocol::kMaxDatagramSize
+                                                                 << std::endl);
+            continue;
+        }
+        _recvBuffer.clearBuffers();
+        _recvBuffer.addBuffer(_datagramBuffer.data(), size);
+        ResponsePacket rsp;
+        ProxyProtocol::PACKET_TYPE result = ProxyProtocol::PACKET_ERR;
+        try {
+            result = protocol.responseFunc ? protocol.responseFunc(_recvBuffer, rsp)
+                                           : ProxyProtocol::tarsResponse(_recvBuffer, rsp);
+        } catch (const std::exception&) {
+            result = ProxyProtocol::PACKET_ERR;
+        }
+        bool whole = result == ProxyProtocol::PACKET_FULL && _recvBuffer.empty();
+        _recvBuffer.clearBuffers();
+        if (!whole) {
+            TLOGERROR("[client] dropped a datagram of " << size << " bytes from " << _endpoint.toString()
+                                                        << ": not one whole response packet" << std::endl);
+            continue;
+        }
+        _adapter->onResponse(rsp);
     }
 }
 

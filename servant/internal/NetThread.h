@@ -15,6 +15,12 @@
 // queues in one batch per adapter at the end of the reads, and their buffers come back
 // through the queue for reuse.
 //
+// A udp adapter's socket has no connections: its NetThread reads datagrams from it, each
+// one whole length-prefixed TARS packet (TarsCpp's framing), gives each its own
+// ConnectionState holding the sender's address, and writes each reply back as one
+// datagram (sendDatagram). Datagrams above TarsProtocol::kMaxDatagramSize, and ones that
+// are not exactly one packet, are dropped and counted; the others are served as usual.
+//
 // On an adapter with `-e 1` the first packet of every connection is its TARS
 // authentication (internal/Auth.h), checked here on the loop thread: passed, it is
 // answered AUTH_SUCC and the connection's requests flow; failed, the connection closes
@@ -93,6 +99,10 @@ public:
     // The one place a reply is dropped: counts it in adapter's droppedResponses (when it
     // has bytes; a close alone is no reply) and logs it.
     static void dropReply(BindAdapter* adapter, uint64_t uid, size_t bytes);
+    // The reply to a UDP request: one datagram to conn->peer through the adapter's socket,
+    // written on this thread's loop. Too large (TarsProtocol::kMaxDatagramSize): refused
+    // and counted in responsesTooLarge. False when it is not sent.
+    bool sendDatagram(const std::shared_ptr<ConnectionState>& conn, std::string_view data, std::string* moved);
     // Hands over an accepted connection (counted in adapter's connections already).
     void postConnection(TC_Socket&& socket, const TC_SockAddr& peer, const std::shared_ptr<BindAdapter>& adapter);
     // Runs task on the loop thread; false when the thread is stopped.
@@ -141,6 +151,9 @@ private:
     void processInbox();
     void accept(BindAdapter* adapter);
     void addConnection(NewConnection&& nc);
+    // udp: reads the datagrams waiting on adapter's socket (a bounded batch per turn).
+    void readDatagrams(BindAdapter* adapter);
+    void writeDatagram(BindAdapter* adapter, const ConnectionState& conn, std::string_view bytes);
     // Reads until the socket is drained: a short read is enough unless untilEnd, which reads
     // to EAGAIN or EOF. untilEnd: the event signalled the peer's close (its FIN may sit
     // behind the data) or urgent data (a read stops at its mark), or the connection is
@@ -208,6 +221,7 @@ private:
     bool _anyPending = false;
     // Packet buffers handed back by the handles, reused for the next packets.
     std::vector<std::vector<char>> _spareBuffers;
+    std::vector<char> _datagramBuffer;  // udp: one datagram being read
     std::unordered_map<BindAdapter*, std::unique_ptr<ServantHandle>> _mergeHandles;
     bool _reading = true;
     bool _exitWhenFlushed = false;

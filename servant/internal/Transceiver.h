@@ -15,12 +15,19 @@
 // that fails, reset, EOF, write error, a stream that cannot parse) closes the socket and
 // is reported once to the owner
 // (AdapterProxy::onConnectFailed or onClose); the object can connect again afterwards.
+// UDP (udp endpoints): a connected datagram socket; every send() is one datagram holding
+// one whole packet, and every datagram received must be one whole response (others, and
+// ones above TarsProtocol::kMaxDatagramSize, are dropped and logged). The "connect" is
+// local (no handshake); an ICMP refusal from the server shows as a failed connection.
+// Unix (unix endpoints): a stream connection to a socket path, otherwise like TCP.
 // Thread-safety: none; network thread only.
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "servant/ProxyProtocol.h"
 #include "util/tc_endpoint.h"
@@ -55,7 +62,7 @@ public:
     void send(std::string&& bytes);
     // Writes what it can now; on a write error closes and reports.
     void flush();
-    bool hasPendingWrite() const { return !_sendBuffer.empty(); }
+    bool hasPendingWrite() const { return !_sendBuffer.empty() || !_datagrams.empty(); }
 
     // From the loop: the epoll events of this connection.
     void onEvent(uint32_t events);
@@ -79,6 +86,8 @@ private:
     // The failure of a read or write, in words (TLS: OpenSSL's reason).
     std::string ioError(int err) const;
     void doRead();
+    void doReadDatagrams();
+    void flushDatagrams();
     void fail(int code, const std::string& why);
 
     AdapterProxy* _adapter;
@@ -92,6 +101,8 @@ private:
     uint64_t _attempt = 0;
     TC_NetWorkBuffer _sendBuffer;
     TC_NetWorkBuffer _recvBuffer;
+    std::deque<std::string> _datagrams;  // udp: packets not yet sent, one datagram each
+    std::vector<char> _datagramBuffer;   // udp: the datagram being read
 };
 
 }  // namespace tars

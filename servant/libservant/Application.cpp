@@ -279,7 +279,9 @@ void Application::start(int argc, char* argv[]) {
         for (const auto& adapter : _epollServer->getAdapters()) {
             if (adapter->getName() == AdminServant::kAdapterName) continue;
             const std::string& host = adapter->getEndpoint().getHost();
-            adapter->setStatIp(host == "0.0.0.0" || host == "*" ? ServerConfig::LocalIp : host);
+            // A unix endpoint's host is its socket path: its calls count under this host's ip.
+            bool local = host == "0.0.0.0" || host == "*" || adapter->getEndpoint().isUnix();
+            adapter->setStatIp(local ? ServerConfig::LocalIp : host);
             adapter->setServedStats(report->servedCalls());
         }
     }
@@ -643,6 +645,11 @@ StatusReport Application::viewStatus() const {
                 .add("tls.failed.protocol", v(s.tlsProtocolErrors))
                 .add("tls.failed.timeout", v(s.tlsHandshakeTimeouts))
                 .add("tls.failed.closed", v(s.tlsClosedInHandshake));
+        }
+        if (a->isDatagram()) {
+            section.add("udp.dropped.toolarge", v(s.datagramsTooLarge))
+                .add("udp.dropped.bad", v(s.datagramsBad))
+                .add("udp.rsp.toolarge", v(s.responsesTooLarge));
         }
         section.add("queue.size", a->getQueueSize())
             .add("queue.max", v(s.maxQueueDepth))

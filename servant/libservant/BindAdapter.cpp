@@ -1,6 +1,10 @@
 #include "servant/BindAdapter.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 
 #include "internal/RequestQueue.h"
 #include "internal/ServantHandle.h"
@@ -94,7 +98,6 @@ std::shared_ptr<BindAdapter> BindAdapter::fromConfig(const TC_Config& conf, cons
     } catch (const TC_Exception& e) {
         throw fail(e.what());
     }
-    if (endpoint.isUdp()) throw fail("udp endpoints are not supported yet: " + endpointText);
     if (endpoint.getHost() == "localip") endpoint.setHost(localIp);
     std::string servant = configString(conf, path, "adapter", "servant");
     if (servant.empty()) throw fail("no servant");
@@ -144,6 +147,12 @@ std::shared_ptr<BindAdapter> BindAdapter::fromConfig(const TC_Config& conf, cons
     }
     if (endpoint.getAuthType() != TC_Endpoint::AUTH_TYPENONE && endpoint.getAuthType() != TC_Endpoint::AUTH_TYPELOCAL) {
         throw fail("endpoint option -e must be 0 or 1, not " + std::to_string(endpoint.getAuthType()));
+    }
+    if (adapter->requiresAuth() && endpoint.isUdp()) {
+        throw fail("-e 1 (authentication) needs a connection: a udp endpoint cannot have it");
+    }
+    if (endpoint.isUdp() && adapter->getProtocolName() != "tars") {
+        throw fail("a udp endpoint serves the tars protocol only, not " + adapter->getProtocolName());
     }
     if (adapter->requiresAuth()) {
         if (accessKey.empty()) {
@@ -230,7 +239,83 @@ bool BindAdapter::authenticatesPeers() const {
     return _tlsContext && _tlsContext->options().verifyPeer && !_tlsContext->options().allowedSubjects.empty();
 }
 
+namespace {
+
+// A Unix socket path left by an earlier server: removed when nothing accepts on it any
+// more (ECONNREFUSED), else bind() would fail; a live one, or a file that is no socket,
+// stays and is reported.
+void clearStaleUnixSocket(const std::string& adapterName, const std::string& path, const TC_SockAddr& addr) {
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) != 0) return;  // nothing there (or unreadable: bind says so)
+    if (!S_ISSOCK(st.st_mode)) {
+        throw BindAdapter_Exception("adapter " + adapterName + ": " + path +
+                                    " exists and is not a socket; not replacing it");
+    }
+    TC_Socket probe = TC_Socket::create(AF_UNIX, SOCK_STREAM);
+    int err = probe.connect(addr);
+    if (err == 0 || err == EAGAIN || err == EINPROGRESS) {
+        throw BindAdapter_Exception("adapter " + adapterName + ": " + path +
+                                    " is in use: a live server accepts on it (stop it, or choose another path)");
+    }
+    if (err == ENOENT) return;  // gone meanwhile
+    if (err != ECONNREFUSED) {
+        throw BindAdapter_Exception("adapter " + adapterName + ": cannot tell whether " + path +
+                                    " is in use: connect: " + errnoText(err));
+    }
+    if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
+        throw BindAdapter_Exception("adapter " + adapterName + ": cannot remove the stale socket file " + path + ": " +
+                                    errnoText(errno));
+    }
+    TLOGINFO("[server] adapter " << adapterName << ": replaced the stale socket file " << path
+                                 << " (no server accepted on it)" << std::endl);
+}
+
+}  // namespace
+
+void BindAdapter::closeListen() {
+    _listen.close();
+    if (!_ownsUnixFile) return;
+    _ownsUnixFile = false;
+    const std::string& path = _endpoint.getHost();
+    struct stat st {};
+    // Only the file this adapter made: another server may have taken the path since.
+    if (::lstat(path.c_str(), &st) == 0 && static_cast<uint64_t>(st.st_dev) == _unixDev &&
+        static_cast<uint64_t>(st.st_ino) == _unixIno) {
+        ::unlink(path.c_str());
+    }
+}
+
 void BindAdapter::bind() {
+    if (_endpoint.isUnix()) {
+        const std::string& path = _endpoint.getHost();
+        try {
+            TC_SockAddr addr = TC_SockAddr::unixPath(path);
+            clearStaleUnixSocket(_name, path, addr);
+            TC_Socket sock = TC_Socket::create(AF_UNIX, SOCK_STREAM);
+            sock.bind(addr);
+            struct stat st {};
+            bool made = ::lstat(path.c_str(), &st) == 0;
+            // Before listen(): no client can connect while the mode is still the umask's.
+            if (!made || ::chmod(path.c_str(), 0660) != 0) {
+                int err = errno;
+                ::unlink(path.c_str());
+                throw BindAdapter_Exception("adapter " + _name + ": cannot set mode 0660 on " + path + ": " +
+                                            errnoText(err));
+            }
+            sock.listen(1024);
+            _ownsUnixFile = true;
+            _unixDev = static_cast<uint64_t>(st.st_dev);
+            _unixIno = static_cast<uint64_t>(st.st_ino);
+            _boundPort = 0;
+            _listen = std::move(sock);
+        } catch (const BindAdapter_Exception&) {
+            throw;
+        } catch (const TC_Exception& e) {
+            throw BindAdapter_Exception("adapter " + _name + ": cannot listen on " + _endpoint.toString() + ": " +
+                                        e.what());
+        }
+        return;
+    }
     try {
         TC_SockAddr addr = TC_SockAddr::parse(_endpoint.getHost(), static_cast<uint16_t>(_endpoint.getPort()));
         if (_trustedPeersOnly && !addr.isLoopback() && !authenticatesPeers()) {
@@ -240,10 +325,10 @@ void BindAdapter::bind() {
                 " is reachable from other hosts without authentication: bind it to 127.0.0.1, or use an ssl endpoint "
                 "with verifyclient=1, ca and allowsubjects (mutual TLS), or -e 1 with accesskey and secretkey");
         }
-        TC_Socket sock = TC_Socket::create(addr.family(), SOCK_STREAM);
+        TC_Socket sock = TC_Socket::create(addr.family(), isDatagram() ? SOCK_DGRAM : SOCK_STREAM);
         sock.setReuseAddr(true);
         sock.bind(addr);
-        sock.listen(1024);
+        if (!isDatagram()) sock.listen(1024);
         _boundPort = sock.getSockName().port();
         _listen = std::move(sock);
     } catch (const BindAdapter_Exception&) {

@@ -67,6 +67,11 @@ namespace {
 // or, when the connection or its thread is gone, NetThread::dropReply (counted there).
 bool route(const std::shared_ptr<ConnectionState>& conn, uint64_t seq, std::string_view data, std::string* moved,
            bool close) {
+    if (conn->datagram) {  // UDP: one datagram back to the sender; nothing to close
+        if (auto owner = conn->owner.lock()) return owner->sendDatagram(conn, data, moved);
+        NetThread::dropReply(conn->adapter.get(), conn->uid, moved != nullptr ? moved->size() : data.size());
+        return false;
+    }
     if (!conn->closed.load(std::memory_order_acquire)) {
         if (auto owner = conn->owner.lock())
             return owner->send(conn->uid, conn->adapter.get(), seq, data, moved, close);

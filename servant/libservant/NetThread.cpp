@@ -12,6 +12,7 @@
 #include "internal/Auth.h"
 #include "internal/ServantHandle.h"
 #include "servant/TC_EpollServer.h"
+#include "servant/TarsProtocol.h"
 #include "util/tc_logger.h"
 #include "util/tc_timeprovider.h"
 
@@ -127,7 +128,14 @@ void NetThread::loop() {
                 processInbox();
             } else if (kind == kListenerKind) {
                 size_t index = data & kIdMask;
-                if (_reading && index < _listeners.size()) accept(_listeners[index].get());
+                if (_reading && index < _listeners.size()) {
+                    BindAdapter* adapter = _listeners[index].get();
+                    if (adapter->isDatagram()) {
+                        readDatagrams(adapter);
+                    } else {
+                        accept(adapter);
+                    }
+                }
             } else {
                 uint64_t uid = data & kIdMask;
                 if (_reading && (ev.events & (EPOLLIN | EPOLLPRI | EPOLLRDHUP | EPOLLHUP | EPOLLERR))) {
@@ -221,7 +229,8 @@ void NetThread::stopAccepting() {
         _reading = false;
         for (const auto& adapter : _listeners) {
             _epoller.del(adapter->listenSocket().getfd());
-            adapter->closeListen();
+            // udp: the socket also carries the replies still to come; it closes after the loop.
+            if (!adapter->isDatagram()) adapter->closeListen();
         }
         _readAgain.clear();
         done->set_value();
@@ -270,7 +279,7 @@ void NetThread::processInbox() {
 void NetThread::pauseAccept(bool pause) {
     for (size_t i = 0; i < _listeners.size(); ++i) {
         int fd = _listeners[i]->listenSocket().getfd();
-        if (fd < 0) continue;
+        if (fd < 0 || _listeners[i]->isDatagram()) continue;
         if (pause) {
             _epoller.del(fd);
         } else {
@@ -299,7 +308,8 @@ void NetThread::accept(BindAdapter* adapter) {
         }
         if (err != 0) continue;  // ECONNABORTED and the like: that one connection is gone
         std::string ip = peer.ip();
-        if (!adapter->isIpAllowed(ip)) {
+        // A Unix socket's callers are on this host; its file mode (0660) decides who may call.
+        if (!adapter->getEndpoint().isUnix() && !adapter->isIpAllowed(ip)) {
             stats.refusedDenied.fetch_add(1, std::memory_order_relaxed);
             TLOGWARN("[net] " << adapter->getName() << ": connection from " << ip << " refused by allow/deny"
                               << std::endl);
@@ -337,7 +347,7 @@ void NetThread::addConnection(NewConnection&& nc) {
     state->adapter = nc.adapter;
     state->owner = weak_from_this();
     try {
-        nc.socket.setNoDelay(true);
+        if (!adapter->getEndpoint().isUnix()) nc.socket.setNoDelay(true);
         // EPOLLPRI: urgent data makes a read stop short at its mark with more behind it.
         _epoller.add(nc.socket.getfd(), kConnectionKind | uid, EPOLLIN | EPOLLPRI | EPOLLOUT | EPOLLRDHUP | EPOLLET);
     } catch (const std::exception& e) {
@@ -363,6 +373,130 @@ void NetThread::addConnection(NewConnection&& nc) {
     _connectionCount.fetch_add(1, std::memory_order_relaxed);
     TLOGTARS("[net] " << adapter->getName() << ": connection " << uid << " from " << c.state->ip << ":" << c.state->port
                       << " on thread " << _index << std::endl);
+}
+
+void NetThread::readDatagrams(BindAdapter* adapter) {
+    std::shared_ptr<BindAdapter> shared;
+    for (const auto& a : _listeners) {
+        if (a.get() == adapter) shared = a;
+    }
+    AdapterStats& stats = adapter->stats();
+    // One byte more than the limit, and MSG_TRUNC: a larger datagram shows its true size.
+    if (_datagramBuffer.size() != TarsProtocol::kMaxDatagramSize + 1) {
+        _datagramBuffer.resize(TarsProtocol::kMaxDatagramSize + 1);
+    }
+    const size_t limit = std::min<size_t>(TarsProtocol::kMaxDatagramSize, adapter->getMaxPacketSize());
+    int64_t recvTimeUs = TC_TimeProvider::steadyNowUs();
+    for (int i = 0; i < kAcceptBatch; ++i) {
+        TC_SockAddr peer;
+        ssize_t n = adapter->listenSocket().recvfrom(_datagramBuffer.data(), _datagramBuffer.size(), peer, MSG_TRUNC);
+        if (n < 0) {
+            if (errno == EAGAIN || errno == EWOULDBLOCK) return;
+            continue;  // e.g. ECONNREFUSED: an earlier reply's peer was gone; next datagram
+        }
+        size_t size = static_cast<size_t>(n);
+        if (size > limit) {
+            stats.datagramsTooLarge.fetch_add(1, std::memory_order_relaxed);
+            TLOGWARN("[net] " << adapter->getName() << ": datagram of " << size << " bytes from " << peer.toString()
+                              << " dropped: larger than " << limit
+                              << (limit < TarsProtocol::kMaxDatagramSize ? " (maxpacketsize)" : "") << std::endl);
+            continue;
+        }
+        std::string ip = peer.ip();
+        if (!adapter->isIpAllowed(ip)) {
+            stats.refusedDenied.fetch_add(1, std::memory_order_relaxed);
+            TLOGWARN("[net] " << adapter->getName() << ": datagram from " << ip << " refused by allow/deny"
+                              << std::endl);
+            continue;
+        }
+        // Exactly one packet: its 4-byte big-endian length counts the whole datagram.
+        uint32_t length = 0;
+        if (size >= 4) {
+            const auto* b = reinterpret_cast<const unsigned char*>(_datagramBuffer.data());
+            length = (uint32_t{b[0]} << 24) | (uint32_t{b[1]} << 16) | (uint32_t{b[2]} << 8) | uint32_t{b[3]};
+        }
+        if (size < TarsProtocol::kMinPacketSize || length != size) {
+            stats.datagramsBad.fetch_add(1, std::memory_order_relaxed);
+            TLOGWARN("[net] " << adapter->getName() << ": datagram of " << size << " bytes from " << peer.toString()
+                              << " dropped: not one TARS packet (its length prefix says " << length << ")"
+                              << std::endl);
+            continue;
+        }
+        std::vector<char> packet;
+        if (_spareBuffers.empty() && !adapter->isMerge()) adapter->queue().takeReturned(_spareBuffers);
+        if (!_spareBuffers.empty()) {
+            packet = std::move(_spareBuffers.back());
+            _spareBuffers.pop_back();
+        }
+        packet.assign(_datagramBuffer.data(), _datagramBuffer.data() + size);
+
+        auto state = std::make_shared<ConnectionState>();
+        state->uid = _server->nextUid();
+        state->ip = std::move(ip);
+        state->port = peer.port();
+        state->fd = adapter->listenSocket().getfd();
+        state->adapter = shared;
+        state->owner = weak_from_this();
+        state->datagram = true;
+        state->peer = peer;
+
+        RecvContext ctx;
+        ctx.conn = state;
+        ctx.recvTimeUs = recvTimeUs;
+        ctx.buffer = std::move(packet);
+        if (adapter->isMerge()) {
+            if (ServantHandle* handle = mergeHandle(adapter)) handle->handle(ctx, false);
+            RequestQueue::recycle(std::move(ctx.buffer), _spareBuffers);
+            continue;
+        }
+        std::vector<RecvContext>& pending = _pending[adapter->getIndex()];
+        size_t depth = adapter->queue().size() + pending.size();
+        if (depth >= adapter->getQueueCapacity()) {
+            ServerProtocol::Refusal refusal = adapter->protocol().refuse(ctx.buffer, stats);
+            if (!refusal.reply.empty()) sendDatagram(state, {}, &refusal.reply);
+            RequestQueue::recycle(std::move(ctx.buffer), _spareBuffers);
+            continue;
+        }
+        stats.noteQueueDepth(depth + 1);
+        pending.push_back(std::move(ctx));
+        _anyPending = true;
+    }
+    // More may wait: the level-triggered listener event comes back on the next turn.
+}
+
+bool NetThread::sendDatagram(const std::shared_ptr<ConnectionState>& conn, std::string_view data, std::string* moved) {
+    BindAdapter* adapter = conn->adapter.get();
+    std::string_view bytes = moved != nullptr ? std::string_view(*moved) : data;
+    if (bytes.empty()) return true;  // a close, or nothing: a datagram has no connection to close
+    if (bytes.size() > TarsProtocol::kMaxDatagramSize) {
+        adapter->stats().responsesTooLarge.fetch_add(1, std::memory_order_relaxed);
+        TLOGWARN("[net] " << adapter->getName() << ": reply of " << bytes.size() << " bytes to "
+                          << conn->peer.toString() << " not sent: larger than the " << TarsProtocol::kMaxDatagramSize
+                          << " bytes one UDP datagram carries" << std::endl);
+        return false;
+    }
+    if (inLoopThread()) {
+        writeDatagram(adapter, *conn, bytes);
+        return true;
+    }
+    std::string owned = moved != nullptr ? std::move(*moved) : std::string(data);
+    size_t size = owned.size();
+    if (runInLoop([this, conn, owned = std::move(owned)] { writeDatagram(conn->adapter.get(), *conn, owned); })) {
+        return true;
+    }
+    dropReply(adapter, conn->uid, size);
+    return false;
+}
+
+void NetThread::writeDatagram(BindAdapter* adapter, const ConnectionState& conn, std::string_view bytes) {
+    TC_Socket& socket = adapter->listenSocket();
+    if (!socket.isValid() || socket.sendto(bytes.data(), bytes.size(), conn.peer) < 0) {
+        // A full send buffer or a vanished route: UDP gives no second chance; counted.
+        int err = socket.isValid() ? errno : EBADF;
+        adapter->stats().droppedResponses.fetch_add(1, std::memory_order_relaxed);
+        TLOGDEBUG("[net] " << adapter->getName() << ": reply to " << conn.peer.toString()
+                           << " not sent: " << errnoText(err) << std::endl);
+    }
 }
 
 NetThread::Connection* NetThread::find(uint64_t uid) {

@@ -58,6 +58,10 @@ struct AdapterStats {
     std::atomic<uint64_t> oneway{0};            // one-way requests (no reply)
     std::atomic<uint64_t> droppedResponses{0};  // replies for connections already gone
     std::atomic<uint64_t> maxQueueDepth{0};
+    // UDP endpoints: datagrams dropped unread, by reason, and replies too large for one.
+    std::atomic<uint64_t> datagramsTooLarge{0};  // requests above kMaxDatagramSize (or maxpacketsize)
+    std::atomic<uint64_t> datagramsBad{0};       // not exactly one length-prefixed packet
+    std::atomic<uint64_t> responsesTooLarge{0};  // replies above kMaxDatagramSize, not sent
     // TARS authentication (-e 1): connections that passed it, and those closed by it.
     std::atomic<uint64_t> authSucceeded{0};
 

@@ -16,6 +16,8 @@
 // Authentication: an endpoint with `-e 1` takes no request on a connection before its
 // first packet passed TARS authentication against the adapter's accesskey/secretkey (the
 // NetThread checks it; internal/Auth.h has the package).
+// udp: a datagram socket and no connections; each datagram is one TARS request (the
+// tars protocol only, no -e 1). unix: a stream Unix-domain socket file (see bind()).
 #pragma once
 
 #include <atomic>
@@ -160,11 +162,18 @@ public:
 
     // ---- listening
     // Creates, binds and listens the socket (non-blocking). Throws BindAdapter_Exception.
+    // udp: binds a datagram socket (requests and replies both go through it). unix: the
+    // socket file is created with mode 0660; a file left by a dead server (nothing accepts
+    // on it) is replaced, one a live server listens on is never taken over (throws naming
+    // the path), and anything but a socket is never removed.
     void bind();
     TC_Socket& listenSocket() { return _listen; }
     // The port really bound (the endpoint's, or the kernel's choice for -p 0).
     int getBoundPort() const { return _boundPort; }
-    void closeListen() { _listen.close(); }
+    // Closes the socket; unix: removes the socket file if it is still the one bind() made.
+    // Idempotent.
+    void closeListen();
+    bool isDatagram() const { return _endpoint.isUdp(); }
 
     // ---- connections (counted by the NetThreads)
     std::atomic<size_t>& connectionCount() { return _connections; }
@@ -229,6 +238,10 @@ private:
 
     TC_Socket _listen;
     int _boundPort = 0;
+    // unix: the socket file bind() created (device and inode), removed by closeListen().
+    bool _ownsUnixFile = false;
+    uint64_t _unixDev = 0;
+    uint64_t _unixIno = 0;
     std::atomic<size_t> _connections{0};
     std::unique_ptr<RequestQueue> _queue;
     std::vector<std::thread> _handleThreads;

@@ -23,6 +23,10 @@ class TarsProtocol {
 public:
     static constexpr uint32_t kMinPacketSize = 5;
     static constexpr uint32_t kMaxPacketSize = 100 * 1024 * 1024;
+    // On a udp endpoint each datagram carries exactly one packet, length prefix included,
+    // as TarsCpp sends it; this is the most one IPv4 UDP datagram carries (just under
+    // 64 KiB). Larger requests and replies are refused, never split.
+    static constexpr uint32_t kMaxDatagramSize = 65507;
 
     // The parser of an adapter whose packets may be up to maxPacketSize bytes.
     static ProtocolParser parser(uint32_t maxPacketSize = kMaxPacketSize);

@@ -20,6 +20,10 @@
 # The report adds TLS/plain ratios of the same run and ours-TLS/gRPC-TLS. About 4 more
 # minutes at ROUNDS=3 SECONDS_PER_RUN=4.
 #
+# Unix-domain sockets (issue 23; UNIX=0 skips them): a third HelloServer (same settings)
+# serves a `unix -h PATH` endpoint; each round adds ping-pong and pipelined runs over it,
+# right after the same runs over loopback TCP, and the report puts them side by side.
+#
 # BUILD_DIR (or TARS_BENCH_BUILD_DIR; default build-bench): configured with
 # -DTARS_BENCH_GRPC=ON and built (only the targets needed) unless TARS_BENCH_NO_BUILD=1.
 # Settings (environment):
@@ -30,6 +34,7 @@
 #   GRPC_SERVER_THREADS=2  GRPC_CLIENT_THREADS=2          completion-queue threads
 #   IDLE_CONNECTIONS=10000  (0 skips the idle case)
 #   TLS=1  CONNECT_THREADS=4                              the TLS runs (0 skips them); connect mode's threads
+#   UNIX=1                                                the Unix-socket runs (0 skips them)
 #   TARS_BENCH_KEEP_LOGS=DIR  copies every run's output there
 # Every process it starts is stopped by pid when it exits (trap EXIT).
 # shellcheck source-path=SCRIPTDIR
@@ -53,6 +58,7 @@ grpc_client_threads=${GRPC_CLIENT_THREADS:-2}
 idle=${IDLE_CONNECTIONS:-10000}
 tls=${TLS:-1}
 connect_threads=${CONNECT_THREADS:-4}
+unix_runs=${UNIX:-1}
 
 # ---- build
 if [ "${TARS_BENCH_NO_BUILD:-0}" != 1 ]; then
@@ -137,6 +143,15 @@ if [ "$tls" = 1 ]; then
   tls_client=(--ssl --ca "$certs/ca.pem")
 fi
 
+if [ "$unix_runs" = 1 ]; then
+  unix_socket=$work/hello-unix/hello.sock
+  bench_hello_conf "$work/hello-unix" "$server_merge" "$server_netthread" "$server_threads" $((idle + 1024)) "" \
+    "$unix_socket"
+  "$hello" --config="$work/hello-unix/HelloServer.conf" >"$work/hello-unix.out" 2>&1 &
+  hello_unix_pid=$!; pids+=("$hello_unix_pid")
+  bench_unix_listening "$hello_unix_pid" "$unix_socket"
+fi
+
 # ---- runs
 failures=0
 # run NAME COMMAND...: one run; appends its RESULT line to $work/NAME.results.
@@ -171,10 +186,16 @@ echo "servers: HelloServer pid $hello_pid port $hello_port (merge mode: pid $mer
 if [ "$tls" = 1 ]; then
   echo "TLS servers: HelloServer pid $hello_tls_pid ssl port $hello_tls_port, gRPC pid $grpc_tls_pid TLS port $grpc_tls_port"
 fi
+if [ "$unix_runs" = 1 ]; then
+  echo "Unix-socket server: HelloServer pid $hello_unix_pid on $unix_socket"
+fi
 echo "$rounds rounds x $seconds s per run (+$warmup s warm-up), payload $payload B"
 for r in $(seq "$rounds"); do
   echo "round $r/$rounds"
   run ours.pingpong "$bench" -p "$hello_port" -m sync -t "$connections" -c "$connections" "${common[@]}"
+  if [ "$unix_runs" = 1 ]; then
+    run ours-unix.pingpong "$bench" --unix "$unix_socket" -m sync -t "$connections" -c "$connections" "${common[@]}"
+  fi
   if [ "$tls" = 1 ]; then
     run ours-tls.pingpong "$bench" -p "$hello_tls_port" "${tls_client[@]}" -m sync -t "$connections" -c "$connections" "${common[@]}"
   fi
@@ -191,6 +212,9 @@ for r in $(seq "$rounds"); do
   run floor.capacity "$bench" -p "$echo_port" -m raw --expect echo "${pipelined[@]}" "${common[@]}"
   run ours-merge.capacity "$bench" -p "$merge_port" -m raw "${pipelined[@]}" "${common[@]}"
   run ours.async "$bench" -p "$hello_port" -m async "${pipelined[@]}" "${tars_async[@]}" "${common[@]}"
+  if [ "$unix_runs" = 1 ]; then
+    run ours-unix.async "$bench" --unix "$unix_socket" -m async "${pipelined[@]}" "${tars_async[@]}" "${common[@]}"
+  fi
   if [ "$tls" = 1 ]; then
     run ours-tls.async "$bench" -p "$hello_tls_port" "${tls_client[@]}" -m async "${pipelined[@]}" "${tars_async[@]}" "${common[@]}"
   fi
@@ -280,16 +304,36 @@ if [ "$idle" -gt 0 ]; then
   echo "| RSS per idle connection | $(per "${rss_before[0]}" "${rss_idle[0]}") | $(per "${rss_before[1]}" "${rss_idle[1]}") | $(per "${rss_before[2]}" "${rss_idle[2]}") | | |"
   echo "| server RSS after the load | $(mb "${rss_after[0]}") | $(mb "${rss_after[1]}") | $(mb "${rss_after[2]}") | | |"
 fi
+# round_ratios KEY A B: B/A of each round (the two runs of a round are back to back, so a
+# round's ratio escapes most of the noise that moves whole rounds).
+round_ratios() {
+  paste <(sed -n "s/.* $1=\([0-9.]*\).*/\1/p" "$work/$2.results") \
+    <(sed -n "s/.* $1=\([0-9.]*\).*/\1/p" "$work/$3.results") |
+    awk '{printf "%s%s", (NR > 1 ? " / " : ""), ($1 > 0 ? sprintf("%.2f", $2 / $1) : "-")}'
+}
+if [ "$unix_runs" = 1 ]; then
+  unix_row() {  # unix_row LABEL KEY TCP UNIX
+    local p u
+    p=$(field "$3" "$2"); u=$(field "$4" "$2")
+    if [ "$2" = qps ]; then
+      printf '| %s | %sk | %sk | %s | %s |\n' "$1" "$(k "$p")" "$(k "$u")" "$(ratio "$u" "$p")" "$(round_ratios "$2" "$3" "$4")"
+    else
+      printf '| %s | %s us | %s us | %s | %s |\n' "$1" "$p" "$u" "$(ratio "$u" "$p")" "$(round_ratios "$2" "$3" "$4")"
+    fi
+  }
+  echo
+  echo "### Unix-domain socket (issue 23): the same server's twin on a unix endpoint, in the same rounds"
+  echo
+  echo "| case | loopback TCP | unix socket | unix/TCP | unix/TCP in each round |"
+  echo "|-|-|-|-|-|"
+  unix_row "ours ping-pong QPS (sync, $connections conn x 1)" qps ours.pingpong ours-unix.pingpong
+  unix_row "ours ping-pong p99" p99_us ours.pingpong ours-unix.pingpong
+  unix_row "ours pipelined QPS (async, $connections x $outstanding)" qps ours.async ours-unix.async
+  unix_row "ours pipelined p99" p99_us ours.async ours-unix.async
+fi
 if [ "$tls" = 1 ]; then
   # holds VALUE TARGET: whether VALUE >= TARGET
   holds() { awk -v v="$1" -v t="$2" 'BEGIN {print (v != "-" && v + 0 >= t) ? "holds" : "does not hold"}'; }
-  # round_ratios KEY PLAIN TLS: TLS/plain of each round (the two runs of a round are
-  # back to back, so a round's ratio escapes most of the noise that moves whole rounds).
-  round_ratios() {
-    paste <(sed -n "s/.* $1=\([0-9.]*\).*/\1/p" "$work/$2.results") \
-      <(sed -n "s/.* $1=\([0-9.]*\).*/\1/p" "$work/$3.results") |
-      awk '{printf "%s%s", (NR > 1 ? " / " : ""), ($1 > 0 ? sprintf("%.2f", $2 / $1) : "-")}'
-  }
   tls_row() {  # tls_row LABEL KEY PLAIN TLS: QPS in thousands, connections/s (KEY cps) as counted
     local p t key=${2/cps/qps}
     p=$(field "$3" "$key"); t=$(field "$4" "$key")

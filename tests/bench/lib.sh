@@ -40,17 +40,34 @@ bench_listen_port() {
   return 1
 }
 
-# bench_hello_conf DIR MERGENETIMP NETTHREAD THREADS MAXCONNS [CERTDIR]: writes
+# bench_unix_listening PID PATH: waits (10 s at most) until PID listens on the Unix-domain
+# socket PATH. Fails when the process exits first.
+bench_unix_listening() {
+  local pid=$1 path=$2
+  for _ in $(seq "${bench_listen_tries:-400}"); do
+    if ss -Hlxp 2>/dev/null | grep "pid=$pid," | grep -qF " $path "; then return 0; fi
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.025
+  done
+  echo "$bench_name: pid $pid does not listen on $path" >&2
+  return 1
+}
+
+# bench_hello_conf DIR MERGENETIMP NETTHREAD THREADS MAXCONNS [CERTDIR [UNIXPATH]]: writes
 # DIR/HelloServer.conf, a HelloServer listening on 127.0.0.1 at an ephemeral port, logging
 # errors only. With CERTDIR (made by tests/tls/make_certs.sh) the endpoint is an ssl one
-# with CERTDIR's server.pem and server.key (TLS; no client certificate asked for).
+# with CERTDIR's server.pem and server.key (TLS; no client certificate asked for). With
+# UNIXPATH (CERTDIR empty) it listens on that Unix-domain socket instead.
 bench_hello_conf() {
-  local dir=$1 merge=$2 netthread=$3 threads=$4 maxconns=$5 certs=${6:-}
-  local transport=tcp tls=""
+  local dir=$1 merge=$2 netthread=$3 threads=$4 maxconns=$5 certs=${6:-} unix_path=${7:-}
+  local transport=tcp tls="" address="-h 127.0.0.1 -p 0"
   if [ -n "$certs" ]; then
     transport=ssl
     tls="cert = $certs/server.pem
       key = $certs/server.key"
+  elif [ -n "$unix_path" ]; then
+    transport=unix
+    address="-h $unix_path"
   fi
   mkdir -p "$dir/log"
   cat >"$dir/HelloServer.conf" <<EOF
@@ -68,7 +85,7 @@ bench_hello_conf() {
       mergenetimp = $merge
       $tls
       <TestApp.HelloServer.HelloObjAdapter>
-        endpoint = $transport -h 127.0.0.1 -p 0 -t 600000
+        endpoint = $transport $address -t 600000
         servant = TestApp.HelloServer.HelloObj
         protocol = tars
         threads = $threads

@@ -82,6 +82,18 @@ TEST(ObjectTable, EndpointCarriesTheAdapterEndpointAndItsNode) {
     EXPECT_EQ(eps[0].nodeName, "node1");
 }
 
+TEST(ObjectTable, UdpIsPublishedAndUnixSocketsAreNot) {
+    Builder b;
+    b.server("node1", "10.0.0.1", 12345);
+    b.server("node2", "10.0.0.2", 12346);
+    b.data.adapters[0].endpoint = "udp -h 10.0.0.1 -p 12345";
+    b.data.adapters[1].endpoint = "unix -h /run/app/hello.sock";
+    auto eps = b.build().findObjectById(kObj);
+    ASSERT_EQ(eps.size(), 1u);
+    EXPECT_EQ(eps[0].host, "10.0.0.1");
+    EXPECT_EQ(eps[0].istcp, 0);
+}
+
 TEST(ObjectTable, ActiveNeedsSettingPresentAndFlowState) {
     Builder b;
     b.server("n1", "10.0.0.1");

@@ -39,14 +39,15 @@ std::string endpoint(int port) { return "tcp -h 127.0.0.1 -p " + std::to_string(
 
 std::string objectString(int port) { return "Test.InteropServer.InteropObj@" + endpoint(port); }
 
-std::string serverConfig(int port) {
+std::string serverConfig(int port, const std::string& transport, int adminPort) {
     tars::test::AdapterSpec adapter;
+    adapter.transport = transport;
     adapter.name = "Test.InteropServer.InteropObjAdapter";
     adapter.servant = "Test.InteropServer.InteropObj";
     adapter.port = port;
     adapter.threads = 2;
     adapter.queuecap = 10000;
-    return tars::test::makeConfig("Test", "InteropServer", 0, {adapter}, "",
+    return tars::test::makeConfig("Test", "InteropServer", adminPort, {adapter}, "",
                                   "    <client>\n      async-invoke-timeout=10000\n    </client>\n");
 }
 

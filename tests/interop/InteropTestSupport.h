@@ -21,6 +21,7 @@ std::string endpoint(int port);
 std::string objectString(int port);
 // A server config serving Test.InteropServer.InteropObj on port, with the /client
 // section @tars/rpc's server needs; logpath @LOG@ as tars::test::ServerProcess expects.
-std::string serverConfig(int port);
+// transport "tcp" (the default) or "udp"; adminPort > 0 adds an admin endpoint on TCP.
+std::string serverConfig(int port, const std::string& transport = "tcp", int adminPort = 0);
 
 }  // namespace interop

@@ -545,4 +545,49 @@ INSTANTIATE_TEST_SUITE_P(Versions, CppClientCallsNodeServerRaw,
                          ::testing::Values(short{tars::TARSVERSION}, short{tars::TUPVERSION}),
                          [](const ::testing::TestParamInfo<short>& info) { return versionName(info.param); });
 
+// ---- our client over UDP to the node server (a packet per datagram, both ways)
+TEST(CppClientCallsNodeServerOverUdp, SyncCallbackAndOneWayCallsCrossDatagrams) {
+    if (auto reason = interop::nodeSkipReason()) GTEST_SKIP() << *reason;
+    ReservedPort port;
+    ServerProcess server(interop::nodeDir() + "/server.js");
+    server.writeConfig(interop::serverConfig(port, "udp"));
+    ASSERT_TRUE(server.start({}, 15000)) << server.output();
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+    while (server.output().find("node interop server started") == std::string::npos) {
+        ASSERT_TRUE(server.running()) << server.output();
+        ASSERT_LT(std::chrono::steady_clock::now(), deadline) << server.output();
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));  // bounded by deadline
+    }
+
+    tars::Communicator communicator;
+    auto prx = communicator.stringToProxy<::Test::InteropPrx>("Test.InteropServer.InteropObj@udp -h 127.0.0.1 -p " +
+                                                              std::to_string(port) + " -t 60000");
+    prx->tars_set_timeout(kCallTimeoutMs);
+    prx->tars_set_async_timeout(kCallTimeoutMs);
+    // The node socket binds just after it says it started: the first datagrams may meet
+    // an ICMP refusal (-8); a bounded number of tries.
+    std::string first;
+    for (int attempt = 0; attempt < 50 && first.empty(); ++attempt) {
+        try {
+            first = prx->echo("over udp");
+        } catch (const tars::TarsCallException& e) {
+            ASSERT_EQ(e.getErrCode(), tars::TARSPROXYCONNECTERR) << e.what();
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));  // bounded by attempts
+        }
+    }
+    EXPECT_EQ(first, "over udp");
+    EXPECT_EQ(prx->add(20, 22), 42);
+    EXPECT_EQ(prx->promise_async_echo("promised").get()->_ret, "promised");
+
+    const std::string marker = "oneway-marker-cpp-udp";
+    prx->async_echo(nullptr, marker);
+    const auto printed = std::chrono::steady_clock::now() + std::chrono::milliseconds(kCallTimeoutMs);
+    while (server.output().find("oneway echo: " + marker) == std::string::npos &&
+           std::chrono::steady_clock::now() < printed) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));  // bounded by printed
+    }
+    EXPECT_NE(server.output().find("oneway echo: " + marker), std::string::npos) << server.output();
+    EXPECT_EQ(server.stop(SIGTERM, 10000), 0) << server.output();
+}
+
 }  // namespace

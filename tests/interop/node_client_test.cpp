@@ -38,6 +38,27 @@ TEST_P(NodeClientCallsCppServer, EveryValueRoundTripsAndEveryErrorArrives) {
     EXPECT_NE(server.log().find(marker), std::string::npos) << "no \"" << marker << "\" in the server log";
 }
 
+// The same over a udp endpoint (TARS over UDP, a packet per datagram): client.js leaves
+// out the checks whose packets exceed one datagram. The server also serves an admin port
+// on TCP, which says when it is up (its adapters bind together).
+TEST(NodeClientCallsCppServerOverUdp, ValuesErrorsAndOneWayCallsCrossDatagrams) {
+    if (auto reason = interop::nodeSkipReason()) GTEST_SKIP() << *reason;
+    ReservedPort port;
+    ReservedPort admin;
+    ServerProcess server(INTEROP_SERVER);
+    server.writeConfig(interop::serverConfig(port, "udp", admin));
+    ASSERT_TRUE(server.start({admin}, 15000)) << server.output();
+
+    ServerProcess client(interop::nodeDir() + "/client.js");
+    const std::string endpoint = "udp -h 127.0.0.1 -p " + std::to_string(port) + " -t 60000";
+    const int status = client.runToExit({"--endpoint", endpoint, "--version", "1"}, 50000);
+    EXPECT_EQ(status, 0) << "client.js exit status " << status << ", its output:\n" << client.output();
+    EXPECT_NE(client.output().find("over UDP"), std::string::npos) << client.output();
+
+    EXPECT_EQ(server.stop(SIGTERM, 20000), 0) << server.output();
+    EXPECT_NE(server.log().find("oneway echo: oneway-marker-v1"), std::string::npos) << "no one-way call in the log";
+}
+
 INSTANTIATE_TEST_SUITE_P(Versions, NodeClientCallsCppServer, ::testing::Values(1, 3),
                          [](const ::testing::TestParamInfo<int>& info) {
                              return std::string(info.param == 3 ? "Tup" : "Tars");

@@ -27,6 +27,7 @@ enum LongOnly {
     OPT_CERT,
     OPT_KEY,
     OPT_STAT,
+    OPT_UNIX,
 };
 
 }  // namespace
@@ -76,7 +77,9 @@ Modes (--mode):
 
 Target:
   -H, --host ADDR        server address (default 127.0.0.1)
-  -p, --port PORT        server port (required)
+  -p, --port PORT        server port (required, unless --unix)
+      --unix PATH        sync and async modes: call over the Unix-domain socket PATH
+                         (endpoints `unix -h PATH`) instead of TCP to --host/--port
       --servant NAME     servant object (default TestApp.HelloServer.HelloObj)
       --func NAME        function name of raw-mode requests (default testHello)
       --expect KIND      raw mode: what a checked reply must be. tars (default): a
@@ -155,10 +158,13 @@ std::string BenchOptions::objectString() const {
     if (perThread < 1) perThread = 1;
     for (int i = 0; i < perThread; ++i) {
         if (i) object += ":";
-        object += std::string(transport()) + " -h " + host + " -p " + std::to_string(port) + " -t " +
-                  std::to_string(kFirstEndpointTimeoutMs + i);
+        object += std::string(transport()) + " " + address() + " -t " + std::to_string(kFirstEndpointTimeoutMs + i);
     }
     return object;
+}
+
+std::string BenchOptions::address() const {
+    return unixPath.empty() ? "-h " + host + " -p " + std::to_string(port) : "-h " + unixPath;
 }
 
 std::string BenchOptions::describe() const {
@@ -184,7 +190,7 @@ std::string BenchOptions::describe() const {
             out << " (a new " << (ssl ? "TLS " : "") << "connection per call: " << threads << " threads)";
             break;
     }
-    out << "\ntarget     " << servant << "@" << transport() << " -h " << host << " -p " << port;
+    out << "\ntarget     " << servant << "@" << transport() << " " << address();
     if (ssl) out << " (ca " << (ca.empty() ? std::string("the system's trust store") : ca) << ")";
     if (mode == BenchMode::Raw || mode == BenchMode::Connect) out << " (function " << func << ")";
     out << "\npayload    " << payload << " bytes";
@@ -221,6 +227,7 @@ BenchOptions BenchOptions::parse(int argc, char** argv) {
         {"cert", required_argument, nullptr, OPT_CERT},
         {"key", required_argument, nullptr, OPT_KEY},
         {"stat", required_argument, nullptr, OPT_STAT},
+        {"unix", required_argument, nullptr, OPT_UNIX},
         {"help", no_argument, nullptr, 'h'},
         {nullptr, 0, nullptr, 0},
     };
@@ -318,6 +325,12 @@ BenchOptions BenchOptions::parse(int argc, char** argv) {
                 (c == OPT_CA ? o.ca : c == OPT_CERT ? o.cert : o.key) = value;
                 break;
             }
+            case OPT_UNIX:
+                if (value.empty() || value.find_first_of(" \t:") != std::string::npos) {
+                    throw UsageError("option --unix: '" + value + "' is not a socket path (no spaces or ':')");
+                }
+                o.unixPath = value;
+                break;
             case OPT_STAT:
                 if (value.empty()) throw UsageError("option --stat: empty object");
                 o.statObject = value;
@@ -326,7 +339,15 @@ BenchOptions BenchOptions::parse(int argc, char** argv) {
         }
     }
     if (optind < argc) throw UsageError("unexpected argument '" + std::string(argv[optind]) + "'");
-    if (!portGiven) throw UsageError("--port is required");
+    if (!o.unixPath.empty()) {
+        if (portGiven) throw UsageError("--unix and --port do not go together");
+        if (o.ssl) throw UsageError("--unix and --ssl do not go together");
+        if (o.mode != BenchMode::Sync && o.mode != BenchMode::Async) {
+            throw UsageError("--unix applies to sync and async modes (raw and connect open TCP connections)");
+        }
+    } else if (!portGiven) {
+        throw UsageError("--port is required");
+    }
     if (durationGiven && o.requests > 0) throw UsageError("--duration and --requests do not go together");
     if (o.mode == BenchMode::Sync && outstandingGiven && o.outstanding != 1) {
         throw UsageError("--outstanding does not apply to sync mode (one call per thread; use --threads)");

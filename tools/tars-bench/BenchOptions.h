@@ -38,6 +38,7 @@ struct BenchOptions {
     int timeoutMs = 3000;    // call timeout (proxy modes; sent as iTimeout in raw mode)
     RawExpect expect = RawExpect::Tars;
     bool ssl = false;        // ssl endpoints (TLS) instead of tcp
+    std::string unixPath;    // --unix: a Unix-domain socket path instead of host and port
     std::string ca;          // --ssl: PEM file of the CAs that sign the server's certificate
     std::string cert;        // --ssl: client certificate (servers with verifyclient=1)
     std::string key;         // --ssl: its private key
@@ -48,7 +49,9 @@ struct BenchOptions {
     // "TestApp.HelloServer.HelloObj@tcp -h ... -p ... -t 60000:tcp ..." with one endpoint
     // per connection of a network thread (see --help: connections); ssl with --ssl.
     std::string objectString() const;
-    const char* transport() const { return ssl ? "ssl" : "tcp"; }
+    const char* transport() const { return !unixPath.empty() ? "unix" : ssl ? "ssl" : "tcp"; }
+    // "-h HOST -p PORT", or "-h PATH" for a Unix socket.
+    std::string address() const;
     // One line describing the run, printed before the results.
     std::string describe() const;
 

@@ -32,8 +32,10 @@ int toInt(const std::string& option, const std::string& value, const std::string
 
 bool isProtocolWord(std::string_view word) {
     std::string w = TC_Common::lower(word);
-    return w == "tcp" || w == "udp" || w == "ssl";
+    return w == "tcp" || w == "udp" || w == "ssl" || w == "unix";
 }
+
+constexpr size_t kMaxUnixPath = 107;  // what sockaddr_un.sun_path holds, less the NUL
 
 }  // namespace
 
@@ -49,8 +51,10 @@ void TC_Endpoint::parse(const std::string& desc) {
         ep._type = UDP;
     else if (proto == "ssl")
         ep._type = SSL;
+    else if (proto == "unix")
+        ep._type = UNIX;
     else
-        fail("protocol must be tcp, udp or ssl, got '" + tokens[0] + "'", desc);
+        fail("protocol must be tcp, udp, ssl or unix, got '" + tokens[0] + "'", desc);
 
     bool hasHost = false;
     bool hasPort = false;
@@ -73,6 +77,16 @@ void TC_Endpoint::parse(const std::string& desc) {
                 if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
                     host = host.substr(1, host.size() - 2);
                 if (host.empty()) fail("empty host", desc);
+                if (ep._type == UNIX) {
+                    if (host.size() > kMaxUnixPath) {
+                        fail("unix socket path is " + std::to_string(host.size()) + " bytes, more than " +
+                                 std::to_string(kMaxUnixPath),
+                             desc);
+                    }
+                    ep._host = host;
+                    hasHost = true;
+                    break;
+                }
                 ep._host = host == "*" ? "0.0.0.0" : host;
                 hasHost = true;
                 break;
@@ -98,15 +112,22 @@ void TC_Endpoint::parse(const std::string& desc) {
             case 's': ep._setId = value; break;
         }
     }
-    if (!hasHost) fail("missing -h host", desc);
-    if (!hasPort) fail("missing -p port", desc);
+    if (ep._type == UNIX) {
+        if (!hasHost) fail("missing -h with the socket's path", desc);
+        if (ep._port != 0) fail("a unix endpoint has no port (-p must be absent or 0)", desc);
+    } else {
+        if (!hasHost) fail("missing -h host", desc);
+        if (!hasPort) fail("missing -p port", desc);
+    }
     ep.setWeight(weight, weightType);
     *this = std::move(ep);
 }
 
 std::string TC_Endpoint::toString() const {
-    std::string out = _type == TCP ? "tcp" : _type == UDP ? "udp" : "ssl";
-    out += " -h " + _host + " -p " + std::to_string(_port) + " -t " + std::to_string(_timeout);
+    std::string out = _type == TCP ? "tcp" : _type == UDP ? "udp" : _type == SSL ? "ssl" : "unix";
+    out += " -h " + _host;
+    if (_type != UNIX) out += " -p " + std::to_string(_port);
+    out += " -t " + std::to_string(_timeout);
     if (_grid != 0) out += " -g " + std::to_string(_grid);
     if (_qos != 0) out += " -q " + std::to_string(_qos);
     if (_weight != -1) out += " -w " + std::to_string(_weight);
@@ -124,9 +145,10 @@ std::vector<std::string> TC_Endpoint::sepEndpoint(const std::string& list) {
         bool cut = i == list.size();
         if (!cut && list[i] == ':') {
             size_t w = list.find_first_not_of(" \t\r\n", i + 1);
-            if (w != std::string::npos && w + 3 <= list.size() && isProtocolWord(std::string_view(list).substr(w, 3)) &&
-                (w + 3 == list.size() || std::string_view(" \t\r\n").find(list[w + 3]) != std::string_view::npos)) {
-                cut = true;
+            if (w != std::string::npos) {
+                size_t end = list.find_first_of(" \t\r\n", w);
+                if (end == std::string::npos) end = list.size();
+                if (isProtocolWord(std::string_view(list).substr(w, end - w))) cut = true;
             }
         }
         if (cut) {

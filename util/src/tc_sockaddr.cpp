@@ -2,8 +2,11 @@
 
 #include <arpa/inet.h>
 #include <netdb.h>
+#include <sys/un.h>
 
 #include <cerrno>
+#include <algorithm>
+#include <cstddef>
 #include <cstring>
 
 namespace tars {
@@ -58,7 +61,28 @@ TC_SockAddr TC_SockAddr::parse(const std::string& host, uint16_t port) {
     throw TC_Socket_Exception("resolve host '" + host + "': " + error);
 }
 
+TC_SockAddr TC_SockAddr::unixPath(const std::string& path) {
+    if (path.empty()) throw TC_Socket_Exception("unix socket path is empty");
+    if (path.size() > kMaxUnixPath) {
+        throw TC_Socket_Exception("unix socket path '" + path + "' is " + std::to_string(path.size()) +
+                                  " bytes, more than the " + std::to_string(kMaxUnixPath) + " a socket address holds");
+    }
+    if (path.find('\0') != std::string::npos) throw TC_Socket_Exception("unix socket path holds a NUL byte");
+    sockaddr_un un{};
+    un.sun_family = AF_UNIX;
+    std::memcpy(un.sun_path, path.data(), path.size());
+    return TC_SockAddr(reinterpret_cast<const sockaddr*>(&un),
+                       static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + path.size() + 1));
+}
+
 std::string TC_SockAddr::ip() const {
+    if (_addr.ss_family == AF_UNIX) {
+        const auto* un = reinterpret_cast<const sockaddr_un*>(&_addr);
+        size_t offset = offsetof(sockaddr_un, sun_path);
+        if (_len <= offset) return {};  // unnamed (a connecting client)
+        size_t max = std::min<size_t>(_len - offset, sizeof(un->sun_path));
+        return std::string(un->sun_path, ::strnlen(un->sun_path, max));
+    }
     char buf[INET6_ADDRSTRLEN] = {0};
     if (_addr.ss_family == AF_INET) {
         ::inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(&_addr)->sin_addr, buf, sizeof(buf));
@@ -87,6 +111,7 @@ std::optional<uint32_t> ipv4Of(const sockaddr_storage& addr) {
 }  // namespace
 
 bool TC_SockAddr::isLoopback() const {
+    if (_addr.ss_family == AF_UNIX) return true;
     if (auto v4 = ipv4Of(_addr)) return (*v4 >> 24) == 127;
     if (_addr.ss_family == AF_INET6) {
         return IN6_IS_ADDR_LOOPBACK(&reinterpret_cast<const sockaddr_in6*>(&_addr)->sin6_addr);
@@ -101,6 +126,7 @@ uint16_t TC_SockAddr::port() const {
 }
 
 std::string TC_SockAddr::toString() const {
+    if (_addr.ss_family == AF_UNIX) return "unix:" + ip();
     if (_addr.ss_family == AF_INET6) return "[" + ip() + "]:" + std::to_string(port());
     return ip() + ":" + std::to_string(port());
 }

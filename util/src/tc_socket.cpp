@@ -23,7 +23,10 @@ TC_Socket TC_Socket::create(int domain, int type, bool nonBlocking) {
     int flags = SOCK_CLOEXEC | (nonBlocking ? SOCK_NONBLOCK : 0);
     int fd = ::socket(domain, type | flags, 0);
     if (fd < 0) {
-        throw TC_Socket_Exception(std::string("socket(") + (domain == AF_INET6 ? "AF_INET6" : "AF_INET") +
+        throw TC_Socket_Exception(std::string("socket(") +
+                                      (domain == AF_INET6  ? "AF_INET6"
+                                       : domain == AF_UNIX ? "AF_UNIX"
+                                                           : "AF_INET") +
                                       (type == SOCK_DGRAM ? ", SOCK_DGRAM)" : ", SOCK_STREAM)"),
                                   errno);
     }

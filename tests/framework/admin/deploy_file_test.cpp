@@ -251,10 +251,13 @@ TEST_F(DeployFileTest, BadEndpointsAreReportedWithTheEndpointsError) {
     expectProblem(text, 8, {"key 'endpoint'", "missing -p port"});
     text = deploySection();
     text.replace(text.find("tcp -h localip"), 14, "pipe -h localip");
-    expectProblem(text, 8, {"key 'endpoint'", "protocol must be tcp, udp or ssl"});
+    expectProblem(text, 8, {"key 'endpoint'", "protocol must be tcp, udp, ssl or unix"});
     text = deploySection();
     text.replace(text.find("-p 20001"), 8, "-p 0");
     expectProblem(text, 8, {"key 'endpoint'", "port must be in 1..65535"});
+    text = deploySection();
+    text.replace(text.find("tcp -h localip -p 20001"), 23, "unix -h /run/hello.sock");
+    expectProblem(text, 8, {"key 'endpoint'", "registry cannot publish it"});
 }
 
 TEST_F(DeployFileTest, ServantsMustBelongToTheServer) {

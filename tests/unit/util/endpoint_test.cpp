@@ -81,7 +81,7 @@ TEST(TC_Endpoint, ToStringRoundTrips) {
 
 TEST(TC_Endpoint, BadInputsNameTheProblem) {
     EXPECT_NE(parseError("").find("empty endpoint"), std::string::npos);
-    EXPECT_NE(parseError("http -h a -p 1").find("protocol must be tcp, udp or ssl"), std::string::npos);
+    EXPECT_NE(parseError("http -h a -p 1").find("protocol must be tcp, udp, ssl or unix"), std::string::npos);
     EXPECT_NE(parseError("tcp -p 1").find("missing -h"), std::string::npos);
     EXPECT_NE(parseError("tcp -h a").find("missing -p"), std::string::npos);
     EXPECT_NE(parseError("tcp -h a -p 70000").find("out of range"), std::string::npos);
@@ -111,6 +111,34 @@ TEST(TC_Endpoint, SplitsListsOnProtocolWordsKeepingIPv6Colons) {
     auto eps = TC_Endpoint::parseEndpoints("tcp -h ::1 -p 1:tcp -h ::2 -p 2");
     ASSERT_EQ(eps.size(), 2u);
     EXPECT_EQ(eps[1].getHost(), "::2");
+}
+
+TEST(TC_Endpoint, UnixSocketPathsRoundTrip) {
+    TC_Endpoint ep("unix -h /run/app/hello.sock");
+    EXPECT_TRUE(ep.isUnix());
+    EXPECT_FALSE(ep.isTcp());
+    EXPECT_FALSE(ep.isUdp());
+    EXPECT_FALSE(ep.isIPv6());
+    EXPECT_EQ(ep.getType(), TC_Endpoint::UNIX);
+    EXPECT_EQ(ep.getHost(), "/run/app/hello.sock");
+    EXPECT_EQ(ep.getPort(), 0);
+    EXPECT_EQ(ep.toString(), "unix -h /run/app/hello.sock -t 3000");
+    EXPECT_EQ(TC_Endpoint(ep.toString()), ep);
+    TC_Endpoint withOptions("UNIX -h ./a:b.sock -p 0 -t 0 -e 1");
+    EXPECT_EQ(withOptions.getHost(), "./a:b.sock");
+    EXPECT_EQ(withOptions.getTimeout(), 0);
+    EXPECT_EQ(TC_Endpoint(withOptions.toString()), withOptions);
+
+    EXPECT_NE(parseError("unix -h /a.sock -p 5").find("no port"), std::string::npos);
+    EXPECT_NE(parseError("unix -t 5").find("missing -h"), std::string::npos);
+    EXPECT_NE(parseError("unix -h /" + std::string(200, 'x')).find("more than 107"), std::string::npos);
+
+    auto parts = TC_Endpoint::sepEndpoint("tcp -h 127.0.0.1 -p 1:unix -h /tmp/a:b.sock:udp -h ::1 -p 2");
+    ASSERT_EQ(parts.size(), 3u);
+    EXPECT_EQ(parts[1], "unix -h /tmp/a:b.sock");
+    auto o = TC_ObjectEndpoints::parse("A.B.Obj@unix -h /run/app/hello.sock -t 60000");
+    ASSERT_EQ(o.endpoints.size(), 1u);
+    EXPECT_TRUE(o.endpoints[0].isUnix());
 }
 
 TEST(TC_ObjectEndpoints, ParsesNameAndEndpoints) {

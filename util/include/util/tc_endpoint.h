@@ -2,6 +2,12 @@
 //
 //   tcp|udp|ssl -h host -p port [-t timeout] [-g grid] [-q qos] [-w weight]
 //               [-v weightType] [-e authType] [-s setId]
+//   unix -h /path/of/the.sock [-t timeout] ...
+//
+// `unix` (not a TARS form) is a stream Unix-domain socket on this host: -h holds its file
+// system path (no spaces, at most 107 bytes), -p is absent or 0. It has no EndpointF form
+// (the registry does not publish it): it serves direct proxies ("Obj@unix -h /path") and
+// server adapters.
 //
 // Defaults: -t 3000 ms; weight -1 ("not weighted"); when weightType != 0 a missing
 // weight becomes 100 and any weight is capped at 100. "-h *" means 0.0.0.0; a host
@@ -10,7 +16,7 @@
 // toString() writes the canonical form that parses back to an equal endpoint.
 //
 // Lists of endpoints are joined by ':'; they are split before each protocol word
-// (tcp/udp/ssl), so the colons of IPv6 hosts survive. An object string is
+// (tcp/udp/ssl/unix), so the colons of IPv6 hosts survive. An object string is
 // "App.Server.Obj@endpoint:endpoint..." ("#..." at the end is ignored); without '@' it
 // names an object the registry resolves.
 //
@@ -32,8 +38,8 @@ struct TC_Endpoint_Exception : TC_Exception {
 
 class TC_Endpoint {
 public:
-    // Values of EndpointF.istcp.
-    enum EType { UDP = 0, TCP = 1, SSL = 2 };
+    // Values of EndpointF.istcp (UNIX has none there: it is never published).
+    enum EType { UDP = 0, TCP = 1, SSL = 2, UNIX = 3 };
     enum AUTH_TYPE { AUTH_TYPENONE = 0, AUTH_TYPELOCAL = 1 };
 
     static constexpr int kDefaultTimeoutMs = 3000;
@@ -52,10 +58,11 @@ public:
     int getPort() const { return _port; }
     int getTimeout() const { return _timeout; }
     EType getType() const { return _type; }
-    bool isTcp() const { return _type == TCP || _type == SSL; }  // stream transport
+    bool isTcp() const { return _type == TCP || _type == SSL; }  // stream transport over IP
     bool isUdp() const { return _type == UDP; }
+    bool isUnix() const { return _type == UNIX; }  // stream Unix-domain socket; the host is its path
     bool isSSL() const { return _type == SSL; }
-    bool isIPv6() const { return _host.find(':') != std::string::npos; }
+    bool isIPv6() const { return _type != UNIX && _host.find(':') != std::string::npos; }
     int getGrid() const { return _grid; }
     int getQos() const { return _qos; }
     int getWeight() const { return _weight; }

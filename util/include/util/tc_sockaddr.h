@@ -1,5 +1,5 @@
-// TC_SockAddr: an IPv4 or IPv6 socket address, as a plain value (copy it, compare it,
-// share it read-only between threads).
+// TC_SockAddr: an IPv4, IPv6 or Unix-domain (AF_UNIX path) socket address, as a plain
+// value (copy it, compare it, share it read-only between threads).
 //
 // parse() accepts numeric addresses (IPv6 with or without brackets), "" or "*" for
 // 0.0.0.0, and host names (resolved with a blocking getaddrinfo: keep names out of event
@@ -32,9 +32,14 @@ public:
     static TC_SockAddr parse(const std::string& host, uint16_t port);
     // Numeric addresses only (never blocks); nullopt if host is not one.
     static std::optional<TC_SockAddr> parseNumeric(const std::string& host, uint16_t port);
+    // A Unix-domain socket path (a file system path, at most kMaxUnixPath bytes). Throws
+    // TC_Socket_Exception when it is empty or too long.
+    static TC_SockAddr unixPath(const std::string& path);
+    static constexpr size_t kMaxUnixPath = 107;  // sun_path less its terminating NUL
 
     int family() const { return _addr.ss_family; }
     bool isIPv6() const { return _addr.ss_family == AF_INET6; }
+    bool isUnix() const { return _addr.ss_family == AF_UNIX; }
     const sockaddr* addr() const { return reinterpret_cast<const sockaddr*>(&_addr); }
     sockaddr* addr() { return reinterpret_cast<sockaddr*>(&_addr); }
     socklen_t len() const { return _len; }
@@ -45,13 +50,14 @@ public:
         _len = sizeof(_addr);
     }
 
-    std::string ip() const;        // "127.0.0.1", "::1"; "" when empty
-    uint16_t port() const;         // host byte order
-    std::string toString() const;  // "127.0.0.1:80", "[::1]:80"
+    std::string ip() const;        // "127.0.0.1", "::1"; a Unix socket's path; "" when empty/unnamed
+    uint16_t port() const;         // host byte order (0 for a Unix socket)
+    std::string toString() const;  // "127.0.0.1:80", "[::1]:80", "unix:/run/app.sock"
 
     bool operator==(const TC_SockAddr& other) const;
 
-    // 127.0.0.0/8, ::1, or an IPv4-mapped 127.x (the port is not looked at).
+    // 127.0.0.0/8, ::1, an IPv4-mapped 127.x (the port is not looked at), or a Unix
+    // socket (same host by construction).
     bool isLoopback() const;
 
 private:

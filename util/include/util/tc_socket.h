@@ -1,4 +1,4 @@
-// TC_Socket: an owning handle of one TCP or UDP socket, IPv4 or IPv6, made for
+// TC_Socket: an owning handle of one TCP or UDP socket, IPv4, IPv6 or Unix-domain, made for
 // non-blocking event loops (addresses are TC_SockAddr values).
 //
 // Ownership: a TC_Socket owns its fd and closes it when destroyed (RAII); it is
@@ -33,7 +33,7 @@ public:
     TC_Socket(const TC_Socket&) = delete;
     TC_Socket& operator=(const TC_Socket&) = delete;
 
-    // domain AF_INET or AF_INET6; type SOCK_STREAM or SOCK_DGRAM. The socket is
+    // domain AF_INET, AF_INET6 or AF_UNIX; type SOCK_STREAM or SOCK_DGRAM. The socket is
     // close-on-exec, and non-blocking unless nonBlocking=false.
     static TC_Socket create(int domain, int type, bool nonBlocking = true);
 
