@@ -24,8 +24,8 @@ public:
                  CurrentPtr current) override;
     Int32 uploadChunk(const std::string& app, const std::string& serverName, const FileContent& content,
                       std::string& result, CurrentPtr current) override;
-    Int32 downloadChunk(const std::string& file, Int64 offset, Int32 length, std::vector<Char>& vb,
-                        std::string& result, CurrentPtr current) override;
+    Int32 downloadChunk(const std::string& file, Int64 offset, Int32 length, std::vector<Char>& vb, std::string& result,
+                        CurrentPtr current) override;
 
 private:
     std::shared_ptr<PatchService> _service;

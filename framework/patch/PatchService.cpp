@@ -162,7 +162,8 @@ struct PatchService::Upload {
 PatchService::PatchService(PatchSettings settings) : _settings(std::move(settings)), _root(_settings.root) {
     std::error_code ec;
     fs::create_directories(_root / kUploadFolder, ec);
-    if (ec) throw TC_Exception("cannot make the patch folder " + (_root / kUploadFolder).string() + ": " + ec.message());
+    if (ec)
+        throw TC_Exception("cannot make the patch folder " + (_root / kUploadFolder).string() + ": " + ec.message());
     // Uploads cut off before a restart never finish: their uploader starts again.
     fs::remove_all(_root / kPartialFolder, ec);
     fs::create_directories(_root / kPartialFolder, ec);
@@ -298,8 +299,8 @@ int PatchService::read(const std::string& file, int64_t offset, int64_t length, 
         return kPatchBadName;
     }
     if (offset >= st.st_size) return kPatchEndOfFile;
-    size_t want = static_cast<size_t>(std::min<int64_t>({length, static_cast<int64_t>(_settings.chunkBytes),
-                                                         st.st_size - offset}));
+    size_t want = static_cast<size_t>(
+        std::min<int64_t>({length, static_cast<int64_t>(_settings.chunkBytes), st.st_size - offset}));
     data.resize(want);
     size_t got = 0;
     while (got < want) {
@@ -415,7 +416,8 @@ int PatchService::upload(const std::string& app, const std::string& server, cons
                                           std::to_string(size) + " bytes");
     }
     if (!writeAll(upload.fd.get(), chunk.content.data(), chunk.content.size())) {
-        std::string error = "cannot store " + key + " at " + std::to_string(upload.size) + " bytes: " + std::strerror(errno);
+        std::string error =
+            "cannot store " + key + " at " + std::to_string(upload.size) + " bytes: " + std::strerror(errno);
         abandon(key);
         return refuse(kPatchIoError, error);
     }

@@ -36,10 +36,10 @@
 namespace tars {
 
 struct PatchSettings {
-    std::string root;                       // the store's folder
-    uint64_t maxUploadBytes = 1073741824;   // larger uploads are refused
-    size_t chunkBytes = 1048576;            // the most a download call returns
-    int uploadTimeoutSeconds = 600;         // a partial upload idle this long is dropped
+    std::string root;                      // the store's folder
+    uint64_t maxUploadBytes = 1073741824;  // larger uploads are refused
+    size_t chunkBytes = 1048576;           // the most a download call returns
+    int uploadTimeoutSeconds = 600;        // a partial upload idle this long is dropped
 
     // Throws TC_Exception naming the key of a value that does not parse.
     static PatchSettings fromConfig(const TC_Config& config, const std::string& dataPath);
@@ -56,13 +56,13 @@ const std::vector<PatchSettingsKey>& patchSettingsKeys();
 // The codes the methods return (TARS only says < 0 for an error).
 enum PatchCode : int {
     kPatchOk = 0,
-    kPatchEndOfFile = 1,   // download at or past the end
-    kPatchBadName = -1,    // a name or path that is not allowed, or does not exist
-    kPatchBadMd5 = -2,     // the received bytes do not have the announced MD5
-    kPatchTooLarge = -3,   // above maxuploadsize
-    kPatchOutOfOrder = -4, // a chunk of no upload in progress, or of another MD5
-    kPatchIoError = -5,    // the disk refused (full, permissions)
-    kPatchExists = -6,     // a version of that name with other content is stored
+    kPatchEndOfFile = 1,    // download at or past the end
+    kPatchBadName = -1,     // a name or path that is not allowed, or does not exist
+    kPatchBadMd5 = -2,      // the received bytes do not have the announced MD5
+    kPatchTooLarge = -3,    // above maxuploadsize
+    kPatchOutOfOrder = -4,  // a chunk of no upload in progress, or of another MD5
+    kPatchIoError = -5,     // the disk refused (full, permissions)
+    kPatchExists = -6,      // a version of that name with other content is stored
 };
 
 class PatchService {
@@ -105,7 +105,7 @@ private:
 
     const PatchSettings _settings;
     const std::filesystem::path _root;
-    mutable std::mutex _mutex;  // _uploads and the counters
+    mutable std::mutex _mutex;                                // _uploads and the counters
     std::map<std::string, std::unique_ptr<Upload>> _uploads;  // by App.Server/name
     uint64_t _versions = 0;
     uint64_t _refused = 0;

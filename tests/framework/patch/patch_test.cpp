@@ -50,8 +50,7 @@ std::string patchConfig(int adminPort, const std::string& adapter, const std::st
     return "<tars>\n  <application>\n    <server>\n      app = tars\n      server = tarspatch\n"
            "      localip = 127.0.0.1\n      logpath = @LOG@\n      datapath = @DIR@/data\n      logLevel = DEBUG\n"
            "      local = tcp -h 127.0.0.1 -p " +
-           std::to_string(adminPort) +
-           " -t 60000\n      <tars.tarspatch.PatchObjAdapter>\n" + adapter +
+           std::to_string(adminPort) + " -t 60000\n      <tars.tarspatch.PatchObjAdapter>\n" + adapter +
            "        servant = tars.tarspatch.PatchObj\n        threads = 2\n"
            "      </tars.tarspatch.PatchObjAdapter>\n    </server>\n  </application>\n  <patch>\n" +
            patchKeys + "  </patch>\n</tars>\n";
@@ -323,8 +322,8 @@ TEST(Patch, OverMutualTlsTheListedClientUploadsAndOthersAreRefused) {
     ServerProcess process(TARSPATCH_PATH);
     process.writeConfig(patchConfig(admin,
                                     "        endpoint = ssl -h 127.0.0.1 -p " + std::to_string(port.port()) +
-                                        " -t 60000\n        cert = " + cert("server.pem") + "\n        key = " +
-                                        cert("server.key") + "\n        ca = " + cert("ca.pem") +
+                                        " -t 60000\n        cert = " + cert("server.pem") +
+                                        "\n        key = " + cert("server.key") + "\n        ca = " + cert("ca.pem") +
                                         "\n        verifyclient = 1\n"
                                         "        allowsubjects = CN=tars-test-client,O=tars-tests\n",
                                     ""));
