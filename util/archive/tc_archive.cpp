@@ -130,7 +130,8 @@ std::vector<std::string> TC_Archive::list(const std::string& archive) {
     for (;;) {
         int r = archive_read_next_header(reader.get(), &entry);
         if (r == ARCHIVE_EOF) break;
-        if (r < ARCHIVE_WARN) throw TC_Archive_Exception("archive " + archive + ": " + archive_error_string(reader.get()));
+        if (r < ARCHIVE_WARN)
+            throw TC_Archive_Exception("archive " + archive + ": " + archive_error_string(reader.get()));
         const char* name = archive_entry_pathname(entry);
         names.emplace_back(name ? name : "");
         archive_read_data_skip(reader.get());
@@ -161,8 +162,7 @@ void TC_Archive::unpack(const std::string& archive, const std::string& destDir) 
     // Paths are checked here before they reach the writer; the writer also refuses to
     // write through a symbolic link an earlier entry made.
     archive_write_disk_set_options(writer.get(), ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_PERM |
-                                                     ARCHIVE_EXTRACT_SECURE_SYMLINKS |
-                                                     ARCHIVE_EXTRACT_SECURE_NODOTDOT);
+                                                     ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_SECURE_NODOTDOT);
 
     struct archive_entry* entry = nullptr;
     size_t entries = 0;
@@ -184,8 +184,8 @@ void TC_Archive::unpack(const std::string& archive, const std::string& destDir) 
         if (type == AE_IFLNK) {
             const char* target = archive_entry_symlink(entry);
             if (!linkStaysInside(relative, target)) {
-                throw TC_Archive_Exception("archive " + archive + ": entry " + shown(name) +
-                                           " is a symbolic link to " + shown(target) + ", outside the folder");
+                throw TC_Archive_Exception("archive " + archive + ": entry " + shown(name) + " is a symbolic link to " +
+                                           shown(target) + ", outside the folder");
             }
         } else if (type != AE_IFREG && type != AE_IFDIR) {
             throw TC_Archive_Exception("archive " + archive + ": entry " + shown(name) +
@@ -209,8 +209,8 @@ void TC_Archive::unpack(const std::string& archive, const std::string& destDir) 
         }
     }
     if (archive_write_close(writer.get()) < ARCHIVE_WARN) {
-        throw TC_Archive_Exception("archive " + archive + ": cannot finish writing: " +
-                                   archive_error_string(writer.get()));
+        throw TC_Archive_Exception("archive " + archive +
+                                   ": cannot finish writing: " + archive_error_string(writer.get()));
     }
     if (entries == 0) throw TC_Archive_Exception("archive " + archive + " holds no entries");
     fs::rename(temporary.path(), dest, ec);

@@ -118,12 +118,9 @@ protected:
 TEST_F(ArchiveTest, UnpacksFilesFoldersModesAndLinksInside) {
     std::string big(3 * 1048576 + 17, 'x');
     for (size_t i = 0; i < big.size(); i += 4096) big[i] = static_cast<char>(i / 4096);
-    auto archive = make({folder("./HelloServer/"),
-                         file("./HelloServer/HelloServer", "#!/bin/sh\necho hi\n", 0755),
-                         file("HelloServer/conf/HelloServer.conf", "a = 1\n"),
-                         file("HelloServer/data.bin", big),
-                         file("HelloServer/empty", ""),
-                         symlink("HelloServer/current.conf", "conf/HelloServer.conf"),
+    auto archive = make({folder("./HelloServer/"), file("./HelloServer/HelloServer", "#!/bin/sh\necho hi\n", 0755),
+                         file("HelloServer/conf/HelloServer.conf", "a = 1\n"), file("HelloServer/data.bin", big),
+                         file("HelloServer/empty", ""), symlink("HelloServer/current.conf", "conf/HelloServer.conf"),
                          symlink("HelloServer/conf/up", "../data.bin")});
     TC_Archive::unpack(archive, dest());
     const fs::path root = fs::path(dest()) / "HelloServer";
@@ -168,10 +165,7 @@ TEST_F(ArchiveTest, RefusesSymbolicLinksLeadingOutside) {
     // `s -> .` then `t -> s/..`: counting says inside, the kernel would say outside.
     expectRefused(make({symlink("s", "."), symlink("t", "s/..")}), "'s/..'");
     // A link inside, then a file written through it.
-    expectRefused(make({folder("S/"),
-                        symlink("S/inner", "."),
-                        file("S/inner/x", "x")}),
-                  "'S/inner/x'");
+    expectRefused(make({folder("S/"), symlink("S/inner", "."), file("S/inner/x", "x")}), "'S/inner/x'");
 }
 
 TEST_F(ArchiveTest, RefusesHardLinksAndSpecialFiles) {
