@@ -5,11 +5,12 @@
 #   lib/libtars_{util,client,servant}.{a,so}      static unless -DBUILD_SHARED_LIBS=ON
 #   lib/cmake/Tars/                               TarsConfig.cmake, the targets tars::util,
 #                                                 tars::codec, tars::protocol, tars::client,
-#                                                 tars::servant, tars::tars2cpp, and tars_generate()
+#                                                 tars::servant, tars::tars2cpp, tars_generate()
+#                                                 and tars_package()
 #   lib/pkgconfig/tars.pc                         for builds without CMake
 #   bin/tars2cpp, tarsadmin, tarsregistry, tarsnode, tarsconfig, and the observability
 #                                                 services tarsstat, tarsproperty, tarsnotify,
-#                                                 tarslog, tarsquery
+#                                                 tarslog, tarsquery, and the package store tarspatch
 #   share/tars/protocol/*.tars                    the protocol's IDL files
 #
 # The include root is include/tars, so that user code includes "servant/Application.h" as
@@ -35,7 +36,8 @@ install(TARGETS tars_util tars_codec tars_protocol tars_client tars_servant tars
         INCLUDES DESTINATION ${TARS_INSTALL_INCLUDEDIR})
 
 # The framework programs (TARS_BUILD_FRAMEWORK).
-foreach(_tars_program tarsadmin tarsregistry tarsnode tarsconfig tarsstat tarsproperty tarsnotify tarslog tarsquery)
+foreach(_tars_program tarsadmin tarsregistry tarsnode tarsconfig tarsstat tarsproperty tarsnotify tarslog tarsquery
+                      tarspatch)
   if(TARGET ${_tars_program})
     install(TARGETS ${_tars_program} RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
     if(BUILD_SHARED_LIBS)
@@ -62,7 +64,7 @@ configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/TarsConfig.cmake.in
 write_basic_package_version_file(${PROJECT_BINARY_DIR}/cmake/TarsConfigVersion.cmake
                                  COMPATIBILITY SameMinorVersion)
 install(FILES ${PROJECT_BINARY_DIR}/cmake/TarsConfig.cmake ${PROJECT_BINARY_DIR}/cmake/TarsConfigVersion.cmake
-              ${PROJECT_SOURCE_DIR}/cmake/Tars2Cpp.cmake
+              ${PROJECT_SOURCE_DIR}/cmake/Tars2Cpp.cmake ${PROJECT_SOURCE_DIR}/cmake/TarsPackage.cmake
         DESTINATION ${TARS_INSTALL_CMAKEDIR})
 
 # tars.pc. With static libraries their dependencies go in Requires and Libs, not the

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # The main job: installs what is missing, builds, starts the framework on 127.0.0.1 with
-# the embedded store (registry and node; the node runs the config service and the
-# observability services, deployed like any server: tarsstat, tarsproperty, tarsnotify,
-# tarslog, tarsquerystat, tarsqueryproperty), deploys HelloServer from
-# examples/hello/deploy.conf with tarsadmin, has HelloClient call it by name through the
-# locator in every call mode, shows `tarsadmin list`, then what the services saw of it
-# (`tarsadmin stat`, `events`, `log`), and leaves it all running. The quickstart reports
-# every 10 s and stores every 10 s (a deployment's defaults: 60 s and 5 minutes), so the
-# figures show within a minute.
+# the embedded store (registry and node; the node runs the config service, the
+# observability services and the package store, deployed like any server: tarsstat,
+# tarsproperty, tarsnotify, tarslog, tarsquerystat, tarsqueryproperty, tarspatch), deploys
+# HelloServer from examples/hello/deploy.conf with tarsadmin, has HelloClient call it by
+# name through the locator in every call mode, shows `tarsadmin list`, then what the
+# services saw of it (`tarsadmin stat`, `events`, `log`), and leaves it all running. The
+# quickstart reports every 10 s and stores every 10 s (a deployment's defaults: 60 s and
+# 5 minutes), so the figures show within a minute.
 #
 #   deploy/quickstart.sh          build, start, deploy, call     TARS_BUILD_DIR=build, TARS_JOBS=2
 #   deploy/quickstart.sh stop     stop HelloServer and the framework services it started
@@ -19,7 +19,7 @@
 # build's program (and the store is this build's). Ports
 # (127.0.0.1): registry 17890 (QueryObj), 17891 (RegistryObj), 12000 (AdminRegObj);
 # config 18193; stat 18293, querystat 18393, property 18493, notify 18593, queryproperty
-# 18693, log 18993 (TARS's ports); node 19385 (NodeObj), 19386 (ServerObj); admin ports
+# 18693, log 18993, patch 18793 (TARS's ports); node 19385 (NodeObj), 19386 (ServerObj); admin ports
 # 17897, 18197, 19387; HelloServer 20001; ops endpoints (HTTP, for Prometheus): registry
 # 17899 (its /prometheus/targets lists every server with one), HelloServer 20003.
 set -euo pipefail
@@ -32,7 +32,7 @@ pid_dir="$run_dir/pids"
 services=(tarsregistry tarsnode)  # started in this order, stopped in reverse
 # The framework's servers the node runs (deployed by this script, stopped before the node).
 framework_servers=(tars.tarsconfig tars.tarsstat tars.tarsproperty tars.tarsnotify tars.tarslog tars.tarsquerystat
-  tars.tarsqueryproperty)
+  tars.tarsqueryproperty tars.tarspatch)
 locator="tars.tarsregistry.QueryObj@tcp -h 127.0.0.1 -p 17890"
 tarsadmin="$build/framework/admin/tarsadmin"
 
@@ -126,7 +126,7 @@ if [ "${TARS_QUICKSTART_SKIP_BUILD:-0}" != 1 ]; then
   tars_install_missing "${tars_build_packages[@]}"
   cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
   cmake --build "$build" -j "${TARS_JOBS:-2}" --target tars2cpp codec_demo HelloServer HelloClient \
-    tarsregistry tarsconfig tarsnode tarsadmin tarsstat tarsproperty tarsnotify tarslog tarsquery
+    tarsregistry tarsconfig tarsnode tarsadmin tarsstat tarsproperty tarsnotify tarslog tarsquery tarspatch
 fi
 
 echo
@@ -140,7 +140,7 @@ echo
 echo "== the framework: registry and node on 127.0.0.1, one SQLite file =="
 replace_other_run
 stop_all
-for port in 17890 17891 12000 18193 18293 18393 18493 18593 18693 18993 19385 19386 17897 17899 18197 19387 20001 20003; do
+for port in 17890 17891 12000 18193 18293 18393 18493 18593 18693 18793 18993 19385 19386 17897 17899 18197 19387 20001 20003; do
   if port_open "$port"; then
     echo "quickstart: 127.0.0.1:$port is already in use by another program; stop it and run again" >&2
     exit 1
@@ -240,6 +240,14 @@ EOF
         logpath = \${logpath}/tars/tarslog/remote
       </log>"
 } >"$run_dir/observability.deploy.conf"
+# The package store: PatchObj on 127.0.0.1 (a control object: loopback, or mutual TLS).
+{
+  echo "# the package store on this machine (written by quickstart.sh)"
+  observability_section tarspatch patch/tarspatch 18793 PatchObj \
+    "      <patch>
+        maxuploadsize = 1073741824
+      </patch>"
+} >"$run_dir/patch.deploy.conf"
 
 # Starts NAME in DIR in a session of its own (it outlives this script), pid to pid_dir.
 start_service() {
@@ -279,6 +287,9 @@ wait_until "tarsconfig active" 60 active tars.tarsconfig
 echo
 echo "== tarsadmin deploy observability.deploy.conf (stat, property, notify, log and the query services) =="
 "$tarsadmin" --locator="$locator" deploy "$run_dir/observability.deploy.conf"
+echo
+echo "== tarsadmin deploy patch.deploy.conf (tarspatch, the package store) =="
+"$tarsadmin" --locator="$locator" deploy "$run_dir/patch.deploy.conf"
 for name in "${framework_servers[@]:1}"; do
   wait_until "$name active" 60 active "$name"
 done
@@ -361,6 +372,7 @@ check_binary tarsnode "$(running_pid tarsnode)" "$build/framework/node/tarsnode"
 check_binary tars.tarsconfig "$(list_pid tars tarsconfig)" "$build/framework/config/tarsconfig"
 check_binary tars.tarsstat "$(list_pid tars tarsstat)" "$build/framework/stat/tarsstat"
 check_binary tars.tarsnotify "$(list_pid tars tarsnotify)" "$build/framework/notify/tarsnotify"
+check_binary tars.tarspatch "$(list_pid tars tarspatch)" "$build/framework/patch/tarspatch"
 check_binary TestApp.HelloServer "$(list_pid TestApp HelloServer)" "$build/examples/hello/HelloServer"
 echo "store: $run_dir/framework/data/db_tars.sqlite"
 

@@ -5,7 +5,7 @@ tars_build_packages=(
   cmake ninja-build g++ clang-14 libclang-rt-14-dev clang-format-14 flex bison pkg-config
   libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev
   libprotobuf-dev protobuf-compiler libspdlog-dev libfmt-dev
-  libssl-dev openssl zlib1g-dev libsqlite3-dev libmariadb-dev mariadb-server
+  libssl-dev openssl zlib1g-dev libsqlite3-dev libmariadb-dev mariadb-server libarchive-dev
   prometheus
 )
 

@@ -3,7 +3,8 @@
 # fresh prefix, then, against that prefix only:
 #   - checks the install: the public headers, no runtime internals, the package files;
 #   - compiles every installed header on its own (a public header needs no internal one);
-#   - builds examples/hello as a project of its own with find_package(Tars);
+#   - builds examples/hello as a project of its own with find_package(Tars), and its
+#     package HelloServer.tgz with tars_package();
 #   - builds HelloClient with g++ and pkg-config alone (tars2cpp from the prefix);
 #   - with DEB=1, builds the Debian package (cpack -G DEB) and checks that it holds the
 #     same files as the install.
@@ -33,7 +34,7 @@ for f in include/tars/servant/Application.h include/tars/servant/Communicator.h 
          include/tars/tup/Tars.h include/tars/util/tc_config.h include/tars/RequestF.h include/tars/BaseF.h \
          lib/cmake/Tars/TarsConfig.cmake lib/cmake/Tars/TarsTargets.cmake lib/cmake/Tars/Tars2Cpp.cmake \
          lib/pkgconfig/tars.pc bin/tars2cpp bin/tarsadmin bin/tarsregistry bin/tarsnode bin/tarsconfig \
-         bin/tarsstat bin/tarsproperty bin/tarsnotify bin/tarslog bin/tarsquery \
+         bin/tarsstat bin/tarsproperty bin/tarsnotify bin/tarslog bin/tarsquery bin/tarspatch lib/cmake/Tars/TarsPackage.cmake \
          share/tars/protocol/RequestF.tars; do
   [ -e "$prefix/$f" ] || fail "the install has no $f"
 done
@@ -67,6 +68,9 @@ cmake -S "$source_dir/examples/hello" -B "$work/hello" -G Ninja -DCMAKE_BUILD_TY
 cmake --build "$work/hello" -j "$jobs" >"$work/hello-build.log" 2>&1 ||
   { cat "$work/hello-build.log"; fail "building examples/hello against the install failed"; }
 grep -q "$prefix/bin/tars2cpp" "$work/hello/build.ninja" || fail "examples/hello did not run the installed tars2cpp"
+# tars_package() from the installed package config: HelloServer.tgz, built with the project.
+bash "$source_dir/tests/package/check_package.sh" "$work/hello/HelloServer.tgz" HelloServer HelloServer.conf ||
+  fail "tars_package() of the installed package did not make the package (above)"
 
 echo "== HelloClient with pkg-config only"
 mkdir -p "$work/pkgconfig"

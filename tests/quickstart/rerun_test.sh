@@ -19,7 +19,7 @@ work=$(cd "$work" && pwd -P)
 export TARS_QUICKSTART_RECORD="$work/record"
 export TARS_QUICKSTART_SKIP_BUILD=1
 
-for port in 17890 17891 12000 18193 18293 18393 18493 18593 18693 18993 19385 19386 17897 17899 18197 19387 20001 20003; do
+for port in 17890 17891 12000 18193 18293 18393 18493 18593 18693 18793 18993 19385 19386 17897 17899 18197 19387 20001 20003; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     echo "SKIP: 127.0.0.1:$port is in use (a quickstart of yours?): not touching it"
     exit 77
@@ -30,7 +30,7 @@ programs=(tools/tars2cpp/tars2cpp examples/codec/codec_demo framework/registry/t
   framework/registry/tarsregistry.conf framework/node/tarsnode framework/node/tarsnode.conf
   framework/config/tarsconfig framework/admin/tarsadmin examples/hello/HelloServer
   examples/hello/HelloClient framework/stat/tarsstat framework/property/tarsproperty
-  framework/notify/tarsnotify framework/log/tarslog framework/query/tarsquery)
+  framework/notify/tarsnotify framework/log/tarslog framework/query/tarsquery framework/patch/tarspatch)
 for b in A B; do
   for p in "${programs[@]}"; do
     mkdir -p "$work/build$b/$(dirname "$p")"

@@ -1,0 +1,512 @@
+#include "PatchService.h"
+
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <climits>
+#include <cstring>
+#include <sstream>
+
+#include "util/tc_common.h"
+#include "util/tc_logger.h"
+
+namespace tars {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr size_t kNameMax = 128;
+constexpr size_t kListMax = 100000;  // files one listFileInfo answers at most
+const char* const kUploadFolder = "tars.upload";
+const char* const kPrepareFolder = "TARSBatchPatching";
+const char* const kPartialFolder = ".partial";
+
+std::string value(const TC_Config& config, const char* section, const char* name) {
+    for (const auto& key : patchSettingsKeys()) {
+        if (std::string_view(key.section) == section && std::string_view(key.name) == name) {
+            return TC_Common::trim(config.get(std::string(section) + "<" + name + ">", key.defaultValue));
+        }
+    }
+    throw TC_Exception(std::string("undeclared key ") + section + "<" + name + ">");
+}
+
+long long number(const TC_Config& config, const char* section, const char* name, long long min, long long max) {
+    std::string text = value(config, section, name);
+    auto parsed = TC_Common::tryStrto<long long>(text);
+    if (!parsed || *parsed < min || *parsed > max) {
+        throw TC_Exception(std::string("bad value '") + text + "' for " + section + "<" + name + ">: a number from " +
+                           std::to_string(min) + " to " + std::to_string(max));
+    }
+    return *parsed;
+}
+
+// A file descriptor closed when it goes.
+class Fd {
+public:
+    explicit Fd(int fd = -1) : _fd(fd) {}
+    ~Fd() { reset(); }
+    Fd(Fd&& other) noexcept : _fd(other._fd) { other._fd = -1; }
+    Fd& operator=(Fd&& other) noexcept {
+        if (this != &other) {
+            reset();
+            _fd = other._fd;
+            other._fd = -1;
+        }
+        return *this;
+    }
+    int get() const { return _fd; }
+    void reset() {
+        if (_fd >= 0) ::close(_fd);
+        _fd = -1;
+    }
+
+private:
+    int _fd;
+};
+
+struct EvpFree {
+    void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
+};
+using EvpContext = std::unique_ptr<EVP_MD_CTX, EvpFree>;
+
+EvpContext newMd5() {
+    EvpContext ctx(EVP_MD_CTX_new());
+    if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_md5(), nullptr) != 1) throw TC_Exception("cannot start an MD5");
+    return ctx;
+}
+
+std::string hexDigest(EVP_MD_CTX* ctx) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    if (EVP_DigestFinal_ex(ctx, digest, &length) != 1) throw TC_Exception("cannot finish an MD5");
+    static const char* hex = "0123456789abcdef";
+    std::string text;
+    for (unsigned int i = 0; i < length; ++i) {
+        text += hex[digest[i] >> 4];
+        text += hex[digest[i] & 0xf];
+    }
+    return text;
+}
+
+bool isMd5Text(const std::string& text) {
+    if (text.size() != 32) return false;
+    for (char c : text) {
+        if (!std::isxdigit(static_cast<unsigned char>(c))) return false;
+    }
+    return true;
+}
+
+std::string shown(std::string_view text) {
+    // Names in messages, cut and without control bytes: they come from the network.
+    std::string out = "'";
+    for (char c : text.substr(0, 200)) out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? '?' : c;
+    if (text.size() > 200) out += "...";
+    return out + "'";
+}
+
+bool writeAll(int fd, const char* data, size_t size) {
+    while (size > 0) {
+        ssize_t n = ::write(fd, data, size);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return false;
+        }
+        data += n;
+        size -= static_cast<size_t>(n);
+    }
+    return true;
+}
+
+}  // namespace
+
+const std::vector<PatchSettingsKey>& patchSettingsKeys() {
+    static const std::vector<PatchSettingsKey> keys = {
+        {"/tars/patch", "root", "", "The store's folder (versions, prepared packages); default <datapath>/patchs."},
+        {"/tars/patch", "maxuploadsize", "1073741824",
+         "Largest upload in bytes (at most 2147483647); a larger one is refused at the chunk that passes it."},
+        {"/tars/patch", "chunksize", "1048576", "The most bytes one download call returns (TARS: 1 MiB)."},
+        {"/tars/patch", "uploadtimeout", "600",
+         "Seconds an unfinished upload may stay idle before it is dropped (it never becomes a version)."},
+    };
+    return keys;
+}
+
+PatchSettings PatchSettings::fromConfig(const TC_Config& config, const std::string& dataPath) {
+    PatchSettings settings;
+    settings.root = value(config, "/tars/patch", "root");
+    if (settings.root.empty()) {
+        std::string dir = dataPath.empty() ? "." : dataPath;
+        if (!dir.ends_with('/')) dir += '/';
+        settings.root = dir + "patchs";
+    }
+    settings.maxUploadBytes = static_cast<uint64_t>(number(config, "/tars/patch", "maxuploadsize", 1, INT_MAX));
+    settings.chunkBytes = static_cast<size_t>(number(config, "/tars/patch", "chunksize", 1024, 64 * 1048576));
+    settings.uploadTimeoutSeconds = static_cast<int>(number(config, "/tars/patch", "uploadtimeout", 1, 86400));
+    return settings;
+}
+
+struct PatchService::Upload {
+    std::string md5;  // announced, lower case
+    fs::path partial;
+    Fd fd;
+    uint64_t size = 0;
+    EvpContext digest;
+    std::chrono::steady_clock::time_point lastChunk;
+};
+
+PatchService::PatchService(PatchSettings settings) : _settings(std::move(settings)), _root(_settings.root) {
+    std::error_code ec;
+    fs::create_directories(_root / kUploadFolder, ec);
+    if (ec)
+        throw TC_Exception("cannot make the patch folder " + (_root / kUploadFolder).string() + ": " + ec.message());
+    // Uploads cut off before a restart never finish: their uploader starts again.
+    fs::remove_all(_root / kPartialFolder, ec);
+    fs::create_directories(_root / kPartialFolder, ec);
+    if (ec) throw TC_Exception("cannot make " + (_root / kPartialFolder).string() + ": " + ec.message());
+}
+
+PatchService::~PatchService() {
+    std::lock_guard lock(_mutex);
+    for (auto& [key, upload] : _uploads) {
+        std::error_code ec;
+        upload->fd.reset();
+        fs::remove(upload->partial, ec);
+    }
+}
+
+bool PatchService::isServerName(std::string_view name) {
+    if (name.empty() || name.size() > kNameMax) return false;
+    for (char c : name) {
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-') return false;
+    }
+    return true;
+}
+
+bool PatchService::isFileName(std::string_view name) {
+    if (name.empty() || name.size() > kNameMax || name.front() == '.') return false;
+    for (char c : name) {
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.') return false;
+    }
+    return true;
+}
+
+std::string PatchService::fileMd5(const fs::path& file) {
+    Fd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+    if (fd.get() < 0) throw TC_Exception("cannot open " + file.string() + ": " + std::strerror(errno));
+    EvpContext ctx = newMd5();
+    std::vector<char> buffer(1 << 20);
+    for (;;) {
+        ssize_t n = ::read(fd.get(), buffer.data(), buffer.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) throw TC_Exception("cannot read " + file.string() + ": " + std::strerror(errno));
+        if (n == 0) break;
+        EVP_DigestUpdate(ctx.get(), buffer.data(), static_cast<size_t>(n));
+    }
+    return hexDigest(ctx.get());
+}
+
+fs::path PatchService::resolve(const std::string& path, std::string& why) const {
+    std::string_view rest = path;
+    if (rest.starts_with('/')) rest.remove_prefix(1);
+    fs::path current = _root;
+    if (rest.empty()) return current;
+    for (const auto& part : TC_Common::sepstr(std::string(rest), "/", true)) {
+        if (!isFileName(part)) {
+            why = "path " + shown(path) + " is not allowed: its parts must be names of letters, digits, '.', '_' " +
+                  "and '-' that do not start with '.'";
+            return {};
+        }
+        current /= part;
+        std::error_code ec;
+        auto status = fs::symlink_status(current, ec);
+        if (ec || !fs::exists(status)) {
+            why = "no file or folder " + shown(path);
+            return {};
+        }
+        if (fs::is_symlink(status)) {
+            why = "path " + shown(path) + " passes a symbolic link, which is not served";
+            return {};
+        }
+    }
+    return current;
+}
+
+int PatchService::list(const std::string& path, std::vector<FileInfo>& files, std::string& why) {
+    files.clear();
+    fs::path target = resolve(path, why);
+    if (target.empty()) return kPatchBadName;
+    auto info = [](const fs::path& file, const std::string& name) {
+        FileInfo fi;
+        fi.path = name;
+        fi.size = static_cast<Int32>(std::min<uintmax_t>(fs::file_size(file), INT_MAX));
+        fi.canExec = (fs::status(file).permissions() & fs::perms::owner_exec) != fs::perms::none;
+        fi.md5 = fileMd5(file);
+        return fi;
+    };
+    try {
+        if (fs::is_regular_file(fs::symlink_status(target))) {
+            files.push_back(info(target, target.filename().string()));
+            return 1;
+        }
+        if (!fs::is_directory(fs::symlink_status(target))) {
+            why = shown(path) + " is neither a file nor a folder";
+            return kPatchBadName;
+        }
+        for (auto it = fs::recursive_directory_iterator(target); it != fs::recursive_directory_iterator(); ++it) {
+            const std::string name = it->path().filename().string();
+            if (name.starts_with('.')) {  // partial uploads and temporary copies
+                it.disable_recursion_pending();
+                continue;
+            }
+            if (!it->is_regular_file() || it->is_symlink()) continue;
+            if (files.size() >= kListMax) {
+                why = shown(path) + " holds more than " + std::to_string(kListMax) + " files";
+                files.clear();
+                return kPatchBadName;
+            }
+            files.push_back(info(it->path(), fs::relative(it->path(), target).string()));
+        }
+        return 0;
+    } catch (const std::exception& e) {
+        why = "cannot list " + shown(path) + ": " + e.what();
+        files.clear();
+        return kPatchIoError;
+    }
+}
+
+int PatchService::read(const std::string& file, int64_t offset, int64_t length, std::vector<char>& data,
+                       std::string& why) {
+    data.clear();
+    if (offset < 0 || length <= 0) {
+        why = "bad range: offset " + std::to_string(offset) + ", length " + std::to_string(length);
+        return kPatchBadName;
+    }
+    fs::path target = resolve(file, why);
+    if (target.empty()) return kPatchBadName;
+    Fd fd(::open(target.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+    struct stat st {};
+    if (fd.get() < 0 || ::fstat(fd.get(), &st) != 0) {
+        why = "cannot open " + shown(file) + ": " + std::strerror(errno);
+        return kPatchIoError;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        why = shown(file) + " is not a file";
+        return kPatchBadName;
+    }
+    if (offset >= st.st_size) return kPatchEndOfFile;
+    size_t want = static_cast<size_t>(
+        std::min<int64_t>({length, static_cast<int64_t>(_settings.chunkBytes), st.st_size - offset}));
+    data.resize(want);
+    size_t got = 0;
+    while (got < want) {
+        ssize_t n = ::pread(fd.get(), data.data() + got, want - got, static_cast<off_t>(offset + got));
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            why = "cannot read " + shown(file) + ": " + std::strerror(errno);
+            data.clear();
+            return kPatchIoError;
+        }
+        if (n == 0) break;  // the file shrank
+        got += static_cast<size_t>(n);
+    }
+    data.resize(got);
+    return got == 0 ? kPatchEndOfFile : kPatchOk;
+}
+
+void PatchService::abandon(const std::string& key) {
+    auto it = _uploads.find(key);
+    if (it == _uploads.end()) return;
+    it->second->fd.reset();
+    std::error_code ec;
+    fs::remove(it->second->partial, ec);
+    _uploads.erase(it);
+}
+
+void PatchService::dropIdleUploads() {
+    auto now = std::chrono::steady_clock::now();
+    for (auto it = _uploads.begin(); it != _uploads.end();) {
+        auto& upload = *it->second;
+        if (now - upload.lastChunk > std::chrono::seconds(_settings.uploadTimeoutSeconds)) {
+            TLOGWARN("patch: dropped the unfinished upload " << it->first << " (" << upload.size << " bytes, idle for "
+                                                             << _settings.uploadTimeoutSeconds << " s)" << std::endl);
+            upload.fd.reset();
+            std::error_code ec;
+            fs::remove(upload.partial, ec);
+            it = _uploads.erase(it);
+        } else {
+            ++it;
+        }
+    }
+}
+
+int PatchService::upload(const std::string& app, const std::string& server, const FileContent& chunk,
+                         std::string& why) {
+    std::lock_guard lock(_mutex);
+    dropIdleUploads();
+    auto refuse = [&](int code, std::string text) {
+        ++_refused;
+        why = std::move(text);
+        _lastRefusal = why;
+        return code;
+    };
+    if (!isServerName(app) || !isServerName(server)) {
+        return refuse(kPatchBadName, "bad application or server name " + shown(app) + "." + shown(server) +
+                                         ": letters, digits, '_' and '-' only");
+    }
+    if (!isFileName(chunk.name)) {
+        return refuse(kPatchBadName, "bad file name " + shown(chunk.name) +
+                                         ": letters, digits, '.', '_' and '-', not starting with '.', at most 128");
+    }
+    if (!isMd5Text(chunk.md5)) {
+        return refuse(kPatchBadName, "bad MD5 " + shown(chunk.md5) + " for " + chunk.name + ": 32 hex digits");
+    }
+    const std::string md5 = TC_Common::lower(chunk.md5);
+    const std::string owner = app + "." + server;
+    const std::string key = owner + "/" + chunk.name;
+    const fs::path final = _root / kUploadFolder / owner / chunk.name;
+
+    if (chunk.firstChunk) {
+        abandon(key);  // a new first chunk starts the file again (the uploader retries)
+        std::error_code ec;
+        if (fs::exists(final, ec)) {
+            std::string stored;
+            try {
+                stored = fileMd5(final);
+            } catch (const std::exception&) {
+            }
+            if (stored != md5) {
+                return refuse(kPatchExists, "version " + key + " is stored already with MD5 " + stored +
+                                                ": a version's content never changes; upload under another name");
+            }
+        }
+        auto upload = std::make_unique<Upload>();
+        upload->md5 = md5;
+        upload->partial = _root / kPartialFolder / owner / chunk.name;
+        fs::create_directories(upload->partial.parent_path(), ec);
+        upload->fd = Fd(::open(upload->partial.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+        if (ec || upload->fd.get() < 0) {
+            return refuse(kPatchIoError, "cannot store " + key + ": " + (ec ? ec.message() : std::strerror(errno)));
+        }
+        upload->digest = newMd5();
+        _uploads[key] = std::move(upload);
+    }
+    auto it = _uploads.find(key);
+    if (it == _uploads.end()) {
+        return refuse(kPatchOutOfOrder, "no upload of " + key +
+                                            " is in progress: its first chunk (firstChunk) did not come, or it "
+                                            "was refused, or dropped after " +
+                                            std::to_string(_settings.uploadTimeoutSeconds) + " s idle");
+    }
+    Upload& upload = *it->second;
+    if (upload.md5 != md5) {
+        abandon(key);
+        return refuse(kPatchOutOfOrder, "a chunk of " + key + " announces MD5 " + md5 + ", its first chunk " +
+                                            "announced another: the upload is dropped");
+    }
+    const uint64_t size = upload.size + chunk.content.size();
+    if (size > _settings.maxUploadBytes) {
+        abandon(key);
+        return refuse(kPatchTooLarge, "upload " + key + " is larger than maxuploadsize (" +
+                                          std::to_string(_settings.maxUploadBytes) + " bytes): refused at " +
+                                          std::to_string(size) + " bytes");
+    }
+    if (!writeAll(upload.fd.get(), chunk.content.data(), chunk.content.size())) {
+        std::string error =
+            "cannot store " + key + " at " + std::to_string(upload.size) + " bytes: " + std::strerror(errno);
+        abandon(key);
+        return refuse(kPatchIoError, error);
+    }
+    EVP_DigestUpdate(upload.digest.get(), chunk.content.data(), chunk.content.size());
+    upload.size = size;
+    upload.lastChunk = std::chrono::steady_clock::now();
+    if (!chunk.lastChunk) return kPatchOk;
+
+    const std::string received = hexDigest(upload.digest.get());
+    if (received != upload.md5) {
+        std::string error = "MD5 mismatch for " + key + ": the " + std::to_string(upload.size) +
+                            " bytes received have MD5 " + received + ", the uploader announced " + upload.md5 +
+                            "; nothing is stored";
+        abandon(key);  // upload is gone from here on
+        return refuse(kPatchBadMd5, error);
+    }
+    if (::fsync(upload.fd.get()) != 0) {
+        std::string error = std::strerror(errno);
+        abandon(key);
+        return refuse(kPatchIoError, "cannot store " + key + ": " + error);
+    }
+    upload.fd.reset();
+    std::error_code ec;
+    fs::create_directories(final.parent_path(), ec);
+    if (!ec) fs::rename(upload.partial, final, ec);
+    if (ec) {
+        abandon(key);
+        return refuse(kPatchIoError, "cannot store " + key + ": " + ec.message());
+    }
+    TLOGINFO("patch: stored " << key << ", " << size << " bytes, MD5 " << md5 << std::endl);
+    _uploads.erase(key);
+    ++_versions;
+    return kPatchOk;
+}
+
+int PatchService::prepare(const std::string& app, const std::string& server, const std::string& patchFile,
+                          std::string& why) {
+    if (!isServerName(app) || !isServerName(server) || !isFileName(patchFile)) {
+        why = "bad application, server or file name " + shown(app) + ", " + shown(server) + ", " + shown(patchFile);
+        return kPatchBadName;
+    }
+    const std::string owner = app + "." + server;
+    const fs::path source = _root / kUploadFolder / owner / patchFile;
+    std::error_code ec;
+    if (!fs::is_regular_file(fs::symlink_status(source, ec))) {
+        why = "no upload " + owner + "/" + patchFile;
+        return kPatchBadName;
+    }
+    const fs::path folder = _root / kPrepareFolder / app / server;
+    const fs::path target = folder / (owner + ".tgz");
+    const fs::path temporary = folder / ("." + owner + ".tgz.copy");
+    fs::create_directories(folder, ec);
+    if (!ec) fs::copy_file(source, temporary, fs::copy_options::overwrite_existing, ec);
+    if (!ec) fs::rename(temporary, target, ec);
+    if (ec) {
+        fs::remove(temporary, ec);
+        why = "cannot copy " + owner + "/" + patchFile + " to " + kPrepareFolder + ": " + ec.message();
+        return kPatchIoError;
+    }
+    why = std::string(kPrepareFolder) + "/" + app + "/" + server + "/" + owner + ".tgz";
+    return kPatchOk;
+}
+
+int PatchService::remove(const std::string& app, const std::string& server, const std::string& patchFile,
+                         std::string& why) {
+    if (!isServerName(app) || !isServerName(server) || !isFileName(patchFile)) {
+        why = "bad application, server or file name " + shown(app) + ", " + shown(server) + ", " + shown(patchFile);
+        return kPatchBadName;
+    }
+    const fs::path file = _root / kUploadFolder / (app + "." + server) / patchFile;
+    std::error_code ec;
+    if (!fs::remove(file, ec)) {
+        why = "no upload " + app + "." + server + "/" + patchFile + (ec ? ": " + ec.message() : "");
+        return ec ? kPatchIoError : kPatchBadName;
+    }
+    return kPatchOk;
+}
+
+std::string PatchService::status() const {
+    std::lock_guard lock(_mutex);
+    std::ostringstream os;
+    os << "root=" << _root.string() << "\n"
+       << "uploads_in_progress=" << _uploads.size() << "\n";
+    for (const auto& [key, upload] : _uploads) os << "upload=" << key << " " << upload->size << " bytes\n";
+    os << "versions_stored=" << _versions << "\n"
+       << "refused_uploads=" << _refused << "\n"
+       << "last_refusal=" << _lastRefusal << "\n"
+       << "maxuploadsize=" << _settings.maxUploadBytes << "\n";
+    return os.str();
+}
+
+}  // namespace tars

@@ -1,0 +1,37 @@
+// TC_Archive: unpacking an archive (a server's .tgz) into a folder with libarchive, safely.
+//
+// unpack(archive, destDir) reads any format and compression libarchive knows (tar.gz,
+// tar, zip ...) and either leaves destDir holding every entry, or throws and leaves
+// nothing: the entries are written into a temporary folder beside destDir (a hidden name
+// in the same parent), which is renamed to destDir only when the last entry is in, and
+// removed on any error. destDir must not exist; its parent must.
+//
+// Refused (TC_Archive_Exception naming the archive, the entry and the cause): a corrupt,
+// truncated or empty archive; an absolute path; a path with a `..` part; a symbolic link whose
+// target is absolute, leads out of destDir, or has a `..` after a name; an entry written
+// through a symbolic link; hard links, devices, fifos and sockets. Entries keep their permission bits (not their
+// owner) and times. `.` parts and a leading `./` are dropped.
+//
+// Plain static functions; thread-safe (no shared state). Not part of tars_util: this
+// library exists where the framework is built, and is not installed.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "util/tc_ex.h"
+
+namespace tars {
+
+struct TC_Archive_Exception : TC_Exception {
+    using TC_Exception::TC_Exception;
+};
+
+class TC_Archive {
+public:
+    static void unpack(const std::string& archive, const std::string& destDir);
+    // The entries' paths, as stored (directories end with '/' when the archive says so).
+    static std::vector<std::string> list(const std::string& archive);
+};
+
+}  // namespace tars
