@@ -350,9 +350,11 @@ void Transceiver::doReadDatagrams() {
         }
         size_t size = static_cast<size_t>(got);
         if (size > TarsProtocol::kMaxDatagramSize) {
-            TLOGERROR("[client] dropped a response datagram of " << size << " bytes from " << _endpoint.toString()
-                                                                 << ": larger than " << TarsProtocol::kMaxDatagramSize
-                                                                 << std::endl);
+            if (uint64_t held = 0; _datagramLog.allow(held)) {
+                TLOGERROR("[client] dropped a response datagram of "
+                          << size << " bytes from " << _endpoint.toString() << ": larger than "
+                          << TarsProtocol::kMaxDatagramSize << TC_LogThrottle::heldText(held) << std::endl);
+            }
             continue;
         }
         _recvBuffer.clearBuffers();
@@ -368,8 +370,11 @@ void Transceiver::doReadDatagrams() {
         bool whole = result == ProxyProtocol::PACKET_FULL && _recvBuffer.empty();
         _recvBuffer.clearBuffers();
         if (!whole) {
-            TLOGERROR("[client] dropped a datagram of " << size << " bytes from " << _endpoint.toString()
-                                                        << ": not one whole response packet" << std::endl);
+            if (uint64_t held = 0; _datagramLog.allow(held)) {
+                TLOGERROR("[client] dropped a datagram of " << size << " bytes from " << _endpoint.toString()
+                                                            << ": not one whole response packet"
+                                                            << TC_LogThrottle::heldText(held) << std::endl);
+            }
             continue;
         }
         _adapter->onResponse(rsp);

@@ -52,6 +52,7 @@
 #include "servant/BindAdapter.h"
 #include "util/tc_epoller.h"
 #include "util/tc_inbox.h"
+#include "util/tc_log_throttle.h"
 #include "util/tc_network_buffer.h"
 #include "util/tc_sockaddr.h"
 #include "util/tc_socket.h"
@@ -222,6 +223,7 @@ private:
     // Packet buffers handed back by the handles, reused for the next packets.
     std::vector<std::vector<char>> _spareBuffers;
     std::vector<char> _datagramBuffer;  // udp: one datagram being read
+    TC_LogThrottle _datagramLog;        // udp: dropped datagrams, a line a second at most
     std::unordered_map<BindAdapter*, std::unique_ptr<ServantHandle>> _mergeHandles;
     bool _reading = true;
     bool _exitWhenFlushed = false;

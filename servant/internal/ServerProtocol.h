@@ -31,7 +31,7 @@
 
 namespace tars {
 
-class AdapterStats;
+struct AdapterStats;
 class BindAdapter;
 class Current;
 class Servant;

@@ -31,6 +31,7 @@
 
 #include "servant/ProxyProtocol.h"
 #include "util/tc_endpoint.h"
+#include "util/tc_log_throttle.h"
 #include "util/tc_network_buffer.h"
 #include "util/tc_openssl.h"
 #include "util/tc_socket.h"
@@ -103,6 +104,7 @@ private:
     TC_NetWorkBuffer _recvBuffer;
     std::deque<std::string> _datagrams;  // udp: packets not yet sent, one datagram each
     std::vector<char> _datagramBuffer;   // udp: the datagram being read
+    TC_LogThrottle _datagramLog;         // udp: dropped datagrams, a line a second at most
 };
 
 }  // namespace tars

@@ -165,6 +165,7 @@ bool compressibleType(std::string_view contentType) {
 }
 
 std::string gzip(std::string_view data) {
+    if (data.size() >= std::numeric_limits<uInt>::max()) throw std::runtime_error("gzip: input of 4 GiB or more");
     ZStream stream(true);
     z_stream* z = stream.get();
     std::string out;
@@ -180,6 +181,7 @@ std::string gzip(std::string_view data) {
 }
 
 std::string gunzip(std::string_view data) {
+    if (data.size() >= std::numeric_limits<uInt>::max()) throw std::runtime_error("gunzip: input of 4 GiB or more");
     ZStream stream(false);
     z_stream* z = stream.get();
     z->next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
@@ -228,7 +230,9 @@ bool compressReply(std::string_view request, std::vector<char>& reply) {
     }
     if (has(headers, "Content-Encoding") || has(headers, "Transfer-Encoding")) return false;
     if (listsToken(find(headers, "Cache-Control"), "no-transform")) return false;
-    if (body.size() < kMinBody || !compressibleType(find(headers, "Content-Type"))) return false;
+    if (body.size() < kMinBody || body.size() > kMaxBody || !compressibleType(find(headers, "Content-Type"))) {
+        return false;
+    }
 
     bool accepted = false;
     for (const Header& h : requestHeaders) {

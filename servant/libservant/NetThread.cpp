@@ -397,16 +397,21 @@ void NetThread::readDatagrams(BindAdapter* adapter) {
         size_t size = static_cast<size_t>(n);
         if (size > limit) {
             stats.datagramsTooLarge.fetch_add(1, std::memory_order_relaxed);
-            TLOGWARN("[net] " << adapter->getName() << ": datagram of " << size << " bytes from " << peer.toString()
-                              << " dropped: larger than " << limit
-                              << (limit < TarsProtocol::kMaxDatagramSize ? " (maxpacketsize)" : "") << std::endl);
+            if (uint64_t held = 0; _datagramLog.allow(held)) {
+                TLOGWARN("[net] " << adapter->getName() << ": datagram of " << size << " bytes from "
+                                  << peer.toString() << " dropped: larger than " << limit
+                                  << (limit < TarsProtocol::kMaxDatagramSize ? " (maxpacketsize)" : "") << TC_LogThrottle::heldText(held)
+                                  << std::endl);
+            }
             continue;
         }
         std::string ip = peer.ip();
         if (!adapter->isIpAllowed(ip)) {
             stats.refusedDenied.fetch_add(1, std::memory_order_relaxed);
-            TLOGWARN("[net] " << adapter->getName() << ": datagram from " << ip << " refused by allow/deny"
-                              << std::endl);
+            if (uint64_t held = 0; _datagramLog.allow(held)) {
+                TLOGWARN("[net] " << adapter->getName() << ": datagram from " << ip << " refused by allow/deny"
+                                  << TC_LogThrottle::heldText(held) << std::endl);
+            }
             continue;
         }
         // Exactly one packet: its 4-byte big-endian length counts the whole datagram.
@@ -417,9 +422,11 @@ void NetThread::readDatagrams(BindAdapter* adapter) {
         }
         if (size < TarsProtocol::kMinPacketSize || length != size) {
             stats.datagramsBad.fetch_add(1, std::memory_order_relaxed);
-            TLOGWARN("[net] " << adapter->getName() << ": datagram of " << size << " bytes from " << peer.toString()
-                              << " dropped: not one TARS packet (its length prefix says " << length << ")"
-                              << std::endl);
+            if (uint64_t held = 0; _datagramLog.allow(held)) {
+                TLOGWARN("[net] " << adapter->getName() << ": datagram of " << size << " bytes from "
+                                  << peer.toString() << " dropped: not one TARS packet (its length prefix says "
+                                  << length << ")" << TC_LogThrottle::heldText(held) << std::endl);
+            }
             continue;
         }
         std::vector<char> packet;

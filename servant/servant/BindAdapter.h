@@ -36,6 +36,7 @@
 #include "servant/ProtocolParser.h"
 #include "util/tc_config.h"
 #include "util/tc_endpoint.h"
+#include "util/tc_log_throttle.h"
 #include "util/tc_ex.h"
 #include "util/tc_socket.h"
 
@@ -211,8 +212,11 @@ public:
     // server's localip when the endpoint listens on every address).
     const std::string& statIp() const { return _statIp; }
     void setStatIp(std::string ip) { _statIp = std::move(ip); }
+    // Thins the log lines of undecodable requests (a UDP peer sends them for free).
+    TC_LogThrottle& badPacketLog() { return _badPacketLog; }
 
 private:
+    TC_LogThrottle _badPacketLog;
     std::string _name;
     TC_Endpoint _endpoint;
     std::string _servant;

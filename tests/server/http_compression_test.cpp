@@ -91,6 +91,7 @@ TEST(HttpCompression, RepliesThatMustStayAsTheyAreDo) {
     std::vector<Case> cases = {
         {"HEAD", "HEAD /x HTTP/1.1\r\nAccept-Encoding: gzip\r\n\r\n", reply(json, kBody)},
         {"small body", gzipRequest, reply(json, kBody.substr(0, kMinBody - 1))},
+        {"large body", gzipRequest, reply(json, std::string(kMaxBody + 1, 'a'))},
         {"binary type", gzipRequest, reply("Content-Type: image/png\r\n", kBody)},
         {"no type", gzipRequest, reply("", kBody)},
         {"already encoded", gzipRequest, reply(json + "Content-Encoding: br\r\n", kBody)},

@@ -1,12 +1,14 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <thread>
 #include <vector>
 
 #include "test_util.h"
 #include "util/tc_common.h"
 #include "util/tc_file.h"
+#include "util/tc_log_throttle.h"
 #include "util/tc_logger.h"
 
 using namespace tars;
@@ -174,3 +176,31 @@ TEST(TC_Logger, GlobalLoggerMacros) {
     EXPECT_NE(text.find(":TestBody] located"), std::string::npos) << text;
     EXPECT_EQ(text.find("hidden"), std::string::npos);
 }
+
+namespace tars {
+namespace {
+
+TEST(TC_LogThrottle, LetsOneLineThroughPerIntervalAndCountsTheRest) {
+    TC_LogThrottle throttle(50);
+    uint64_t held = 99;
+    ASSERT_TRUE(throttle.allow(held));
+    EXPECT_EQ(held, 0u);
+    // Within the interval (the clock is read once per call; 5 calls take far less than
+    // 50 ms unless the machine stalls, in which case one may pass: counted either way).
+    int passed = 0;
+    for (int i = 0; i < 5; ++i) passed += throttle.allow(held) ? 1 : 0;
+    EXPECT_LE(passed, 1);
+    // After the interval the next one passes and says how many were held back.
+    bool through = false;
+    for (int i = 0; i < 400 && !through; ++i) {  // at most 2 s
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        through = throttle.allow(held);
+    }
+    ASSERT_TRUE(through);
+    if (passed == 0) EXPECT_GE(held, 5u);  // the 5, and the waiting loop's own tries
+    EXPECT_EQ(TC_LogThrottle::heldText(0), "");
+    EXPECT_EQ(TC_LogThrottle::heldText(3), " (3 more like it not logged)");
+}
+
+}  // namespace
+}  // namespace tars
