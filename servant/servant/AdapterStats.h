@@ -57,6 +57,7 @@ struct AdapterStats {
     std::atomic<uint64_t> responses{0};         // replies queued for sending
     std::atomic<uint64_t> oneway{0};            // one-way requests (no reply)
     std::atomic<uint64_t> droppedResponses{0};  // replies for connections already gone
+    std::atomic<uint64_t> refusedInvalidSet{0};  // set calls refused by checkset (-11)
     std::atomic<uint64_t> maxQueueDepth{0};
     // TARS authentication (-e 1): connections that passed it, and those closed by it.
     std::atomic<uint64_t> authSucceeded{0};
