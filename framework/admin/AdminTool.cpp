@@ -686,8 +686,7 @@ int AdminTool::list(const std::vector<std::string>& args) {
         return kOk;
     }
 
-    const std::vector<std::string> header = {"SERVER", "NODE",     "SETTING", "PRESENT",
-                                             "PID",    "SET", "RESTARTS", "NOTES"};
+    const std::vector<std::string> header = {"SERVER", "NODE", "SETTING", "PRESENT", "PID", "SET", "RESTARTS", "NOTES"};
     std::vector<std::vector<std::string>> table = {header};
     for (const auto& e : entries) {
         const auto& node = e.state.nodeState;

@@ -80,9 +80,8 @@ std::string Dyeing::command(const std::string& params) {
     }
     Rule rule{words[0], words[1], words.size() == 3 ? words[2] : ""};
     setRule(rule);
-    TLOGINFO("[dyeing] rule set: key=" << rule.key << " servant=" << rule.servant
-                                       << " interface=" << (rule.interface.empty() ? "*" : rule.interface)
-                                       << std::endl);
+    TLOGINFO("[dyeing] rule set: key=" << rule.key << " servant=" << rule.servant << " interface="
+                                       << (rule.interface.empty() ? "*" : rule.interface) << std::endl);
     return "DyeingKey=" + rule.key + "\r\nDyeingServant=" + rule.servant + "\r\nDyeingInterface=" + rule.interface +
            "\r\nlog: " + _logFile;
 }

@@ -95,7 +95,8 @@ const std::vector<ConfigKeyInfo>& serverConfigKeys() {
         {"server", "backpacketlimit", "100M", "Bytes of unsent responses a connection may hold before it is closed."},
         {"server", "shutdowntimeout", "5000",
          "Milliseconds allowed at exit to answer queued requests and flush responses."},
-        {"server", "checkset", "1", "1: a server in a set answers -11 to set calls (0x80) from its set name in another area, or without "
+        {"server", "checkset", "1",
+         "1: a server in a set answers -11 to set calls (0x80) from its set name in another area, or without "
          "STATUS_SETNAME_VALUE (TarsCpp's rule; docs/config.md)."},
         {"server", "ca", "", "ssl adapters: PEM file of the CAs that sign client certificates (with verifyclient=1)."},
         {"server", "cert", "", "ssl adapters: PEM certificate (chain) the server presents."},

@@ -205,8 +205,8 @@ void TarsServerProtocol::dispatch(DispatchContext& dc, RecvContext& ctx, bool fr
         CallContext::Scope scope(callContext.active() ? &callContext : nullptr);
         TC_Logger::TeeScope tee(dyeingLog);
         if (dyeingLog != nullptr) [[unlikely]] {
-            TLOGDEBUG("[dyeing] " << req.sServantName << "." << req.sFuncName << " id " << req.iRequestId
-                                  << " from " << current->getIp() << ":" << current->getPort() << " dyed, key '"
+            TLOGDEBUG("[dyeing] " << req.sServantName << "." << req.sFuncName << " id " << req.iRequestId << " from "
+                                  << current->getIp() << ":" << current->getPort() << " dyed, key '"
                                   << callContext.dyeingKey << "'" << std::endl);
         }
         try {

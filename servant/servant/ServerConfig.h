@@ -55,7 +55,7 @@ struct ServerConfig {
     // when it is in none; SetDivisionProblem says why a malformed one was turned off.
     static inline std::string SetDivision;
     static inline std::string SetDivisionProblem;
-    static inline bool PropagateDeadline = true;                 // propagate-deadline (docs/client.md)
+    static inline bool PropagateDeadline = true;  // propagate-deadline (docs/client.md)
 };
 
 // One declared configuration key.

@@ -40,10 +40,12 @@ struct Hello {
         return process.start({port.port(), admin.port()});
     }
     // Requests the adapter has taken so far.
-    long requests() { return std::stol("0" + statusValue(adminNotify(admin.port(), "tars.viewstatus"), kAdapter, "req.total")); }
+    long requests() {
+        return std::stol("0" + statusValue(adminNotify(admin.port(), "tars.viewstatus"), kAdapter, "req.total"));
+    }
     long refusedBySet() {
-        return std::stol(
-            "0" + statusValue(adminNotify(admin.port(), "tars.viewstatus"), kAdapter, "req.refused.invalidset"));
+        return std::stol("0" +
+                         statusValue(adminNotify(admin.port(), "tars.viewstatus"), kAdapter, "req.refused.invalidset"));
     }
     std::string direct() const { return kHelloObj + "@tcp -h 127.0.0.1 -p " + std::to_string(port.port()); }
 };
@@ -198,8 +200,8 @@ TEST(SetRouting, CheckSetRefusesTheSameSetNameInAnotherAreaWithMinusEleven) {
         return comm.stringToProxy<TestApp::HelloPrx>(server.direct(), set);
     };
     EXPECT_EQ(callCode(from(sz, "app.sz.1")), 0);
-    EXPECT_EQ(callCode(from(sz, "app.sz.2")), 0);    // same name.area
-    EXPECT_EQ(callCode(from(sz, "other.sh.1")), 0);  // another set name
+    EXPECT_EQ(callCode(from(sz, "app.sz.2")), 0);                                // same name.area
+    EXPECT_EQ(callCode(from(sz, "other.sh.1")), 0);                              // another set name
     EXPECT_EQ(callCode(comm.stringToProxy<TestApp::HelloPrx>(sz.direct())), 0);  // no set call
     EXPECT_EQ(callCode(from(sz, "app.sh.1")), TARSINVOKEBYINVALIDESET);
     EXPECT_EQ(callCode(from(unchecked, "app.sh.1")), 0);  // checkset=0
