@@ -37,7 +37,7 @@ protected:
         server.writeConfig(makeConfig("Test", "DyeServer", admin.port(), {relay, hop}));
         ASSERT_TRUE(server.start({relayPort.port(), hopPort.port(), admin.port()})) << server.output();
         prx = comm.stringToProxy<DyeTest::RelayPrx>(kRelayObj + "@tcp -h 127.0.0.1 -p " +
-                                                     std::to_string(relayPort.port()));
+                                                    std::to_string(relayPort.port()));
     }
 
     std::string hop() const { return kHopObj + "@tcp -h 127.0.0.1 -p " + std::to_string(hopPort.port()); }

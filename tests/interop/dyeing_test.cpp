@@ -13,7 +13,7 @@
 #include <csignal>
 #include <string>
 
-#include "Interop.h"
+#include "interop.h"
 #include "InteropTestSupport.h"
 #include "TestSupport.h"
 #include "servant/CallContext.h"
@@ -53,7 +53,7 @@ TEST(InteropDyeing, OurDyedCallIsSeenDyedByTheNodeServer) {
     ASSERT_TRUE(server.start({port}, 15000)) << server.output();
     {
         tars::Communicator comm;
-        auto prx = comm.stringToProxy<Test::InteropPrx>(interop::objectString(port));
+        auto prx = comm.stringToProxy<::Test::InteropPrx>(interop::objectString(port));
         prx->tars_set_timeout(10000);
         EXPECT_EQ(prx->getContext("@dyeing"), "not dyed");
         tars::CallContext dyed;
