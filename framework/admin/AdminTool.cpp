@@ -686,7 +686,7 @@ int AdminTool::list(const std::vector<std::string>& args) {
         return kOk;
     }
 
-    const std::vector<std::string> header = {"SERVER", "NODE", "SETTING", "PRESENT", "PID", "RESTARTS", "NOTES"};
+    const std::vector<std::string> header = {"SERVER", "NODE", "SETTING", "PRESENT", "PID", "SET", "RESTARTS", "NOTES"};
     std::vector<std::vector<std::string>> table = {header};
     for (const auto& e : entries) {
         const auto& node = e.state.nodeState;
@@ -695,6 +695,7 @@ int AdminTool::list(const std::vector<std::string>& args) {
             line[3] = e.state.presentStateInNode;
             line[4] = std::to_string(e.state.processId);
         }
+        line.push_back(e.row[6].empty() ? "-" : e.row[6]);
         line.push_back(node.empty() ? "-" : field(node, "restarts"));
         std::vector<std::string> notes;
         if (number(node, "restarts") >= 2) notes.push_back("crash loop");

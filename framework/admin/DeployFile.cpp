@@ -288,6 +288,10 @@ private:
             rule("'" + set + "' is not name.area.group", values, "set", section);
             return;
         }
+        if (parts[0] == "*" || parts[1] == "*") {
+            rule("'" + set + "': the set name and area cannot be '*'", values, "set", section);
+            return;
+        }
         spec.setName = parts[0];
         spec.setArea = parts[1];
         spec.setGroup = parts[2];

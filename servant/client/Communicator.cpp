@@ -1,5 +1,7 @@
 #include "servant/Communicator.h"
 
+#include "servant/SetDivision.h"
+
 #include <algorithm>
 #include <stdexcept>
 
@@ -66,6 +68,10 @@ const std::vector<Communicator::KeyInfo>& Communicator::keys() {
         {"property", "",
          "property object (tars.tarsproperty.PropertyObj) properties go to (PropertyF.reportPropMsg); empty: "
          "properties are not sent"},
+        {"enableset", "n",
+         "y: this client is in the set of setdivision: objects resolve to endpoints of its set "
+         "(findObjectByIdInSameSet) and calls carry the set (message type 0x80, STATUS_SETNAME_VALUE)"},
+        {"setdivision", "", "the set with enableset=y: name.area.group, name and area not '*'"},
         {"tracing-endpoint", "",
          "OTLP/HTTP JSON traces URL (http://host:port/v1/traces) spans are exported to; empty: "
          "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, else spans are not exported"},
@@ -236,9 +242,8 @@ void Communicator::applyPropertiesLocked() {
     _reportSettings.statObject = TC_Common::trim(_properties["stat"]);
     _reportSettings.propertyObject = TC_Common::trim(_properties["property"]);
     _reportSettings.moduleName = TC_Common::trim(_properties["modulename"]);
-    std::string enableSet = TC_Common::lower(TC_Common::trim(_properties["enableset"]));
-    _reportSettings.setDivision =
-        enableSet == "y" || enableSet == "1" || enableSet == "true" ? TC_Common::trim(_properties["setdivision"]) : "";
+    std::string setWhy;
+    _reportSettings.setDivision = SetDivision::fromConfig(_properties["enableset"], _properties["setdivision"], setWhy);
     if (!_started) {
         _netThreads = netThreads;
         _asyncThreadCount = asyncThreads;
@@ -256,6 +261,13 @@ int32_t Communicator::nextRequestId() {
 void Communicator::startLocked() {
     if (_started) return;
     _started = true;
+    std::string setWhy;
+    _setDivision = SetDivision::fromConfig(_properties["enableset"], _properties["setdivision"], setWhy);
+    if (!setWhy.empty()) {
+        TLOGWARN("[client] set routing is off: " << CONFIG_ROOT_PATH << "<setdivision> " << setWhy << std::endl);
+    } else if (!_setDivision.empty()) {
+        TLOGINFO("[client] set routing on: this client is in set " << _setDivision << std::endl);
+    }
     Tracing::Settings tracing;
     try {
         if (Tracing::settingsFrom(_properties["tracing-endpoint"], _properties["tracing-sample-ratio"], tracing)) {
@@ -345,7 +357,16 @@ std::shared_ptr<ServantProxy> Communicator::getServantProxy(const std::string& o
         checkAuthKeys(keys->first, keys->second);
     }
     startLocked();
+    // A set named in stringToProxy wins over the communicator's (TarsCpp's per-proxy set).
+    std::string set = TC_Common::trim(setName);
+    if (!set.empty()) {
+        std::string why = SetDivision::invalidReason(set);
+        if (!why.empty()) throw Communicator_Exception("stringToProxy('" + objectName + "'): set " + why);
+    } else {
+        set = _setDivision;
+    }
     std::shared_ptr<ServantProxy> proxy = make();
+    proxy->_setDivision = set;
     auto ops = makeObjectProxies(proxy.get(), objectName, false);
     proxy->tars_initialize(this, objectName, TC_ObjectEndpoints::parse(objectName).name, std::move(ops), _syncTimeout,
                            _asyncTimeout);

@@ -198,12 +198,18 @@ void EndpointManager::queryLocator(int64_t nowMs) {
     msg->request.iVersion = TARSVERSION;
     msg->request.cPacketType = TARSNORMAL;
     msg->request.iRequestId = epoll->communicator()->nextRequestId();
-    msg->request.sFuncName = "findObjectById4Any";
+    // A client in a set asks for its set's endpoints (the registry's rules, TARS-FACTS 4.2).
+    const std::string& set = _objectProxy->servantProxy()->tars_set_division();
+    _querySet = set;
+    msg->request.sFuncName = set.empty() ? "findObjectById4Any" : "findObjectByIdInSameSet";
     msg->request.iTimeout = _queryTimeoutMs;
     // QueryF.findObjectById4Any(string id, out vector<EndpointF> activeEp, out inactiveEp):
     // the id at tag 1 (the outs at 2 and 3 are optional for servers and left out).
+    // findObjectByIdInSameSet(string id, string setId, out activeEp, out inactiveEp): the
+    // set at tag 2, the outs at 3 and 4.
     TarsOutputStream<BufferWriterVector> args;
     args.write(_objectProxy->name(), 1);
+    if (!set.empty()) args.write(set, 2);
     msg->encoded = ProxyProtocol::encodeTarsRequest(msg->request, _locator->name(), args.getByteBuffer());
     msg->deadlineMs = nowMs + _queryTimeoutMs;
     msg->objectProxy = _locator;
@@ -226,9 +232,10 @@ void EndpointManager::onLocatorResponse(ReqMessage* msg) {
             Int32 ret = 0;
             std::vector<EndpointF> active;
             std::vector<EndpointF> inactive;
+            const int outTag = _querySet.empty() ? 2 : 3;
             is.read(ret, 0, true);
-            is.read(active, 2, false);
-            is.read(inactive, 3, false);
+            is.read(active, outTag, false);
+            is.read(inactive, outTag + 1, false);
             ok = true;
             _locatorFailureCode = 0;
             _locatorFailure.clear();
@@ -244,8 +251,9 @@ void EndpointManager::onLocatorResponse(ReqMessage* msg) {
                 _emptyAnswers = 0;
                 _nextRefreshAt = now + _refreshIntervalMs;
             } else {
-                TLOGWARN("[client] locator has no active endpoint of " << _objectProxy->name() << " (ret " << ret << ")"
-                                                                       << std::endl);
+                TLOGWARN("[client] locator has no active endpoint of "
+                         << _objectProxy->name() << (_querySet.empty() ? "" : " in set " + _querySet) << " (ret " << ret
+                         << ")" << std::endl);
                 int shift = std::min(_emptyAnswers++, 4);
                 _nextRefreshAt = now + std::min(kEmptyAnswerFirstRetryMs << shift, kEmptyAnswerRetryMs);
             }

@@ -7,6 +7,7 @@
 #include "internal/LoadBalancer.h"
 #include "internal/ObjectProxy.h"
 #include "internal/Tracing.h"
+#include "servant/SetDivision.h"
 #include "util/tc_timeprovider.h"
 
 namespace tars {
@@ -18,7 +19,12 @@ struct ThreadCallState {
     ReqMessage::HashType hashType = ReqMessage::HASH_NONE;
     int64_t hashCode = 0;
     uint32_t netSeq = 0;
+    bool hasRouteKey = false;
+    std::string routeKey;
 };
+
+constexpr const char* kGridKey = "STATUS_GRID_KEY";
+constexpr const char* kDyedKey = "STATUS_DYED_KEY";
 thread_local ThreadCallState t_call;
 
 thread_local ReqMessage* t_dispatching = nullptr;
@@ -62,6 +68,12 @@ ServantProxy* ServantProxy::tars_set_async_timeout(int ms) {
 ServantProxy* ServantProxy::tars_hash(int64_t code) {
     t_call.hashType = ReqMessage::HASH_MODULO;
     t_call.hashCode = code;
+    return this;
+}
+
+ServantProxy* ServantProxy::tars_route_key(std::string key) {
+    t_call.hasRouteKey = true;
+    t_call.routeKey = std::move(key);
     return this;
 }
 
@@ -172,6 +184,19 @@ ReqMessage* ServantProxy::newMessage(ReqMessage::CallType type, Char packetType,
     msg->hashCode = t_call.hashCode;
     t_call.hashType = ReqMessage::HASH_NONE;
     if (msg->hashType != ReqMessage::HASH_NONE) req.iMessageType |= TARSMESSAGETYPEHASH;
+    if (t_call.hasRouteKey) [[unlikely]] {
+        t_call.hasRouteKey = false;
+        req.status[kGridKey] = std::move(t_call.routeKey);
+        t_call.routeKey.clear();
+    }
+    if (!_setDivision.empty()) [[unlikely]] {
+        req.iMessageType |= TARSMESSAGETYPESETNAME;
+        req.status[SetDivision::kStatusKey] = _setDivision;
+    }
+    if (serving != nullptr && serving->dyed) [[unlikely]] {
+        req.iMessageType |= TARSMESSAGETYPEDYED;
+        req.status[kDyedKey] = serving->dyeingKey;
+    }
     msg->deadlineMs = nowMs + timeoutMs;
     if (msg->deadlinePassed) return msg.release();  // never sent: nothing to encode
     if ((serving != nullptr && serving->traced) || (tracing != nullptr && tracing->sample())) [[unlikely]] {
@@ -195,7 +220,8 @@ namespace {
 // thread that has to read its response: refused with an error instead of a hang.
 void refuseSyncOnNetworkThread(const std::string& funcName) {
     if (CommunicatorEpoll::current() != nullptr) {
-        t_call.hashType = ReqMessage::HASH_NONE;  // tars_hash() was for this call
+        t_call.hashType = ReqMessage::HASH_NONE;  // tars_hash() and tars_route_key() were for this call
+        t_call.hasRouteKey = false;
         throwCallException(TARSSENDREQUESTERR, funcName,
                            "sync call on a network thread (a callback with setNetThreadProcess): it would wait "
                            "for itself; make an async call there");

@@ -2,7 +2,8 @@
 // one of them for each call.
 //
 // Endpoints come from the object string ("Obj@tcp -h .. -p ..:tcp ...", fixed) or from
-// the locator (a bare "Obj": QueryF.findObjectById4Any on the Communicator's `locator`,
+// the locator (a bare "Obj": QueryF.findObjectById4Any on the Communicator's `locator`, or
+// findObjectByIdInSameSet when the proxy is in a set (SetDivision.h),
 // asked on first use and again, lazily on a call, every refresh-endpoint-interval; an
 // empty answer keeps the old list and asks again after 10 s, a failed one after 2 s).
 // Each endpoint has an AdapterProxy. select() asks a balancer (LoadBalancer.h): the
@@ -104,6 +105,7 @@ private:
     int _queryTimeoutMs = 5000;
     int64_t _nextRefreshAt = 0;
     bool _querying = false;
+    std::string _querySet;  // the set of the query under way ("" = none)
     int _queryFailures = 0;
     int _emptyAnswers = 0;  // answers in a row without an active endpoint
     int _locatorFailureCode = 0;

@@ -21,6 +21,7 @@
 
 #include "internal/AdminServant.h"
 #include "internal/NetThread.h"
+#include "internal/Dyeing.h"
 #include "internal/NodeReporter.h"
 #include "internal/OpsEndpoint.h"
 #include "internal/StatusReport.h"
@@ -63,6 +64,7 @@ Application::~Application() {
     g_epollServer = nullptr;
     _epollServer.reset();
     Tracing::setServer(nullptr);
+    Dyeing::setServer(nullptr);
     if (_communicator) _communicator->terminate();
     _logFlusher.reset();
     if (_signalFd >= 0) ::close(_signalFd);
@@ -175,10 +177,18 @@ void Application::start(int argc, char* argv[]) {
         _communicator->setProperty("endpoint-cache",
                                    ServerConfig::DataPath + "/" + ServerConfig::ServerName + ".tarsdat");
     }
-    if (_communicator->getProperty("setdivision").empty() &&
-        TC_Common::lower(serverConfig().get("/tars/application<enableset>", "n")) == "y") {
+    // Set routing: the server's set is its client's too (unless the client section names
+    // its own); a malformed one is off, said once here.
+    if (!ServerConfig::SetDivisionProblem.empty()) {
+        TLOGWARN("[server] set routing is off: /tars/application<setdivision> " << ServerConfig::SetDivisionProblem
+                                                                                << std::endl);
+    } else if (!ServerConfig::SetDivision.empty()) {
+        TLOGINFO("[server] in set " << ServerConfig::SetDivision << (ServerConfig::IsCheckSet ? ", checkset on" : "")
+                                    << std::endl);
+    }
+    if (_communicator->getProperty("setdivision").empty() && !ServerConfig::SetDivision.empty()) {
         _communicator->setProperty("enableset", "y");
-        _communicator->setProperty("setdivision", serverConfig().get("/tars/application<setdivision>", ""));
+        _communicator->setProperty("setdivision", ServerConfig::SetDivision);
     }
 
     // The ops endpoint first: its call totals must be kept before anything starts the
@@ -200,10 +210,7 @@ void Application::start(int argc, char* argv[]) {
         }
     }
 
-    std::string setDivision;
-    if (TC_Common::lower(serverConfig().get("/tars/application<enableset>", "n")) == "y") {
-        setDivision = serverConfig().get("/tars/application<setdivision>", "");
-    }
+    const std::string& setDivision = ServerConfig::SetDivision;
     RemoteNotify::getInstance().setNotifyInfo(_communicator, ServerConfig::Notify, ServerConfig::Application,
                                               ServerConfig::ServerName, setDivision, ServerConfig::NodeName);
     RemoteTimeLogger::getInstance().setLogInfo(_communicator, ServerConfig::Log, ServerConfig::Application,
@@ -215,9 +222,7 @@ void Application::start(int argc, char* argv[]) {
     configOptions.serverName = ServerConfig::ServerName;
     configOptions.basePath = ServerConfig::BasePath;
     configOptions.host = ServerConfig::NodeName;
-    if (TC_Common::lower(serverConfig().get("/tars/application<enableset>", "n")) == "y") {
-        configOptions.setDivision = serverConfig().get("/tars/application<setdivision>", "");
-    }
+    configOptions.setDivision = ServerConfig::SetDivision;
     _remoteConfig = std::make_unique<RemoteConfig>(_communicator, std::move(configOptions));
 
     if (!ServerConfig::Node.empty()) {
@@ -471,6 +476,7 @@ void Application::shutdown() {
     if (_nodeReporter) _nodeReporter->stop();
     _epollServer->stop(ServerConfig::ShutdownTimeoutMs);
     Tracing::setServer(nullptr);  // the adapters are gone; the communicator goes next
+    Dyeing::setServer(nullptr);
     try {
         destroyApp();
     } catch (const std::exception& e) {
@@ -509,6 +515,13 @@ void Application::registerBuiltinCommands() {
     add("tars.viewversion", &Application::cmdViewVersion);
     add("tars.reloadcert", &Application::cmdReloadCert);
     add("tars.closecore", &Application::cmdCloseCore);
+    _dyeing = std::make_unique<Dyeing>(ServerConfig::LogPath);
+    Dyeing::setServer(_dyeing.get());
+    NotifyObserver::getInstance().registerNormal(
+        "tars.setdyeing", [dyeing = _dyeing.get()](const std::string&, const std::string& params, std::string& result) {
+            result = dyeing->command(params);
+            return true;
+        });
     NotifyObserver::getInstance().registerNormal(
         "tars.enabledaylog", [](const std::string&, const std::string& params, std::string& result) {
             result = RemoteTimeLogger::getInstance().enableCommand(params);
@@ -655,6 +668,7 @@ StatusReport Application::viewStatus() const {
             .add("queue.max", v(s.maxQueueDepth))
             .add("req.total", v(s.requests))
             .add("req.oneway", v(s.oneway))
+            .add("req.refused.invalidset", v(s.refusedInvalidSet))
             .add("rsp.total", v(s.responses))
             .add("rsp.dropped", v(s.droppedResponses));
         for (int code : {0, -1, -2, -3, -4, -6, -9, -99})

@@ -1,5 +1,7 @@
 #include "servant/ServerConfig.h"
 
+#include "servant/SetDivision.h"
+
 #include <algorithm>
 #include <set>
 
@@ -93,7 +95,9 @@ const std::vector<ConfigKeyInfo>& serverConfigKeys() {
         {"server", "backpacketlimit", "100M", "Bytes of unsent responses a connection may hold before it is closed."},
         {"server", "shutdowntimeout", "5000",
          "Milliseconds allowed at exit to answer queued requests and flush responses."},
-        {"server", "checkset", "1", "Set-division check of callers (read; set routing is not implemented yet)."},
+        {"server", "checkset", "1",
+         "1: a server in a set answers -11 to set calls (0x80) from its set name in another area, or without "
+         "STATUS_SETNAME_VALUE (TarsCpp's rule; docs/config.md)."},
         {"server", "ca", "", "ssl adapters: PEM file of the CAs that sign client certificates (with verifyclient=1)."},
         {"server", "cert", "", "ssl adapters: PEM certificate (chain) the server presents."},
         {"server", "key", "", "ssl adapters: PEM private key of cert."},
@@ -240,6 +244,9 @@ void loadServerConfig(const TC_Config& conf, const std::string& configFile, cons
     ServerConfig::BackPacketLimit = configSize(conf, p, "server", "backpacketlimit");
     ServerConfig::ShutdownTimeoutMs = std::max<int64_t>(0, configInt(conf, p, "server", "shutdowntimeout"));
     ServerConfig::IsCheckSet = configBool(conf, p, "server", "checkset");
+    ServerConfig::SetDivision =
+        SetDivision::fromConfig(conf.get("/tars/application<enableset>", "n"),
+                                conf.get("/tars/application<setdivision>", ""), ServerConfig::SetDivisionProblem);
     ServerConfig::PropagateDeadline = configBool(conf, p, "server", "propagate-deadline");
 }
 

@@ -3,6 +3,7 @@
 // onDispatch, answered by request id as soon as each reply is ready (TarsProtocol.h has
 // the framing and the reply encoding).
 #include "BaseF.h"
+#include "internal/Dyeing.h"
 #include "internal/NetThread.h"
 #include "internal/RequestQueue.h"
 #include "internal/StatCollector.h"
@@ -13,6 +14,7 @@
 #include "servant/Current.h"
 #include "servant/Servant.h"
 #include "servant/ServerConfig.h"
+#include "servant/SetDivision.h"
 #include "servant/TarsProtocol.h"
 #include "util/tc_logger.h"
 #include "util/tc_timeprovider.h"
@@ -69,6 +71,22 @@ void recordServed(const Current& current, int iRet, int64_t doneUs) {
     int64_t elapsedMs = (doneUs - current.getRecvTimeUs()) / 1000;
     stats->record(current.getIp(), current.getRequest().sFuncName, adapter->statIp(), adapter->getEndpoint().getPort(),
                   iRet, outcome, elapsedMs);
+}
+
+// checkset (TARS-FACTS 1.7): a set call (0x80) to a server in a set is answered -11 and
+// counted unless SetDivision::acceptsCaller holds for its STATUS_SETNAME_VALUE.
+bool checkSet(Current& current, AdapterStats& stats) {
+    const RequestPacket& req = current.getRequest();
+    auto it = req.status.find(SetDivision::kStatusKey);
+    if (it != req.status.end() && SetDivision::acceptsCaller(ServerConfig::SetDivision, it->second)) return true;
+    stats.refusedInvalidSet.fetch_add(1, std::memory_order_relaxed);
+    std::string caller = it == req.status.end() ? "no " + std::string(SetDivision::kStatusKey) : "set " + it->second;
+    std::string why = "invalid set call: " + caller + " may not call server set " + ServerConfig::SetDivision;
+    TLOGERROR("[servant] " << req.sServantName << "." << req.sFuncName << " id " << req.iRequestId << " from "
+                           << current.getIp() << ":" << current.getPort() << ": " << why << ": answered -11"
+                           << std::endl);
+    current.sendResponse(TARSINVOKEBYINVALIDESET, {}, {}, why);
+    return false;
 }
 
 class TarsServerProtocol final : public ServerProtocol {
@@ -153,6 +171,10 @@ void TarsServerProtocol::dispatch(DispatchContext& dc, RecvContext& ctx, bool fr
         current->sendResponse(TARSSERVERSUCCESS);
         return;
     }
+    if ((req.iMessageType & TARSMESSAGETYPESETNAME) != 0 && ServerConfig::IsCheckSet &&
+        !ServerConfig::SetDivision.empty()) [[unlikely]] {
+        if (!checkSet(*current, stats)) return;
+    }
 
     int ret = TARSSERVERSUCCESS;
     std::string desc;
@@ -170,10 +192,25 @@ void TarsServerProtocol::dispatch(DispatchContext& dc, RecvContext& ctx, bool fr
     const Tracing* tracing = Tracing::server();
     if (!req.status.empty() || tracing != nullptr) [[unlikely]]
         beginTrace(tracing, *current, callContext);
+    // Dyeing: a request that came dyed, or that the tars.setdyeing rule matches.
+    TC_Logger* dyeingLog = nullptr;
+    Dyeing* dyeing = Dyeing::server();
+    if (dyeing != nullptr && ((req.iMessageType & TARSMESSAGETYPEDYED) != 0 || dyeing->hasRule())) [[unlikely]] {
+        if (dyeing->dyes(req.iMessageType, req.status, req.sServantName, req.sFuncName, callContext.dyeingKey)) {
+            callContext.dyed = true;
+            dyeingLog = dyeing->logger();
+        }
+    }
     current->beginDispatch();
     {
         std::lock_guard guard(dc.servantLock);
         CallContext::Scope scope(callContext.active() ? &callContext : nullptr);
+        TC_Logger::TeeScope tee(dyeingLog);
+        if (dyeingLog != nullptr) [[unlikely]] {
+            TLOGDEBUG("[dyeing] " << req.sServantName << "." << req.sFuncName << " id " << req.iRequestId << " from "
+                                  << current->getIp() << ":" << current->getPort() << " dyed, key '"
+                                  << callContext.dyeingKey << "'" << std::endl);
+        }
         try {
             ret = dc.servant.onDispatch(current, response);
         } catch (const TarsDecodeException& e) {

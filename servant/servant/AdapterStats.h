@@ -53,10 +53,11 @@ struct AdapterStats {
     std::atomic<uint64_t> tlsHandshakeTimeouts{0};  // stalled in the handshake past the endpoint's timeout
     std::atomic<uint64_t> tlsClosedInHandshake{0};  // the peer closed before the handshake was done
     // Requests.
-    std::atomic<uint64_t> requests{0};          // packets handed to a servant or answered by the framework
-    std::atomic<uint64_t> responses{0};         // replies queued for sending
-    std::atomic<uint64_t> oneway{0};            // one-way requests (no reply)
-    std::atomic<uint64_t> droppedResponses{0};  // replies for connections already gone
+    std::atomic<uint64_t> requests{0};           // packets handed to a servant or answered by the framework
+    std::atomic<uint64_t> responses{0};          // replies queued for sending
+    std::atomic<uint64_t> oneway{0};             // one-way requests (no reply)
+    std::atomic<uint64_t> droppedResponses{0};   // replies for connections already gone
+    std::atomic<uint64_t> refusedInvalidSet{0};  // set calls refused by checkset (-11)
     std::atomic<uint64_t> maxQueueDepth{0};
     // UDP endpoints: datagrams dropped unread, by reason, and replies too large for one.
     std::atomic<uint64_t> datagramsTooLarge{0};  // requests above kMaxDatagramSize (or maxpacketsize)

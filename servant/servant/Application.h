@@ -59,6 +59,7 @@
 
 namespace tars {
 
+class Dyeing;
 class NodeReporter;
 class OpsEndpoint;
 class RemoteConfig;
@@ -167,6 +168,7 @@ private:
     CommunicatorPtr _communicator;
     std::unique_ptr<RemoteConfig> _remoteConfig;  // uses _communicator
     std::unique_ptr<NodeReporter> _nodeReporter;  // stopped before _communicator terminates
+    std::unique_ptr<Dyeing> _dyeing;              // tars.setdyeing; published while the adapters run
     std::unique_ptr<TC_Timer> _logFlusher;        // flushes the log every second (an idle tail reaches the file)
     int _signalFd = -1;
     int _terminateFd = -1;

@@ -6,7 +6,8 @@
 // sent, gets at most the time the request has left, and one made after the deadline fails
 // at once with -7 without being sent. It also carries the request's trace (tracing,
 // docs/observability.md): with `traced` set, every call made is a child span of `trace`
-// and passes the trace on.
+// and passes the trace on. And it carries dyeing: calls made while a dyed request is
+// served are dyed.
 //
 // Ownership: the server's context lives on the dispatching thread's stack; Scope makes it
 // the thread's current one and puts the previous one back. An async call copies the
@@ -23,6 +24,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <string>
 
 #include "servant/TraceContext.h"
 
@@ -46,9 +48,15 @@ struct CallContext {
     // calls made), when traced is set. A trace that is not sampled is passed on all the same.
     TraceContext trace;
     bool traced = false;
+    // Dyeing (docs/admin.md, tars.setdyeing): the request being served is dyed, so every
+    // call made under it is dyed too (message type 0x04, status STATUS_DYED_KEY = dyeingKey)
+    // and the thread's log lines also go to the dyeing log. A client that is no server
+    // dyes its calls by making a context with dyed set current (Scope).
+    bool dyed = false;
+    std::string dyeingKey;
 
     // Whether the context has anything for the calls made under it.
-    bool active() const noexcept { return deadlineUs != 0 || traced; }
+    bool active() const noexcept { return deadlineUs != 0 || traced || dyed; }
 
     // The deadline calls made now must honour: deadlineUs, or 0 when there is none or the
     // request was answered.

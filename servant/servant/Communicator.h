@@ -114,6 +114,14 @@ public:
         proxy = stringToProxy<T>(objectName, setName);
     }
 
+    // The set this client is in (name.area.group), "" when it is in none: set when the
+    // threads start, from enableset and setdivision (a malformed setdivision turns set
+    // routing off with a warning naming the key).
+    std::string setDivision() const {
+        std::lock_guard lock(_mutex);
+        return _setDivision;
+    }
+
     // The reporter of this communicator's call statistics (StatReport.h). Starts the
     // communicator's threads (the keys are read then), like a first stringToProxy.
     StatReport* getStatReport();
@@ -194,6 +202,7 @@ private:
     std::atomic<int> _connectTimeout{1500};
     std::atomic<int> _refreshInterval{60000};
     std::atomic<int> _keepAliveInterval{0};  // ms; 0: no tars_ping on idle connections
+    std::string _setDivision;                // fixed when the threads start
     StatReport::Settings _reportSettings;    // handed to the reporter when the threads start
 
     std::unique_ptr<Tracing> _tracing;              // set once, in startLocked, before any call

@@ -24,6 +24,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "BaseF.h"
@@ -132,6 +133,32 @@ public:
     void tars_set_report_stats(bool on) { _reportStats.store(on, std::memory_order_relaxed); }
     bool tars_report_stats() const { return _reportStats.load(std::memory_order_relaxed); }
 
+    // The set its calls are routed in (SetDivision.h): the one named in stringToProxy, else
+    // the communicator's; "" when none.
+    const std::string& tars_set_division() const { return _setDivision; }
+
+    // The routing key of the next call of this thread (the IDL's `routekey` parameter;
+    // generated methods set it): sent as status STATUS_GRID_KEY, which a server's
+    // `tars.setdyeing` rule matches.
+    ServantProxy* tars_route_key(std::string key);
+    template <typename T>
+    static std::string tars_route_key_text(const T& key) {
+        if constexpr (std::is_convertible_v<const T&, std::string>) {
+            return std::string(key);
+        } else {
+            static_assert(std::is_arithmetic_v<T> || std::is_enum_v<T>, "a routekey parameter is a string or a number");
+            if constexpr (std::is_enum_v<T>) {
+                return std::to_string(static_cast<long long>(key));
+            } else if constexpr (std::is_same_v<T, bool>) {
+                return key ? "1" : "0";
+            } else if constexpr (std::is_floating_point_v<T>) {
+                return std::to_string(key);
+            } else {
+                return std::to_string(static_cast<long long>(key));
+            }
+        }
+    }
+
     // tars_ping: iRet 0 with an empty body from any TARS servant; throws on failure.
     void tars_ping();
 
@@ -174,6 +201,7 @@ private:
     Communicator* _communicator = nullptr;
     std::string _fullName;
     std::string _name;
+    std::string _setDivision;  // fixed before the first call
     std::vector<ObjectProxy*> _objectProxies;
     std::atomic<int> _syncTimeout{3000};
     std::atomic<int> _asyncTimeout{5000};

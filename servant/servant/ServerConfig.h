@@ -51,7 +51,11 @@ struct ServerConfig {
     static inline uint64_t BackPacketLimit = 100 * 1024 * 1024;  // backpacketlimit (bytes per connection)
     static inline int64_t ShutdownTimeoutMs = 5000;              // shutdowntimeout (drain bound at exit)
     static inline bool IsCheckSet = true;                        // checkset
-    static inline bool PropagateDeadline = true;                 // propagate-deadline (docs/client.md)
+    // /tars/application<enableset>, <setdivision>: the server's set (name.area.group), ""
+    // when it is in none; SetDivisionProblem says why a malformed one was turned off.
+    static inline std::string SetDivision;
+    static inline std::string SetDivisionProblem;
+    static inline bool PropagateDeadline = true;  // propagate-deadline (docs/client.md)
 };
 
 // One declared configuration key.

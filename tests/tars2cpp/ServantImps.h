@@ -108,6 +108,11 @@ public:
     Shop::Item find(const std::string& name, bool& found, tars::TarsCurrentPtr current) override {
         Shop::Item item;
         item.name = name;
+        if (name == "grid?") {  // name is the routekey: the proxy sent it as STATUS_GRID_KEY
+            const auto& status = current->getRequestStatus();
+            auto grid = status.find("STATUS_GRID_KEY");
+            item.name = "grid=" + (grid == status.end() ? std::string("none") : grid->second);
+        }
         item.price = 1LL << 40;
         item.tags = {"fresh", ""};
         item.status = Shop::BLOCKED;

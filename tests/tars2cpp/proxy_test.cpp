@@ -69,6 +69,8 @@ TEST_P(ProxyTest, SyncCallsCarryEveryKindOfArgumentAndResult) {
     EXPECT_EQ(item.price, 1LL << 40);
     EXPECT_EQ(item.tags, (std::vector<std::string>{"fresh", ""}));
     EXPECT_EQ(item.status, Shop::BLOCKED);
+    // The routekey parameter travels as status STATUS_GRID_KEY (the key tars.setdyeing matches).
+    EXPECT_EQ(catalog->find("grid?", found).name, "grid=grid?");
 
     std::map<std::string, Shop::Item> byName;
     tars::Int64 sum = 0;

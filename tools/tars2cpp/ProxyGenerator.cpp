@@ -128,6 +128,11 @@ void generateEncode(const Operation& operation, bool withOuts, const ProxyNames&
         out.line(names.enc + ".put" + names.codecArgs + "(" + tagOf(i) + ", " + quoted(parameter.name) + ", " +
                  parameter.name + ");");
     }
+    // The `routekey` parameter goes along as status STATUS_GRID_KEY (the key tars.setdyeing matches).
+    for (const Parameter& parameter : operation.parameters) {
+        if (parameter.routeKey)
+            out.line("tars_route_key(tars::ServantProxy::tars_route_key_text(" + parameter.name + "));");
+    }
 }
 
 // `_dec.getReturn(ret); _dec.get(tag, "name", prefix name);` for the result.

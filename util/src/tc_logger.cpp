@@ -167,7 +167,13 @@ std::optional<TC_Logger::LogLevel> TC_Logger::parseLevel(std::string_view name) 
 }
 
 void TC_Logger::log(LogLevel level, std::string_view message) {
+    if (TC_Logger* tee = tTee; tee != nullptr && tee != this && this == &global()) [[unlikely]]
+        tee->log(level, message);
     if (!isNeedLog(level)) return;
+    write(level, message);
+}
+
+void TC_Logger::write(LogLevel level, std::string_view message) {
     if (!message.empty() && message.back() == '\n') message.remove_suffix(1);
     spdlog::details::log_msg msg(spdlog::source_loc{}, spdlog::string_view_t(), toSpd(level),
                                  spdlog::string_view_t(message.data(), message.size()));

@@ -303,6 +303,7 @@ TEST_F(DeployFileTest, OtherValuesAreChecked) {
     expectProblem(deploySection("  setting = running\n"), 6, {"key 'setting'", "active or inactive"});
     expectProblem(deploySection("  servertype = cobol\n"), 6, {"key 'servertype'", "tars_cpp"});
     expectProblem(deploySection("  set = gz.sz\n"), 6, {"key 'set'", "name.area.group"});
+    expectProblem(deploySection("  set = gz.*.1\n"), 6, {"key 'set'", "cannot be '*'"});
     auto text = deploySection();
     text.replace(text.find("app = TestApp"), 13, "app = Test.App");
     expectProblem(text, 2, {"key 'app'", "only letters, digits"});

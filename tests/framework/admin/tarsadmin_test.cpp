@@ -113,6 +113,26 @@ TEST_F(TarsAdmin, DeployListStatusNotifyStopAndUndeploy) {
     EXPECT_TRUE(contains(r.out, "(no server is deployed)")) << describe(r);
 }
 
+TEST_F(TarsAdmin, TheDeployFilesSetIsStoredAndListed) {
+    ReservedPort port;
+    auto r = admin({"deploy", helloDeployFile(port.port(), "  set = app.sz.1\n")});
+    ASSERT_EQ(r.status, 0) << describe(r);
+    auto server = store->getServer({"TestApp", "HelloServer", "127.0.0.1"});
+    ASSERT_TRUE(server);
+    EXPECT_EQ(server->enableSet, "Y");
+    EXPECT_EQ(server->setName + "." + server->setArea + "." + server->setGroup, "app.sz.1");
+
+    r = admin({"list"});
+    ASSERT_EQ(r.status, 0) << describe(r);
+    auto lines = TC_Common::sepstr(r.out, "\n");
+    ASSERT_EQ(lines.size(), 2u) << describe(r);
+    EXPECT_EQ(lines[0].find(" SET "), lines[1].find(" app.sz.1 ")) << describe(r);
+
+    r = admin({"list", "--json"});
+    ASSERT_EQ(r.status, 0) << describe(r);
+    EXPECT_TRUE(contains(r.out, "app.sz.1")) << describe(r);
+}
+
 TEST_F(TarsAdmin, FindsAdminRegObjThroughTheLocator) {
     auto r = runCommand(TARSADMIN_PATH, {"--locator=tars.tarsregistry.QueryObj@" + registry->queryEndpoint(), "nodes"},
                         db->dir());

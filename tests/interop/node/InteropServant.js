@@ -4,7 +4,8 @@
 //   echo(s) -> s; add(a, b) -> a + b; roundTrip(req, out rsp) -> rsp = req, returns
 //   req.bin.length + req.vs.length + keys of req.msi; getContext(key) -> request
 //   context[key] or ""; fail(code) -> an error reply with iRet = code ("fail requested").
-// Beyond the IDL, for the tests: getContext sends the request context back as the
+// Beyond the IDL, for the tests: getContext('@dyeing') answers "dyed:<key>" or "not dyed"
+// (the request's dyeing as @tars/rpc reads it); getContext sends the request context back as the
 // response context (TARS replies only: @tars/rpc writes no context into TUP replies), and
 // every one-way request is printed on stdout as "oneway <method>: <first argument>".
 //
@@ -23,6 +24,11 @@ const implementation = {
         outs: { rsp: req },
     }),
     getContext: (current, key) => {
+        // '@dyeing': what @tars/rpc makes of the request's dyeing (0x04, STATUS_DYED_KEY).
+        if (key === '@dyeing') {
+            const dyeing = current.getDyeingObj();
+            return { ret: dyeing.dyeing ? 'dyed:' + (dyeing.key || '') : 'not dyed' };
+        }
         const context = current.getContext();
         const value = context && context.has(key) ? context.get(key) : '';
         const echoed = {};

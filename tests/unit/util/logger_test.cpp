@@ -73,6 +73,29 @@ TEST(TC_Logger, RecordFormatAndRuntimeLevelChange) {
     EXPECT_EQ(text.find("hidden"), std::string::npos);
 }
 
+TEST(TC_Logger, ATeeScopeCopiesThisThreadsGlobalRecordsOnly) {
+    test::TempDir dir;
+    std::string path = dir.file("dyeing.log");
+    TC_Logger tee;
+    tee.setRollBySize(path, 1 << 20, 2);
+    TLOGWARN("tee test: before" << std::endl);
+    {
+        TC_Logger::TeeScope scope(&tee);
+        TLOGWARN("tee test: inside" << std::endl);
+        std::thread([] { TLOGWARN("tee test: another thread" << std::endl); }).join();
+        TC_Logger::TeeScope none(nullptr);  // opens nothing: the tee stays
+        TLOGWARN("tee test: nested" << std::endl);
+    }
+    TLOGWARN("tee test: after" << std::endl);
+    tee.flush();
+    std::string text = TC_File::load2str(path);
+    EXPECT_NE(text.find("|WARN|tee test: inside"), std::string::npos) << text;
+    EXPECT_NE(text.find("tee test: nested"), std::string::npos) << text;
+    EXPECT_EQ(text.find("before"), std::string::npos) << text;
+    EXPECT_EQ(text.find("another thread"), std::string::npos) << text;
+    EXPECT_EQ(text.find("after"), std::string::npos) << text;
+}
+
 TEST(TC_Logger, DisabledMessageIsNotEvaluated) {
     TC_Logger log;
     log.setLogLevel(TC_Logger::ERROR_LOG);

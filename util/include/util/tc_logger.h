@@ -88,6 +88,22 @@ public:
     void flush();
     void setFlushInterval(int64_t ms) { _flushIntervalMs.store(ms, std::memory_order_relaxed); }
 
+    // While a TeeScope is open on a thread, every record that thread writes to global()
+    // also goes to tee (at tee's own level): TARS's dyeing log, which gets the lines of the
+    // requests being dyed. Scopes nest; nullptr opens none.
+    class TeeScope {
+    public:
+        explicit TeeScope(TC_Logger* tee) noexcept : _previous(tTee) {
+            if (tee != nullptr) tTee = tee;
+        }
+        ~TeeScope() { tTee = _previous; }
+        TeeScope(const TeeScope&) = delete;
+        TeeScope& operator=(const TeeScope&) = delete;
+
+    private:
+        TC_Logger* _previous;
+    };
+
     // Stream style: logger.debug() << "x=" << x << endl; writes when the stream ends.
     TC_LogStream error();
     TC_LogStream warn();
@@ -99,6 +115,9 @@ private:
     struct Backend;  // the spdlog sink, defined in tc_logger.cpp
 
     void replaceBackend(std::unique_ptr<Backend> backend);
+    void write(LogLevel level, std::string_view message);
+
+    static inline thread_local constinit TC_Logger* tTee = nullptr;
 
     std::atomic<int> _level{DEBUG_LOG};
     std::atomic<int64_t> _flushIntervalMs{1000};
