@@ -89,8 +89,8 @@ TraceSpanPtr Tracing::startClientCall(const Tracing* tracing, const CallContext*
     return startTracedClientCall(tracing, context, request, objectName);
 }
 
-TraceSpanPtr Tracing::startTracedClientCall(const Tracing* tracing, const CallContext* context,
-                                            RequestPacket& request, const std::string& objectName) {
+TraceSpanPtr Tracing::startTracedClientCall(const Tracing* tracing, const CallContext* context, RequestPacket& request,
+                                            const std::string& objectName) {
     const bool hasParent = context != nullptr && context->traced;
     TraceContext span = hasParent ? context->trace.child() : TraceContext::newRoot(true);
     request.status[kTraceparent] = span.traceparent();

@@ -156,9 +156,9 @@ bool acceptsGzip(std::string_view acceptEncoding) {
 bool compressibleType(std::string_view contentType) {
     std::string_view type = trim(contentType.substr(0, contentType.find(';')));
     if (istartsWith(type, "text/")) return true;
-    for (std::string_view known : {"application/json", "application/javascript", "application/x-javascript",
-                                   "application/ecmascript", "application/xml", "image/svg+xml",
-                                   "application/x-ndjson", "application/wasm"}) {
+    for (std::string_view known :
+         {"application/json", "application/javascript", "application/x-javascript", "application/ecmascript",
+          "application/xml", "image/svg+xml", "application/x-ndjson", "application/wasm"}) {
         if (iequals(type, known)) return true;
     }
     return istartsWith(type, "application/") && (iendsWith(type, "+json") || iendsWith(type, "+xml"));

@@ -398,10 +398,10 @@ void NetThread::readDatagrams(BindAdapter* adapter) {
         if (size > limit) {
             stats.datagramsTooLarge.fetch_add(1, std::memory_order_relaxed);
             if (uint64_t held = 0; _datagramLog.allow(held)) {
-                TLOGWARN("[net] " << adapter->getName() << ": datagram of " << size << " bytes from "
-                                  << peer.toString() << " dropped: larger than " << limit
-                                  << (limit < TarsProtocol::kMaxDatagramSize ? " (maxpacketsize)" : "") << TC_LogThrottle::heldText(held)
-                                  << std::endl);
+                TLOGWARN("[net] " << adapter->getName() << ": datagram of " << size << " bytes from " << peer.toString()
+                                  << " dropped: larger than " << limit
+                                  << (limit < TarsProtocol::kMaxDatagramSize ? " (maxpacketsize)" : "")
+                                  << TC_LogThrottle::heldText(held) << std::endl);
             }
             continue;
         }
@@ -423,9 +423,9 @@ void NetThread::readDatagrams(BindAdapter* adapter) {
         if (size < TarsProtocol::kMinPacketSize || length != size) {
             stats.datagramsBad.fetch_add(1, std::memory_order_relaxed);
             if (uint64_t held = 0; _datagramLog.allow(held)) {
-                TLOGWARN("[net] " << adapter->getName() << ": datagram of " << size << " bytes from "
-                                  << peer.toString() << " dropped: not one TARS packet (its length prefix says "
-                                  << length << ")" << TC_LogThrottle::heldText(held) << std::endl);
+                TLOGWARN("[net] " << adapter->getName() << ": datagram of " << size << " bytes from " << peer.toString()
+                                  << " dropped: not one TARS packet (its length prefix says " << length << ")"
+                                  << TC_LogThrottle::heldText(held) << std::endl);
             }
             continue;
         }

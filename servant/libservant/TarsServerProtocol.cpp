@@ -140,9 +140,9 @@ void TarsServerProtocol::dispatch(DispatchContext& dc, RecvContext& ctx, bool fr
     } catch (const std::exception& e) {
         stats.closedBadPacket.fetch_add(1, std::memory_order_relaxed);
         if (uint64_t held = 0; adapter.badPacketLog().allow(held)) {
-            TLOGERROR("[servant] " << adapter.getName() << ": undecodable RequestPacket from " << ctx.conn->ip
-                                   << ":" << ctx.conn->port << ", closing: " << e.what()
-                                   << TC_LogThrottle::heldText(held) << std::endl);
+            TLOGERROR("[servant] " << adapter.getName() << ": undecodable RequestPacket from " << ctx.conn->ip << ":"
+                                   << ctx.conn->port << ", closing: " << e.what() << TC_LogThrottle::heldText(held)
+                                   << std::endl);
         }
         Current::post(ctx.conn, 0, std::string(), true);
         return;

@@ -38,7 +38,7 @@ TEST(HttpCompression, AcceptEncodingFollowsQValuesAndWildcards) {
     EXPECT_FALSE(acceptsGzip("gzip;q=0"));
     EXPECT_FALSE(acceptsGzip("gzip;q=0.000, *"));  // gzip named: its own q decides
     EXPECT_FALSE(acceptsGzip("*;q=0"));
-    EXPECT_FALSE(acceptsGzip("gzip;q=2"));    // malformed q: the item is ignored
+    EXPECT_FALSE(acceptsGzip("gzip;q=2"));  // malformed q: the item is ignored
     EXPECT_FALSE(acceptsGzip("gzip;q=abc"));
     EXPECT_FALSE(acceptsGzip("gzipped"));
 }

@@ -220,7 +220,9 @@ TEST(TC_LogThrottle, LetsOneLineThroughPerIntervalAndCountsTheRest) {
         through = throttle.allow(held);
     }
     ASSERT_TRUE(through);
-    if (passed == 0) EXPECT_GE(held, 5u);  // the 5, and the waiting loop's own tries
+    if (passed == 0) {
+        EXPECT_GE(held, 5u);  // the 5, and the waiting loop's own tries
+    }
     EXPECT_EQ(TC_LogThrottle::heldText(0), "");
     EXPECT_EQ(TC_LogThrottle::heldText(3), " (3 more like it not logged)");
 }
