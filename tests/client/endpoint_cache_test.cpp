@@ -169,3 +169,21 @@ TEST(EndpointCacheTest, CorruptCacheFileIsLoggedAndReplaced) {
     EXPECT_FALSE(
         rewritten.get("/cache/tars.tarsregistry.QueryObj@" + registry.endpoint() + "<" + kObject + ">").empty());
 }
+
+// A locator with '/' in it (a unix socket path) cannot name a TC_Config section: its
+// entries are neither read nor written, and the log says so once.
+TEST(EndpointCacheTest, LocatorWithASlashIsNotCached) {
+    const std::string dir = freshDir("slash");
+    const std::string cacheFile = dir + "/HelloClient.tarsdat";
+    LogToFile log(dir + "/client.log");
+    {
+        Communicator comm(clientConfig("unix -h " + dir + "/registry.sock", cacheFile));
+        HelloPrx prx;
+        comm.stringToProxy(kObject, prx);
+        std::string rsp;
+        EXPECT_ANY_THROW(prx->testHello("x", rsp));  // no registry listens there
+    }
+    std::string text = log.text();
+    EXPECT_NE(text.find("contains '/' (a unix socket path?), its endpoints are not cached"), std::string::npos) << text;
+    EXPECT_FALSE(TC_File::isFileExist(cacheFile));
+}
