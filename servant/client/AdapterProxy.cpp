@@ -17,7 +17,9 @@ AdapterProxy::AdapterProxy(ObjectProxy* objectProxy, const TC_Endpoint& endpoint
       _endpoint(endpoint),
       _endpointString(endpoint.toString()),
       _trans(std::make_unique<Transceiver>(this, _epoll, endpoint)) {
-    if (int interval = objectProxy->keepAliveMs(); interval > 0) {
+    // No keep-alive on UDP: there is no connection to keep, and one lost datagram
+    // would isolate a serving endpoint.
+    if (int interval = objectProxy->keepAliveMs(); interval > 0 && !endpoint.isUdp()) {
         _keepAliveTimer = _epoll->timers().schedule(
             _epoll->nowMs() + interval, [this] { keepAlive(); }, interval);
     }
@@ -35,24 +37,37 @@ void AdapterProxy::keepAlive() {
         if (now < _pingDeadline) return;
         _pingId = 0;
         std::string why = "endpoint " + _endpointString + " of " + _objectProxy->name() +
-                          " did not answer tars_ping within " + std::to_string(interval) + " ms: connection closed";
-        TLOGWARN("[client] " << why << std::endl);
-        _trans->close();
-        onClose(TARSPROXYCONNECTERR, why);
+                          " did not answer tars_ping (nor anything else) within " + std::to_string(pingWaitMs()) +
+                          " ms";
+        if (_sent.empty()) {
+            TLOGWARN("[client] " << why << ": connection closed" << std::endl);
+            _trans->close();
+            onClose(TARSPROXYCONNECTERR, why);
+        } else {
+            // Calls in flight end by their own deadlines (or replies); the connection stays.
+            TLOGWARN("[client] " << why << "; " << _sent.size() << " calls still in flight" << std::endl);
+        }
         isolate(now);
         return;
     }
     if (!_trans->isConnected() || !idle() || now - _lastIoMs < interval) return;
+    int wait = pingWaitMs();
     RequestPacket ping;
     ping.iVersion = TARSVERSION;
     ping.cPacketType = TARSNORMAL;
     ping.iRequestId = _epoll->communicator()->nextRequestId();
     ping.sFuncName = "tars_ping";
-    ping.iTimeout = interval;
+    ping.iTimeout = wait;
     _pingId = ping.iRequestId;
-    _pingDeadline = now + interval;
+    _pingDeadline = now + wait;
     _lastIoMs = now;
     _trans->send(ProxyProtocol::encodeTarsRequest(ping, _objectProxy->name(), {}));
+}
+
+int AdapterProxy::pingWaitMs() const {
+    // A busy server answers tars_ping behind its request queue: wait at least as long as a
+    // sync call would (sync-invoke-timeout), never less than the interval.
+    return std::max(_objectProxy->keepAliveMs(), _epoll->communicator()->syncInvokeTimeout());
 }
 
 bool AdapterProxy::usable(int64_t nowMs) const {
@@ -152,9 +167,11 @@ void AdapterProxy::onClose(int code, const std::string& why) {
 
 void AdapterProxy::onResponse(ResponsePacket& rsp) {
     _lastIoMs = _epoll->nowMs();
-    if (_pingId != 0 && rsp.iRequestId == _pingId) {
-        _pingId = 0;  // the peer is alive; whatever it answered, the ping ends here
-        return;
+    if (_pingId != 0) {
+        // Any reply after the ping shows the peer alive: the ping ends here.
+        bool pingReply = rsp.iRequestId == _pingId;
+        _pingId = 0;
+        if (pingReply) return;
     }
     if (rsp.iRequestId == 0) {
         _objectProxy->onPush(rsp);

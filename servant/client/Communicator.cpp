@@ -24,12 +24,15 @@ struct Range {
     int max;
 };
 
+// keep-alive-interval floor (0 stays "off"): a ping every few ms would only add load.
+constexpr int kMinKeepAliveMs = 100;
+
 // Bounds of the numeric keys: values outside are clamped (with a warning).
 Range rangeOf(const std::string& key) {
     if (key == "netthread") return {1, 64};
     if (key == "asyncthread") return {1, 1024};
     if (key == "refresh-endpoint-interval") return {5000, 24 * 3600 * 1000};
-    if (key == "keep-alive-interval") return {0, 24 * 3600 * 1000};
+    if (key == "keep-alive-interval") return {0, 24 * 3600 * 1000};  // 1..99 raised to kMinKeepAliveMs
     // TarsCpp floors report-interval at 10000; 1000 lets a quickstart show figures quickly.
     if (key == "report-interval") return {1000, 24 * 3600 * 1000};
     if (key == "report-timeout") return {100, 60000};
@@ -57,8 +60,9 @@ const std::vector<Communicator::KeyInfo>& Communicator::keys() {
          "at the first call of each object, so calls work while the registry cannot be reached; empty: none (a "
          "server: <datapath>/<ServerName>.tarsdat)"},
         {"keep-alive-interval", "0",
-         "ms; > 0: a connection idle that long sends tars_ping, and one whose ping gets no answer within "
-         "the same time is closed and its endpoint isolated (0: off)"},
+         "ms; > 0 (at least 100): a TCP/SSL/unix connection idle that long sends tars_ping; no reply on it "
+         "within max(interval, sync-invoke-timeout) isolates the endpoint and closes the connection unless "
+         "calls are in flight (0: off; UDP endpoints never ping)"},
         {"modulename", "",
          "this program's name in call statistics (masterName <modulename>@<version>); empty: the executable's "
          "name (a server: App.Server)"},
@@ -235,7 +239,13 @@ void Communicator::applyPropertiesLocked() {
     _asyncTimeout = number("async-invoke-timeout");
     _connectTimeout = number("connect-timeout");
     _refreshInterval = number("refresh-endpoint-interval");
-    _keepAliveInterval = number("keep-alive-interval");
+    int keepAlive = number("keep-alive-interval");
+    if (keepAlive > 0 && keepAlive < kMinKeepAliveMs) {
+        TLOGWARN("[client] keep-alive-interval=" << keepAlive << " is below " << kMinKeepAliveMs << " ms, using "
+                                                 << kMinKeepAliveMs << std::endl);
+        keepAlive = kMinKeepAliveMs;
+    }
+    _keepAliveInterval = keepAlive;
     _reportSettings.intervalMs = number("report-interval");
     _reportSettings.timeoutMs = number("report-timeout");
     _reportSettings.maxReportSize = number("max-report-size");

@@ -27,6 +27,18 @@ std::string nowText() {
 
 }  // namespace
 
+bool EndpointCache::storableLocked(const std::string& domain, const std::string& key) {
+    // TC_Config splits section paths at '/': a locator such as "...@unix -h /run/x.sock"
+    // would be written under sections it is never found in again. Such entries are skipped.
+    if (domain.find('/') == std::string::npos && key.find('/') == std::string::npos) return true;
+    if (_notices.insert("unstorable " + domain).second) {
+        TLOGWARN("[client] endpoint cache " << _path << ": locator " << domain
+                                            << " contains '/' (a unix socket path?), its endpoints are not cached"
+                                            << std::endl);
+    }
+    return false;
+}
+
 void EndpointCache::loadLocked() {
     if (_loaded) return;
     _loaded = true;
@@ -49,6 +61,7 @@ void EndpointCache::loadLocked() {
 
 std::string EndpointCache::get(const std::string& domain, const std::string& key) {
     std::lock_guard lock(_mutex);
+    if (!storableLocked(domain, key)) return "";
     loadLocked();
     return _config.get(std::string(kRoot) + "/" + domain + "<" + key + ">");
 }
@@ -60,6 +73,7 @@ bool EndpointCache::firstNotice(const std::string& notice) {
 
 void EndpointCache::set(const std::string& domain, const std::string& key, const std::string& value) {
     std::lock_guard lock(_mutex);
+    if (!storableLocked(domain, key)) return;
     loadLocked();
     std::string section = std::string(kRoot) + "/" + domain;
     if (_config.hasDomainVector(section) && _config.get(section + "<" + key + ">", "\x01") == value) return;

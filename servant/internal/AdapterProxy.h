@@ -13,11 +13,13 @@
 //    success makes it healthy, a failure isolates it again at once.
 // The EndpointManager's balancers skip endpoints that are not usable().
 //
-// Keep-alive (keep-alive-interval > 0, TARS protocol only): a connected connection with no
-// call outstanding and no bytes sent or received for the interval sends tars_ping (a
-// normal two-way request the server answers without reaching the servant). No answer
-// within another interval: the connection is closed and the endpoint isolated as above,
-// so calls go elsewhere until it is probed again.
+// Keep-alive (keep-alive-interval > 0, TARS protocol, TCP/SSL/unix only, never UDP): a
+// connected connection with no call outstanding and no bytes sent or received for the
+// interval sends tars_ping (a normal two-way request the server answers without reaching
+// the servant). Any reply on the connection after the ping counts as alive. No reply
+// within max(interval, sync-invoke-timeout): the endpoint is isolated as above, so calls
+// go elsewhere until it is probed again, and the connection is closed if no call is in
+// flight on it (calls in flight keep it; they end by their own deadlines).
 //
 // Every call handed to invoke() ends exactly once: with its response, or (through the
 // CommunicatorEpoll) with -7 at its deadline, -8 when the connection is lost or cannot be
@@ -83,6 +85,8 @@ private:
     // The keep-alive timer: sends tars_ping on an idle connection, or gives up on a peer
     // that left the last one unanswered.
     void keepAlive();
+    // How long a sent tars_ping waits for a reply: max(interval, sync-invoke-timeout).
+    int pingWaitMs() const;
     void recordSuccess(int64_t nowMs);
     void recordFailure(int64_t nowMs, bool timeout);
     void isolate(int64_t nowMs);

@@ -14,7 +14,9 @@
 // lookup; every change is written at once, atomically (a temporary file renamed over it).
 // Errors: a file that cannot be read or parsed is logged (naming it and the reason) and
 // treated as empty, then replaced at the next write; a failed write is logged. Nothing
-// throws to the caller.
+// throws to the caller. A locator or object name containing '/' (a unix socket locator)
+// cannot be a TC_Config section name: its entries are neither read nor written (logged
+// once). The write happens on the network thread that got the registry's answer.
 // Ownership: the Communicator owns it. Thread-safety: every method takes its lock (the
 // network threads share it).
 #pragma once
@@ -43,6 +45,8 @@ public:
 
 private:
     void loadLocked();
+    // Whether domain and key can be a TC_Config path (no '/'); logs once when not.
+    bool storableLocked(const std::string& domain, const std::string& key);
 
     std::mutex _mutex;
     const std::string _path;

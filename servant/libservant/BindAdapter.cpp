@@ -1,5 +1,7 @@
 #include "servant/BindAdapter.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -270,6 +272,44 @@ void clearStaleUnixSocket(const std::string& adapterName, const std::string& pat
                                  << " (no server accepted on it)" << std::endl);
 }
 
+// An exclusive flock on `<path>.lock`, held while a server probes, replaces, binds and
+// listens on a Unix socket path, so two servers starting on one path cannot both pass the
+// probe and one unlink the other's fresh socket. The lock file stays (an empty file, mode
+// 0600): removing it would let a third server lock a new inode while one holds the old.
+class UnixPathLock {
+public:
+    UnixPathLock(const std::string& adapterName, const std::string& path) {
+        const std::string lockPath = path + ".lock";
+        _fd = ::open(lockPath.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        if (_fd < 0) {
+            throw BindAdapter_Exception("adapter " + adapterName + ": cannot open the lock file " + lockPath + ": " +
+                                        errnoText(errno));
+        }
+        // Bounded: another server holds it only for its bind and listen.
+        for (int i = 0; i < kAttempts; ++i) {
+            if (::flock(_fd, LOCK_EX | LOCK_NB) == 0) return;
+            if (errno != EWOULDBLOCK && errno != EINTR) {
+                int err = errno;
+                ::close(_fd);
+                throw BindAdapter_Exception("adapter " + adapterName + ": cannot lock " + lockPath + ": " +
+                                            errnoText(err));
+            }
+            ::usleep(10000);
+        }
+        ::close(_fd);
+        throw BindAdapter_Exception("adapter " + adapterName + ": " + lockPath + " stayed locked for " +
+                                    std::to_string(kAttempts / 100) + " s (another server is starting on " + path +
+                                    ")");
+    }
+    ~UnixPathLock() { ::close(_fd); }  // closing releases the flock
+    UnixPathLock(const UnixPathLock&) = delete;
+    UnixPathLock& operator=(const UnixPathLock&) = delete;
+
+private:
+    static constexpr int kAttempts = 300;  // 10 ms apart: 3 s
+    int _fd = -1;
+};
+
 }  // namespace
 
 void BindAdapter::closeListen() {
@@ -290,6 +330,7 @@ void BindAdapter::bind() {
         const std::string& path = _endpoint.getHost();
         try {
             TC_SockAddr addr = TC_SockAddr::unixPath(path);
+            UnixPathLock lock(_name, path);  // until listen() has made the socket live
             clearStaleUnixSocket(_name, path, addr);
             TC_Socket sock = TC_Socket::create(AF_UNIX, SOCK_STREAM);
             sock.bind(addr);

@@ -261,7 +261,7 @@ void TestServer::handle(Connection& c, const std::string& packet) {
 
     if (req.sFuncName == "tars_ping") {
         ++_pings;
-        sendOn(c, encodeReply(req, 0, {}, context, version));
+        if (_answerPings.load()) sendOn(c, encodeReply(req, 0, {}, context, version));
         return;
     }
     if (req.sFuncName == "findObjectById4Any") {

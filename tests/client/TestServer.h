@@ -52,7 +52,9 @@ public:
 
     uint64_t requests() const { return _requests.load(); }
     uint64_t oneways() const { return _oneways.load(); }
-    uint64_t pings() const { return _pings.load(); }  // two-way tars_ping requests answered
+    uint64_t pings() const { return _pings.load(); }  // two-way tars_ping requests received
+    // false: tars_ping requests are counted but get no reply (a server whose queue is long).
+    void setAnswerPings(bool answer) { _answerPings.store(answer); }
     uint64_t locatorQueries() const { return _locatorQueries.load(); }
     size_t connectionsAccepted() const { return _accepted.load(); }
 
@@ -91,6 +93,7 @@ private:
     std::atomic<uint64_t> _requests{0};
     std::atomic<uint64_t> _oneways{0};
     std::atomic<uint64_t> _pings{0};
+    std::atomic<bool> _answerPings{true};
     std::atomic<uint64_t> _locatorQueries{0};
     std::atomic<size_t> _accepted{0};
     std::mutex _mutex;

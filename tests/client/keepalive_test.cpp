@@ -101,7 +101,9 @@ TEST(KeepAliveTest, IdleConnectionPingsAndStaysOpenWhileTheServerAnswers) {
     TestServer server(1);
     server.start();
     Communicator comm;
-    comm.setProperty("keep-alive-interval", "50");
+    // The floor (100 ms); the ping reply may take up to sync-invoke-timeout (3 s), so a
+    // loaded machine delays pings but does not close the connection.
+    comm.setProperty("keep-alive-interval", "100");
     auto prx = comm.stringToProxy<HelloPrx>("A.B.Obj@" + server.endpoint());
     std::string rsp;
     EXPECT_EQ(prx->testHello("x", rsp), 1);
@@ -112,12 +114,33 @@ TEST(KeepAliveTest, IdleConnectionPingsAndStaysOpenWhileTheServerAnswers) {
     EXPECT_EQ(server.connectionsAccepted(), 1u);
 }
 
+// A busy server answers the ping late (here: never), but answers calls: any reply after
+// the ping shows it alive, so the connection stays and no call fails.
+TEST(KeepAliveTest, AnyReplyAfterThePingKeepsTheConnection) {
+    TestServer server(1);
+    server.start();
+    server.setAnswerPings(false);
+    Communicator comm;
+    comm.setProperty("keep-alive-interval", "100");
+    comm.setProperty("sync-invoke-timeout", "5000");  // how long a ping waits for a reply
+    auto prx = comm.stringToProxy<HelloPrx>("A.B.Obj@" + server.endpoint());
+    std::string rsp;
+    ASSERT_EQ(prx->testHello("x", rsp), 1);
+    for (uint64_t ping = 1; ping <= 3; ++ping) {
+        ASSERT_TRUE(waitUntil([&] { return server.pings() >= ping; }, 10000)) << server.pings();
+        EXPECT_EQ(prx->testHello("y", rsp), 1);  // its reply stands for the unanswered ping
+        EXPECT_EQ(rsp, "y");
+    }
+    EXPECT_EQ(server.connectionsAccepted(), 1u);
+}
+
 TEST(KeepAliveTest, PeerThatStopsAnsweringIsClosedAndIsolated) {
     TestServer good(1);
     good.start();
     SilentPeer silent;
     Communicator comm;
     comm.setProperty("keep-alive-interval", "100");
+    comm.setProperty("sync-invoke-timeout", "1000");  // how long the ping waits
     auto prx = comm.stringToProxy<HelloPrx>("A.B.Obj@" + good.endpoint() + ":" + silent.endpoint());
     // One-way calls end once written: round robin connects to both endpoints without a
     // call waiting on the silent one.

@@ -11,6 +11,8 @@
 // removes the socket file.
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -458,6 +460,59 @@ TEST(UnixSocketTest, ALiveSocketIsNeverTakenOver) {
     EXPECT_EQ(rsp, "still mine");
     first.stop();
     EXPECT_FALSE(exists(path));
+}
+
+// Two servers starting on one path at once: the `<path>.lock` flock makes one of them win
+// and the other fail; the winner's socket is the one on the path (it accepts).
+TEST(UnixSocketTest, TwoServersBindingAtOnceNeverBothSucceed) {
+    TempDir dir;
+    const std::string path = dir.file("race.sock");
+    for (int round = 0; round < 20; ++round) {
+        auto a = Server::adapter("unix -h " + path);
+        auto b = Server::adapter("unix -h " + path);
+        std::atomic<int> succeeded{0};
+        auto bindOne = [&](BindAdapter& adapter) {
+            try {
+                adapter.bind();
+                ++succeeded;
+            } catch (const BindAdapter_Exception&) {
+            }
+        };
+        std::thread ta([&] { bindOne(*a); });
+        std::thread tb([&] { bindOne(*b); });
+        ta.join();
+        tb.join();
+        ASSERT_EQ(succeeded.load(), 1) << "round " << round;
+        int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+        sockaddr_un addr{};
+        addr.sun_family = AF_UNIX;
+        std::strncpy(addr.sun_path, path.c_str(), sizeof(addr.sun_path) - 1);
+        EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0) << "round " << round;
+        ::close(fd);
+        a->closeListen();
+        b->closeListen();
+        ASSERT_FALSE(exists(path)) << "round " << round;
+    }
+    EXPECT_TRUE(exists(path + ".lock")) << "the lock file stays";
+}
+
+// A server that cannot get the lock (another holds it for too long) fails naming the file.
+TEST(UnixSocketTest, AHeldLockFileFailsTheStartNamingIt) {
+    TempDir dir;
+    const std::string path = dir.file("locked.sock");
+    int fd = ::open((path + ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(::flock(fd, LOCK_EX), 0);
+    auto adapter = Server::adapter("unix -h " + path);
+    try {
+        adapter->bind();
+        FAIL() << "bound although the lock was held";
+    } catch (const BindAdapter_Exception& e) {
+        EXPECT_NE(std::string(e.what()).find(path + ".lock"), std::string::npos) << e.what();
+    }
+    ::close(fd);  // released: the next start works
+    EXPECT_NO_THROW(adapter->bind());
+    adapter->closeListen();
 }
 
 TEST(UnixSocketTest, AFileThatIsNoSocketIsNeverRemoved) {

@@ -51,9 +51,8 @@ std::string TC_File::load2str(const std::string& path) {
 }
 
 namespace {
-void writeAll(const std::string& path, const std::string& content, int flags) {
-    int fd = ::open(path.c_str(), flags | O_WRONLY | O_CLOEXEC, 0644);
-    if (fd < 0) throw TC_File_Exception("open '" + path + "' for writing", errno);
+// Writes all of content to fd and closes it (also on error).
+void writeFd(int fd, const std::string& path, const std::string& content) {
     size_t done = 0;
     while (done < content.size()) {
         ssize_t n = ::write(fd, content.data() + done, content.size() - done);
@@ -67,6 +66,12 @@ void writeAll(const std::string& path, const std::string& content, int flags) {
     }
     if (::close(fd) != 0) throw TC_File_Exception("close '" + path + "'", errno);
 }
+
+void writeAll(const std::string& path, const std::string& content, int flags) {
+    int fd = ::open(path.c_str(), flags | O_WRONLY | O_CLOEXEC, 0644);
+    if (fd < 0) throw TC_File_Exception("open '" + path + "' for writing", errno);
+    writeFd(fd, path, content);
+}
 }  // namespace
 
 void TC_File::save2file(const std::string& path, const std::string& content, bool atomic) {
@@ -74,8 +79,18 @@ void TC_File::save2file(const std::string& path, const std::string& content, boo
         writeAll(path, content, O_CREAT | O_TRUNC);
         return;
     }
-    std::string tmp = path + ".tmp." + std::to_string(::getpid());
-    writeAll(tmp, content, O_CREAT | O_TRUNC);
+    // A temporary of its own in the same folder (so rename stays atomic): writers in one
+    // process or several never share a temporary name.
+    std::string tmp = path + ".tmp.XXXXXX";
+    int fd = ::mkostemp(tmp.data(), O_CLOEXEC);
+    if (fd < 0) throw TC_File_Exception("create a temporary file beside '" + path + "'", errno);
+    ::fchmod(fd, 0644);  // mkstemp makes it 0600; the file replaced is an ordinary 0644 one
+    try {
+        writeFd(fd, tmp, content);
+    } catch (...) {
+        ::unlink(tmp.c_str());
+        throw;
+    }
     if (::rename(tmp.c_str(), path.c_str()) != 0) {
         int err = errno;
         ::unlink(tmp.c_str());

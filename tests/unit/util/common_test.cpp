@@ -4,6 +4,15 @@
 #include "util/tc_common.h"
 #include "util/tc_file.h"
 
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <string>
+#include <thread>
+#include <vector>
+
 using namespace tars;
 
 TEST(TC_Common, TrimRemovesBlanksOnBothSides) {
@@ -138,4 +147,36 @@ TEST(TC_File, PathPieces) {
     EXPECT_EQ(TC_File::extractFilePath("c.txt"), "./");
     EXPECT_EQ(TC_File::extractFileExt("/a/c.tar.gz"), "gz");
     EXPECT_EQ(TC_File::extractFileExt("/a.b/c"), "");
+}
+
+// Atomic writes from several threads of one process to one path: each writer has its own
+// temporary, so the file always holds one whole content and no temporary is left behind.
+TEST(TC_File, AtomicSaveFromManyThreadsNeverMixesContents) {
+    const std::string dir = testing::TempDir() + "atomic_save_" + std::to_string(::getpid());
+    TC_File::removeFile(dir, true);
+    TC_File::makeDirRecursive(dir);
+    const std::string path = dir + "/cache.dat";
+    std::vector<std::string> contents;
+    for (int t = 0; t < 4; ++t) contents.push_back(std::string(200000, static_cast<char>('a' + t)));
+    std::vector<std::thread> writers;
+    std::atomic<int> failures{0};
+    for (int t = 0; t < 4; ++t) {
+        writers.emplace_back([&, t] {
+            for (int i = 0; i < 50; ++i) {
+                try {
+                    TC_File::save2file(path, contents[static_cast<size_t>(t)], true);
+                } catch (const std::exception&) {
+                    ++failures;
+                }
+            }
+        });
+    }
+    for (auto& w : writers) w.join();
+    EXPECT_EQ(failures.load(), 0);
+    std::string text = TC_File::load2str(path);
+    EXPECT_NE(std::find(contents.begin(), contents.end(), text), contents.end()) << "mixed or truncated content";
+    size_t files = 0;
+    for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir)) ++files;
+    EXPECT_EQ(files, 1u) << "a temporary file was left behind";
+    TC_File::removeFile(dir, true);
 }
