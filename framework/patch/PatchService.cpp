@@ -132,6 +132,11 @@ const std::vector<PatchSettingsKey>& patchSettingsKeys() {
         {"/tars/patch", "chunksize", "1048576", "The most bytes one download call returns (TARS: 1 MiB)."},
         {"/tars/patch", "uploadtimeout", "600",
          "Seconds an unfinished upload may stay idle before it is dropped (it never becomes a version)."},
+        {"/tars/patch", "maxuploads", "16",
+         "Uploads in progress at once; a first chunk past it is refused (code -8) until one finishes or idles out."},
+        {"/tars/patch", "maxpartialbytes", "0",
+         "Bytes all uploads in progress may hold; a chunk past it is refused (code -8). 0: maxuploadsize x "
+         "maxuploads."},
     };
     return keys;
 }
@@ -147,17 +152,67 @@ PatchSettings PatchSettings::fromConfig(const TC_Config& config, const std::stri
     settings.maxUploadBytes = static_cast<uint64_t>(number(config, "/tars/patch", "maxuploadsize", 1, INT_MAX));
     settings.chunkBytes = static_cast<size_t>(number(config, "/tars/patch", "chunksize", 1024, 64 * 1048576));
     settings.uploadTimeoutSeconds = static_cast<int>(number(config, "/tars/patch", "uploadtimeout", 1, 86400));
+    settings.maxUploads = static_cast<size_t>(number(config, "/tars/patch", "maxuploads", 1, 4096));
+    settings.maxPartialBytes = static_cast<uint64_t>(number(config, "/tars/patch", "maxpartialbytes", 0, 1LL << 50));
     return settings;
 }
 
 struct PatchService::Upload {
     std::string md5;  // announced, lower case
     fs::path partial;
-    Fd fd;
-    uint64_t size = 0;
+    uint64_t size = 0;  // bytes written, or being written by the busy thread
     EvpContext digest;
     std::chrono::steady_clock::time_point lastChunk;
+    bool busy = false;  // a thread writes it outside the lock: nobody else touches it
 };
+
+namespace {
+
+// The hidden file beside `file` holding its MD5.
+fs::path sidecarOf(const fs::path& file) { return file.parent_path() / ("." + file.filename().string() + ".md5"); }
+
+std::string sidecarText(const std::string& md5, const struct stat& st) {
+    return md5 + " " + std::to_string(st.st_ino) + " " + std::to_string(st.st_size) + " " +
+           std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec) + "\n";
+}
+
+// Replaces the sidecar of `file` (best effort: a sidecar only saves hashing).
+void writeSidecar(const fs::path& file, const std::string& md5, const struct stat& st) {
+    const fs::path sidecar = sidecarOf(file);
+    std::string pattern = (file.parent_path() / ("." + file.filename().string() + ".md5.XXXXXX")).string();
+    Fd fd(::mkstemp(pattern.data()));
+    if (fd.get() < 0) return;
+    const std::string text = sidecarText(md5, st);
+    ::fchmod(fd.get(), 0644);
+    bool ok = writeAll(fd.get(), text.data(), text.size());
+    fd.reset();
+    std::error_code ec;
+    if (ok) fs::rename(pattern, sidecar, ec);
+    if (!ok || ec) fs::remove(pattern, ec);
+}
+
+std::string readSmall(const fs::path& file) {
+    Fd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+    if (fd.get() < 0) return {};
+    char buffer[256];
+    ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
+    return n > 0 ? std::string(buffer, static_cast<size_t>(n)) : std::string();
+}
+
+std::string fdMd5(int fd, const fs::path& file) {
+    EvpContext ctx = newMd5();
+    std::vector<char> buffer(1 << 20);
+    for (;;) {
+        ssize_t n = ::read(fd, buffer.data(), buffer.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) throw TC_Exception("cannot read " + file.string() + ": " + std::strerror(errno));
+        if (n == 0) break;
+        EVP_DigestUpdate(ctx.get(), buffer.data(), static_cast<size_t>(n));
+    }
+    return hexDigest(ctx.get());
+}
+
+}  // namespace
 
 PatchService::PatchService(PatchSettings settings) : _settings(std::move(settings)), _root(_settings.root) {
     std::error_code ec;
@@ -174,7 +229,6 @@ PatchService::~PatchService() {
     std::lock_guard lock(_mutex);
     for (auto& [key, upload] : _uploads) {
         std::error_code ec;
-        upload->fd.reset();
         fs::remove(upload->partial, ec);
     }
 }
@@ -198,16 +252,22 @@ bool PatchService::isFileName(std::string_view name) {
 std::string PatchService::fileMd5(const fs::path& file) {
     Fd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
     if (fd.get() < 0) throw TC_Exception("cannot open " + file.string() + ": " + std::strerror(errno));
-    EvpContext ctx = newMd5();
-    std::vector<char> buffer(1 << 20);
-    for (;;) {
-        ssize_t n = ::read(fd.get(), buffer.data(), buffer.size());
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) throw TC_Exception("cannot read " + file.string() + ": " + std::strerror(errno));
-        if (n == 0) break;
-        EVP_DigestUpdate(ctx.get(), buffer.data(), static_cast<size_t>(n));
+    return fdMd5(fd.get(), file);
+}
+
+std::string PatchService::storedMd5(const fs::path& file) {
+    Fd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+    struct stat st {};
+    if (fd.get() < 0 || ::fstat(fd.get(), &st) != 0) {
+        throw TC_Exception("cannot open " + file.string() + ": " + std::strerror(errno));
     }
-    return hexDigest(ctx.get());
+    const std::string cached = readSmall(sidecarOf(file));
+    if (cached.size() > 32 && isMd5Text(cached.substr(0, 32)) && sidecarText(cached.substr(0, 32), st) == cached) {
+        return cached.substr(0, 32);
+    }
+    std::string md5 = fdMd5(fd.get(), file);
+    writeSidecar(file, md5, st);
+    return md5;
 }
 
 fs::path PatchService::resolve(const std::string& path, std::string& why) const {
@@ -245,7 +305,7 @@ int PatchService::list(const std::string& path, std::vector<FileInfo>& files, st
         fi.path = name;
         fi.size = static_cast<Int32>(std::min<uintmax_t>(fs::file_size(file), INT_MAX));
         fi.canExec = (fs::status(file).permissions() & fs::perms::owner_exec) != fs::perms::none;
-        fi.md5 = fileMd5(file);
+        fi.md5 = storedMd5(file);
         return fi;
     };
     try {
@@ -318,12 +378,18 @@ int PatchService::read(const std::string& file, int64_t offset, int64_t length, 
     return got == 0 ? kPatchEndOfFile : kPatchOk;
 }
 
+uint64_t PatchService::partialLimit() const {
+    return _settings.maxPartialBytes ? _settings.maxPartialBytes
+                                     : _settings.maxUploadBytes * static_cast<uint64_t>(_settings.maxUploads);
+}
+
+// Under _mutex; never for a busy upload but by the thread that made it busy.
 void PatchService::abandon(const std::string& key) {
     auto it = _uploads.find(key);
     if (it == _uploads.end()) return;
-    it->second->fd.reset();
     std::error_code ec;
     fs::remove(it->second->partial, ec);
+    _partialBytes -= std::min(_partialBytes, it->second->size);
     _uploads.erase(it);
 }
 
@@ -331,12 +397,12 @@ void PatchService::dropIdleUploads() {
     auto now = std::chrono::steady_clock::now();
     for (auto it = _uploads.begin(); it != _uploads.end();) {
         auto& upload = *it->second;
-        if (now - upload.lastChunk > std::chrono::seconds(_settings.uploadTimeoutSeconds)) {
+        if (!upload.busy && now - upload.lastChunk > std::chrono::seconds(_settings.uploadTimeoutSeconds)) {
             TLOGWARN("patch: dropped the unfinished upload " << it->first << " (" << upload.size << " bytes, idle for "
                                                              << _settings.uploadTimeoutSeconds << " s)" << std::endl);
-            upload.fd.reset();
             std::error_code ec;
             fs::remove(upload.partial, ec);
+            _partialBytes -= std::min(_partialBytes, upload.size);
             it = _uploads.erase(it);
         } else {
             ++it;
@@ -346,9 +412,9 @@ void PatchService::dropIdleUploads() {
 
 int PatchService::upload(const std::string& app, const std::string& server, const FileContent& chunk,
                          std::string& why) {
-    std::lock_guard lock(_mutex);
+    std::unique_lock lock(_mutex);
     dropIdleUploads();
-    auto refuse = [&](int code, std::string text) {
+    auto refuse = [&](int code, std::string text) {  // with the lock held
         ++_refused;
         why = std::move(text);
         _lastRefusal = why;
@@ -369,85 +435,126 @@ int PatchService::upload(const std::string& app, const std::string& server, cons
     const std::string owner = app + "." + server;
     const std::string key = owner + "/" + chunk.name;
     const fs::path final = _root / kUploadFolder / owner / chunk.name;
+    const uint64_t bytes = chunk.content.size();
+    auto busyRefusal = [&] {
+        return refuse(kPatchBusy, "another chunk of " + key + " is being written: send this one again after it");
+    };
 
+    Upload* upload = nullptr;
     if (chunk.firstChunk) {
+        auto old = _uploads.find(key);
+        if (old != _uploads.end() && old->second->busy) return busyRefusal();
         abandon(key);  // a new first chunk starts the file again (the uploader retries)
-        std::error_code ec;
-        if (fs::exists(final, ec)) {
-            std::string stored;
-            try {
-                stored = fileMd5(final);
-            } catch (const std::exception&) {
-            }
-            if (stored != md5) {
-                return refuse(kPatchExists, "version " + key + " is stored already with MD5 " + stored +
-                                                ": a version's content never changes; upload under another name");
-            }
+        if (_uploads.size() >= _settings.maxUploads) {
+            return refuse(kPatchTooMany, "cannot start " + key + ": " + std::to_string(_uploads.size()) +
+                                             " uploads are in progress (maxuploads); try again when one finishes");
         }
-        auto upload = std::make_unique<Upload>();
-        upload->md5 = md5;
-        upload->partial = _root / kPartialFolder / owner / chunk.name;
-        fs::create_directories(upload->partial.parent_path(), ec);
-        upload->fd = Fd(::open(upload->partial.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-        if (ec || upload->fd.get() < 0) {
-            return refuse(kPatchIoError, "cannot store " + key + ": " + (ec ? ec.message() : std::strerror(errno)));
+        auto fresh = std::make_unique<Upload>();
+        fresh->md5 = md5;
+        fresh->partial = _root / kPartialFolder / owner / chunk.name;
+        fresh->digest = newMd5();
+        fresh->busy = true;
+        fresh->lastChunk = std::chrono::steady_clock::now();
+        upload = fresh.get();
+        _uploads[key] = std::move(fresh);
+    } else {
+        auto it = _uploads.find(key);
+        if (it == _uploads.end()) {
+            return refuse(kPatchOutOfOrder, "no upload of " + key +
+                                                " is in progress: its first chunk (firstChunk) did not come, or it "
+                                                "was refused, or dropped after " +
+                                                std::to_string(_settings.uploadTimeoutSeconds) + " s idle");
         }
-        upload->digest = newMd5();
-        _uploads[key] = std::move(upload);
+        upload = it->second.get();
+        if (upload->busy) return busyRefusal();
+        if (upload->md5 != md5) {
+            abandon(key);
+            return refuse(kPatchOutOfOrder, "a chunk of " + key + " announces MD5 " + md5 + ", its first chunk " +
+                                                "announced another: the upload is dropped");
+        }
+        upload->busy = true;
     }
-    auto it = _uploads.find(key);
-    if (it == _uploads.end()) {
-        return refuse(kPatchOutOfOrder, "no upload of " + key +
-                                            " is in progress: its first chunk (firstChunk) did not come, or it "
-                                            "was refused, or dropped after " +
-                                            std::to_string(_settings.uploadTimeoutSeconds) + " s idle");
-    }
-    Upload& upload = *it->second;
-    if (upload.md5 != md5) {
+    // Busy from here: only this thread touches *upload until it is unmarked or abandoned.
+    auto fail = [&](int code, std::string text) {
+        lock.lock();
         abandon(key);
-        return refuse(kPatchOutOfOrder, "a chunk of " + key + " announces MD5 " + md5 + ", its first chunk " +
-                                            "announced another: the upload is dropped");
+        return refuse(code, std::move(text));
+    };
+    const uint64_t offset = upload->size;
+    if (offset + bytes > _settings.maxUploadBytes) {
+        lock.unlock();
+        return fail(kPatchTooLarge, "upload " + key + " is larger than maxuploadsize (" +
+                                        std::to_string(_settings.maxUploadBytes) + " bytes): refused at " +
+                                        std::to_string(offset + bytes) + " bytes");
     }
-    const uint64_t size = upload.size + chunk.content.size();
-    if (size > _settings.maxUploadBytes) {
-        abandon(key);
-        return refuse(kPatchTooLarge, "upload " + key + " is larger than maxuploadsize (" +
-                                          std::to_string(_settings.maxUploadBytes) + " bytes): refused at " +
-                                          std::to_string(size) + " bytes");
+    if (_partialBytes + bytes > partialLimit()) {
+        std::string text = "upload " + key + " refused at " + std::to_string(offset + bytes) +
+                           " bytes: uploads in progress hold " + std::to_string(_partialBytes) +
+                           " bytes, maxpartialbytes is " + std::to_string(partialLimit());
+        lock.unlock();
+        return fail(kPatchTooMany, std::move(text));
     }
-    if (!writeAll(upload.fd.get(), chunk.content.data(), chunk.content.size())) {
-        std::string error =
-            "cannot store " + key + " at " + std::to_string(upload.size) + " bytes: " + std::strerror(errno);
-        abandon(key);
-        return refuse(kPatchIoError, error);
-    }
-    EVP_DigestUpdate(upload.digest.get(), chunk.content.data(), chunk.content.size());
-    upload.size = size;
-    upload.lastChunk = std::chrono::steady_clock::now();
-    if (!chunk.lastChunk) return kPatchOk;
+    _partialBytes += bytes;
+    upload->size = offset + bytes;
+    lock.unlock();
 
-    const std::string received = hexDigest(upload.digest.get());
-    if (received != upload.md5) {
-        std::string error = "MD5 mismatch for " + key + ": the " + std::to_string(upload.size) +
-                            " bytes received have MD5 " + received + ", the uploader announced " + upload.md5 +
-                            "; nothing is stored";
-        abandon(key);  // upload is gone from here on
-        return refuse(kPatchBadMd5, error);
-    }
-    if (::fsync(upload.fd.get()) != 0) {
-        std::string error = std::strerror(errno);
-        abandon(key);
-        return refuse(kPatchIoError, "cannot store " + key + ": " + error);
-    }
-    upload.fd.reset();
     std::error_code ec;
-    fs::create_directories(final.parent_path(), ec);
-    if (!ec) fs::rename(upload.partial, final, ec);
-    if (ec) {
-        abandon(key);
-        return refuse(kPatchIoError, "cannot store " + key + ": " + ec.message());
+    if (chunk.firstChunk && fs::exists(final, ec)) {
+        std::string stored;
+        try {
+            stored = storedMd5(final);
+        } catch (const std::exception&) {
+        }
+        if (stored != md5) {
+            return fail(kPatchExists, "version " + key + " is stored already with MD5 " + stored +
+                                          ": a version's content never changes; upload under another name");
+        }
     }
-    TLOGINFO("patch: stored " << key << ", " << size << " bytes, MD5 " << md5 << std::endl);
+    if (chunk.firstChunk) fs::create_directories(upload->partial.parent_path(), ec);
+    Fd fd(::open(upload->partial.c_str(),
+                 O_WRONLY | O_CLOEXEC | O_NOFOLLOW | (chunk.firstChunk ? O_CREAT | O_TRUNC : 0), 0644));
+    if (ec || fd.get() < 0) {
+        return fail(kPatchIoError, "cannot store " + key + ": " + (ec ? ec.message() : std::strerror(errno)));
+    }
+    const char* data = chunk.content.data();
+    for (uint64_t done = 0; done < bytes;) {
+        ssize_t n = ::pwrite(fd.get(), data + done, bytes - done, static_cast<off_t>(offset + done));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            return fail(kPatchIoError, "cannot store " + key + " at " + std::to_string(offset + done) +
+                                           " bytes: " + (n < 0 ? std::strerror(errno) : "nothing written"));
+        }
+        done += static_cast<uint64_t>(n);
+    }
+    EVP_DigestUpdate(upload->digest.get(), data, bytes);
+    if (!chunk.lastChunk) {
+        lock.lock();
+        upload->lastChunk = std::chrono::steady_clock::now();
+        upload->busy = false;
+        return kPatchOk;
+    }
+
+    const std::string received = hexDigest(upload->digest.get());
+    if (received != upload->md5) {
+        return fail(kPatchBadMd5, "MD5 mismatch for " + key + ": the " + std::to_string(offset + bytes) +
+                                      " bytes received have MD5 " + received + ", the uploader announced " +
+                                      upload->md5 + "; nothing is stored");
+    }
+    struct stat st {};
+    if (::fsync(fd.get()) != 0 || ::fstat(fd.get(), &st) != 0) {
+        return fail(kPatchIoError, "cannot store " + key + ": " + std::strerror(errno));
+    }
+    fd.reset();
+    {
+        std::lock_guard store(_storeMutex);
+        fs::create_directories(final.parent_path(), ec);
+        if (!ec) fs::rename(upload->partial, final, ec);
+        if (!ec) writeSidecar(final, md5, st);  // rename keeps the inode and mtime
+    }
+    if (ec) return fail(kPatchIoError, "cannot store " + key + ": " + ec.message());
+    TLOGINFO("patch: stored " << key << ", " << offset + bytes << " bytes, MD5 " << md5 << std::endl);
+    lock.lock();
+    _partialBytes -= std::min(_partialBytes, upload->size);
     _uploads.erase(key);
     ++_versions;
     return kPatchOk;
@@ -461,6 +568,9 @@ int PatchService::prepare(const std::string& app, const std::string& server, con
     }
     const std::string owner = app + "." + server;
     const fs::path source = _root / kUploadFolder / owner / patchFile;
+    // One prepare, remove or upload rename at a time: the copy is of one whole version, and
+    // the version cannot go while it is copied.
+    std::lock_guard store(_storeMutex);
     std::error_code ec;
     if (!fs::is_regular_file(fs::symlink_status(source, ec))) {
         why = "no upload " + owner + "/" + patchFile;
@@ -468,15 +578,30 @@ int PatchService::prepare(const std::string& app, const std::string& server, con
     }
     const fs::path folder = _root / kPrepareFolder / app / server;
     const fs::path target = folder / (owner + ".tgz");
-    const fs::path temporary = folder / ("." + owner + ".tgz.copy");
     fs::create_directories(folder, ec);
+    std::string temporary = (folder / ("." + owner + ".tgz.XXXXXX")).string();
+    bool made = false;  // a name of its own, in the same folder
+    if (!ec) {
+        Fd fd(::mkstemp(temporary.data()));
+        made = fd.get() >= 0;
+        if (!made) ec = std::error_code(errno, std::generic_category());
+    }
+    std::string md5;
+    try {
+        if (!ec) md5 = storedMd5(source);
+    } catch (const std::exception&) {
+    }
     if (!ec) fs::copy_file(source, temporary, fs::copy_options::overwrite_existing, ec);
+    struct stat st {};
+    if (!ec && ::stat(temporary.c_str(), &st) != 0) ec = std::error_code(errno, std::generic_category());
     if (!ec) fs::rename(temporary, target, ec);
     if (ec) {
-        fs::remove(temporary, ec);
+        std::error_code ignored;
+        if (made) fs::remove(temporary, ignored);
         why = "cannot copy " + owner + "/" + patchFile + " to " + kPrepareFolder + ": " + ec.message();
         return kPatchIoError;
     }
+    if (!md5.empty()) writeSidecar(target, md5, st);
     why = std::string(kPrepareFolder) + "/" + app + "/" + server + "/" + owner + ".tgz";
     return kPatchOk;
 }
@@ -488,11 +613,13 @@ int PatchService::remove(const std::string& app, const std::string& server, cons
         return kPatchBadName;
     }
     const fs::path file = _root / kUploadFolder / (app + "." + server) / patchFile;
+    std::lock_guard store(_storeMutex);
     std::error_code ec;
     if (!fs::remove(file, ec)) {
         why = "no upload " + app + "." + server + "/" + patchFile + (ec ? ": " + ec.message() : "");
         return ec ? kPatchIoError : kPatchBadName;
     }
+    fs::remove(sidecarOf(file), ec);
     return kPatchOk;
 }
 
@@ -500,7 +627,8 @@ std::string PatchService::status() const {
     std::lock_guard lock(_mutex);
     std::ostringstream os;
     os << "root=" << _root.string() << "\n"
-       << "uploads_in_progress=" << _uploads.size() << "\n";
+       << "uploads_in_progress=" << _uploads.size() << "\n"
+       << "partial_bytes=" << _partialBytes << "\n";
     for (const auto& [key, upload] : _uploads) os << "upload=" << key << " " << upload->size << " bytes\n";
     os << "versions_stored=" << _versions << "\n"
        << "refused_uploads=" << _refused << "\n"

@@ -15,8 +15,16 @@
 // is such names joined by '/', optionally with a leading '/'; anything else (.., empty
 // parts, hidden names, a symlink leading out of the root) is refused.
 //
-// Threads: every member is thread-safe. Uploads are serialised by one mutex (they are
-// rare); downloads and listings take no lock. Errors come back as a negative code and a
+// Threads: every member is thread-safe. One mutex guards the map of uploads in progress
+// and the counters, and is held for map look-ups only: a chunk's write, its fsync and the
+// hash of an existing version run outside it, with the upload marked busy (a chunk of a
+// busy upload is refused with kPatchBusy; the uploader sends it again). Another mutex
+// serialises prepare, remove and an upload's final rename, so a prepared package is always
+// one whole version. Downloads and listings take no lock. At most maxuploads uploads are in
+// progress, holding at most maxpartialbytes bytes; a partial file is opened per chunk, so
+// uploads in progress hold no descriptor. A version's MD5 is kept beside it in a hidden
+// sidecar `.<name>.md5` (MD5, inode, size, mtime), so listings hash a file only when the
+// sidecar is missing or no longer matches it. Errors come back as a negative code and a
 // message naming the cause; nothing throws out of the public methods but the constructor
 // (a root folder that cannot be made).
 #pragma once
@@ -40,6 +48,8 @@ struct PatchSettings {
     uint64_t maxUploadBytes = 1073741824;  // larger uploads are refused
     size_t chunkBytes = 1048576;           // the most a download call returns
     int uploadTimeoutSeconds = 600;        // a partial upload idle this long is dropped
+    size_t maxUploads = 16;                // uploads in progress at once
+    uint64_t maxPartialBytes = 0;          // bytes of uploads in progress; 0: maxUploadBytes x maxUploads
 
     // Throws TC_Exception naming the key of a value that does not parse.
     static PatchSettings fromConfig(const TC_Config& config, const std::string& dataPath);
@@ -63,6 +73,8 @@ enum PatchCode : int {
     kPatchOutOfOrder = -4,  // a chunk of no upload in progress, or of another MD5
     kPatchIoError = -5,     // the disk refused (full, permissions)
     kPatchExists = -6,      // a version of that name with other content is stored
+    kPatchBusy = -7,        // another chunk of that upload is being written: send it again
+    kPatchTooMany = -8,     // maxuploads uploads in progress, or maxpartialbytes reached
 };
 
 class PatchService {
@@ -92,6 +104,9 @@ public:
 
     // The lower-case hex MD5 of a file's content; throws TC_Exception when it cannot be read.
     static std::string fileMd5(const std::filesystem::path& file);
+    // The MD5 of a file under the store, from its sidecar when that still matches the file
+    // (inode, size, mtime), else hashed and the sidecar rewritten. Throws like fileMd5.
+    static std::string storedMd5(const std::filesystem::path& file);
     static bool isServerName(std::string_view name);
     static bool isFileName(std::string_view name);
 
@@ -102,11 +117,14 @@ private:
     std::filesystem::path resolve(const std::string& path, std::string& why) const;
     void dropIdleUploads();
     void abandon(const std::string& key);
+    uint64_t partialLimit() const;
 
     const PatchSettings _settings;
     const std::filesystem::path _root;
     mutable std::mutex _mutex;                                // _uploads and the counters
     std::map<std::string, std::unique_ptr<Upload>> _uploads;  // by App.Server/name
+    uint64_t _partialBytes = 0;                               // sum of the uploads' sizes
+    std::mutex _storeMutex;                                   // prepare, remove and an upload's rename into tars.upload
     uint64_t _versions = 0;
     uint64_t _refused = 0;
     std::string _lastRefusal;

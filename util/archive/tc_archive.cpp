@@ -103,7 +103,9 @@ private:
     fs::path _path;
 };
 
-void copyData(const std::string& archive, const char* name, struct archive* reader, struct archive* writer) {
+// Copies the entry's data, adding its bytes to `written`; throws past limits.maxBytes.
+void copyData(const std::string& archive, const char* name, struct archive* reader, struct archive* writer,
+              const TC_ArchiveLimits& limits, uint64_t& written) {
     for (;;) {
         const void* block = nullptr;
         size_t size = 0;
@@ -113,6 +115,12 @@ void copyData(const std::string& archive, const char* name, struct archive* read
         if (r < ARCHIVE_WARN) {
             throw TC_Archive_Exception("archive " + archive + ": entry " + shown(name) + ": " +
                                        archive_error_string(reader));
+        }
+        written += size;
+        if (written > limits.maxBytes) {
+            throw TC_Archive_Exception("archive " + archive + " unpacks to more than " +
+                                       std::to_string(limits.maxBytes) + " bytes (at entry " + shown(name) +
+                                       "): refused");
         }
         if (archive_write_data_block(writer, block, size, offset) < ARCHIVE_WARN) {
             throw TC_Archive_Exception("archive " + archive + ": cannot write entry " + shown(name) + ": " +
@@ -139,7 +147,7 @@ std::vector<std::string> TC_Archive::list(const std::string& archive) {
     return names;
 }
 
-void TC_Archive::unpack(const std::string& archive, const std::string& destDir) {
+void TC_Archive::unpack(const std::string& archive, const std::string& destDir, const TC_ArchiveLimits& limits) {
     const fs::path dest = fs::path(destDir).lexically_normal();
     std::error_code ec;
     if (fs::exists(fs::symlink_status(dest, ec))) {
@@ -165,12 +173,17 @@ void TC_Archive::unpack(const std::string& archive, const std::string& destDir) 
                                                      ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_SECURE_NODOTDOT);
 
     struct archive_entry* entry = nullptr;
-    size_t entries = 0;
+    uint64_t entries = 0;
+    uint64_t written = 0;
     for (;; ++entries) {
         int r = archive_read_next_header(reader.get(), &entry);
         if (r == ARCHIVE_EOF) break;
         if (r < ARCHIVE_WARN) {
             throw TC_Archive_Exception("archive " + archive + " is corrupt: " + archive_error_string(reader.get()));
+        }
+        if (entries >= limits.maxEntries) {
+            throw TC_Archive_Exception("archive " + archive + " holds more than " + std::to_string(limits.maxEntries) +
+                                       " entries: refused");
         }
         // A copy: setting the pathname below frees the entry's own.
         const std::string entryName = archive_entry_pathname(entry) ? archive_entry_pathname(entry) : "";
@@ -202,7 +215,8 @@ void TC_Archive::unpack(const std::string& archive, const std::string& destDir) 
             throw TC_Archive_Exception("archive " + archive + ": cannot write entry " + shown(name) + ": " +
                                        archive_error_string(writer.get()));
         }
-        if (type == AE_IFREG && archive_entry_size(entry) > 0) copyData(archive, name, reader.get(), writer.get());
+        // Every regular file: a format may give no size in its header (zip's streamed entries).
+        if (type == AE_IFREG) copyData(archive, name, reader.get(), writer.get(), limits, written);
         if (archive_write_finish_entry(writer.get()) < ARCHIVE_WARN) {
             throw TC_Archive_Exception("archive " + archive + ": cannot write entry " + shown(name) + ": " +
                                        archive_error_string(writer.get()));

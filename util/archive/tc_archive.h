@@ -12,10 +12,16 @@
 // through a symbolic link; hard links, devices, fifos and sockets. Entries keep their permission bits (not their
 // owner) and times. `.` parts and a leading `./` are dropped.
 //
+// Limits (TC_ArchiveLimits, defaults 4 GiB and 100000 entries): the bytes of file data
+// written and the number of entries are counted while unpacking; an archive that passes
+// either (a gzip bomb) is refused with a message naming the limit, and nothing is left.
+// Every regular file's data is copied whether or not its header gives a size.
+//
 // Plain static functions; thread-safe (no shared state). Not part of tars_util: this
 // library exists where the framework is built, and is not installed.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -27,9 +33,15 @@ struct TC_Archive_Exception : TC_Exception {
     using TC_Exception::TC_Exception;
 };
 
+struct TC_ArchiveLimits {
+    uint64_t maxBytes = 4ULL << 30;  // file data written, in total
+    uint64_t maxEntries = 100000;    // entries of any kind
+};
+
 class TC_Archive {
 public:
-    static void unpack(const std::string& archive, const std::string& destDir);
+    static void unpack(const std::string& archive, const std::string& destDir,
+                       const TC_ArchiveLimits& limits = TC_ArchiveLimits{});
     // The entries' paths, as stored (directories end with '/' when the archive says so).
     static std::vector<std::string> list(const std::string& archive);
 };

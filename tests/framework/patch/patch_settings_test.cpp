@@ -45,6 +45,8 @@ TEST(PatchSettings, DefaultsAndValues) {
     EXPECT_EQ(1073741824u, settings.maxUploadBytes);
     EXPECT_EQ(1048576u, settings.chunkBytes);
     EXPECT_EQ(600, settings.uploadTimeoutSeconds);
+    EXPECT_EQ(16u, settings.maxUploads);
+    EXPECT_EQ(0u, settings.maxPartialBytes);
     settings = PatchSettings::fromConfig(
         parse("<tars>\n<patch>\nroot=/p\nmaxuploadsize=5000\nchunksize=4096\nuploadtimeout=9\n</patch>\n</tars>\n"),
         "/data/x");
@@ -55,7 +57,8 @@ TEST(PatchSettings, DefaultsAndValues) {
 }
 
 TEST(PatchSettings, ABadValueIsRefusedNamingItsKey) {
-    for (const std::string line : {"maxuploadsize=0", "maxuploadsize=3000000000", "chunksize=10", "uploadtimeout=x"}) {
+    for (const std::string line : {"maxuploadsize=0", "maxuploadsize=3000000000", "chunksize=10", "uploadtimeout=x",
+                                   "maxuploads=0", "maxpartialbytes=-1"}) {
         try {
             PatchSettings::fromConfig(parse("<tars>\n<patch>\n" + line + "\n</patch>\n</tars>\n"), "/d");
             ADD_FAILURE() << line;

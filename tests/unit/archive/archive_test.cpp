@@ -6,12 +6,16 @@
 #include <archive_entry.h>
 #include <gtest/gtest.h>
 #include <stdlib.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tc_archive.h"
@@ -211,6 +215,93 @@ TEST_F(ArchiveTest, TarsPackageOfHelloServerUnpacksToItsExecutable) {
     EXPECT_TRUE(fs::is_regular_file(fs::path(dest()) / "HelloServer" / "HelloServer.conf"));
     auto names = TC_Archive::list(HELLO_SERVER_TGZ);
     EXPECT_EQ(3u, names.size());
+}
+
+TEST_F(ArchiveTest, RefusesAnArchiveUnpackingToMoreThanTheByteLimitLeavingNothing) {
+    // 3 MiB of zeros compress to a few KiB: a small bomb.
+    auto archive = make({file("a", std::string(1048576, '\0')), file("b", std::string(2 * 1048576, '\0'))});
+    TC_ArchiveLimits limits;
+    limits.maxBytes = 2 * 1048576;
+    std::vector<std::string> before;
+    try {
+        TC_Archive::unpack(archive, dest(), limits);
+        ADD_FAILURE() << "unpacked past the byte limit";
+    } catch (const TC_Archive_Exception& e) {
+        EXPECT_NE(std::string::npos, std::string(e.what()).find("more than 2097152 bytes")) << e.what();
+    }
+    size_t count = 0;
+    for ([[maybe_unused]] const auto& e : fs::directory_iterator(_dir)) ++count;
+    EXPECT_EQ(1u, count);           // only p.tgz
+    limits.maxBytes = 3 * 1048576;  // exactly its size: taken
+    TC_Archive::unpack(archive, dest(), limits);
+    EXPECT_EQ(2u * 1048576, fs::file_size(fs::path(dest()) / "b"));
+}
+
+TEST_F(ArchiveTest, RefusesAnArchiveWithMoreEntriesThanTheLimit) {
+    std::vector<Entry> entries;
+    for (int i = 0; i < 5; ++i) entries.push_back(file("f" + std::to_string(i), "x"));
+    auto archive = make(entries);
+    TC_ArchiveLimits limits;
+    limits.maxEntries = 4;
+    try {
+        TC_Archive::unpack(archive, dest(), limits);
+        ADD_FAILURE() << "unpacked past the entry limit";
+    } catch (const TC_Archive_Exception& e) {
+        EXPECT_NE(std::string::npos, std::string(e.what()).find("more than 4 entries")) << e.what();
+    }
+    EXPECT_FALSE(fs::exists(fs::symlink_status(dest())));
+    limits.maxEntries = 5;
+    TC_Archive::unpack(archive, dest(), limits);
+    EXPECT_EQ("x", TC_File::load2str((fs::path(dest()) / "f4").string()));
+}
+
+// A zip written without sizes (data descriptors after the data) and read through a pipe:
+// the streaming reader's header has no size, and the data must still arrive.
+TEST_F(ArchiveTest, CopiesAFileWhoseHeaderHasNoSize) {
+    const std::string content = "written without a size in the header\n";
+    std::vector<char> bytes(65536);
+    size_t used = 0;
+    {
+        struct archive* a = archive_write_new();
+        archive_write_set_format_zip(a);
+        ASSERT_EQ(ARCHIVE_OK, archive_write_open_memory(a, bytes.data(), bytes.size(), &used));
+        struct archive_entry* entry = archive_entry_new();
+        archive_entry_set_pathname(entry, "streamed.txt");
+        archive_entry_set_filetype(entry, AE_IFREG);
+        archive_entry_set_perm(entry, 0644);
+        archive_entry_unset_size(entry);
+        ASSERT_EQ(ARCHIVE_OK, archive_write_header(a, entry));
+        archive_write_data(a, content.data(), content.size());
+        archive_entry_free(entry);
+        archive_write_close(a);
+        archive_write_free(a);
+    }
+    bytes.resize(used);
+    const std::string pipe = (_dir / "p.zip").string();
+    ASSERT_EQ(0, ::mkfifo(pipe.c_str(), 0600));
+    ::signal(SIGPIPE, SIG_IGN);
+    std::thread writer([&] {
+        int fd = ::open(pipe.c_str(), O_WRONLY);  // waits for unpack to open it
+        if (fd < 0) return;
+        size_t done = 0;
+        while (done < bytes.size()) {
+            ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+            if (n <= 0) break;
+            done += static_cast<size_t>(n);
+        }
+        ::close(fd);
+    });
+    std::string error;
+    try {
+        TC_Archive::unpack(pipe, dest());
+    } catch (const std::exception& e) {
+        error = e.what();
+    }
+    int unblock = ::open(pipe.c_str(), O_RDONLY | O_NONBLOCK);  // frees the writer if unpack never opened it
+    writer.join();
+    if (unblock >= 0) ::close(unblock);
+    ASSERT_EQ("", error);
+    EXPECT_EQ(content, TC_File::load2str((fs::path(dest()) / "streamed.txt").string()));
 }
 
 }  // namespace
