@@ -229,6 +229,12 @@ Commands:
                                         a running instance whose executable, profile or
                                         adapters changed is restarted, one node after the
                                         other (--no-restart: only say which need one)
+  publish APP.SERVER FILE.tgz [--node NODE]... [--patch OBJ] [--version ID] [--json]
+                                        upload FILE.tgz (tars_package()) to tarspatch
+                                        (OBJ: tars.tarspatch.PatchObj by name), then each
+                                        node of the server (or each NODE) installs it and
+                                        restarts it; progress on stderr, --json prints the
+                                        final state; 1 names the nodes that did not take it
   list [--json]                         every deployed instance: server, node, states, pid,
                                         restarts, last exit, punishment, stale config
   nodes                                 the registered nodes
@@ -344,6 +350,7 @@ int AdminTool::run(const std::vector<std::string>& args) {
             return kOk;
         }
         if (name == "deploy") return deploy(rest);
+        if (name == "publish") return publish(rest);
         if (name == "list") return list(rest);
         if (name == "nodes") return nodes(rest);
         if (name == "status") return status(rest);

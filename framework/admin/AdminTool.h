@@ -2,7 +2,7 @@
 //
 //   tarsadmin [--registry=OBJ] [--locator=OBJ] [--timeout=MS] [--wait=S|--no-wait] COMMAND ARGS
 //
-// Commands: deploy, list, nodes, status, start, stop, restart, load, undeploy, notify,
+// Commands: deploy, publish, list, nodes, status, start, stop, restart, load, undeploy, notify,
 // config put|list|get|delete, help (usage() has the details, framework/admin/README.md
 // the manual). deploy, start and restart wait (--wait) until the started instance's first
 // heartbeat reached the registry, and fail when its process exits first.
@@ -64,6 +64,8 @@ private:
     int config(const std::vector<std::string>& args);
     // config list|get|delete (args[0] is the verb).
     int configFile(const std::vector<std::string>& args);
+    // publish APP.SERVER FILE.tgz (AdminPublish.cpp): upload to tarspatch, each node installs it.
+    int publish(const std::vector<std::string>& args);
 
     // Observability (AdminObserve.cpp): the log files of an instance through its node,
     // its events from the notify service, call statistics and properties from the query

@@ -70,9 +70,8 @@ Int32 NodeImp::destroyServer(const std::string& application, const std::string& 
     return _service.destroyServer(application, serverName, result);
 }
 
-Int32 NodeImp::patchPro(const PatchRequest&, std::string& result, CurrentPtr) {
-    result = std::string("patchPro: ") + kNotSupported;
-    return -1;
+Int32 NodeImp::patchPro(const PatchRequest& req, std::string& result, CurrentPtr) {
+    return _service.patcher().patch(req, result);
 }
 
 Int32 NodeImp::shutdown(std::string& result, CurrentPtr current) {
@@ -109,10 +108,9 @@ Int32 NodeImp::getStateInfo(const std::string& application, const std::string& s
     return _service.getStateInfo(application, serverName, info, result);
 }
 
-Int32 NodeImp::getPatchPercent(const std::string&, const std::string&, PatchInfo& tPatchInfo, CurrentPtr) {
-    tPatchInfo = PatchInfo();
-    tPatchInfo.sResult = std::string("getPatchPercent: ") + kNotSupported;
-    return -1;
+Int32 NodeImp::getPatchPercent(const std::string& application, const std::string& serverName, PatchInfo& tPatchInfo,
+                               CurrentPtr) {
+    return _service.patcher().percent(application, serverName, tPatchInfo);
 }
 
 Int32 NodeImp::delCache(const std::string&, const std::string&, const std::string&, std::string& result, CurrentPtr) {

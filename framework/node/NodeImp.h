@@ -4,7 +4,8 @@
 // files of its log directory, and by relative path those below it, 4 levels deep; and
 // getLogData with "head -N" / "tail -N" / "tail -n N", "size" and "from OFFSET" commands,
 // at most 4 MB; "from" answers 1 with no data when OFFSET is past the end).
-// Patching (patchPro, getPatchPercent), delCache, getNodeLoad and forceDockerLogin are not
+// patchPro installs a published version of a server (NodePatcher.h), getPatchPercent
+// reports its progress and result. delCache, getNodeLoad and forceDockerLogin are not
 // supported: they answer -1 with a result saying so.
 //
 // shutdown() ends the tarsnode process (its servers keep running); stopServer and

@@ -52,7 +52,30 @@ NodeService::NodeService(NodeSettings settings, NodeContext context, Communicato
       _reporter([this] { wakeRegistry(); }),
       _registry(_communicator, _settings.registryObj, kRegistryTimeoutMs),
       _servers(_builder, _communicator, objectOptions(_settings),
-               [this](const ServerStateInfo& state) { _reporter.post(state); }) {}
+               [this](const ServerStateInfo& state) { _reporter.post(state); }),
+      _patcher(_builder.node().nodeName, _settings.patchObj, _settings.keepVersions, _communicator, patchHooks()) {}
+
+NodePatcher::Hooks NodeService::patchHooks() {
+    NodePatcher::Hooks hooks;
+    hooks.layout = [this](const std::string& app, const std::string& serverName, ServerLayout& layout,
+                          std::string& why) {
+        auto object = _servers.find(app, serverName);
+        if (!object) {
+            why = app + "." + serverName + " is not a server of node " + context().nodeName;
+            return false;
+        }
+        layout = object->layout();
+        return true;
+    };
+    hooks.stop = [this](const std::string& app, const std::string& serverName, std::string& result) {
+        return stopServer(app, serverName, result);
+    };
+    hooks.start = [this](const std::string& app, const std::string& serverName, std::string& result) {
+        return startServer(app, serverName, result);
+    };
+    hooks.report = [this](const PatchResult& result) { return _registry.updatePatchResult(result) == 0; };
+    return hooks;
+}
 
 NodeService::~NodeService() { stop(); }
 
@@ -64,6 +87,7 @@ void NodeService::start() {
 }
 
 void NodeService::stop() {
+    _patcher.stop();
     {
         std::lock_guard lock(_wakeMutex);
         _stopping.store(true, std::memory_order_release);

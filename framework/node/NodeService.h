@@ -33,6 +33,7 @@
 
 #include "NodeContext.h"
 #include "NodeF.h"
+#include "NodePatcher.h"
 #include "NodeSettings.h"
 #include "RegistryLink.h"
 #include "ServerConfigBuilder.h"
@@ -64,6 +65,8 @@ public:
     int getStateInfo(const std::string& app, const std::string& serverName, ServerStateInfo& info, std::string& result);
     // <logpath><app>/<server>/ of a server this node knows; nullopt otherwise.
     std::optional<std::string> logDirectory(const std::string& app, const std::string& serverName) const;
+    // patchPro and getPatchPercent (NodePatcher.h).
+    NodePatcher& patcher() { return _patcher; }
 
     // ---- ServerObj
     int keepAlive(const ServerInfo& info);
@@ -85,6 +88,7 @@ private:
     bool flushReports();
     bool reportAll();
     NodeInfo nodeInfo() const;
+    NodePatcher::Hooks patchHooks();
     // The server's descriptor from the registry, loaded; nullptr with result on failure.
     std::shared_ptr<ServerObject> fetchAndLoad(const std::string& app, const std::string& serverName,
                                                std::string& result, bool* created);
@@ -95,6 +99,7 @@ private:
     StateReporter _reporter;
     RegistryLink _registry;
     ServerManager _servers;
+    NodePatcher _patcher;  // after _servers and _registry: its threads use them
 
     std::atomic<bool> _stopping{false};
     std::atomic<bool> _registered{false};

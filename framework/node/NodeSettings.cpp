@@ -55,6 +55,12 @@ const std::vector<NodeConfigKey>& nodeConfigKeys() {
          "/tars/application/client."},
         {kNode, "nodename", "",
          "This node's name in the registry when --nodeid is not given; empty: the server's localip."},
+        {kNode, "patchObj", "tars.tarspatch.PatchObj",
+         "The tarspatch PatchObj patchPro downloads from when the request names none (Obj@endpoints, or a "
+         "bare name resolved through the locator)."},
+        {kNode, "keepVersions", "5",
+         "Published versions kept in each server's versions/ folder (the running one included), 1..100; older "
+         "ones are deleted after a successful patch."},
         {kKeepAlive, "heartTimeout", "45",
          "Seconds without a heartbeat after which an active server is killed and restarted, unless its own "
          "config sets hearttimeout."},
@@ -90,6 +96,11 @@ NodeSettings NodeSettings::fromConfig(const TC_Config& config, const std::string
         throw NodeSettings_Exception("config file '" + configFile +
                                      "': no node name (--nodeid, /tars/node<nodename> and localip are empty)");
     }
+    s.patchObj = read.text(kNode, "patchObj");
+    if (s.patchObj.empty()) {
+        throw NodeSettings_Exception("config file '" + configFile + "': " + kNode + "<patchObj> is empty");
+    }
+    s.keepVersions = read.number(kNode, "keepVersions", 1, 100, "versions");
     s.heartTimeoutSeconds = read.number(kKeepAlive, "heartTimeout", 1, kMaxSeconds, "seconds");
     s.monitorIntervalSeconds = read.number(kKeepAlive, "monitorInterval", 1, 10, "seconds");
     s.reportAliveIntervalSeconds = read.number(kKeepAlive, "reportAliveInterval", 1, kMaxSeconds, "seconds");

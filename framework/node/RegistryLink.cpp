@@ -94,4 +94,8 @@ std::optional<int> RegistryLink::reportVersion(const std::string& app, const std
                    [&] { return static_cast<int>(_proxy->reportVersion(app, serverName, nodeName, version)); });
 }
 
+std::optional<int> RegistryLink::updatePatchResult(const PatchResult& result) {
+    return guarded("updatePatchResult", [&] { return static_cast<int>(_proxy->updatePatchResult(result)); });
+}
+
 }  // namespace tars

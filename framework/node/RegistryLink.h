@@ -36,6 +36,8 @@ public:
     std::optional<int> updateServerBatch(const std::vector<ServerStateInfo>& states);
     std::optional<int> reportVersion(const std::string& app, const std::string& serverName, const std::string& nodeName,
                                      const std::string& version);
+    // The version a patch installed (t_server_conf patch_version, patch_user, patch_time).
+    std::optional<int> updatePatchResult(const PatchResult& result);
 
     const std::string& registryObj() const { return _registryObj; }
 

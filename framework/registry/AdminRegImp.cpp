@@ -711,4 +711,46 @@ Int32 AdminRegImp::getLogData(const std::string& application, const std::string&
         Logged::Question);
 }
 
+Int32 AdminRegImp::batchPatch(const adminreg::PatchRequest& req, std::string& result, CurrentPtr current) {
+    return answer("batchPatch", req.appname + "." + req.servername + " on " + req.nodename + " version " + req.version,
+                  result, [&](std::string& text) {
+                      ServerKey key = existingInstance(checkedKey(req.appname, req.servername, req.nodename)).key();
+                      PatchRequest forward;
+                      forward.appname = key.application;
+                      forward.servername = key.serverName;
+                      forward.nodename = key.nodeName;
+                      forward.groupname = req.groupname;
+                      forward.binname = req.binname;
+                      forward.version = req.version;
+                      forward.user = req.user.empty() ? userOf(current) : req.user;
+                      forward.servertype = req.servertype;
+                      forward.patchobj = req.patchobj;
+                      forward.md5 = req.md5;
+                      forward.ostype = req.ostype;
+                      forward.filepath = req.filepath;
+                      return fromOutcome(_context.nodes.patchPro(forward), "patchPro", text);
+                  });
+}
+
+Int32 AdminRegImp::getPatchPercent(const std::string& application, const std::string& serverName,
+                                   const std::string& nodeName, adminreg::PatchInfo& tPatchInfo, CurrentPtr) {
+    std::string result;
+    Int32 code = answer(
+        "getPatchPercent", application + "." + serverName + " on " + nodeName, result,
+        [&](std::string& text) {
+            ServerKey key = existingInstance(checkedKey(application, serverName, nodeName)).key();
+            PatchInfo info;
+            Int32 ret = fromOutcome(_context.nodes.getPatchPercent(key, info), "getPatchPercent", text);
+            tPatchInfo.bPatching = info.bPatching;
+            tPatchInfo.iPercent = info.iPercent;
+            tPatchInfo.iModifyTime = info.iModifyTime;
+            tPatchInfo.sVersion = info.sVersion;
+            tPatchInfo.bSucc = info.bSucc;
+            return ret;
+        },
+        Logged::Question);
+    tPatchInfo.sResult = result;
+    return code;
+}
+
 }  // namespace tars

@@ -93,6 +93,9 @@ public:
     Int32 getLogData(const std::string& application, const std::string& serverName, const std::string& nodeName,
                      const std::string& logFile, const std::string& cmd, std::string& fileData, std::string& result,
                      CurrentPtr current) override;
+    Int32 batchPatch(const adminreg::PatchRequest& req, std::string& result, CurrentPtr current) override;
+    Int32 getPatchPercent(const std::string& application, const std::string& serverName, const std::string& nodeName,
+                          adminreg::PatchInfo& tPatchInfo, CurrentPtr current) override;
 
 private:
     // The instance, which must exist (else a NotFound refusal).

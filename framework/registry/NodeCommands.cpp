@@ -117,4 +117,18 @@ NodeCommands::Outcome NodeCommands::getLogData(const ServerKey& key, const std::
     });
 }
 
+NodeCommands::Outcome NodeCommands::patchPro(const PatchRequest& request) {
+    ServerKey key{request.appname, request.servername, request.nodename};
+    return invoke(key, "patchPro", CallKind::Query,
+                  [&](const NodePrx& node, std::string& result) { return node->patchPro(request, result); });
+}
+
+NodeCommands::Outcome NodeCommands::getPatchPercent(const ServerKey& key, PatchInfo& info) {
+    return invoke(key, "getPatchPercent", CallKind::Query, [&](const NodePrx& node, std::string& result) {
+        int ret = node->getPatchPercent(key.application, key.serverName, info);
+        result = info.sResult;
+        return ret;
+    });
+}
+
 }  // namespace tars

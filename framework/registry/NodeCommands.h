@@ -57,6 +57,9 @@ public:
     // for getLogData).
     Outcome getLogFileList(const ServerKey& key, std::vector<std::string>& files);
     Outcome getLogData(const ServerKey& key, const std::string& file, const std::string& cmd, std::string& data);
+    // patchPro: the node starts installing the version (a query: the node answers at once).
+    Outcome patchPro(const PatchRequest& request);
+    Outcome getPatchPercent(const ServerKey& key, PatchInfo& info);
 
 private:
     enum class CallKind { Query, Command };

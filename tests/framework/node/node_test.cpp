@@ -147,8 +147,8 @@ TEST_F(NodeTest, RegistersWritesTheConfigStartsTheServerAndTheLocatorFindsIt) {
 TEST_F(NodeTest, UnsupportedAndUnknownCallsAnswerMinusOneWithAReason) {
     auto& n = startNode();
     std::string result;
-    EXPECT_EQ(n.node()->patchPro(PatchRequest(), result), -1);
-    EXPECT_NE(result.find("not supported"), std::string::npos) << result;
+    EXPECT_EQ(n.node()->patchPro(PatchRequest(), result), -1);  // no version: refused at once
+    EXPECT_NE(result.find("not patched"), std::string::npos) << result;
     EXPECT_EQ(n.node()->delCache("a", "b", "c", result), -1);
     EXPECT_NE(result.find("not supported"), std::string::npos) << result;
     std::vector<std::string> list;

@@ -1,0 +1,311 @@
+// tarsnode's patchPro and getPatchPercent as processes: a tarsregistry, a tarspatch holding
+// uploads of HelloServer.tgz (tars_package()), and a tarsnode running TestApp.HelloServer
+// from a deployment without an executable path. A patch downloads, verifies, unpacks,
+// switches bin/ to the new version and restarts the server (a new pid), and the registry
+// records the version; a kept version comes back without a download (rollback). Bad
+// packages are refused with the cause and the node named, and the running server keeps
+// its pid.
+#include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "AdminTool.h"
+#include "NodeF.h"
+#include "NodeTestSupport.h"
+#include "Patch.h"
+#include "util/tc_common.h"
+
+#ifndef HELLO_SERVER_TGZ
+#error "HELLO_SERVER_TGZ must name the HelloServer package"
+#endif
+
+using namespace tars;
+using namespace tars::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kApp = "TestApp";
+const std::string kHello = "HelloServer";
+
+std::vector<char> fileBytes(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+std::string md5Of(const std::vector<char>& data) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    EVP_Digest(data.data(), data.size(), digest, &length, EVP_md5(), nullptr);
+    std::string hex;
+    char byte[3];
+    for (unsigned int i = 0; i < length; ++i) {
+        snprintf(byte, sizeof(byte), "%02x", digest[i]);
+        hex += byte;
+    }
+    return hex;
+}
+
+// tarspatch on reserved loopback ports, its store in its own temporary directory.
+struct PatchServer {
+    ReservedPort port, admin;
+    ServerProcess process{TARSPATCH_PATH};
+    Communicator communicator;
+    PatchPrx proxy;
+    bool started = false;
+
+    PatchServer() {
+        process.writeConfig(
+            "<tars>\n  <application>\n    <server>\n      app = tars\n      server = tarspatch\n"
+            "      localip = 127.0.0.1\n      logpath = @LOG@\n      datapath = @DIR@/data\n"
+            "      local = tcp -h 127.0.0.1 -p " +
+            std::to_string(admin.port()) +
+            " -t 60000\n      <tars.tarspatch.PatchObjAdapter>\n"
+            "        endpoint = tcp -h 127.0.0.1 -p " +
+            std::to_string(port.port()) +
+            " -t 60000\n        servant = tars.tarspatch.PatchObj\n        threads = 2\n"
+            "      </tars.tarspatch.PatchObjAdapter>\n    </server>\n  </application>\n"
+            "  <patch>\n    chunksize = 65536\n  </patch>\n</tars>\n");
+        started = process.start({port, admin});
+        proxy = communicator.stringToProxy<PatchPrx>(object());
+        proxy->tars_set_timeout(10000);
+    }
+    std::string object() const { return "tars.tarspatch.PatchObj@tcp -h 127.0.0.1 -p " + std::to_string(port.port()); }
+
+    // Uploads data as <name> of TestApp.HelloServer; "" or the refusal.
+    std::string upload(const std::string& name, const std::vector<char>& data) {
+        const size_t chunkSize = 100000;
+        size_t offset = 0;
+        std::string md5 = md5Of(data);
+        do {
+            FileContent chunk;
+            chunk.md5 = md5;
+            chunk.name = name;
+            chunk.firstChunk = offset == 0;
+            size_t n = std::min(chunkSize, data.size() - offset);
+            chunk.content.assign(data.begin() + static_cast<long>(offset),
+                                 data.begin() + static_cast<long>(offset + n));
+            offset += n;
+            chunk.lastChunk = offset == data.size();
+            std::string result;
+            if (proxy->uploadChunk(kApp, kHello, chunk, result) != 0) return result.empty() ? "refused" : result;
+        } while (offset < data.size());
+        return "";
+    }
+};
+
+class NodePatchTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        ASSERT_TRUE(patch.started) << patch.process.output();
+        store = db.open();
+        registry = std::make_unique<RegistryProcess>(db);
+        ASSERT_TRUE(registry->start()) << registry->process().output();
+        // A published server: no executable path; nothing runs until the first patch.
+        deployServer(*store, "node1", kHello, hello.port(), "");
+        NodeOptions options;
+        options.activatorMaxCount = 100000;  // the failed starts before the first patch
+        node = std::make_unique<NodeProcess>(*registry, options);
+        ASSERT_TRUE(node->start()) << node->process().output();
+        package = fileBytes(HELLO_SERVER_TGZ);
+        ASSERT_FALSE(package.empty()) << HELLO_SERVER_TGZ;
+        ASSERT_EQ(patch.upload("v1.tgz", package), "");
+        ASSERT_EQ(patch.upload("v2.tgz", package), "");
+    }
+
+    PatchRequest request(const std::string& version, const std::string& file, const std::string& md5) {
+        PatchRequest r;
+        r.appname = kApp;
+        r.servername = kHello;
+        r.nodename = "node1";
+        r.version = version;
+        r.user = "tester";
+        r.patchobj = patch.object();
+        r.md5 = md5;
+        r.filepath = "tars.upload/TestApp.HelloServer/" + file;
+        return r;
+    }
+
+    // patchPro, then getPatchPercent until the patch ends; its final PatchInfo.
+    PatchInfo install(const PatchRequest& r) {
+        std::string result;
+        EXPECT_EQ(node->node()->patchPro(r, result), 0) << result;
+        PatchInfo info;
+        EXPECT_TRUE(eventually(
+            [&] {
+                return node->node()->getPatchPercent(kApp, kHello, info) == 0 && !info.bPatching &&
+                       info.sVersion == r.version;
+            },
+            60000))
+            << info.sResult;
+        return info;
+    }
+
+    std::string binTarget() {
+        std::error_code ec;
+        return fs::read_symlink(node->serverDir(kApp, kHello) + "/bin", ec).string();
+    }
+    std::string registryVersion() {
+        auto s = store->getServer({kApp, kHello, "node1"});
+        return s ? s->patchVersion : "";
+    }
+    // Nothing half-done in versions/: only the named version folders.
+    std::vector<std::string> versionEntries() {
+        std::vector<std::string> names;
+        std::error_code ec;
+        for (const auto& e : fs::directory_iterator(node->serverDir(kApp, kHello) + "/versions", ec)) {
+            names.push_back(e.path().filename().string());
+        }
+        std::sort(names.begin(), names.end());
+        return names;
+    }
+
+    PatchServer patch;
+    TestDatabase db{"sqlite"};
+    std::unique_ptr<RegistryStore> store;
+    std::unique_ptr<RegistryProcess> registry;
+    ReservedPort hello;
+    std::unique_ptr<NodeProcess> node;  // destroyed first: stops its servers, then itself
+    std::vector<char> package;
+};
+
+TEST_F(NodePatchTest, PublishedVersionsReplaceTheRunningOneAndAKeptOneComesBack) {
+    std::string md5 = md5Of(package);
+    auto info = install(request("v1", "v1.tgz", md5));
+    ASSERT_TRUE(info.bSucc) << info.sResult;
+    EXPECT_EQ(info.iPercent, 100);
+    int pid1 = node->waitActive(kApp, kHello);
+    ASSERT_GT(pid1, 0);
+    EXPECT_EQ(binTarget(), "versions/v1/HelloServer");
+    EXPECT_TRUE(eventually([&] { return registryVersion() == "v1"; })) << registryVersion();
+
+    info = install(request("v2", "v2.tgz", md5));
+    ASSERT_TRUE(info.bSucc) << info.sResult;
+    int pid2 = node->waitActive(kApp, kHello, pid1);
+    ASSERT_GT(pid2, 0);
+    EXPECT_NE(pid2, pid1);
+    EXPECT_EQ(binTarget(), "versions/v2/HelloServer");
+    EXPECT_TRUE(eventually([&] { return registryVersion() == "v2"; })) << registryVersion();
+
+    // Rollback: v1 is kept, so it comes back even when tarspatch no longer has it.
+    info = install(request("v1", "gone.tgz", md5));
+    ASSERT_TRUE(info.bSucc) << info.sResult;
+    int pid3 = node->waitActive(kApp, kHello, pid2);
+    ASSERT_GT(pid3, 0);
+    EXPECT_NE(pid3, pid2);
+    EXPECT_EQ(binTarget(), "versions/v1/HelloServer");
+    EXPECT_TRUE(eventually([&] { return registryVersion() == "v1"; })) << registryVersion();
+    EXPECT_EQ(versionEntries(), (std::vector<std::string>{"v1", "v2"}));
+}
+
+TEST_F(NodePatchTest, BadPackagesAreRefusedNamingTheCauseAndTheNodeAndTheServerKeepsRunning) {
+    std::string md5 = md5Of(package);
+    auto info = install(request("v1", "v1.tgz", md5));
+    ASSERT_TRUE(info.bSucc) << info.sResult;
+    int pid = node->waitActive(kApp, kHello);
+    ASSERT_GT(pid, 0);
+
+    auto refused = [&](const PatchRequest& r, const std::string& cause) {
+        auto result = install(r);
+        EXPECT_FALSE(result.bSucc) << result.sResult;
+        EXPECT_NE(result.sResult.find(cause), std::string::npos) << result.sResult;
+        EXPECT_NE(result.sResult.find("node node1"), std::string::npos) << result.sResult;
+        EXPECT_NE(result.sResult.find("the running version keeps running"), std::string::npos) << result.sResult;
+        auto state = node->state(kApp, kHello);
+        ASSERT_TRUE(state);
+        EXPECT_EQ(state->processId, pid);
+        EXPECT_EQ(binTarget(), "versions/v1/HelloServer");
+        EXPECT_EQ(versionEntries(), std::vector<std::string>{"v1"});
+        EXPECT_EQ(registryVersion(), "v1");
+    };
+
+    // An MD5 other than the file's.
+    refused(request("badmd5", "v2.tgz", std::string(32, '0')), "MD5 mismatch");
+
+    // Bytes that are no archive.
+    std::vector<char> junk(5000);
+    std::mt19937 random(7);
+    for (auto& c : junk) c = static_cast<char>(random());
+    ASSERT_EQ(patch.upload("corrupt.tgz", junk), "");
+    refused(request("corrupt", "corrupt.tgz", md5Of(junk)), "bad package");
+
+    // An archive without HelloServer/HelloServer.
+    std::string dir = node->process().dir() + "/noexe";
+    fs::create_directories(dir + "/HelloServer");
+    std::ofstream(dir + "/HelloServer/README") << "no executable here\n";
+    ASSERT_EQ(std::system(("tar -czf " + dir + "/noexe.tgz -C " + dir + " HelloServer").c_str()), 0);
+    auto noexe = fileBytes(dir + "/noexe.tgz");
+    ASSERT_EQ(patch.upload("noexe.tgz", noexe), "");
+    refused(request("noexe", "noexe.tgz", md5Of(noexe)), "no executable HelloServer/HelloServer");
+
+    // A file tarspatch does not have.
+    refused(request("missing", "missing.tgz", md5), "tarspatch has no file");
+}
+
+TEST_F(NodePatchTest, RequestsForUnknownServersOrWithBadFieldsAreRefusedAtOnce) {
+    std::string result;
+    auto r = request("v1", "v1.tgz", md5Of(package));
+    r.servername = "NoSuchServer";
+    EXPECT_EQ(node->node()->patchPro(r, result), -1);
+    EXPECT_NE(result.find("is not a server of node node1"), std::string::npos) << result;
+    r = request("../x", "v1.tgz", md5Of(package));
+    EXPECT_EQ(node->node()->patchPro(r, result), -1);
+    EXPECT_NE(result.find("a version is letters"), std::string::npos) << result;
+    PatchInfo info;
+    EXPECT_EQ(node->node()->getPatchPercent(kApp, kHello, info), -1);
+    EXPECT_NE(info.sResult.find("was not patched"), std::string::npos) << info.sResult;
+}
+
+}  // namespace
+
+namespace {
+
+// tarsadmin publish (in-process AdminTool) against the same registry, node and tarspatch.
+TEST_F(NodePatchTest, TarsadminPublishInstallsTheVersionAndNamesTheNodesThatDidNotTakeIt) {
+    auto publish = [&](const std::string& file, const std::string& version, std::string& out, std::string& err) {
+        std::ostringstream o, e;
+        admin::AdminTool tool(o, e);
+        int ret = tool.run({"--registry=" + registry->adminRegObj(), "--wait=60", "publish", "TestApp.HelloServer",
+                            file, "--patch", patch.object(), "--version", version, "--json"});
+        out = o.str();
+        err = e.str();
+        return ret;
+    };
+    std::string out, err;
+    ASSERT_EQ(publish(HELLO_SERVER_TGZ, "p1", out, err), 0) << out << err;
+    EXPECT_NE(out.find("\"version\": \"p1\""), std::string::npos) << out;
+    EXPECT_NE(out.find("\"ok\": true"), std::string::npos) << out;
+    int pid1 = node->waitActive(kApp, kHello);
+    ASSERT_GT(pid1, 0);
+    EXPECT_EQ(binTarget(), "versions/p1/HelloServer");
+    EXPECT_TRUE(eventually([&] { return registryVersion() == "p1"; })) << registryVersion();
+
+    ASSERT_EQ(publish(HELLO_SERVER_TGZ, "p2", out, err), 0) << out << err;
+    int pid2 = node->waitActive(kApp, kHello, pid1);
+    EXPECT_NE(pid2, pid1);
+    EXPECT_TRUE(eventually([&] { return registryVersion() == "p2"; })) << registryVersion();
+
+    // A package without the executable: refused by node1, named, exit 1; p2 keeps running.
+    std::string dir = node->process().dir() + "/noexe";
+    fs::create_directories(dir + "/HelloServer");
+    std::ofstream(dir + "/HelloServer/README") << "no executable here\n";
+    ASSERT_EQ(std::system(("tar -czf " + dir + "/noexe.tgz -C " + dir + " HelloServer").c_str()), 0);
+    EXPECT_EQ(publish(dir + "/noexe.tgz", "p3", out, err), 1) << out << err;
+    EXPECT_NE(err.find("was not taken by: node1"), std::string::npos) << err;
+    EXPECT_NE(out.find("no executable HelloServer/HelloServer"), std::string::npos) << out;
+    auto state = node->state(kApp, kHello);
+    ASSERT_TRUE(state);
+    EXPECT_EQ(state->processId, pid2);
+    EXPECT_EQ(registryVersion(), "p2");
+}
+
+}  // namespace
