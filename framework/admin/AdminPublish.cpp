@@ -183,7 +183,8 @@ int AdminTool::publish(const std::vector<std::string>& args) {
         }
         if (!json) {
             _err << "\rinstall " << version << ":";
-            for (const auto& p : progress) _err << " " << p.t.node << " " << (p.done && !p.ok ? "failed" : std::to_string(p.percent) + "%");
+            for (const auto& p : progress)
+                _err << " " << p.t.node << " " << (p.done && !p.ok ? "failed" : std::to_string(p.percent) + "%");
             _err << std::flush;
         }
         if (!pending || std::chrono::steady_clock::now() >= deadline) break;
@@ -212,7 +213,9 @@ int AdminTool::publish(const std::vector<std::string>& args) {
              << " was not taken by: " << joined(failedNodes) << "\n";
         return kFailed;
     }
-    if (!json) _out << positional[0] << " version " << version << " (md5 " << md5 << ") runs on " << progress.size() << " node(s)\n";
+    if (!json)
+        _out << positional[0] << " version " << version << " (md5 " << md5 << ") runs on " << progress.size()
+             << " node(s)\n";
     return kOk;
 }
 

@@ -244,7 +244,8 @@ void NodePatcher::run(const std::string& key, PatchRequest request, ServerLayout
             } closer{fd};
             int64_t offset = static_cast<int64_t>(::lseek(fd, 0, SEEK_END));
             if (offset > size) {  // not a prefix of this file: start again
-                if (::ftruncate(fd, 0) != 0) throw PatchFailure{"cannot truncate " + part + ": " + std::strerror(errno)};
+                if (::ftruncate(fd, 0) != 0)
+                    throw PatchFailure{"cannot truncate " + part + ": " + std::strerror(errno)};
                 offset = 0;
             }
             if (offset > 0) TLOGINFO("[node] " << who << ": download resumes at byte " << offset << std::endl);
@@ -271,8 +272,8 @@ void NodePatcher::run(const std::string& key, PatchRequest request, ServerLayout
             std::string md5 = md5OfFile(part);
             if (md5 != TC_Common::lower(request.md5)) {
                 fs::remove(part, ec);
-                throw PatchFailure{"MD5 mismatch: the " + std::to_string(offset) + " bytes downloaded have MD5 " +
-                                   md5 + ", the request says " + request.md5};
+                throw PatchFailure{"MD5 mismatch: the " + std::to_string(offset) + " bytes downloaded have MD5 " + md5 +
+                                   ", the request says " + request.md5};
             }
             // 3. unpack (all or nothing)
             progress(key, 92, "unpacking");
@@ -305,8 +306,9 @@ void NodePatcher::run(const std::string& key, PatchRequest request, ServerLayout
             if (!fs::is_empty(bin)) {
                 std::string started;
                 _hooks.start(request.appname, request.servername, started);
-                throw PatchFailure{bin + " is a folder holding files: the server runs from its deployment, not a "
-                                         "published version"};
+                throw PatchFailure{bin +
+                                   " is a folder holding files: the server runs from its deployment, not a "
+                                   "published version"};
             }
             fs::remove(bin, ec);
         }

@@ -41,8 +41,7 @@ class NodePatcher {
 public:
     struct Hooks {
         // The layout of a server this node runs; false with why otherwise.
-        std::function<bool(const std::string& app, const std::string& server, ServerLayout& layout,
-                           std::string& why)>
+        std::function<bool(const std::string& app, const std::string& server, ServerLayout& layout, std::string& why)>
             layout;
         std::function<int(const std::string& app, const std::string& server, std::string& result)> stop;
         std::function<int(const std::string& app, const std::string& server, std::string& result)> start;

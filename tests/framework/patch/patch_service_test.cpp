@@ -93,7 +93,8 @@ TEST_F(PatchServiceTest, ConcurrentPreparesEachLeaveOneWholeVersion) {
     first.join();
     second.join();
     EXPECT_EQ(0, failures.load()) << firstFailure;
-    const std::string text = TC_File::load2str((fs::path(_settings.root) / "TARSBatchPatching/App/Srv/App.Srv.tgz").string());
+    const std::string text =
+        TC_File::load2str((fs::path(_settings.root) / "TARSBatchPatching/App/Srv/App.Srv.tgz").string());
     const std::vector<char> prepared(text.begin(), text.end());
     EXPECT_TRUE(prepared == a || prepared == b) << "a mix of two versions, " << prepared.size() << " bytes";
     std::vector<FileInfo> files;
@@ -102,7 +103,9 @@ TEST_F(PatchServiceTest, ConcurrentPreparesEachLeaveOneWholeVersion) {
     EXPECT_EQ(md5Of(prepared), files.at(0).md5);
     // Only the package and its sidecar: no temporary copy was left.
     size_t count = 0;
-    for ([[maybe_unused]] const auto& e : fs::directory_iterator(fs::path(_settings.root) / "TARSBatchPatching/App/Srv")) ++count;
+    for ([[maybe_unused]] const auto& e :
+         fs::directory_iterator(fs::path(_settings.root) / "TARSBatchPatching/App/Srv"))
+        ++count;
     EXPECT_EQ(2u, count);
 }
 
