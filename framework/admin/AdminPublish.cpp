@@ -1,6 +1,5 @@
 // tarsadmin publish: a package uploaded to tarspatch in chunks, then installed by the node
 // of each instance (AdminReg.batchPatch -> Node.patchPro), followed until every node is done.
-#include <openssl/evp.h>
 
 #include <chrono>
 #include <ctime>
@@ -14,6 +13,7 @@
 #include "AdminTool.h"
 #include "Patch.h"
 #include "util/tc_common.h"
+#include "util/tc_md5.h"
 
 namespace tars::admin {
 
@@ -21,22 +21,7 @@ namespace {
 
 constexpr size_t kUploadChunk = 1024 * 1024;
 
-struct EvpFree {
-    void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
-};
-
-std::string md5Hex(const std::vector<char>& data) {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    EVP_Digest(data.data(), data.size(), digest, &length, EVP_md5(), nullptr);
-    static const char* hex = "0123456789abcdef";
-    std::string text;
-    for (unsigned int i = 0; i < length; ++i) {
-        text += hex[digest[i] >> 4];
-        text += hex[digest[i] & 15];
-    }
-    return text;
-}
+std::string md5Hex(const std::vector<char>& data) { return TC_MD5::hex(std::string_view(data.data(), data.size())); }
 
 // A version id: the UTC time of the publish and the package's MD5 prefix.
 std::string versionId(const std::string& md5) {

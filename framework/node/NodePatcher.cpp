@@ -1,7 +1,6 @@
 #include "NodePatcher.h"
 
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -17,6 +16,7 @@
 #include "util/tc_common.h"
 #include "util/tc_logger.h"
 #include "util/tc_timeprovider.h"
+#include "util/tc_md5.h"
 
 namespace tars {
 
@@ -41,38 +41,12 @@ bool isVersionName(const std::string& v) {
     });
 }
 
-struct EvpFree {
-    void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
-};
-
 std::string md5OfFile(const std::string& path) {
-    std::unique_ptr<EVP_MD_CTX, EvpFree> ctx(EVP_MD_CTX_new());
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (!ctx || fd < 0) throw PatchFailure{"cannot read " + path + ": " + std::strerror(errno)};
-    EVP_DigestInit_ex(ctx.get(), EVP_md5(), nullptr);
-    std::vector<char> buffer(1 << 16);
-    for (;;) {
-        ssize_t n = ::read(fd, buffer.data(), buffer.size());
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-            int err = errno;
-            ::close(fd);
-            throw PatchFailure{"cannot read " + path + ": " + std::strerror(err)};
-        }
-        if (n == 0) break;
-        EVP_DigestUpdate(ctx.get(), buffer.data(), static_cast<size_t>(n));
+    try {
+        return TC_MD5::fileHex(path);
+    } catch (const TC_Exception& e) {
+        throw PatchFailure{e.what()};
     }
-    ::close(fd);
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    EVP_DigestFinal_ex(ctx.get(), digest, &length);
-    static const char* hex = "0123456789abcdef";
-    std::string text;
-    for (unsigned int i = 0; i < length; ++i) {
-        text += hex[digest[i] >> 4];
-        text += hex[digest[i] & 15];
-    }
-    return text;
 }
 
 // Appends data to fd; throws with the system's reason (a full disk: "No space left on device").

@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "util/tc_common.h"
+#include "util/tc_config_keys.h"
 #include "util/tc_logger.h"
 
 namespace tars {
@@ -13,22 +14,11 @@ constexpr size_t kNameMax = 128;
 constexpr size_t kMessageMax = 64 * 1024;
 
 std::string value(const TC_Config& config, const char* section, const char* name) {
-    for (const auto& key : notifySettingsKeys()) {
-        if (std::string_view(key.section) == section && std::string_view(key.name) == name) {
-            return TC_Common::trim(config.get(std::string(section) + "<" + name + ">", key.defaultValue));
-        }
-    }
-    throw TC_Exception(std::string("undeclared key ") + section + "<" + name + ">");
+    return declaredValue(config, notifySettingsKeys(), section, name);
 }
 
 long long number(const TC_Config& config, const char* section, const char* name, long long min, long long max) {
-    std::string text = value(config, section, name);
-    auto parsed = TC_Common::tryStrto<long long>(text);
-    if (!parsed || *parsed < min || *parsed > max) {
-        throw TC_Exception(std::string("bad value '") + text + "' for " + section + "<" + name + ">: a number from " +
-                           std::to_string(min) + " to " + std::to_string(max));
-    }
-    return *parsed;
+    return declaredNumber(config, notifySettingsKeys(), section, name, min, max);
 }
 
 }  // namespace

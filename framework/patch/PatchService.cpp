@@ -1,7 +1,6 @@
 #include "PatchService.h"
 
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -12,7 +11,9 @@
 #include <sstream>
 
 #include "util/tc_common.h"
+#include "util/tc_config_keys.h"
 #include "util/tc_logger.h"
+#include "util/tc_md5.h"
 
 namespace tars {
 
@@ -27,22 +28,11 @@ const char* const kPrepareFolder = "TARSBatchPatching";
 const char* const kPartialFolder = ".partial";
 
 std::string value(const TC_Config& config, const char* section, const char* name) {
-    for (const auto& key : patchSettingsKeys()) {
-        if (std::string_view(key.section) == section && std::string_view(key.name) == name) {
-            return TC_Common::trim(config.get(std::string(section) + "<" + name + ">", key.defaultValue));
-        }
-    }
-    throw TC_Exception(std::string("undeclared key ") + section + "<" + name + ">");
+    return declaredValue(config, patchSettingsKeys(), section, name);
 }
 
 long long number(const TC_Config& config, const char* section, const char* name, long long min, long long max) {
-    std::string text = value(config, section, name);
-    auto parsed = TC_Common::tryStrto<long long>(text);
-    if (!parsed || *parsed < min || *parsed > max) {
-        throw TC_Exception(std::string("bad value '") + text + "' for " + section + "<" + name + ">: a number from " +
-                           std::to_string(min) + " to " + std::to_string(max));
-    }
-    return *parsed;
+    return declaredNumber(config, patchSettingsKeys(), section, name, min, max);
 }
 
 // A file descriptor closed when it goes.
@@ -68,30 +58,6 @@ public:
 private:
     int _fd;
 };
-
-struct EvpFree {
-    void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
-};
-using EvpContext = std::unique_ptr<EVP_MD_CTX, EvpFree>;
-
-EvpContext newMd5() {
-    EvpContext ctx(EVP_MD_CTX_new());
-    if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_md5(), nullptr) != 1) throw TC_Exception("cannot start an MD5");
-    return ctx;
-}
-
-std::string hexDigest(EVP_MD_CTX* ctx) {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    if (EVP_DigestFinal_ex(ctx, digest, &length) != 1) throw TC_Exception("cannot finish an MD5");
-    static const char* hex = "0123456789abcdef";
-    std::string text;
-    for (unsigned int i = 0; i < length; ++i) {
-        text += hex[digest[i] >> 4];
-        text += hex[digest[i] & 0xf];
-    }
-    return text;
-}
 
 bool isMd5Text(const std::string& text) {
     if (text.size() != 32) return false;
@@ -161,7 +127,7 @@ struct PatchService::Upload {
     std::string md5;  // announced, lower case
     fs::path partial;
     uint64_t size = 0;  // bytes written, or being written by the busy thread
-    EvpContext digest;
+    std::unique_ptr<TC_MD5> digest;
     std::chrono::steady_clock::time_point lastChunk;
     bool busy = false;  // a thread writes it outside the lock: nobody else touches it
 };
@@ -197,19 +163,6 @@ std::string readSmall(const fs::path& file) {
     char buffer[256];
     ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
     return n > 0 ? std::string(buffer, static_cast<size_t>(n)) : std::string();
-}
-
-std::string fdMd5(int fd, const fs::path& file) {
-    EvpContext ctx = newMd5();
-    std::vector<char> buffer(1 << 20);
-    for (;;) {
-        ssize_t n = ::read(fd, buffer.data(), buffer.size());
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) throw TC_Exception("cannot read " + file.string() + ": " + std::strerror(errno));
-        if (n == 0) break;
-        EVP_DigestUpdate(ctx.get(), buffer.data(), static_cast<size_t>(n));
-    }
-    return hexDigest(ctx.get());
 }
 
 }  // namespace
@@ -252,7 +205,7 @@ bool PatchService::isFileName(std::string_view name) {
 std::string PatchService::fileMd5(const fs::path& file) {
     Fd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
     if (fd.get() < 0) throw TC_Exception("cannot open " + file.string() + ": " + std::strerror(errno));
-    return fdMd5(fd.get(), file);
+    return TC_MD5::fdHex(fd.get(), file);
 }
 
 std::string PatchService::storedMd5(const fs::path& file) {
@@ -265,7 +218,7 @@ std::string PatchService::storedMd5(const fs::path& file) {
     if (cached.size() > 32 && isMd5Text(cached.substr(0, 32)) && sidecarText(cached.substr(0, 32), st) == cached) {
         return cached.substr(0, 32);
     }
-    std::string md5 = fdMd5(fd.get(), file);
+    std::string md5 = TC_MD5::fdHex(fd.get(), file);
     writeSidecar(file, md5, st);
     return md5;
 }
@@ -452,7 +405,7 @@ int PatchService::upload(const std::string& app, const std::string& server, cons
         auto fresh = std::make_unique<Upload>();
         fresh->md5 = md5;
         fresh->partial = _root / kPartialFolder / owner / chunk.name;
-        fresh->digest = newMd5();
+        fresh->digest = std::make_unique<TC_MD5>();
         fresh->busy = true;
         fresh->lastChunk = std::chrono::steady_clock::now();
         upload = fresh.get();
@@ -526,7 +479,7 @@ int PatchService::upload(const std::string& app, const std::string& server, cons
         }
         done += static_cast<uint64_t>(n);
     }
-    EVP_DigestUpdate(upload->digest.get(), data, bytes);
+    upload->digest->update(data, bytes);
     if (!chunk.lastChunk) {
         lock.lock();
         upload->lastChunk = std::chrono::steady_clock::now();
@@ -534,7 +487,7 @@ int PatchService::upload(const std::string& app, const std::string& server, cons
         return kPatchOk;
     }
 
-    const std::string received = hexDigest(upload->digest.get());
+    const std::string received = upload->digest->final();
     if (received != upload->md5) {
         return fail(kPatchBadMd5, "MD5 mismatch for " + key + ": the " + std::to_string(offset + bytes) +
                                       " bytes received have MD5 " + received + ", the uploader announced " +

@@ -6,7 +6,6 @@
 // packages are refused with the cause and the node named, and the running server keeps
 // its pid.
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -23,6 +22,7 @@
 #include "NodeTestSupport.h"
 #include "Patch.h"
 #include "util/tc_common.h"
+#include "util/tc_md5.h"
 
 #ifndef HELLO_SERVER_TGZ
 #error "HELLO_SERVER_TGZ must name the HelloServer package"
@@ -42,18 +42,7 @@ std::vector<char> fileBytes(const std::string& path) {
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-std::string md5Of(const std::vector<char>& data) {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    EVP_Digest(data.data(), data.size(), digest, &length, EVP_md5(), nullptr);
-    std::string hex;
-    char byte[3];
-    for (unsigned int i = 0; i < length; ++i) {
-        snprintf(byte, sizeof(byte), "%02x", digest[i]);
-        hex += byte;
-    }
-    return hex;
-}
+std::string md5Of(const std::vector<char>& data) { return TC_MD5::hex(std::string_view(data.data(), data.size())); }
 
 // tarspatch on reserved loopback ports, its store in its own temporary directory.
 struct PatchServer {

@@ -2,7 +2,6 @@
 // in progress and the bytes they hold are capped, and a version's MD5 comes from its
 // sidecar (hashed again only when the sidecar no longer matches the file).
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
 #include <stdlib.h>
 
 #include <atomic>
@@ -12,24 +11,14 @@
 
 #include "PatchService.h"
 #include "util/tc_file.h"
+#include "util/tc_md5.h"
 
 namespace tars {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string md5Of(const std::vector<char>& data) {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    EVP_Digest(data.data(), data.size(), digest, &length, EVP_md5(), nullptr);
-    static const char* hex = "0123456789abcdef";
-    std::string text;
-    for (unsigned int i = 0; i < length; ++i) {
-        text += hex[digest[i] >> 4];
-        text += hex[digest[i] & 0xf];
-    }
-    return text;
-}
+std::string md5Of(const std::vector<char>& data) { return TC_MD5::hex(std::string_view(data.data(), data.size())); }
 
 std::vector<char> bytesOf(size_t size, char seed) {
     std::vector<char> data(size);

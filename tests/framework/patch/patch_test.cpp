@@ -3,7 +3,6 @@
 // resume from the middle, and every refusal (bad MD5, too large, cut off, bad names), on
 // tcp and on a mutual-TLS ssl endpoint.
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -15,6 +14,7 @@
 #include "TestSupport.h"
 #include "servant/Communicator.h"
 #include "util/tc_file.h"
+#include "util/tc_md5.h"
 
 namespace tars {
 namespace {
@@ -24,18 +24,7 @@ using test::ServerProcess;
 
 std::string cert(const std::string& name) { return std::string(TLS_CERT_DIR) + "/" + name; }
 
-std::string md5Of(const std::vector<char>& data) {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    EVP_Digest(data.data(), data.size(), digest, &length, EVP_md5(), nullptr);
-    std::string hex;
-    char byte[3];
-    for (unsigned int i = 0; i < length; ++i) {
-        snprintf(byte, sizeof(byte), "%02x", digest[i]);
-        hex += byte;
-    }
-    return hex;
-}
+std::string md5Of(const std::vector<char>& data) { return TC_MD5::hex(std::string_view(data.data(), data.size())); }
 
 std::vector<char> randomBytes(size_t size, unsigned seed) {
     std::mt19937 random(seed);

@@ -2,6 +2,8 @@
 
 #include "test_util.h"
 #include "util/tc_common.h"
+#include "util/tc_ex.h"
+#include "util/tc_md5.h"
 #include "util/tc_file.h"
 
 #include <unistd.h>
@@ -180,3 +182,35 @@ TEST(TC_File, AtomicSaveFromManyThreadsNeverMixesContents) {
     EXPECT_EQ(files, 1u) << "a temporary file was left behind";
     TC_File::removeFile(dir, true);
 }
+
+namespace tars {
+namespace {
+
+TEST(TC_MD5, KnownDigestsPiecewiseAndFiles) {
+    // RFC 1321's test suite.
+    EXPECT_EQ(TC_MD5::hex(""), "d41d8cd98f00b204e9800998ecf8427e");
+    EXPECT_EQ(TC_MD5::hex("abc"), "900150983cd24fb0d6963f7d28e17f72");
+    EXPECT_EQ(TC_MD5::hex("message digest"), "f96b697d7cb7938d525a2f31aaf161d0");
+    TC_MD5 md5;
+    md5.update("message ");
+    md5.update("digest");
+    EXPECT_EQ(md5.final(), "f96b697d7cb7938d525a2f31aaf161d0");
+    md5.update("abc");  // starts over after final()
+    EXPECT_EQ(md5.final(), "900150983cd24fb0d6963f7d28e17f72");
+
+    std::string path = ::testing::TempDir() + "/tc_md5_test_" + std::to_string(::getpid());
+    std::string big(200 * 1024, 'x');  // more than one read
+    for (size_t i = 0; i < big.size(); i += 97) big[i] = static_cast<char>(i);
+    TC_File::save2file(path, big);
+    EXPECT_EQ(TC_MD5::fileHex(path), TC_MD5::hex(big));
+    ::unlink(path.c_str());
+    try {
+        TC_MD5::fileHex(path);
+        ADD_FAILURE() << "a missing file must throw";
+    } catch (const TC_Exception& e) {
+        EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
+    }
+}
+
+}  // namespace
+}  // namespace tars

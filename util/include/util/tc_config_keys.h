@@ -16,7 +16,12 @@
 
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "util/tc_common.h"
+#include "util/tc_config.h"
+#include "util/tc_ex.h"
 
 namespace tars {
 
@@ -24,6 +29,33 @@ struct ConfigKeyRule {
     std::string path;            // "/tars/application/server", or ".../*" for each subsection
     std::set<std::string> keys;  // the keys allowed there
 };
+
+// The value of the declared key section<name> in config, trimmed, else the key's declared
+// default (Key has `section`, `name` and `defaultValue`). A key keys does not declare is a
+// programming error: TC_Exception naming it.
+template <typename Key>
+std::string declaredValue(const TC_Config& config, const std::vector<Key>& keys, std::string_view section,
+                          std::string_view name) {
+    const std::string path = std::string(section) + "<" + std::string(name) + ">";
+    for (const Key& key : keys) {
+        if (section == key.section && name == key.name) return TC_Common::trim(config.get(path, key.defaultValue));
+    }
+    throw TC_Exception("undeclared key " + path);
+}
+
+// The same as a whole number from min to max; anything else is a TC_Exception naming the
+// value, the key and the range.
+template <typename Key>
+long long declaredNumber(const TC_Config& config, const std::vector<Key>& keys, std::string_view section,
+                         std::string_view name, long long min, long long max) {
+    std::string text = declaredValue(config, keys, section, name);
+    auto parsed = TC_Common::tryStrto<long long>(text);
+    if (!parsed || *parsed < min || *parsed > max) {
+        throw TC_Exception("bad value '" + text + "' for " + std::string(section) + "<" + std::string(name) +
+                           ">: a number from " + std::to_string(min) + " to " + std::to_string(max));
+    }
+    return *parsed;
+}
 
 // One rule per section of a table of declared keys (Key has `section` and `name`).
 template <typename Key>
