@@ -200,22 +200,9 @@ CONF
 fi
 if [ "${TRACE:-0}" = 1 ]; then
   ratio=${TRACE_RATIO:-0.01}
-  cat >"$work/collector.py" <<'PY'
-import http.server
-class H(http.server.BaseHTTPRequestHandler):
-    def do_POST(self):
-        self.rfile.read(int(self.headers.get("Content-Length", "0")))
-        self.send_response(200); self.send_header("Content-Length", "0"); self.end_headers()
-    def log_message(self, *a): pass
-http.server.ThreadingHTTPServer(("127.0.0.1", 0), H).serve_forever()
-PY
-  python3 "$work/collector.py" >"$work/collector.out" 2>&1 &
-  collector_pid=$!; pids+=("$collector_pid")
-  bench_listen_tries=400
-  collector_url="http://127.0.0.1:$(bench_listen_port "$collector_pid")/v1/traces"
-  bench_listen_tries=2400
+  bench_start_collector
   measure server "HelloServer, raw -c 16 -k 32" server_run 0
-  ops_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  ops_port=$(bench_free_port)
   server_keys="      ops = tcp -h 127.0.0.1 -p $ops_port -t 600000\n      tracing-endpoint = $collector_url\n      tracing-sample-ratio = $ratio"
   measure server-trace "HelloServer with ops and tracing $ratio, raw -c 16 -k 32" server_run 0
   server_keys=""

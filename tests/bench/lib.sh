@@ -98,3 +98,27 @@ bench_hello_conf() {
 </tars>
 EOF
 }
+
+# bench_start_collector: an OpenTelemetry collector stand-in (answers 200 to every POST,
+# keeps nothing) on an ephemeral loopback port; its pid goes to pids, its traces URL to
+# collector_url.
+bench_start_collector() {
+  cat >"$work/collector.py" <<'PY'
+import http.server
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        self.send_response(200); self.send_header("Content-Length", "0"); self.end_headers()
+    def log_message(self, *a): pass
+http.server.ThreadingHTTPServer(("127.0.0.1", 0), H).serve_forever()
+PY
+  python3 "$work/collector.py" >"$work/collector.out" 2>&1 &
+  local pid=$!
+  pids+=("$pid")
+  collector_url="http://127.0.0.1:$(bench_listen_tries=400 bench_listen_port "$pid")/v1/traces"
+}
+
+# bench_free_port: a loopback TCP port free at the moment of asking.
+bench_free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}

@@ -94,20 +94,8 @@ mode=${MODE:-stat}
 on_args=(--stat "$stat_obj")
 on_env=()
 if [ "$mode" = ops ]; then
-  # The collector stand-in: answers 200 to every request, keeps nothing.
-  cat >"$work/collector.py" <<'PY'
-import http.server, sys
-class H(http.server.BaseHTTPRequestHandler):
-    def do_POST(self):
-        self.rfile.read(int(self.headers.get("Content-Length", "0")))
-        self.send_response(200); self.send_header("Content-Length", "0"); self.end_headers()
-    def log_message(self, *a): pass
-http.server.ThreadingHTTPServer(("127.0.0.1", 0), H).serve_forever()
-PY
-  python3 "$work/collector.py" >"$work/collector.out" 2>&1 &
-  collector_pid=$!; pids+=("$collector_pid")
-  collector_url="http://127.0.0.1:$(bench_listen_port "$collector_pid")/v1/traces"
-  ops_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  bench_start_collector
+  ops_port=$(bench_free_port)
   bench_hello_conf "$work/on" 0 1 2 1024
   tracing_keys="\n      tracing-endpoint = $collector_url\n      tracing-sample-ratio = ${TRACE_RATIO:-0.01}"
   if [ "${TRACING:-1}" = 0 ]; then tracing_keys=""; fi
