@@ -6,8 +6,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
+#include <charconv>
 #include <chrono>
+#include <optional>
 #include <stdexcept>
 #include <string_view>
 
@@ -95,21 +98,6 @@ void stringAttribute(std::string& out, std::string_view key, std::string_view va
     appendJsonString(out, value);
     out += "}}";
 }
-
-// A socket fd that closes itself.
-class Fd {
-public:
-    explicit Fd(int fd) : _fd(fd) {}
-    ~Fd() {
-        if (_fd >= 0) ::close(_fd);
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    int get() const { return _fd; }
-
-private:
-    int _fd;
-};
 
 // Waits for `events` on fd until deadlineMs (steady clock); false on timeout or error.
 bool waitFor(int fd, short events, int64_t deadlineMs) {
@@ -218,8 +206,7 @@ void SpanExporter::run() {
     }
 }
 
-bool SpanExporter::post(const std::string& body) {
-    const int64_t deadline = TC_TimeProvider::steadyNowMs() + _settings.timeoutMs;
+bool SpanExporter::connectCollector(int64_t deadlineMs) {
     addrinfo hints{};
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
@@ -228,45 +215,128 @@ bool SpanExporter::post(const std::string& body) {
         return false;
     }
     std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> addresses(found, &::freeaddrinfo);
-    Fd fd(::socket(found->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
-    if (fd.get() < 0) return false;
-    if (::connect(fd.get(), found->ai_addr, found->ai_addrlen) != 0) {
-        if (errno != EINPROGRESS || !waitFor(fd.get(), POLLOUT, deadline)) return false;
+    int fd = ::socket(found->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) return false;
+    _connection = TC_Socket(fd);
+    if (::connect(fd, found->ai_addr, found->ai_addrlen) != 0) {
         int error = 0;
         socklen_t length = sizeof(error);
-        if (::getsockopt(fd.get(), SOL_SOCKET, SO_ERROR, &error, &length) != 0 || error != 0) return false;
+        if (errno != EINPROGRESS || !waitFor(fd, POLLOUT, deadlineMs) ||
+            ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) != 0 || error != 0) {
+            _connection.close();
+            return false;
+        }
     }
-    // The header and the body as they are (a batch's body is hundreds of KB: not copied
-    // into one buffer); MSG_MORE keeps the header from leaving alone in a segment.
-    const std::string header = "POST " + _path + " HTTP/1.1\r\nHost: " + _host + ":" + std::to_string(_port) +
-                               "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
-                               "\r\nConnection: close\r\n\r\n";
+    return true;
+}
+
+bool SpanExporter::idleConnectionUsable() const {
+    // Between batches the collector has nothing to say: anything readable on the idle
+    // connection is its close (idle timeout, restart) or bytes out of step with ours.
+    pollfd p{_connection.getfd(), POLLIN | POLLRDHUP, 0};
+    return ::poll(&p, 1, 0) == 0;
+}
+
+SpanExporter::PostResult SpanExporter::exchange(const std::string& header, const std::string& body,
+                                                int64_t deadlineMs) {
+    const int fd = _connection.getfd();
     for (auto [part, more] : {std::pair<std::string_view, bool>{header, true}, {body, false}}) {
         size_t sent = 0;
         while (sent < part.size()) {
-            ssize_t n = ::send(fd.get(), part.data() + sent, part.size() - sent, MSG_NOSIGNAL | (more ? MSG_MORE : 0));
+            ssize_t n = ::send(fd, part.data() + sent, part.size() - sent, MSG_NOSIGNAL | (more ? MSG_MORE : 0));
             if (n > 0) {
                 sent += static_cast<size_t>(n);
             } else if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
-                if (!waitFor(fd.get(), POLLOUT, deadline)) return false;
+                if (!waitFor(fd, POLLOUT, deadlineMs)) return PostResult::Failed;
             } else {
-                return false;
+                return PostResult::NoAnswer;  // the peer had closed: nothing of ours was taken
             }
         }
     }
-    // The status line is enough: 2xx is accepted.
-    std::string answer;
-    char buffer[1024];
-    while (answer.find("\r\n") == std::string::npos && answer.size() < 4096) {
-        if (!waitFor(fd.get(), POLLIN, deadline)) return false;
-        ssize_t n = ::recv(fd.get(), buffer, sizeof(buffer), 0);
+    // The answer's head, then its body when it has a Content-Length (skipped: only the
+    // status matters). Without one the end of the body is unknown, so the connection is
+    // not used again.
+    _answer.clear();
+    size_t headEnd = std::string::npos;
+    char buffer[4096];
+    while (headEnd == std::string::npos) {
+        if (_answer.size() > 16384 || !waitFor(fd, POLLIN, deadlineMs)) return PostResult::Failed;
+        ssize_t n = ::recv(fd, buffer, sizeof(buffer), 0);
         if (n > 0) {
-            answer.append(buffer, static_cast<size_t>(n));
+            _answer.append(buffer, static_cast<size_t>(n));
+            headEnd = _answer.find("\r\n\r\n");
         } else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
-            break;
+            return _answer.empty() ? PostResult::NoAnswer : PostResult::Failed;
         }
     }
-    return answer.size() >= 12 && answer.compare(0, 5, "HTTP/") == 0 && answer[answer.find(' ') + 1] == '2';
+    std::string_view head(_answer.data(), headEnd + 2);
+    const bool accepted = head.size() >= 12 && head.compare(0, 5, "HTTP/") == 0 && head[head.find(' ') + 1] == '2';
+    bool reusable = head.compare(0, 8, "HTTP/1.1") == 0;
+    std::optional<size_t> contentLength;
+    for (size_t at = head.find("\r\n") + 2; at < head.size();) {
+        size_t eol = head.find("\r\n", at);
+        std::string_view line = head.substr(at, eol - at);
+        at = eol + 2;
+        size_t colon = line.find(':');
+        if (colon == std::string_view::npos) continue;
+        std::string name(line.substr(0, colon));
+        for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        std::string_view value = line.substr(colon + 1);
+        while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+        if (name == "content-length") {
+            size_t length = 0;
+            auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), length);
+            if (error == std::errc{} && length <= (64u << 20)) contentLength = length;
+            (void)end;
+        } else if (name == "connection") {
+            std::string token(value);
+            for (char& c : token) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            if (token.find("close") != std::string::npos) reusable = false;
+        }
+    }
+    if (!contentLength) reusable = false;
+    size_t have = _answer.size() - (headEnd + 4);
+    while (reusable && have < *contentLength) {
+        if (!waitFor(fd, POLLIN, deadlineMs)) {
+            reusable = false;
+            break;
+        }
+        ssize_t n = ::recv(fd, buffer, std::min(sizeof(buffer), *contentLength - have), 0);
+        if (n > 0) {
+            have += static_cast<size_t>(n);
+        } else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
+            reusable = false;
+        }
+    }
+    if (!reusable || have > *contentLength) _connection.close();
+    return accepted ? PostResult::Accepted : PostResult::Failed;
+}
+
+bool SpanExporter::post(const std::string& body) {
+    const int64_t deadline = TC_TimeProvider::steadyNowMs() + _settings.timeoutMs;
+    if (_header.empty()) {
+        _header = "POST " + _path + " HTTP/1.1\r\nHost: " + _host + ":" + std::to_string(_port) +
+                  "\r\nContent-Type: application/json\r\nContent-Length: ";
+    }
+    _request.assign(_header);
+    _request += std::to_string(body.size());
+    _request += "\r\n\r\n";
+    // One connection kept between batches (HTTP/1.1 keep-alive). A kept connection the
+    // collector closed while it was idle is found before use, or fails without an answer:
+    // then the batch goes once more on a new connection.
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        const bool reused = _connection.getfd() >= 0;
+        if (reused && !idleConnectionUsable()) {
+            _connection.close();
+            continue;
+        }
+        if (!reused && !connectCollector(deadline)) return false;
+        PostResult result = exchange(_request, body, deadline);
+        if (result == PostResult::Accepted) return true;
+        _connection.close();
+        if (result == PostResult::Failed || !reused) return false;
+    }
+    return false;
 }
 
 std::string SpanExporter::toOtlpJson(const std::string& serviceName, const std::vector<SpanRecord>& spans) {

@@ -7,7 +7,10 @@
 // maxBatch spans wait or flushIntervalMs passed; a batch the collector refuses or does not
 // answer within timeoutMs is dropped and counted (no retry: traces are samples). The URL
 // is plain http://host[:port][/path] (a local collector or agent; the path defaults to
-// /v1/traces); anything else is refused when the exporter is made, naming the URL.
+// /v1/traces); anything else is refused when the exporter is made, naming the URL. One
+// HTTP/1.1 connection is kept between batches while the collector keeps it open
+// (Content-Length answers, no "Connection: close"); a kept connection the collector closed
+// while idle is replaced, and the batch sent on the new one.
 //
 // Thread-safety: add() and counters() from any thread. The destructor sends what is
 // queued (one last batch, bounded by timeoutMs) and joins.
@@ -23,6 +26,7 @@
 #include <vector>
 
 #include "servant/TraceContext.h"
+#include "util/tc_socket.h"
 
 namespace tars {
 
@@ -72,13 +76,27 @@ public:
     static void appendOtlpJson(std::string& out, const std::string& serviceName, const SpanRecord* spans, size_t count);
 
 private:
+    // How one request on the kept connection went: Accepted (2xx), Failed (an answer that
+    // is not 2xx, or a timeout), or NoAnswer (the connection was closed before any byte of
+    // an answer came: the request can go again on a new connection).
+    enum class PostResult { Accepted, Failed, NoAnswer };
+
     void run();
     bool post(const std::string& body);
+    bool connectCollector(int64_t deadlineMs);
+    bool idleConnectionUsable() const;
+    PostResult exchange(const std::string& header, const std::string& body, int64_t deadlineMs);
 
     Settings _settings;
     std::string _host;
     int _port = 80;
     std::string _path;
+    // Used by the exporter's thread only: the connection kept to the collector, the
+    // request head's fixed part, and buffers reused for every batch.
+    TC_Socket _connection;
+    std::string _header;
+    std::string _request;
+    std::string _answer;
 
     mutable std::mutex _mutex;
     std::condition_variable _wake;

@@ -100,12 +100,13 @@ EOF
 }
 
 # bench_start_collector: an OpenTelemetry collector stand-in (answers 200 to every POST,
-# keeps nothing) on an ephemeral loopback port; its pid goes to pids, its traces URL to
-# collector_url.
+# keeps nothing, keeps connections open as HTTP/1.1 allows, as the real collector does) on
+# an ephemeral loopback port; its pid goes to pids, its traces URL to collector_url.
 bench_start_collector() {
   cat >"$work/collector.py" <<'PY'
 import http.server
 class H(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
     def do_POST(self):
         self.rfile.read(int(self.headers.get("Content-Length", "0")))
         self.send_response(200); self.send_header("Content-Length", "0"); self.end_headers()

@@ -1,6 +1,6 @@
 // Collector: an OpenTelemetry collector stand-in for the tracing tests, an HTTP server on
 // an ephemeral 127.0.0.1 port that answers every POST with the status it was given and keeps
-// the bodies. One thread; the destructor stops and joins it.
+// the bodies; with keepAlive, several POSTs on one connection. One thread; the destructor stops and joins it.
 #pragma once
 
 #include <netinet/in.h>
@@ -22,7 +22,9 @@ namespace tars::test {
 // A collector stand-in: answers every POST with `status`, keeps the bodies.
 class Collector {
 public:
-    explicit Collector(int status) : _status(status) {
+    // keepAlive: a connection is kept for further requests (as an OpenTelemetry collector
+    // does); otherwise it is closed after one answer, without saying so in the answer.
+    explicit Collector(int status, bool keepAlive = false) : _status(status), _keepAlive(keepAlive) {
         _fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
         sockaddr_in addr{};
         addr.sin_family = AF_INET;
@@ -40,6 +42,8 @@ public:
         ::close(_fd);
     }
     int port() const { return _port; }
+    // The connections accepted so far.
+    int connections() const { return _connections.load(); }
     // The bodies received once there are n of them (waits up to 10 s).
     std::vector<std::string> waitBodies(size_t n) {
         return waitUntil([n](const std::vector<std::string>& bodies) { return bodies.size() >= n; });
@@ -58,32 +62,48 @@ private:
             if (::poll(&p, 1, 50) <= 0) continue;
             int c = ::accept(_fd, nullptr, nullptr);
             if (c < 0) continue;
-            std::string in;
-            char buffer[65536];
+            _connections.fetch_add(1);
+            serve(c);
+            ::close(c);
+        }
+    }
+
+    // Answers the requests on connection c: one (then closes), or with keepAlive each one
+    // until the peer closes it or the collector stops.
+    void serve(int c) {
+        std::string in;
+        char buffer[65536];
+        while (!_stop) {
             size_t need = std::string::npos;
-            for (int i = 0; i < 1000 && in.size() < need; ++i) {
+            size_t head = std::string::npos;
+            for (int i = 0; i < 1000 && in.size() < need && !_stop; ++i) {
+                if (head == std::string::npos && (head = in.find("\r\n\r\n")) != std::string::npos) {
+                    size_t cl = in.find("Content-Length: ");
+                    if (cl != std::string::npos && cl < head) need = head + 4 + std::stoul(in.substr(cl + 16));
+                    if (in.size() >= need) break;
+                }
                 pollfd q{c, POLLIN, 0};
                 if (::poll(&q, 1, 100) <= 0) continue;
                 ssize_t n = ::recv(c, buffer, sizeof(buffer), 0);
-                if (n <= 0) break;
+                if (n <= 0) return;
                 in.append(buffer, static_cast<size_t>(n));
-                size_t head = in.find("\r\n\r\n");
-                size_t cl = in.find("Content-Length: ");
-                if (head != std::string::npos && cl != std::string::npos) {
-                    need = head + 4 + std::stoul(in.substr(cl + 16));
-                }
             }
-            std::string reply = "HTTP/1.1 " + std::to_string(_status) + " X\r\nContent-Length: 0\r\n\r\n";
+            if (need == std::string::npos || in.size() < need) return;
+            std::string reply = "HTTP/1.1 " + std::to_string(_status) + " X\r\nContent-Length: 2\r\n\r\n{}";
             ::send(c, reply.data(), reply.size(), MSG_NOSIGNAL);
-            ::close(c);
-            size_t head = in.find("\r\n\r\n");
-            std::lock_guard lock(_mutex);
-            _bodies.push_back(head == std::string::npos ? "" : in.substr(head + 4));
-            _cond.notify_all();
+            {
+                std::lock_guard lock(_mutex);
+                _bodies.push_back(in.substr(head + 4, need - head - 4));
+                _cond.notify_all();
+            }
+            in.erase(0, need);
+            if (!_keepAlive) return;
         }
     }
 
     int _status;
+    bool _keepAlive;
+    std::atomic<int> _connections{0};
     int _fd = -1;
     int _port = 0;
     std::atomic<bool> _stop{false};

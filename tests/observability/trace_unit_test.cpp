@@ -309,6 +309,43 @@ TEST(SpanExporter, SendsBatchesToTheCollectorAndCountsThem) {
     }
 }
 
+TEST(SpanExporter, KeepsOneConnectionToACollectorThatKeepsItOpen) {
+    Collector collector(200, true);
+    SpanExporter exporter(
+        exporterSettings("http://127.0.0.1:" + std::to_string(collector.port()) + "/v1/traces", 2, 60000));
+    // One batch at a time: each is a POST of its own on the same connection.
+    for (size_t batch = 1; batch <= 4; ++batch) {
+        exporter.add(span("a", 0));
+        exporter.add(span("b", 0));
+        ASSERT_EQ(collector.waitBodies(batch).size(), batch);
+    }
+    for (int i = 0; i < 100 && exporter.counters().exported < 8; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    EXPECT_EQ(exporter.counters().exported, 8u);
+    EXPECT_EQ(collector.connections(), 1);
+}
+
+TEST(SpanExporter, ACollectorThatClosesEachConnectionStillGetsEveryBatch) {
+    // Collector(200) closes the connection after each answer without saying so: the
+    // exporter finds the kept connection closed (or its request unanswered) and sends the
+    // batch again on a new one, once.
+    Collector collector(200);
+    SpanExporter exporter(
+        exporterSettings("http://127.0.0.1:" + std::to_string(collector.port()) + "/v1/traces", 2, 60000));
+    for (size_t batch = 1; batch <= 3; ++batch) {
+        exporter.add(span("a", 0));
+        exporter.add(span("b", 0));
+        ASSERT_EQ(collector.waitBodies(batch).size(), batch);
+    }
+    for (int i = 0; i < 100 && exporter.counters().exported < 6; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    EXPECT_EQ(exporter.counters().exported, 6u);
+    EXPECT_EQ(exporter.counters().failedPosts, 0u);
+    EXPECT_EQ(collector.connections(), 3);
+}
+
 TEST(SpanExporter, ACollectorThatRefusesOrIsDownCostsTheCallerNothingAndIsCounted) {
     Collector refusing(503);
     SpanExporter refused(exporterSettings("http://127.0.0.1:" + std::to_string(refusing.port()), 512, 50));
