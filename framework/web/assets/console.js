@@ -1,0 +1,306 @@
+// The TARS console's page: plain JavaScript, no build step. It talks to tarsweb's JSON API
+// (/api/...); the session is an HttpOnly cookie, and every state-changing call carries
+// the session's CSRF token in X-CSRF-Token.
+'use strict';
+
+const state = { csrf: '', user: '', servers: [], current: null };
+const $ = (id) => document.getElementById(id);
+
+// One API call. Resolves to the parsed JSON; rejects with an Error whose message is the
+// server's {"error": ...} or says what went wrong (timeout, no answer).
+async function api(method, path, body, timeoutMs = 20000) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  const headers = {};
+  if (method !== 'GET') {
+    headers['Content-Type'] = 'application/json';
+    if (state.csrf) headers['X-CSRF-Token'] = state.csrf;
+  }
+  let response;
+  try {
+    response = await fetch(path, {
+      method, headers, credentials: 'same-origin', signal: controller.signal,
+      body: method === 'GET' ? undefined : JSON.stringify(body || {}),
+    });
+  } catch (e) {
+    throw new Error(e.name === 'AbortError' ? `no answer from the console within ${timeoutMs / 1000} s`
+      : `the console cannot be reached: ${e.message}`);
+  } finally {
+    clearTimeout(timer);
+  }
+  let data = null;
+  try { data = await response.json(); } catch (e) { data = null; }
+  if (response.status === 401 && path !== '/api/login') {
+    showLogin('Your session ended: log in again.');
+  }
+  if (!response.ok) {
+    const error = new Error((data && data.error) || `HTTP ${response.status}`);
+    error.status = response.status;
+    throw error;
+  }
+  return data || {};
+}
+
+function notice(text) {
+  const n = $('notice');
+  n.textContent = text || '';
+  n.hidden = !text;
+}
+
+// Shows "Loading ..." in element when a call takes more than 300 ms.
+async function withLoading(element, promise, text = 'Loading ...') {
+  const timer = setTimeout(() => { element.textContent = text; }, 300);
+  try { return await promise; } finally { clearTimeout(timer); }
+}
+
+function showLogin(message) {
+  state.csrf = '';
+  $('console-view').hidden = true;
+  $('who').hidden = true;
+  $('login-view').hidden = false;
+  $('login-message').textContent = message || '';
+  $('login-password').value = '';
+  $('login-password').focus();
+}
+
+function showConsole() {
+  $('login-view').hidden = true;
+  $('console-view').hidden = false;
+  $('who').hidden = false;
+  $('user-name').textContent = state.user;
+  loadTree();
+}
+
+async function start() {
+  try {
+    const session = await api('GET', '/api/session');
+    state.csrf = session.csrf;
+    state.user = session.user;
+    showConsole();
+  } catch (e) {
+    showLogin(e.status === 401 ? '' : e.message);
+  }
+}
+
+$('login-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const button = event.submitter || $('login-form').querySelector('button');
+  button.disabled = true;
+  $('login-message').textContent = '';
+  try {
+    const answer = await api('POST', '/api/login', { user: $('login-user').value, password: $('login-password').value });
+    state.csrf = answer.csrf;
+    state.user = answer.user;
+    $('login-password').value = '';
+    notice('');
+    showConsole();
+  } catch (e) {
+    $('login-message').textContent = e.message;
+  } finally {
+    button.disabled = false;
+  }
+});
+
+$('logout').addEventListener('click', async () => {
+  try { await api('POST', '/api/logout', {}); } catch (e) { /* the session is gone either way */ }
+  showLogin('Logged out.');
+});
+
+// ---- the service tree: application, then server; filtered by the search box
+
+async function loadTree() {
+  const status = $('tree-status');
+  try {
+    const answer = await withLoading(status, api('GET', '/api/servers'));
+    state.servers = answer.servers || [];
+    status.textContent = '';
+    renderTree();
+  } catch (e) {
+    status.textContent = `The server list could not be loaded: ${e.message}`;
+  }
+}
+
+function renderTree() {
+  const filter = $('search').value.trim().toLowerCase();
+  const apps = new Map();
+  for (const s of state.servers) {
+    const full = `${s.app}.${s.server}`;
+    if (filter && !full.toLowerCase().includes(filter)) continue;
+    if (!apps.has(s.app)) apps.set(s.app, new Set());
+    apps.get(s.app).add(s.server);
+  }
+  const tree = $('tree');
+  const fragment = document.createDocumentFragment();
+  for (const app of [...apps.keys()].sort()) {
+    const item = document.createElement('li');
+    const toggle = document.createElement('button');
+    toggle.type = 'button';
+    toggle.className = 'app-toggle';
+    toggle.textContent = app;
+    toggle.setAttribute('aria-expanded', 'true');
+    const list = document.createElement('ul');
+    list.setAttribute('aria-label', `Servers of ${app}`);
+    toggle.addEventListener('click', () => {
+      const open = toggle.getAttribute('aria-expanded') === 'true';
+      toggle.setAttribute('aria-expanded', String(!open));
+      list.hidden = open;
+    });
+    for (const server of [...apps.get(app)].sort()) {
+      const li = document.createElement('li');
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.textContent = server;
+      button.setAttribute('aria-label', `${app}.${server}`);
+      if (state.current === `${app}.${server}`) button.setAttribute('aria-current', 'true');
+      button.addEventListener('click', () => openServer(app, server));
+      li.append(button);
+      list.append(li);
+    }
+    item.append(toggle, list);
+    fragment.append(item);
+  }
+  tree.replaceChildren(fragment);
+  if (!apps.size) $('tree-status').textContent = state.servers.length ? 'No server matches the search.' : 'No server is deployed.';
+  else if ($('tree-status').textContent.startsWith('No server')) $('tree-status').textContent = '';
+}
+
+let searchTimer = 0;
+$('search').addEventListener('input', () => {
+  clearTimeout(searchTimer);
+  searchTimer = setTimeout(renderTree, 120);
+});
+
+// ---- a server's instances
+
+function openServer(app, server) {
+  state.current = `${app}.${server}`;
+  for (const b of $('tree').querySelectorAll('button[aria-current]')) b.removeAttribute('aria-current');
+  const selected = $('tree').querySelector(`button[aria-label="${CSS.escape(state.current)}"]`);
+  if (selected) selected.setAttribute('aria-current', 'true');
+  $('empty-detail').hidden = true;
+  $('server-detail').hidden = false;
+  $('server-title').textContent = state.current;
+  setResult('');
+  $('command-answer').textContent = '';
+  loadInstances();
+}
+
+function setResult(text, isError = false) {
+  const r = $('action-result');
+  r.textContent = text;
+  r.classList.toggle('error', isError);
+}
+
+function cell(text, className) {
+  const td = document.createElement('td');
+  td.textContent = text;
+  if (className) td.className = className;
+  return td;
+}
+
+async function loadInstances() {
+  const name = state.current;
+  if (!name) return;
+  const body = $('instances').querySelector('tbody');
+  try {
+    const answer = await withLoading($('action-result'), api('GET', `/api/servers/${encodeURIComponent(name)}`));
+    if (name !== state.current) return;
+    if ($('action-result').textContent === 'Loading ...') setResult('');
+    const rows = document.createDocumentFragment();
+    const nodes = $('command-node');
+    nodes.replaceChildren();
+    for (const inst of answer.instances) {
+      const tr = document.createElement('tr');
+      const present = inst.presentInNode && inst.presentInNode !== 'unknown' ? inst.presentInNode : inst.present;
+      tr.append(cell(inst.node), cell(inst.setting, `state-${inst.setting}`), cell(present, `state-${present}`),
+        cell(String(inst.pid || '')), cell(inst.version || '-'));
+      const endpoints = cell('');
+      for (const ep of inst.endpoints || []) {
+        const line = document.createElement('div');
+        line.className = 'endpoint';
+        line.textContent = `${ep.servant} @ ${ep.endpoint}${ep.protocol && ep.protocol !== 'tars' ? ` (${ep.protocol})` : ''}`;
+        endpoints.append(line);
+      }
+      if (inst.endpointsError || inst.stateError) {
+        const warn = document.createElement('div');
+        warn.className = 'muted';
+        warn.textContent = inst.stateError || inst.endpointsError;
+        endpoints.append(warn);
+      }
+      tr.append(endpoints);
+      const actions = document.createElement('td');
+      actions.className = 'actions';
+      for (const verb of ['start', 'stop', 'restart', 'undeploy']) {
+        const b = document.createElement('button');
+        b.type = 'button';
+        b.textContent = verb[0].toUpperCase() + verb.slice(1);
+        b.setAttribute('aria-label', `${b.textContent} ${name} on ${inst.node}`);
+        if (verb === 'stop' || verb === 'undeploy') b.className = 'danger';
+        b.addEventListener('click', () => runCommand(verb, inst.node, b));
+        actions.append(b);
+      }
+      tr.append(actions);
+      rows.append(tr);
+      const option = document.createElement('option');
+      option.value = inst.node;
+      option.textContent = inst.node;
+      nodes.append(option);
+    }
+    body.replaceChildren(rows);
+  } catch (e) {
+    if (name !== state.current) return;
+    body.replaceChildren();
+    setResult(`The instances of ${name} could not be loaded: ${e.message}`, true);
+  }
+}
+
+$('refresh').addEventListener('click', () => loadInstances());
+
+function confirmAction(text) {
+  return new Promise((resolve) => {
+    const dialog = $('confirm');
+    $('confirm-text').textContent = text;
+    $('confirm-ok').textContent = 'Confirm';
+    dialog.returnValue = '';
+    dialog.addEventListener('close', () => resolve(dialog.returnValue === 'ok'), { once: true });
+    dialog.showModal();
+  });
+}
+
+async function runCommand(verb, node, button) {
+  const name = state.current;
+  const ok = await confirmAction(`${verb[0].toUpperCase() + verb.slice(1)} ${name} on ${node}?`);
+  if (!ok) return;
+  button.disabled = true;
+  setResult(`${verb} ${name} on ${node}: working ...`);
+  try {
+    const answer = await api('POST', `/api/servers/${encodeURIComponent(name)}/${verb}`, { node }, 180000);
+    setResult(`${verb} ${name} on ${node}: done${answer.result ? ` (${answer.result})` : ''}`);
+  } catch (e) {
+    setResult(e.message, true);
+  } finally {
+    button.disabled = false;
+  }
+  if (verb === 'undeploy') {
+    await loadTree();
+  }
+  await loadInstances();
+}
+
+$('command-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const name = state.current;
+  const node = $('command-node').value;
+  const command = $('command-text').value.trim();
+  const answer = $('command-answer');
+  if (!command) return;
+  answer.textContent = 'Sending ...';
+  try {
+    const reply = await api('POST', `/api/servers/${encodeURIComponent(name)}/notify`, { node, command });
+    answer.textContent = reply.result || '(empty answer)';
+  } catch (e) {
+    answer.textContent = `Failed: ${e.message}`;
+  }
+});
+
+start();
