@@ -40,8 +40,8 @@ bool fromHex(const std::string& text, std::vector<unsigned char>& out) {
     return true;
 }
 
-std::vector<unsigned char> derive(const std::string& password, const std::vector<unsigned char>& salt,
-                                  int iterations, size_t length) {
+std::vector<unsigned char> derive(const std::string& password, const std::vector<unsigned char>& salt, int iterations,
+                                  size_t length) {
     std::vector<unsigned char> key(length);
     if (PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()), salt.data(),
                           static_cast<int>(salt.size()), iterations, EVP_sha256(), static_cast<int>(length),
@@ -109,7 +109,8 @@ std::map<std::string, std::string> parsePasswordFile(const std::string& text) {
         std::string line = trim(text.substr(start, end == std::string::npos ? std::string::npos : end - start));
         if (!line.empty() && line[0] != '#') {
             size_t colon = line.find(':');
-            if (colon != std::string::npos && colon > 0) users[trim(line.substr(0, colon))] = trim(line.substr(colon + 1));
+            if (colon != std::string::npos && colon > 0)
+                users[trim(line.substr(0, colon))] = trim(line.substr(colon + 1));
         }
         if (end == std::string::npos) break;
         start = end + 1;
@@ -126,7 +127,8 @@ std::string setPasswordLine(const std::string& text, const std::string& user, co
         std::string line = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
         std::string trimmed = trim(line);
         size_t colon = trimmed.find(':');
-        if (!trimmed.empty() && trimmed[0] != '#' && colon != std::string::npos && trim(trimmed.substr(0, colon)) == user) {
+        if (!trimmed.empty() && trimmed[0] != '#' && colon != std::string::npos &&
+            trim(trimmed.substr(0, colon)) == user) {
             if (!replaced) result += user + ":" + hash + "\n";
             replaced = true;
         } else {

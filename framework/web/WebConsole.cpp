@@ -78,10 +78,13 @@ bool validName(const std::string& text) {
 }
 
 std::string contentType(const std::string& file) {
-    static const std::map<std::string, std::string> types = {
-        {".html", "text/html; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
-        {".js", "text/javascript; charset=utf-8"}, {".svg", "image/svg+xml"},
-        {".png", "image/png"}, {".ico", "image/x-icon"}, {".json", "application/json"}};
+    static const std::map<std::string, std::string> types = {{".html", "text/html; charset=utf-8"},
+                                                             {".css", "text/css; charset=utf-8"},
+                                                             {".js", "text/javascript; charset=utf-8"},
+                                                             {".svg", "image/svg+xml"},
+                                                             {".png", "image/png"},
+                                                             {".ico", "image/x-icon"},
+                                                             {".json", "application/json"}};
     size_t dot = file.rfind('.');
     auto it = dot == std::string::npos ? types.end() : types.find(file.substr(dot));
     return it == types.end() ? "application/octet-stream" : it->second;
@@ -195,10 +198,10 @@ HttpResponse WebConsole::login(const WebRequest& request) {
     const int64_t now = nowMs();
     if (int64_t wait = _throttle.waitMs(request.clientIp, user, now); wait > 0) {
         const int64_t seconds = (wait + 999) / 1000;
-        HttpResponse reply = jsonReply(
-            429, json{{"error", "too many failed logins: try again in " + std::to_string(seconds) + " s"},
-                      {"retryAfter", seconds}}
-                     .dump());
+        HttpResponse reply =
+            jsonReply(429, json{{"error", "too many failed logins: try again in " + std::to_string(seconds) + " s"},
+                                {"retryAfter", seconds}}
+                               .dump());
         reply.setHeader("Retry-After", std::to_string(seconds));
         return reply;
     }
@@ -220,10 +223,9 @@ HttpResponse WebConsole::login(const WebRequest& request) {
     Session session = _sessions.create(user, now);
     TLOGINFO("web: " << user << " logged in from " << request.clientIp << std::endl);
     HttpResponse reply = jsonReply(200, json{{"user", user}, {"csrf", session.csrf}}.dump());
-    reply.setHeader("Set-Cookie", std::string(kCookieName) + "=" + session.token +
-                                      "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
-                                      std::to_string(_settings.sessionLifetimeMs / 1000) +
-                                      (request.tls ? "; Secure" : ""));
+    reply.setHeader("Set-Cookie",
+                    std::string(kCookieName) + "=" + session.token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
+                        std::to_string(_settings.sessionLifetimeMs / 1000) + (request.tls ? "; Secure" : ""));
     return reply;
 }
 
@@ -238,8 +240,8 @@ HttpResponse WebConsole::api(const WebRequest& request, const std::string& path)
     if (!session) return jsonError(401, "log in first");
     if (changes) {
         if (!equalTokens(request.http.getHeader("X-CSRF-Token"), session->csrf)) {
-            TLOGWARN("web: " << method << " " << path << " from " << request.clientIp
-                             << " refused: no valid CSRF token" << std::endl);
+            TLOGWARN("web: " << method << " " << path << " from " << request.clientIp << " refused: no valid CSRF token"
+                             << std::endl);
             return jsonError(403, "missing or wrong X-CSRF-Token");
         }
         if (!isJsonBody(request.http)) return jsonError(415, "a JSON body (application/json) is required");
@@ -322,9 +324,14 @@ HttpResponse WebConsole::serverInstances(const std::string& app, const std::stri
         row.resize(7);
         if (row[0] != app + "." + server) continue;
         const std::string& node = row[1];
-        json instance = {{"node", node},         {"setting", row[2]}, {"present", row[3]},
-                         {"presentInNode", ""}, {"pid", std::atoi(row[4].c_str())},
-                         {"version", row[5]},   {"set", row[6]},     {"endpoints", json::array()}};
+        json instance = {{"node", node},
+                         {"setting", row[2]},
+                         {"present", row[3]},
+                         {"presentInNode", ""},
+                         {"pid", std::atoi(row[4].c_str())},
+                         {"version", row[5]},
+                         {"set", row[6]},
+                         {"endpoints", json::array()}};
         try {
             adminreg::ServerStateDesc state;
             std::string why;

@@ -21,9 +21,8 @@ protected:
         web::WebSettings settings = web::WebSettings::fromConfig(getConfig(), exeDir());
         _console = std::make_shared<web::WebConsole>(settings, getCommunicator());
         auto console = _console;
-        addServantFactory(webObj, [console] {
-            return std::static_pointer_cast<Servant>(std::make_shared<web::WebImp>(console));
-        });
+        addServantFactory(
+            webObj, [console] { return std::static_pointer_cast<Servant>(std::make_shared<web::WebImp>(console)); });
         TLOGINFO("web: serving " << webObj << ", page from " << settings.assets << ", passwords from "
                                  << (settings.passwordFile.empty() ? "the registry (tars.tarsweb tarsweb.passwd)"
                                                                    : settings.passwordFile)
@@ -32,9 +31,7 @@ protected:
 
     void destroyApp() override { _console.reset(); }
 
-    std::vector<ConfigKeyRule> configKeyRules() const override {
-        return configKeyRulesOf(web::webSettingsKeys());
-    }
+    std::vector<ConfigKeyRule> configKeyRules() const override { return configKeyRulesOf(web::webSettingsKeys()); }
 
 private:
     static std::string exeDir() {

@@ -3,7 +3,7 @@
 // the session's CSRF token in X-CSRF-Token.
 'use strict';
 
-const state = { csrf: '', user: '', servers: [], current: null };
+const state = { csrf: '', user: '', servers: [], current: null, loadFailed: false };
 const $ = (id) => document.getElementById(id);
 
 // One API call. Resolves to the parsed JSON; rejects with an Error whose message is the
@@ -191,10 +191,15 @@ function setResult(text, isError = false) {
   r.classList.toggle('error', isError);
 }
 
-function cell(text, className) {
+const columns = ['Node', 'Setting', 'Present', 'PID', 'Version', 'Endpoints', 'Actions'];
+
+// A table cell; its column name goes in data-label (shown beside it at a phone's width).
+function cell(text, className, column) {
   const td = document.createElement('td');
+  td.setAttribute('role', 'cell');  // kept when the phone layout makes it a block
   td.textContent = text;
   if (className) td.className = className;
+  if (column) td.dataset.label = column;
   return td;
 }
 
@@ -205,16 +210,19 @@ async function loadInstances() {
   try {
     const answer = await withLoading($('action-result'), api('GET', `/api/servers/${encodeURIComponent(name)}`));
     if (name !== state.current) return;
-    if ($('action-result').textContent === 'Loading ...') setResult('');
+    if ($('action-result').textContent === 'Loading ...' || state.loadFailed) setResult('');
+    state.loadFailed = false;
     const rows = document.createDocumentFragment();
     const nodes = $('command-node');
     nodes.replaceChildren();
     for (const inst of answer.instances) {
       const tr = document.createElement('tr');
+      tr.setAttribute('role', 'row');
       const present = inst.presentInNode && inst.presentInNode !== 'unknown' ? inst.presentInNode : inst.present;
-      tr.append(cell(inst.node), cell(inst.setting, `state-${inst.setting}`), cell(present, `state-${present}`),
-        cell(String(inst.pid || '')), cell(inst.version || '-'));
-      const endpoints = cell('');
+      tr.append(cell(inst.node, '', columns[0]), cell(inst.setting, `state-${inst.setting}`, columns[1]),
+        cell(present, `state-${present}`, columns[2]), cell(String(inst.pid || ''), '', columns[3]),
+        cell(inst.version || '-', '', columns[4]));
+      const endpoints = cell('', '', columns[5]);
       for (const ep of inst.endpoints || []) {
         const line = document.createElement('div');
         line.className = 'endpoint';
@@ -228,8 +236,10 @@ async function loadInstances() {
         endpoints.append(warn);
       }
       tr.append(endpoints);
-      const actions = document.createElement('td');
-      actions.className = 'actions';
+      const actions = cell('', 'actions', columns[6]);
+      const buttons = document.createElement('div');
+      buttons.className = 'buttons-row';
+      actions.append(buttons);
       for (const verb of ['start', 'stop', 'restart', 'undeploy']) {
         const b = document.createElement('button');
         b.type = 'button';
@@ -237,7 +247,7 @@ async function loadInstances() {
         b.setAttribute('aria-label', `${b.textContent} ${name} on ${inst.node}`);
         if (verb === 'stop' || verb === 'undeploy') b.className = 'danger';
         b.addEventListener('click', () => runCommand(verb, inst.node, b));
-        actions.append(b);
+        buttons.append(b);
       }
       tr.append(actions);
       rows.append(tr);
@@ -250,6 +260,7 @@ async function loadInstances() {
   } catch (e) {
     if (name !== state.current) return;
     body.replaceChildren();
+    state.loadFailed = true;
     setResult(`The instances of ${name} could not be loaded: ${e.message}`, true);
   }
 }

@@ -51,7 +51,7 @@ TEST(WebSessionTable, SessionEndsWhenIdleOrTooOld) {
     EXPECT_EQ(s.token.size(), 64u);
     EXPECT_NE(s.token, s.csrf);
     EXPECT_TRUE(table.find(s.token, 900));
-    EXPECT_TRUE(table.find(s.token, 1800));  // used at 900: idle 900 ms
+    EXPECT_TRUE(table.find(s.token, 1800));   // used at 900: idle 900 ms
     EXPECT_FALSE(table.find(s.token, 2800));  // idle 1000 ms
     Session t = table.create("admin", 0);
     for (int64_t now = 900; now < 5000; now += 900) EXPECT_TRUE(table.find(t.token, now));

@@ -58,7 +58,8 @@ protected:
                passwordFile + "\n    adminregobj = tars.tarsregistry.AdminRegObj@tcp -h 127.0.0.1 -p " +
                std::to_string(noRegistry.port()) +
                "\n    registryobj = tars.tarsregistry.RegistryObj@tcp -h 127.0.0.1 -p " +
-               std::to_string(noRegistry.port()) + "\n    querytimeout = 1000\n    commandtimeout = 1000\n  </web>\n</tars>\n";
+               std::to_string(noRegistry.port()) +
+               "\n    querytimeout = 1000\n    commandtimeout = 1000\n  </web>\n</tars>\n";
     }
 
     HttpAnswer post(const std::string& path, const std::string& body, const std::string& headers = "") {
@@ -121,7 +122,8 @@ TEST_F(WebSecurity, EveryApiCallNeedsASession) {
         EXPECT_EQ(a.status, 401) << path;
         EXPECT_EQ(errorOf(a), "log in first") << a.body;
     }
-    HttpAnswer forged = httpRequest(port, "GET", "/api/servers", "Cookie: tarsweb_session=" + std::string(64, 'a') + "\r\n");
+    HttpAnswer forged =
+        httpRequest(port, "GET", "/api/servers", "Cookie: tarsweb_session=" + std::string(64, 'a') + "\r\n");
     EXPECT_EQ(forged.status, 401);
 }
 
@@ -154,17 +156,18 @@ TEST_F(WebSecurity, StateChangingCallsNeedSessionAndCsrfToken) {
         EXPECT_EQ(post(path, body).status, 401) << path;
         EXPECT_EQ(post(path, body, "X-CSRF-Token: " + session.csrf + "\r\n").status, 401) << path;
         EXPECT_EQ(post(path, body, "Cookie: " + session.cookie + "\r\n").status, 403) << path;
-        EXPECT_EQ(post(path, body, "Cookie: " + session.cookie + "\r\nX-CSRF-Token: " + std::string(64, '0') + "\r\n")
-                      .status,
-                  403)
+        EXPECT_EQ(
+            post(path, body, "Cookie: " + session.cookie + "\r\nX-CSRF-Token: " + std::string(64, '0') + "\r\n").status,
+            403)
             << path;
         // With both, the call reaches the (absent) registry: its failure comes back as JSON.
-        HttpAnswer passed = post(path, body, "Cookie: " + session.cookie + "\r\nX-CSRF-Token: " + session.csrf + "\r\n");
+        HttpAnswer passed =
+            post(path, body, "Cookie: " + session.cookie + "\r\nX-CSRF-Token: " + session.csrf + "\r\n");
         EXPECT_EQ(passed.status, 502) << path << passed.body;
         EXPECT_NE(errorOf(passed).find("AdminRegObj"), std::string::npos) << passed.body;
     }
-    HttpAnswer notify = post("/api/servers/TestApp.HelloServer/notify", R"({"node":"node1","command":"tars.viewstatus"})",
-                             "Cookie: " + session.cookie + "\r\n");
+    HttpAnswer notify = post("/api/servers/TestApp.HelloServer/notify",
+                             R"({"node":"node1","command":"tars.viewstatus"})", "Cookie: " + session.cookie + "\r\n");
     EXPECT_EQ(notify.status, 403);
     // A GET needs the session only; the registry's failure reaches the page as JSON.
     HttpAnswer list = httpRequest(port, "GET", "/api/servers", "Cookie: " + session.cookie + "\r\n");

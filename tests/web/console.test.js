@@ -1,0 +1,124 @@
+// The web console in headless Chromium (Debian's /usr/bin/chromium, driven by
+// playwright-core; never a downloaded browser). Run by framework.web.browser.* with
+// TARSWEB_URL, TARSWEB_USER, TARSWEB_PASSWORD, TARSWEB_SCREENSHOTS and CHROMIUM set, against
+// a tarsweb whose registry runs TestApp.HelloServer on node1.
+//
+// Controls are found by role and accessible name. Exits 0 when every step held, 1 with
+// the failing step on stderr. Every wait is bounded (the default timeout below).
+'use strict';
+
+const { chromium } = require('playwright-core');
+const path = require('path');
+
+const url = process.env.TARSWEB_URL;
+const user = process.env.TARSWEB_USER || 'admin';
+const password = process.env.TARSWEB_PASSWORD;
+const shots = process.env.TARSWEB_SCREENSHOTS;
+const server = 'TestApp.HelloServer';
+const node = 'node1';
+const timeoutMs = 30000;
+
+function step(text) { console.log(`step: ${text}`); }
+
+async function instanceRow(page) {
+  return page.getByRole('row').filter({ has: page.getByRole('cell', { name: node, exact: true }) });
+}
+
+// The present state and pid the instances table shows for node1.
+async function presentAndPid(page) {
+  const cells = (await instanceRow(page)).getByRole('cell');
+  return { present: (await cells.nth(2).textContent()).trim(), pid: Number((await cells.nth(3).textContent()).trim()) };
+}
+
+// Clicks Refresh until pred(state) holds; the last state. Bounded by timeoutMs.
+async function refreshUntil(page, pred, what) {
+  const deadline = Date.now() + timeoutMs;
+  let state = null;
+  for (let i = 0; i < 300 && Date.now() < deadline; ++i) {
+    try { state = await presentAndPid(page); } catch (e) { state = null; }
+    if (state && pred(state)) return state;
+    await page.getByRole('button', { name: 'Refresh', exact: true }).click();
+    await page.waitForTimeout(300);
+  }
+  throw new Error(`${what}: last seen ${JSON.stringify(state)}`);
+}
+
+async function main() {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+  });
+  try {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(timeoutMs);
+
+    step('the login form');
+    await page.goto(url);
+    await page.getByLabel('User').waitFor();
+    await page.screenshot({ path: path.join(shots, 'login.png') });
+
+    step('a wrong password is refused with a message');
+    await page.getByLabel('User').fill(user);
+    await page.getByLabel('Password').fill('not-the-password');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByText('wrong user or password').waitFor();
+
+    step('log in');
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('navigation', { name: 'Services' }).waitFor();
+
+    step('the service tree and its search box');
+    await page.getByRole('searchbox', { name: 'Search servers' }).fill('hello');
+    await page.getByRole('button', { name: server, exact: true }).click();
+    await page.getByRole('heading', { name: server }).waitFor();
+    const before = await refreshUntil(page, (s) => s.present === 'active' && s.pid > 0, `${server} active`);
+    console.log(`${server} active on ${node}, pid ${before.pid}`);
+    await page.getByRole('searchbox', { name: 'Search servers' }).fill('');
+    await page.screenshot({ path: path.join(shots, 'server.png') });
+
+    step('restart behind a confirmation');
+    await page.getByRole('button', { name: `Restart ${server} on ${node}`, exact: true }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText(`Restart ${server} on ${node}?`).waitFor();
+    await page.screenshot({ path: path.join(shots, 'confirm.png') });
+    await dialog.getByRole('button', { name: 'Confirm' }).click();
+    await page.getByRole('status').filter({ hasText: `restart ${server} on ${node}: done` }).waitFor({ timeout: 180000 });
+    const after = await refreshUntil(page, (s) => s.present === 'active' && s.pid > 0 && s.pid !== before.pid,
+      'a new pid after the restart');
+    console.log(`pid changed from ${before.pid} to ${after.pid}`);
+
+    step('an admin command and its answer');
+    await page.getByLabel('Command', { exact: true }).fill('tars.viewstatus');
+    await page.getByRole('button', { name: 'Send command' }).click();
+    await page.getByRole('status', { name: 'Command answer' }).filter({ hasText: String(after.pid) }).waitFor();
+    await page.screenshot({ path: path.join(shots, 'command.png'), fullPage: true });
+
+    step('a failed API call shows a message, not a blank page');
+    await page.route('**/api/servers/**', (route) => route.fulfill({
+      status: 502, contentType: 'application/json', body: '{"error":"registry unreachable (test)"}' }));
+    await page.getByRole('button', { name: 'Refresh', exact: true }).click();
+    await page.getByText('could not be loaded: registry unreachable (test)').waitFor();
+    await page.unroute('**/api/servers/**');
+    await page.getByRole('button', { name: 'Refresh', exact: true }).click();
+    await page.getByRole('button', { name: `Restart ${server} on ${node}`, exact: true }).waitFor();
+
+    step('phone width');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole('button', { name: `Restart ${server} on ${node}`, exact: true }).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(shots, 'phone.png'), fullPage: true });
+
+    step('log out');
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByRole('button', { name: 'Log in' }).waitFor();
+    console.log('all steps passed');
+  } finally {
+    await browser.close();
+  }
+}
+
+main().catch((e) => {
+  console.error(`console test failed: ${e.stack || e}`);
+  process.exit(1);
+});
