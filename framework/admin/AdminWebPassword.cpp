@@ -123,8 +123,8 @@ int AdminTool::webPassword(const std::vector<std::string>& args) {
     int ret = prx->insertConfigFile("tars.tarsweb", web::kPasswordFileName, web::setPasswordLine(text, user, hash), "",
                                     2, true);
     if (ret != 0) return failed("web-password (storing tars.tarsweb's tarsweb.passwd)", ret, "the registry refused it");
-    _out << "web-password: set the password of " << user << " (tars.tarsweb's config file "
-         << web::kPasswordFileName << ")\n";
+    _out << "web-password: set the password of " << user << " (tars.tarsweb's config file " << web::kPasswordFileName
+         << ")\n";
     return kOk;
 }
 
