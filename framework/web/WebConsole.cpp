@@ -90,6 +90,73 @@ std::string contentType(const std::string& file) {
     return it == types.end() ? "application/octet-stream" : it->second;
 }
 
+int hexValue(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+std::string percentDecode(const std::string& text) {
+    std::string out;
+    for (size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '+') {
+            out += ' ';
+        } else if (text[i] == '%' && i + 2 < text.size() && hexValue(text[i + 1]) >= 0 && hexValue(text[i + 2]) >= 0) {
+            out += static_cast<char>(hexValue(text[i + 1]) * 16 + hexValue(text[i + 2]));
+            i += 2;
+        } else {
+            out += text[i];
+        }
+    }
+    return out;
+}
+
+// name=value&... of a query string, decoded.
+std::map<std::string, std::string> parseQuery(const std::string& query) {
+    std::map<std::string, std::string> values;
+    size_t start = 0;
+    while (start <= query.size()) {
+        size_t end = query.find('&', start);
+        std::string part = query.substr(start, end == std::string::npos ? std::string::npos : end - start);
+        size_t eq = part.find('=');
+        if (!part.empty()) {
+            values[percentDecode(part.substr(0, eq))] =
+                eq == std::string::npos ? "" : percentDecode(part.substr(eq + 1));
+        }
+        if (end == std::string::npos) break;
+        start = end + 1;
+    }
+    return values;
+}
+
+// A config file's place: level 1 (the application), 2 (the server), 3 (the server on host).
+struct ConfigPlace {
+    std::string owner;  // App, or App.Server
+    std::string name;
+    std::string host;
+    int level = 2;
+    std::string error;  // why the request does not name one
+};
+
+ConfigPlace configPlace(const std::string& app, const std::string& server, const std::string& name,
+                        const std::string& levelText, const std::string& host) {
+    ConfigPlace place;
+    place.name = name;
+    place.host = host;
+    if (levelText == "1" || levelText == "2" || levelText == "3")
+        place.level = levelText[0] - '0';
+    else
+        place.error = "level must be 1 (application), 2 (server) or 3 (host)";
+    place.owner = place.level == 1 ? app : app + "." + server;
+    if (place.level != 3) place.host.clear();
+    if (place.level == 3 && !validName(place.host)) place.error = "a host-level file needs its host (node)";
+    if (name.empty() || name.size() > 128 || name.find('/') != std::string::npos || name[0] == '.') {
+        place.error = "a config file is named by a plain file name";
+    }
+    return place;
+}
+
 std::string callFailure(const std::string& target, const std::exception& e) {
     return "calling " + target + " failed: " + e.what();
 }
@@ -281,6 +348,14 @@ HttpResponse WebConsole::api(const WebRequest& request, const std::string& path)
             if (changes) return jsonError(405, "GET /api/servers/APP.SERVER");
             return serverInstances(app, server);
         }
+        if (verb == "configs") {
+            if (changes) return jsonError(405, "GET /api/servers/APP.SERVER/configs");
+            return listConfigs(app, server);
+        }
+        if (verb == "configfile") {
+            return changes ? storeConfig(app, server, request.http.getContent(), session->user)
+                           : readConfig(app, server, request.http.getQuery());
+        }
         if (!changes) return jsonError(405, "POST /api/servers/APP.SERVER/" + verb);
         return serverCommand(app, server, verb, request.http.getContent(), session->user);
     }
@@ -366,6 +441,80 @@ HttpResponse WebConsole::serverInstances(const std::string& app, const std::stri
     }
     if (instances.empty()) return jsonError(404, app + "." + server + " is not deployed");
     return jsonReply(200, json{{"app", app}, {"server", server}, {"instances", instances}}.dump());
+}
+
+HttpResponse WebConsole::listConfigs(const std::string& app, const std::string& server) {
+    json files = json::array();
+    // The server's own and its hosts' files, then its application's.
+    for (const auto& [owner, level] : {std::pair<std::string, int>{app + "." + server, 0}, {app, 1}}) {
+        std::vector<adminreg::ConfigFileDesc> found;
+        std::string result;
+        try {
+            int ret = _query->listConfigFiles(owner, "", level, found, result);
+            if (ret != 0)
+                return jsonReply(409,
+                                 json{{"error", "listConfigFiles " + owner + ": " + result}, {"code", ret}}.dump());
+        } catch (const std::exception& e) {
+            return jsonError(502, callFailure(_settings.adminRegObj, e));
+        }
+        for (const auto& f : found) {
+            files.push_back({{"name", f.fileName},
+                             {"level", f.level},
+                             {"host", f.host},
+                             {"size", f.size},
+                             {"postTime", f.postTime},
+                             {"lastUser", f.lastUser}});
+        }
+    }
+    return jsonReply(200, json{{"files", files}}.dump());
+}
+
+HttpResponse WebConsole::readConfig(const std::string& app, const std::string& server, const std::string& query) {
+    auto values = parseQuery(query);
+    ConfigPlace place =
+        configPlace(app, server, values["name"], values.count("level") ? values["level"] : "2", values["host"]);
+    if (!place.error.empty()) return jsonError(400, place.error);
+    std::string content;
+    std::string result;
+    try {
+        int ret = _query->getConfigFile(place.owner, place.name, place.host, place.level, content, result);
+        if (ret != 0)
+            return jsonReply(409, json{{"error", "getConfigFile " + place.name + ": " + result}, {"code", ret}}.dump());
+    } catch (const std::exception& e) {
+        return jsonError(502, callFailure(_settings.adminRegObj, e));
+    }
+    return jsonReply(
+        200, json{{"name", place.name}, {"level", place.level}, {"host", place.host}, {"content", content}}.dump(
+                 -1, ' ', false, json::error_handler_t::replace));
+}
+
+HttpResponse WebConsole::storeConfig(const std::string& app, const std::string& server, const std::string& bodyText,
+                                     const std::string& user) {
+    bool ok = false;
+    json body = toJson(bodyText, ok);
+    if (!ok || !body.contains("content") || !body["content"].is_string()) {
+        return jsonError(400, "the body must be {\"name\", \"level\", \"host\", \"content\"}");
+    }
+    std::string levelText = body.contains("level") && body["level"].is_number_integer()
+                                ? std::to_string(body["level"].get<int>())
+                                : stringField(body, "level");
+    ConfigPlace place = configPlace(app, server, stringField(body, "name"), levelText, stringField(body, "host"));
+    if (!place.error.empty()) return jsonError(400, place.error);
+    const std::string content = body["content"].get<std::string>();
+    int ret = 0;
+    try {
+        ret = _query->insertConfigFile(place.owner, place.name, content, place.host, place.level, true);
+    } catch (const std::exception& e) {
+        return jsonError(502, callFailure(_settings.adminRegObj, e));
+    }
+    TLOGINFO("web: " << user << ": stored config file " << place.name << " of " << place.owner << " (level "
+                     << place.level << ", " << content.size() << " bytes): " << ret << std::endl);
+    if (ret != 0) {
+        return jsonReply(
+            409,
+            json{{"error", "storing " + place.name + " refused (" + std::to_string(ret) + ")"}, {"code", ret}}.dump());
+    }
+    return jsonReply(200, json{{"result", "stored " + place.name}, {"code", 0}}.dump());
 }
 
 HttpResponse WebConsole::serverCommand(const std::string& app, const std::string& server, const std::string& verb,

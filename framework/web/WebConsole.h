@@ -54,6 +54,11 @@ private:
 
     HttpResponse listServers();
     HttpResponse serverInstances(const std::string& app, const std::string& server);
+    // Config files of APP.SERVER (its own, its hosts', its application's): list, read, store.
+    HttpResponse listConfigs(const std::string& app, const std::string& server);
+    HttpResponse readConfig(const std::string& app, const std::string& server, const std::string& query);
+    HttpResponse storeConfig(const std::string& app, const std::string& server, const std::string& body,
+                             const std::string& user);
     HttpResponse serverCommand(const std::string& app, const std::string& server, const std::string& verb,
                                const std::string& body, const std::string& user);
 

@@ -95,6 +95,30 @@ async function main() {
     await page.getByRole('status', { name: 'Command answer' }).filter({ hasText: String(after.pid) }).waitFor();
     await page.screenshot({ path: path.join(shots, 'command.png'), fullPage: true });
 
+    step('edit a config file, see the changes, save it and push it');
+    await page.getByRole('button', { name: 'Edit hello.conf', exact: true }).click();
+    const editor = page.getByLabel('Contents of hello.conf');
+    await editor.waitFor();
+    const original = await editor.inputValue();
+    if (!original.includes('greeting = hello')) throw new Error(`hello.conf reads ${JSON.stringify(original)}`);
+    await editor.fill(original.replace('greeting = hello', 'greeting = edited in the console'));
+    await page.getByRole('button', { name: 'Show changes' }).click();
+    const changes = page.getByRole('region', { name: 'Changes' });
+    await changes.getByText('- greeting = hello').waitFor();
+    await changes.getByText('+ greeting = edited in the console').waitFor();
+    await page.screenshot({ path: path.join(shots, 'config.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await dialog.getByText('+ greeting = edited in the console').waitFor();
+    await dialog.getByRole('button', { name: 'Confirm' }).click();
+    await page.getByRole('status', { name: 'Config result' }).filter({ hasText: 'stored hello.conf' }).waitFor();
+    await page.getByRole('button', { name: 'Push to servers' }).click();
+    await dialog.getByRole('button', { name: 'Confirm' }).click();
+    const pushed = page.getByRole('status', { name: 'Config result' }).filter({ hasText: `${node}: ` });
+    await pushed.waitFor();
+    const pushText = await pushed.textContent();
+    if (!pushText.includes('[succ]') || !pushText.includes('hello.conf written')) throw new Error(`the push answered: ${pushText}`);
+    console.log(`pushed: ${pushText}`);
+
     step('a failed API call shows a message, not a blank page');
     await page.route('**/api/servers/**', (route) => route.fulfill({
       status: 502, contentType: 'application/json', body: '{"error":"registry unreachable (test)"}' }));

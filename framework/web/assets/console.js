@@ -3,7 +3,7 @@
 // the session's CSRF token in X-CSRF-Token.
 'use strict';
 
-const state = { csrf: '', user: '', servers: [], current: null, loadFailed: false };
+const state = { csrf: '', user: '', servers: [], current: null, loadFailed: false, nodes: [], editing: null };
 const $ = (id) => document.getElementById(id);
 
 // One API call. Resolves to the parsed JSON; rejects with an Error whose message is the
@@ -182,7 +182,9 @@ function openServer(app, server) {
   $('server-title').textContent = state.current;
   setResult('');
   $('command-answer').textContent = '';
+  closeEditor();
   loadInstances();
+  loadConfigs();
 }
 
 function setResult(text, isError = false) {
@@ -256,6 +258,7 @@ async function loadInstances() {
       option.textContent = inst.node;
       nodes.append(option);
     }
+    state.nodes = answer.instances.map((inst) => inst.node);
     body.replaceChildren(rows);
   } catch (e) {
     if (name !== state.current) return;
@@ -267,10 +270,13 @@ async function loadInstances() {
 
 $('refresh').addEventListener('click', () => loadInstances());
 
-function confirmAction(text) {
+// Asks before an action; detail: a node (e.g. a diff) shown under the question.
+function confirmAction(text, detail) {
   return new Promise((resolve) => {
     const dialog = $('confirm');
     $('confirm-text').textContent = text;
+    $('confirm-detail').replaceChildren(...(detail ? [detail] : []));
+    $('confirm-detail').hidden = !detail;
     $('confirm-ok').textContent = 'Confirm';
     dialog.returnValue = '';
     dialog.addEventListener('close', () => resolve(dialog.returnValue === 'ok'), { once: true });
@@ -313,5 +319,151 @@ $('command-form').addEventListener('submit', async (event) => {
     answer.textContent = `Failed: ${e.message}`;
   }
 });
+
+// ---- config files: list, view and edit with the changes shown before saving, push
+
+const levelNames = { 1: 'application', 2: 'server', 3: 'host' };
+
+async function loadConfigs() {
+  const name = state.current;
+  const status = $('configs-status');
+  const body = $('config-table').querySelector('tbody');
+  try {
+    const answer = await withLoading(status, api('GET', `/api/servers/${encodeURIComponent(name)}/configs`));
+    if (name !== state.current) return;
+    const rows = document.createDocumentFragment();
+    for (const f of answer.files) {
+      const tr = document.createElement('tr');
+      const level = `${levelNames[f.level] || f.level}${f.host ? ` (${f.host})` : ''}`;
+      tr.append(cell(f.name), cell(level), cell(`${f.postTime || ''}${f.lastUser ? ` by ${f.lastUser}` : ''}`));
+      const actions = cell('', 'actions');
+      const edit = document.createElement('button');
+      edit.type = 'button';
+      edit.textContent = 'Edit';
+      edit.setAttribute('aria-label', `Edit ${f.name}${f.level === 3 ? ` on ${f.host}` : ''}${f.level === 1 ? ' (application)' : ''}`);
+      edit.addEventListener('click', () => openEditor(f));
+      actions.append(edit);
+      tr.append(actions);
+      rows.append(tr);
+    }
+    body.replaceChildren(rows);
+    status.textContent = answer.files.length ? '' : 'No config file is stored for this server.';
+  } catch (e) {
+    if (name !== state.current) return;
+    body.replaceChildren();
+    status.textContent = `The config files could not be loaded: ${e.message}`;
+  }
+}
+
+function closeEditor() {
+  state.editing = null;
+  $('config-editor').hidden = true;
+  $('config-changes').replaceChildren();
+  $('config-result').textContent = '';
+}
+
+async function openEditor(file) {
+  const name = state.current;
+  const query = `name=${encodeURIComponent(file.name)}&level=${file.level}&host=${encodeURIComponent(file.host || '')}`;
+  $('config-result').textContent = 'Loading ...';
+  try {
+    const answer = await api('GET', `/api/servers/${encodeURIComponent(name)}/configfile?${query}`);
+    state.editing = { ...file, original: answer.content };
+    $('config-label').textContent = `Contents of ${file.name}`;
+    $('config-text').value = answer.content;
+    $('config-changes').replaceChildren();
+    $('config-result').textContent = '';
+    $('config-editor').hidden = false;
+    $('config-text').focus();
+  } catch (e) {
+    $('config-editor').hidden = false;
+    $('config-result').textContent = `${file.name} could not be read: ${e.message}`;
+  }
+}
+
+// A line diff (longest common subsequence) of a and b, as nodes: "- " removed, "+ " added.
+function lineDiff(a, b) {
+  const x = a.split('\n');
+  const y = b.split('\n');
+  const out = document.createDocumentFragment();
+  const line = (cls, prefix, text) => {
+    const span = document.createElement('span');
+    span.className = cls;
+    span.textContent = `${prefix}${text}`;
+    out.append(span);
+  };
+  if (x.length * y.length > 4000000) {
+    line('same', '', `(too large to compare line by line: ${x.length} lines before, ${y.length} after)`);
+    return { nodes: out, changed: a !== b };
+  }
+  const n = x.length;
+  const m = y.length;
+  const lcs = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
+  for (let i = n - 1; i >= 0; --i) {
+    for (let j = m - 1; j >= 0; --j) {
+      lcs[i][j] = x[i] === y[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+    }
+  }
+  let i = 0;
+  let j = 0;
+  let changed = false;
+  while (i < n || j < m) {
+    if (i < n && j < m && x[i] === y[j]) { line('same', '  ', x[i]); ++i; ++j; }
+    else if (i < n && (j === m || lcs[i + 1][j] >= lcs[i][j + 1])) { line('del', '- ', x[i]); ++i; changed = true; }
+    else { line('add', '+ ', y[j]); ++j; changed = true; }
+  }
+  return { nodes: out, changed };
+}
+
+$('config-diff').addEventListener('click', () => {
+  if (!state.editing) return;
+  const diff = lineDiff(state.editing.original, $('config-text').value);
+  $('config-changes').replaceChildren(diff.nodes);
+  if (!diff.changed) $('config-changes').textContent = 'No changes.';
+});
+
+$('config-save').addEventListener('click', async () => {
+  const file = state.editing;
+  if (!file) return;
+  const content = $('config-text').value;
+  const diff = lineDiff(file.original, content);
+  if (!diff.changed) { $('config-result').textContent = 'No changes to save.'; return; }
+  const pre = document.createElement('div');
+  pre.append(diff.nodes);
+  if (!(await confirmAction(`Save these changes to ${file.name}?`, pre))) return;
+  $('config-result').textContent = 'Saving ...';
+  try {
+    const answer = await api('POST', `/api/servers/${encodeURIComponent(state.current)}/configfile`,
+      { name: file.name, level: file.level, host: file.host || '', content });
+    file.original = content;
+    $('config-changes').replaceChildren();
+    $('config-result').textContent = `${answer.result}.`;
+    loadConfigs();
+  } catch (e) {
+    $('config-result').textContent = `Saving failed: ${e.message}`;
+  }
+});
+
+$('config-push').addEventListener('click', async () => {
+  const file = state.editing;
+  if (!file) return;
+  const name = state.current;
+  const nodes = file.level === 3 ? [file.host] : state.nodes;
+  if (!(await confirmAction(`Push ${file.name} to ${name} on ${nodes.join(', ')} (tars.loadconfig)?`))) return;
+  $('config-result').textContent = 'Pushing ...';
+  const lines = [];
+  for (const node of nodes) {
+    try {
+      const reply = await api('POST', `/api/servers/${encodeURIComponent(name)}/notify`,
+        { node, command: `tars.loadconfig ${file.name}` });
+      lines.push(`${node}: ${reply.result}`);
+    } catch (e) {
+      lines.push(`${node}: failed: ${e.message}`);
+    }
+  }
+  $('config-result').textContent = lines.join('\n');
+});
+
+$('config-close').addEventListener('click', closeEditor);
 
 start();

@@ -3,7 +3,8 @@
 // the admin password is set with `tarsadmin web-password` (kept by the registry). Then
 // tests/web/console.test.js drives Debian's headless Chromium through playwright-core:
 // it logs in, finds TestApp.HelloServer active, restarts it and sees its pid change, sends
-// an admin command, and writes screenshots of the main pages.
+// an admin command, edits the config file hello.conf (seeing the diff), saves it and pushes
+// it (tars.loadconfig through tarsconfig), and writes screenshots of the main pages.
 //
 // Without playwright-core in <build>/web (tests/web/setup.sh <build>) or without
 // /usr/bin/chromium the test is skipped and says why. Every wait polls with a deadline.
@@ -42,8 +43,8 @@ std::string deploySection(const std::string& app, const std::string& server, con
     return "<deploy>\n  app = " + app + "\n  server = " + server + "\n  node = node1\n  executable = " + exe +
            "\n  <profile>\n    <tars>\n" + profile + "    </tars>\n  </profile>\n  <adapters>\n    <" + servant +
            "Adapter>\n      endpoint = tcp -h 127.0.0.1 -p " + std::to_string(port) +
-           " -t 60000\n      servant = " + servant + "\n      protocol = " + protocol +
-           "\n      threads = 2\n    </" + servant + "Adapter>\n  </adapters>\n</deploy>\n";
+           " -t 60000\n      servant = " + servant + "\n      protocol = " + protocol + "\n      threads = 2\n    </" +
+           servant + "Adapter>\n  </adapters>\n</deploy>\n";
 }
 
 class WebBrowser : public ::testing::Test {
@@ -80,11 +81,19 @@ protected:
     std::unique_ptr<RegistryStore> store;
     std::unique_ptr<RegistryProcess> registry;
     std::unique_ptr<NodeProcess> node;
-    ReservedPort helloPort, webPort;
+    ReservedPort helloPort, webPort, configPort;
 };
 
 TEST_F(WebBrowser, LogInSeeHelloServerActiveRestartItAndSeeItsPidChange) {
+    // tarsconfig serves the registry's store: HelloServer loads its config files from it.
+    deploy("config",
+           deploySection("tars", "tarsconfig", TARS_CONFIG_PATH, "ConfigObj", configPort, "tars", db.configSection()));
+    RegistryClient client(registry->queryPort(), registry->registryPort());
+    ASSERT_TRUE(pollUntil([&] { return !client.findObjectById("tars.tarsconfig.ConfigObj").empty(); }));
     deploy("hello", deploySection("TestApp", "HelloServer", HELLO_SERVER_PATH, "HelloObj", helloPort, "tars", ""));
+    TC_File::save2file(db.dir() + "/hello.conf", "<hello>\n  greeting = hello\n</hello>\n");
+    auto put = admin({"config", "put", "TestApp.HelloServer", db.dir() + "/hello.conf"});
+    ASSERT_EQ(put.status, 0) << put.out << put.err;
     deploy("web", deploySection("tars", "tarsweb", TARSWEB_PATH, "WebObj", webPort, "http", ""));
 
     auto set = runCommand("/bin/sh",
@@ -95,10 +104,10 @@ TEST_F(WebBrowser, LogInSeeHelloServerActiveRestartItAndSeeItsPidChange) {
 
     const std::string screenshots = std::string(WEB_TEST_DIR) + "/screenshots";
     TC_File::makeDirRecursive(screenshots);
-    const std::string command = "cd '" + std::string(WEB_TEST_DIR) + "' && TARSWEB_URL=http://127.0.0.1:" +
-                                std::to_string(webPort.port()) + "/ TARSWEB_USER=admin TARSWEB_PASSWORD='" + kPassword +
-                                "' TARSWEB_SCREENSHOTS='" + screenshots + "' CHROMIUM='" + kChromium +
-                                "' NODE_PATH='" + WEB_TEST_DIR + "/node_modules' node '" + BROWSER_SCRIPT + "'";
+    const std::string command =
+        "cd '" + std::string(WEB_TEST_DIR) + "' && TARSWEB_URL=http://127.0.0.1:" + std::to_string(webPort.port()) +
+        "/ TARSWEB_USER=admin TARSWEB_PASSWORD='" + kPassword + "' TARSWEB_SCREENSHOTS='" + screenshots +
+        "' CHROMIUM='" + kChromium + "' NODE_PATH='" + WEB_TEST_DIR + "/node_modules' node '" + BROWSER_SCRIPT + "'";
     auto run = runCommand("/bin/sh", {"-c", command}, db.dir(), 180000);
     EXPECT_EQ(run.status, 0) << "stdout:\n" << run.out << "stderr:\n" << run.err;
     EXPECT_NE(run.out.find("pid changed"), std::string::npos) << run.out;

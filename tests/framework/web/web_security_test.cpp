@@ -166,6 +166,13 @@ TEST_F(WebSecurity, StateChangingCallsNeedSessionAndCsrfToken) {
         EXPECT_EQ(passed.status, 502) << path << passed.body;
         EXPECT_NE(errorOf(passed).find("AdminRegObj"), std::string::npos) << passed.body;
     }
+    const std::string config = R"({"name":"hello.conf","level":2,"content":"x"})";
+    EXPECT_EQ(post("/api/servers/TestApp.HelloServer/configfile", config).status, 401);
+    EXPECT_EQ(post("/api/servers/TestApp.HelloServer/configfile", config, "Cookie: " + session.cookie + "\r\n").status,
+              403);
+    HttpAnswer stored = post("/api/servers/TestApp.HelloServer/configfile", config,
+                             "Cookie: " + session.cookie + "\r\nX-CSRF-Token: " + session.csrf + "\r\n");
+    EXPECT_EQ(stored.status, 502) << stored.body;
     HttpAnswer notify = post("/api/servers/TestApp.HelloServer/notify",
                              R"({"node":"node1","command":"tars.viewstatus"})", "Cookie: " + session.cookie + "\r\n");
     EXPECT_EQ(notify.status, 403);
