@@ -8,6 +8,7 @@
 // Ports are reserved (ReservedPort); every wait polls with a deadline.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -212,6 +213,58 @@ TEST_F(WebSecurity, SecretsNeverReachTheLog) {
     EXPECT_EQ(log.find("wrong-password-xyz"), std::string::npos);
     EXPECT_EQ(log.find(session.cookie.substr(16)), std::string::npos);
     EXPECT_EQ(log.find(session.csrf), std::string::npos);
+}
+
+// With an ssl endpoint: https only (a servant has one adapter, so there is no plain one
+// beside it). Plain HTTP gets no answer; over TLS the session cookie is Secure and the
+// answer carries Strict-Transport-Security (curl is the client).
+class WebTls : public ::testing::Test {
+protected:
+    static std::string cert(const std::string& name) { return std::string(TLS_CERT_DIR) + "/" + name; }
+
+    std::string config() const {
+        std::string text =
+            "<tars>\n  <application>\n    <server>\n      app = tars\n      server = tarsweb\n"
+            "      localip = 127.0.0.1\n      logpath = @LOG@\n      cert = " +
+            cert("server.pem") + "\n      key = " + cert("server.key") +
+            "\n      <tars.tarsweb.WebObjAdapter>\n        endpoint = ssl -h 127.0.0.1 -p " +
+            std::to_string(port.port()) +
+            " -t 60000\n        servant = tars.tarsweb.WebObj\n        protocol = http\n"
+            "      </tars.tarsweb.WebObjAdapter>\n";
+        return text + "    </server>\n  </application>\n  <web>\n    passwordfile = " + web.dir() +
+               "/tarsweb.passwd\n    adminregobj = tars.tarsregistry.AdminRegObj@tcp -h 127.0.0.1 -p " +
+               std::to_string(noRegistry.port()) +
+               "\n    registryobj = tars.tarsregistry.RegistryObj@tcp -h 127.0.0.1 -p " +
+               std::to_string(noRegistry.port()) + "\n  </web>\n</tars>\n";
+    }
+
+    ReservedPort port;
+    ReservedPort noRegistry;
+    ServerProcess web{TARSWEB_PATH};
+};
+
+TEST_F(WebTls, HttpsOnlyWithSecureCookie) {
+    auto set = runCommand("/bin/sh",
+                          {"-c", std::string("printf '%s\\n' '") + kPassword + "' | '" + TARSADMIN_PATH +
+                                     "' web-password --file '" + web.dir() + "/tarsweb.passwd'"},
+                          web.dir());
+    ASSERT_EQ(set.status, 0) << set.err;
+    web.writeConfig(config());
+    ASSERT_TRUE(web.start({port.port()})) << web.output();
+    EXPECT_EQ(httpRequest(port, "GET", "/").status, 0);  // plain HTTP: no answer
+    if (::access("/usr/bin/curl", X_OK) != 0) GTEST_SKIP() << "curl is missing: the https half is not checked";
+    auto r = runCommand(
+        "/usr/bin/curl",
+        {"-sS", "-D", "-", "-o", "/dev/null", "--cacert", cert("ca.pem"), "-H", "Content-Type: application/json",
+         "--data", std::string(R"({"user":"admin","password":")") + kPassword + "\"}",
+         "https://127.0.0.1:" + std::to_string(port.port()) + "/api/login"},
+        web.dir());
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_NE(r.out.find("HTTP/1.1 200"), std::string::npos) << r.out;
+    EXPECT_TRUE(std::regex_search(
+        r.out, std::regex("Set-Cookie: tarsweb_session=[0-9a-f]+;[^\r\n]*; Secure", std::regex::icase)))
+        << r.out;
+    EXPECT_NE(r.out.find("Strict-Transport-Security"), std::string::npos) << r.out;
 }
 
 }  // namespace
