@@ -128,6 +128,27 @@ async function main() {
     await page.getByRole('button', { name: 'Refresh', exact: true }).click();
     await page.getByRole('button', { name: `Restart ${server} on ${node}`, exact: true }).waitFor();
 
+    step('a tree of 1,000 servers stays usable: search narrows it');
+    await page.route('**/api/servers', async (route) => {
+      const real = await (await route.fetch()).json();
+      for (let i = 0; i < 1000; ++i) {
+        real.servers.push({ app: `Bulk${i % 20}`, server: `Server${i}`, node: node, setting: 'active',
+          present: 'active', pid: 0, version: '', set: '' });
+      }
+      await route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(real) });
+    });
+    await page.reload();
+    await page.getByRole('button', { name: 'Bulk7.Server987', exact: true }).waitFor();
+    await page.getByRole('searchbox', { name: 'Search servers' }).fill('server987');
+    await page.getByRole('button', { name: 'Bulk7.Server987', exact: true }).waitFor();
+    if (await page.getByRole('button', { name: 'Bulk7.Server986', exact: true }).count() !== 0) {
+      throw new Error('the search did not narrow the tree');
+    }
+    await page.unroute('**/api/servers');
+    await page.getByRole('searchbox', { name: 'Search servers' }).fill('');
+    await page.getByRole('button', { name: server, exact: true }).click();
+    await page.getByRole('button', { name: `Restart ${server} on ${node}`, exact: true }).waitFor();
+
     step('phone width');
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByRole('button', { name: `Restart ${server} on ${node}`, exact: true }).scrollIntoViewIfNeeded();
