@@ -33,6 +33,8 @@ const std::vector<WebSettingsKey>& webSettingsKeys() {
         {"/tars/web", "querytimeout", "10000", "Milliseconds of a listing call to the registry."},
         {"/tars/web", "commandtimeout", "150000",
          "Milliseconds of a start, stop, restart or undeploy (the node may wait for the server)."},
+        {"/tars/web", "plainhttp", "0",
+         "1: allow a plain http endpoint beyond loopback (behind a TLS proxy); 0: such an endpoint stops the start."},
     };
     return keys;
 }
@@ -54,6 +56,7 @@ WebSettings WebSettings::fromConfig(const TC_Config& config, const std::string& 
     s.sessionLifetimeMs = number(config, "sessionlifetime", 10, 30 * 86400) * 1000;
     s.queryTimeoutMs = static_cast<int>(number(config, "querytimeout", 100, 600000));
     s.commandTimeoutMs = static_cast<int>(number(config, "commandtimeout", 100, 3600000));
+    s.plainHttp = number(config, "plainhttp", 0, 1) == 1;
     return s;
 }
 

@@ -29,6 +29,7 @@ struct WebSettings {
     int64_t sessionLifetimeMs = 12 * 3600 * 1000;
     int queryTimeoutMs = 10000;
     int commandTimeoutMs = 150000;
+    bool plainHttp = false;  // plain http beyond loopback allowed (behind a TLS proxy)
 
     // exeDir: the folder of the running program (the default assets are looked for
     // beside it: ../share/tars/web, then ./assets).

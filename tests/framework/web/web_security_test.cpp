@@ -106,6 +106,20 @@ TEST_F(WebSecurity, PasswordFileIsPrivateAndHoldsOnlyAHash) {
     EXPECT_EQ(text.find(kPassword), std::string::npos);
 }
 
+TEST_F(WebSecurity, WebPasswordRefusesShortPasswordsAndArguments) {
+    const std::string file = web.dir() + "/other.passwd";
+    auto shortOne = runCommand(
+        "/bin/sh",
+        {"-c", std::string("printf 'short\\n' | '") + TARSADMIN_PATH + "' web-password --file '" + file + "'"},
+        web.dir());
+    EXPECT_EQ(shortOne.status, 2);
+    EXPECT_NE(shortOne.err.find("8 to 1024 characters"), std::string::npos) << shortOne.err;
+    EXPECT_FALSE(TC_File::isFileExist(file));
+    auto extra = runCommand(TARSADMIN_PATH, {"web-password", "hunter22hunter22"}, web.dir());
+    EXPECT_EQ(extra.status, 2);
+    EXPECT_NE(extra.err.find("the password comes from stdin"), std::string::npos) << extra.err;
+}
+
 TEST_F(WebSecurity, PageIsServedWithoutLoginButNotFilesOutsideIt) {
     HttpAnswer page = httpRequest(port, "GET", "/");
     EXPECT_EQ(page.status, 200);
@@ -213,6 +227,18 @@ TEST_F(WebSecurity, SecretsNeverReachTheLog) {
     EXPECT_EQ(log.find("wrong-password-xyz"), std::string::npos);
     EXPECT_EQ(log.find(session.cookie.substr(16)), std::string::npos);
     EXPECT_EQ(log.find(session.csrf), std::string::npos);
+}
+
+TEST_F(WebSecurity, PlainHttpBeyondLoopbackStopsTheStart) {
+    ServerProcess exposed{TARSWEB_PATH};
+    std::string text = config();
+    text.replace(text.find("endpoint = tcp -h 127.0.0.1"), std::string("endpoint = tcp -h 127.0.0.1").size(),
+                 "endpoint = tcp -h 0.0.0.0");
+    exposed.writeConfig(text);
+    EXPECT_EQ(exposed.runToExit({"--config=" + exposed.dir() + "/server.conf"}), 1);
+    EXPECT_NE(exposed.output().find("in plain http, where passwords and session cookies would cross the network"),
+              std::string::npos)
+        << exposed.output();
 }
 
 // With an ssl endpoint: https only (a servant has one adapter, so there is no plain one
