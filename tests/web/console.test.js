@@ -119,6 +119,18 @@ async function main() {
     if (!pushText.includes('[succ]') || !pushText.includes('hello.conf written')) throw new Error(`the push answered: ${pushText}`);
     console.log(`pushed: ${pushText}`);
 
+    step('a refusal of the registry comes back as JSON with its message');
+    const refusal = await page.evaluate(async (name) => {
+      const r = await fetch(`/api/servers/${name}/start`, {
+        method: 'POST', credentials: 'same-origin', body: JSON.stringify({ node: 'nosuchnode' }),
+        headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': state.csrf } });
+      return { status: r.status, body: await r.json() };
+    }, server);
+    if (refusal.status !== 409 || !String(refusal.body.error).includes('nosuchnode')) {
+      throw new Error(`start on an unknown node answered ${JSON.stringify(refusal)}`);
+    }
+    console.log(`refused: ${refusal.body.error}`);
+
     step('a failed API call shows a message, not a blank page');
     await page.route('**/api/servers/**', (route) => route.fulfill({
       status: 502, contentType: 'application/json', body: '{"error":"registry unreachable (test)"}' }));

@@ -111,6 +111,8 @@ TEST_F(WebBrowser, LogInSeeHelloServerActiveRestartItAndSeeItsPidChange) {
     auto run = runCommand("/bin/sh", {"-c", command}, db.dir(), 180000);
     EXPECT_EQ(run.status, 0) << "stdout:\n" << run.out << "stderr:\n" << run.err;
     EXPECT_NE(run.out.find("pid changed"), std::string::npos) << run.out;
+    EXPECT_NE(run.out.find("refused: "), std::string::npos) << run.out;
+    EXPECT_NE(run.out.find("all steps passed"), std::string::npos) << run.out;
 }
 
 }  // namespace
