@@ -163,6 +163,11 @@ std::string callFailure(const std::string& target, const std::exception& e) {
 
 }  // namespace
 
+std::string dumped(const json& value) {
+    // Invalid UTF-8 (a server's answer may hold any bytes) becomes U+FFFD instead of an exception.
+    return value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
 HttpResponse jsonReply(int status, const std::string& body) {
     HttpResponse reply;
     reply.setStatus(status);
@@ -173,7 +178,7 @@ HttpResponse jsonReply(int status, const std::string& body) {
 }
 
 HttpResponse jsonError(int status, const std::string& message) {
-    return jsonReply(status, json{{"error", message}}.dump());
+    return jsonReply(status, dumped(json{{"error", message}}));
 }
 
 WebConsole::WebConsole(WebSettings settings, CommunicatorPtr communicator)
@@ -265,10 +270,9 @@ HttpResponse WebConsole::login(const WebRequest& request) {
     const int64_t now = nowMs();
     if (int64_t wait = _throttle.waitMs(request.clientIp, user, now); wait > 0) {
         const int64_t seconds = (wait + 999) / 1000;
-        HttpResponse reply =
-            jsonReply(429, json{{"error", "too many failed logins: try again in " + std::to_string(seconds) + " s"},
-                                {"retryAfter", seconds}}
-                               .dump());
+        HttpResponse reply = jsonReply(
+            429, dumped(json{{"error", "too many failed logins: try again in " + std::to_string(seconds) + " s"},
+                             {"retryAfter", seconds}}));
         reply.setHeader("Retry-After", std::to_string(seconds));
         return reply;
     }
@@ -289,7 +293,7 @@ HttpResponse WebConsole::login(const WebRequest& request) {
     _throttle.succeeded(request.clientIp, user);
     Session session = _sessions.create(user, now);
     TLOGINFO("web: " << user << " logged in from " << request.clientIp << std::endl);
-    HttpResponse reply = jsonReply(200, json{{"user", user}, {"csrf", session.csrf}}.dump());
+    HttpResponse reply = jsonReply(200, dumped(json{{"user", user}, {"csrf", session.csrf}}));
     reply.setHeader("Set-Cookie",
                     std::string(kCookieName) + "=" + session.token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
                         std::to_string(_settings.sessionLifetimeMs / 1000) + (request.tls ? "; Secure" : ""));
@@ -315,7 +319,7 @@ HttpResponse WebConsole::api(const WebRequest& request, const std::string& path)
     }
     if (path == "/api/session") {
         if (changes) return jsonError(405, "GET /api/session");
-        return jsonReply(200, json{{"user", session->user}, {"csrf", session->csrf}}.dump());
+        return jsonReply(200, dumped(json{{"user", session->user}, {"csrf", session->csrf}}));
     }
     if (path == "/api/logout") {
         if (method != "POST") return jsonError(405, "POST /api/logout");
@@ -383,7 +387,7 @@ HttpResponse WebConsole::listServers() {
                            {"version", row[5]},
                            {"set", row[6]}});
     }
-    return jsonReply(200, json{{"servers", servers}}.dump());
+    return jsonReply(200, dumped(json{{"servers", servers}}));
 }
 
 HttpResponse WebConsole::serverInstances(const std::string& app, const std::string& server) {
@@ -440,7 +444,7 @@ HttpResponse WebConsole::serverInstances(const std::string& app, const std::stri
         instances.push_back(std::move(instance));
     }
     if (instances.empty()) return jsonError(404, app + "." + server + " is not deployed");
-    return jsonReply(200, json{{"app", app}, {"server", server}, {"instances", instances}}.dump());
+    return jsonReply(200, dumped(json{{"app", app}, {"server", server}, {"instances", instances}}));
 }
 
 HttpResponse WebConsole::listConfigs(const std::string& app, const std::string& server) {
@@ -453,7 +457,7 @@ HttpResponse WebConsole::listConfigs(const std::string& app, const std::string& 
             int ret = _query->listConfigFiles(owner, "", level, found, result);
             if (ret != 0)
                 return jsonReply(409,
-                                 json{{"error", "listConfigFiles " + owner + ": " + result}, {"code", ret}}.dump());
+                                 dumped(json{{"error", "listConfigFiles " + owner + ": " + result}, {"code", ret}}));
         } catch (const std::exception& e) {
             return jsonError(502, callFailure(_settings.adminRegObj, e));
         }
@@ -466,7 +470,7 @@ HttpResponse WebConsole::listConfigs(const std::string& app, const std::string& 
                              {"lastUser", f.lastUser}});
         }
     }
-    return jsonReply(200, json{{"files", files}}.dump());
+    return jsonReply(200, dumped(json{{"files", files}}));
 }
 
 HttpResponse WebConsole::readConfig(const std::string& app, const std::string& server, const std::string& query) {
@@ -479,13 +483,13 @@ HttpResponse WebConsole::readConfig(const std::string& app, const std::string& s
     try {
         int ret = _query->getConfigFile(place.owner, place.name, place.host, place.level, content, result);
         if (ret != 0)
-            return jsonReply(409, json{{"error", "getConfigFile " + place.name + ": " + result}, {"code", ret}}.dump());
+            return jsonReply(409,
+                             dumped(json{{"error", "getConfigFile " + place.name + ": " + result}, {"code", ret}}));
     } catch (const std::exception& e) {
         return jsonError(502, callFailure(_settings.adminRegObj, e));
     }
     return jsonReply(
-        200, json{{"name", place.name}, {"level", place.level}, {"host", place.host}, {"content", content}}.dump(
-                 -1, ' ', false, json::error_handler_t::replace));
+        200, dumped(json{{"name", place.name}, {"level", place.level}, {"host", place.host}, {"content", content}}));
 }
 
 HttpResponse WebConsole::storeConfig(const std::string& app, const std::string& server, const std::string& bodyText,
@@ -510,11 +514,10 @@ HttpResponse WebConsole::storeConfig(const std::string& app, const std::string& 
     TLOGINFO("web: " << user << ": stored config file " << place.name << " of " << place.owner << " (level "
                      << place.level << ", " << content.size() << " bytes): " << ret << std::endl);
     if (ret != 0) {
-        return jsonReply(
-            409,
-            json{{"error", "storing " + place.name + " refused (" + std::to_string(ret) + ")"}, {"code", ret}}.dump());
+        return jsonReply(409, dumped(json{{"error", "storing " + place.name + " refused (" + std::to_string(ret) + ")"},
+                                          {"code", ret}}));
     }
-    return jsonReply(200, json{{"result", "stored " + place.name}, {"code", 0}}.dump());
+    return jsonReply(200, dumped(json{{"result", "stored " + place.name}, {"code", 0}}));
 }
 
 HttpResponse WebConsole::serverCommand(const std::string& app, const std::string& server, const std::string& verb,
@@ -547,11 +550,11 @@ HttpResponse WebConsole::serverCommand(const std::string& app, const std::string
     }
     TLOGINFO("web: " << user << ": " << verb << " " << target << ": " << ret << std::endl);
     if (ret != 0) {
-        return jsonReply(409, json{{"error", verb + " " + target + " refused (" + std::to_string(ret) + "): " + result},
-                                   {"code", ret}}
-                                  .dump());
+        return jsonReply(
+            409, dumped(json{{"error", verb + " " + target + " refused (" + std::to_string(ret) + "): " + result},
+                             {"code", ret}}));
     }
-    return jsonReply(200, json{{"result", result}, {"code", 0}}.dump());
+    return jsonReply(200, dumped(json{{"result", result}, {"code", 0}}));
 }
 
 }  // namespace tars::web
