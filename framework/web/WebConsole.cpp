@@ -6,6 +6,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "NotifyF.h"
 #include "PasswordHash.h"
 #include "servant/Application.h"
 #include "util/tc_file.h"
@@ -356,6 +357,10 @@ HttpResponse WebConsole::api(const WebRequest& request, const std::string& path)
             if (changes) return jsonError(405, "GET /api/servers/APP.SERVER/configs");
             return listConfigs(app, server);
         }
+        if (verb == "events") {
+            if (changes) return jsonError(405, "GET /api/servers/APP.SERVER/events");
+            return serverEvents(app, server);
+        }
         if (verb == "configfile") {
             return changes ? storeConfig(app, server, request.http.getContent(), session->user)
                            : readConfig(app, server, request.http.getQuery());
@@ -518,6 +523,44 @@ HttpResponse WebConsole::storeConfig(const std::string& app, const std::string& 
                                           {"code", ret}}));
     }
     return jsonReply(200, dumped(json{{"result", "stored " + place.name}, {"code", 0}}));
+}
+
+HttpResponse WebConsole::serverEvents(const std::string& app, const std::string& server) {
+    constexpr size_t kMaxEvents = 50;
+    constexpr int kMaxPages = 10;
+    std::vector<NotifyItem> items;
+    try {
+        // By name through the locator, made at the first use: a console without a notify
+        // service still serves everything else.
+        auto notify = _communicator->stringToProxy<NotifyPrx>(_settings.notifyObj);
+        notify->tars_set_timeout(_settings.queryTimeoutMs);
+        NotifyKey key;
+        key.name = app + "." + server;
+        key.page = 0;
+        for (int pages = 0; items.size() < kMaxEvents && pages < kMaxPages; ++pages) {
+            NotifyInfo info;
+            int ret = notify->getNotifyInfo(key, info);
+            if (ret != 0) {
+                return jsonReply(409, dumped(json{{"error", _settings.notifyObj + " answered " + std::to_string(ret)},
+                                                  {"code", ret}}));
+            }
+            items.insert(items.end(), info.notifyItems.begin(), info.notifyItems.end());
+            if (info.nextpage <= key.page || info.notifyItems.empty()) break;
+            key.page = info.nextpage;
+        }
+    } catch (const std::exception& e) {
+        return jsonError(502, callFailure(_settings.notifyObj, e));
+    }
+    if (items.size() > kMaxEvents) items.resize(kMaxEvents);
+    static const char* levels[] = {"normal", "warn", "error"};
+    json events = json::array();
+    for (const auto& item : items) {
+        const std::string level =
+            item.iLevel >= 0 && item.iLevel <= 2 ? levels[item.iLevel] : std::to_string(item.iLevel);
+        events.push_back(
+            {{"time", item.sTimeStamp}, {"serverId", item.sServerId}, {"level", level}, {"message", item.sMessage}});
+    }
+    return jsonReply(200, dumped(json{{"events", events}}));
 }
 
 HttpResponse WebConsole::serverCommand(const std::string& app, const std::string& server, const std::string& verb,

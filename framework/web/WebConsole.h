@@ -1,7 +1,7 @@
 // WebConsole: what tarsweb answers on its HTTP servant. The console's page (static files
 // from the assets folder) and the JSON API under /api/, backed by the registry's
 // AdminRegObj (server list, instance states, start/stop/restart/undeploy, admin commands)
-// and RegistryObj (an instance's adapters and endpoints).
+// and RegistryObj (an instance's adapters and endpoints), and the notify service (events).
 //
 // Security: every /api/ call but POST /api/login needs a session (the HttpOnly,
 // SameSite=Strict cookie `tarsweb_session`); every request that is not GET or HEAD also
@@ -59,6 +59,8 @@ private:
     HttpResponse readConfig(const std::string& app, const std::string& server, const std::string& query);
     HttpResponse storeConfig(const std::string& app, const std::string& server, const std::string& body,
                              const std::string& user);
+    // The server's latest events from the notify service, newest first.
+    HttpResponse serverEvents(const std::string& app, const std::string& server);
     HttpResponse serverCommand(const std::string& app, const std::string& server, const std::string& verb,
                                const std::string& body, const std::string& user);
 

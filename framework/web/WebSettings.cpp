@@ -28,6 +28,7 @@ const std::vector<WebSettingsKey>& webSettingsKeys() {
         {"/tars/web", "adminregobj", "tars.tarsregistry.AdminRegObj", "The registry's AdminRegObj."},
         {"/tars/web", "registryobj", "tars.tarsregistry.RegistryObj",
          "The registry's RegistryObj (an instance's adapters and endpoints)."},
+        {"/tars/web", "notifyobj", "tars.tarsnotify.NotifyObj", "The notify service (a server's events)."},
         {"/tars/web", "sessionidle", "1800", "Seconds a session may stay unused before it ends."},
         {"/tars/web", "sessionlifetime", "43200", "Seconds a session lives at most."},
         {"/tars/web", "querytimeout", "10000", "Milliseconds of a listing call to the registry."},
@@ -52,6 +53,7 @@ WebSettings WebSettings::fromConfig(const TC_Config& config, const std::string& 
     s.passwordFile = value(config, "passwordfile");
     s.adminRegObj = value(config, "adminregobj");
     s.registryObj = value(config, "registryobj");
+    s.notifyObj = value(config, "notifyobj");
     s.sessionIdleMs = number(config, "sessionidle", 10, 7 * 86400) * 1000;
     s.sessionLifetimeMs = number(config, "sessionlifetime", 10, 30 * 86400) * 1000;
     s.queryTimeoutMs = static_cast<int>(number(config, "querytimeout", 100, 600000));

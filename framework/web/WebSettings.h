@@ -25,6 +25,7 @@ struct WebSettings {
     std::string passwordFile;  // "" = the registry's tars.tarsweb config file tarsweb.passwd
     std::string adminRegObj = "tars.tarsregistry.AdminRegObj";
     std::string registryObj = "tars.tarsregistry.RegistryObj";
+    std::string notifyObj = "tars.tarsnotify.NotifyObj";
     int64_t sessionIdleMs = 30 * 60 * 1000;
     int64_t sessionLifetimeMs = 12 * 3600 * 1000;
     int queryTimeoutMs = 10000;

@@ -119,6 +119,19 @@ async function main() {
     if (!pushText.includes('[succ]') || !pushText.includes('hello.conf written')) throw new Error(`the push answered: ${pushText}`);
     console.log(`pushed: ${pushText}`);
 
+    step("the server's events: its start and the pushed config file");
+    const events = page.getByRole('table', { name: 'Events' });
+    const eventsDeadline = Date.now() + timeoutMs;
+    for (let i = 0; ; ++i) {
+      if (await events.getByRole('cell', { name: 'restart', exact: true }).count() > 0 &&
+          await events.getByRole('cell', { name: /hello\.conf written/ }).count() > 0) break;
+      if (i >= 100 || Date.now() > eventsDeadline) throw new Error(`events: ${await events.textContent()}`);
+      await page.getByRole('button', { name: 'Refresh', exact: true }).click();
+      await page.waitForTimeout(500);
+    }
+    await page.getByRole('heading', { name: 'Events' }).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(shots, 'events.png') });
+
     step('a refusal of the registry comes back as JSON with its message');
     const refusal = await page.evaluate(async (name) => {
       const r = await fetch(`/api/servers/${name}/start`, {
@@ -135,7 +148,8 @@ async function main() {
     await page.route('**/api/servers/**', (route) => route.fulfill({
       status: 502, contentType: 'application/json', body: '{"error":"registry unreachable (test)"}' }));
     await page.getByRole('button', { name: 'Refresh', exact: true }).click();
-    await page.getByText('could not be loaded: registry unreachable (test)').waitFor();
+    await page.getByText(`The instances of ${server} could not be loaded: registry unreachable (test)`).waitFor();
+    await page.getByText('The events could not be loaded: registry unreachable (test)').waitFor();
     await page.unroute('**/api/servers/**');
     await page.getByRole('button', { name: 'Refresh', exact: true }).click();
     await page.getByRole('button', { name: `Restart ${server} on ${node}`, exact: true }).waitFor();

@@ -184,6 +184,7 @@ function openServer(app, server) {
   $('command-answer').textContent = '';
   closeEditor();
   loadInstances();
+  loadEvents();
   loadConfigs();
 }
 
@@ -268,7 +269,31 @@ async function loadInstances() {
   }
 }
 
-$('refresh').addEventListener('click', () => loadInstances());
+$('refresh').addEventListener('click', () => { loadInstances(); loadEvents(); });
+
+// ---- the server's events (tarsnotify), newest first
+
+async function loadEvents() {
+  const name = state.current;
+  const status = $('events-status');
+  const body = $('event-table').querySelector('tbody');
+  try {
+    const answer = await withLoading(status, api('GET', `/api/servers/${encodeURIComponent(name)}/events`));
+    if (name !== state.current) return;
+    const rows = document.createDocumentFragment();
+    for (const e of answer.events) {
+      const tr = document.createElement('tr');
+      tr.append(cell(e.time), cell(e.level, `level-${e.level}`), cell(e.serverId), cell(e.message));
+      rows.append(tr);
+    }
+    body.replaceChildren(rows);
+    status.textContent = answer.events.length ? '' : 'No event is recorded for this server.';
+  } catch (e) {
+    if (name !== state.current) return;
+    body.replaceChildren();
+    status.textContent = `The events could not be loaded: ${e.message}`;
+  }
+}
 
 // Asks before an action; detail: a node (e.g. a diff) shown under the question.
 function confirmAction(text, detail) {

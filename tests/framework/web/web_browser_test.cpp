@@ -4,7 +4,8 @@
 // tests/web/console.test.js drives Debian's headless Chromium through playwright-core:
 // it logs in, finds TestApp.HelloServer active, restarts it and sees its pid change, sends
 // an admin command, edits the config file hello.conf (seeing the diff), saves it and pushes
-// it (tars.loadconfig through tarsconfig), and writes screenshots of the main pages.
+// it (tars.loadconfig through tarsconfig), sees the server's events (tarsnotify), and writes
+// screenshots of the main pages.
 //
 // Without playwright-core in <build>/web (tests/web/setup.sh <build>) or without
 // /usr/bin/chromium the test is skipped and says why. Every wait polls with a deadline.
@@ -81,15 +82,20 @@ protected:
     std::unique_ptr<RegistryStore> store;
     std::unique_ptr<RegistryProcess> registry;
     std::unique_ptr<NodeProcess> node;
-    ReservedPort helloPort, webPort, configPort;
+    ReservedPort helloPort, webPort, configPort, notifyPort;
 };
 
 TEST_F(WebBrowser, LogInSeeHelloServerActiveRestartItAndSeeItsPidChange) {
     // tarsconfig serves the registry's store: HelloServer loads its config files from it.
     deploy("config",
            deploySection("tars", "tarsconfig", TARS_CONFIG_PATH, "ConfigObj", configPort, "tars", db.configSection()));
+    // tarsnotify keeps the servers' events, which the console lists.
+    deploy("notify", deploySection("tars", "tarsnotify", TARS_NOTIFY_PATH, "NotifyObj", notifyPort, "tars",
+                                   "      <db>\n        dbpath = " + db.dir() + "/tars_notify.sqlite\n      </db>\n"));
     RegistryClient client(registry->queryPort(), registry->registryPort());
-    ASSERT_TRUE(pollUntil([&] { return !client.findObjectById("tars.tarsconfig.ConfigObj").empty(); }));
+    for (const char* object : {"tars.tarsconfig.ConfigObj", "tars.tarsnotify.NotifyObj"}) {
+        ASSERT_TRUE(pollUntil([&] { return !client.findObjectById(object).empty(); })) << object;
+    }
     deploy("hello", deploySection("TestApp", "HelloServer", HELLO_SERVER_PATH, "HelloObj", helloPort, "tars", ""));
     TC_File::save2file(db.dir() + "/hello.conf", "<hello>\n  greeting = hello\n</hello>\n");
     auto put = admin({"config", "put", "TestApp.HelloServer", db.dir() + "/hello.conf"});
