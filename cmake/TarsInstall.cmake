@@ -10,7 +10,9 @@
 #   lib/pkgconfig/tars.pc                         for builds without CMake
 #   bin/tars2cpp, tarsadmin, tarsregistry, tarsnode, tarsconfig, and the observability
 #                                                 services tarsstat, tarsproperty, tarsnotify,
-#                                                 tarslog, tarsquery, and the package store tarspatch
+#                                                 tarslog, tarsquery, the package store tarspatch
+#                                                 and the web console tarsweb
+#   share/tars/web/                               the web console's page (tarsweb finds it there)
 #   share/tars/protocol/*.tars                    the protocol's IDL files
 #
 # The include root is include/tars, so that user code includes "servant/Application.h" as
@@ -37,7 +39,7 @@ install(TARGETS tars_util tars_codec tars_protocol tars_client tars_servant tars
 
 # The framework programs (TARS_BUILD_FRAMEWORK).
 foreach(_tars_program tarsadmin tarsregistry tarsnode tarsconfig tarsstat tarsproperty tarsnotify tarslog tarsquery
-                      tarspatch)
+                      tarspatch tarsweb)
   if(TARGET ${_tars_program})
     install(TARGETS ${_tars_program} RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
     if(BUILD_SHARED_LIBS)
@@ -45,6 +47,10 @@ foreach(_tars_program tarsadmin tarsregistry tarsnode tarsconfig tarsstat tarspr
     endif()
   endif()
 endforeach()
+
+if(TARGET tarsweb)
+  install(DIRECTORY ${PROJECT_SOURCE_DIR}/framework/web/assets/ DESTINATION ${CMAKE_INSTALL_DATADIR}/tars/web)
+endif()
 
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/util/include/util DESTINATION ${TARS_INSTALL_INCLUDEDIR}
         FILES_MATCHING PATTERN "*.h")

@@ -37,6 +37,8 @@ else
 fi
 # The interop tests' node side: pinned @tars/rpc and @tars/stream from npm, into the build tree.
 bash tests/interop/setup.sh "$build" || { echo "tests/run.sh: interop setup failed" >&2; status=1; }
+# The web console's browser test: Debian's chromium and a pinned playwright-core.
+bash tests/web/setup.sh "$build" || { echo "tests/run.sh: web test setup failed" >&2; status=1; }
 ctest --test-dir "$build" -j "$jobs" --output-on-failure --timeout 600 || status=1
 tars_mariadb_stop
 trap - EXIT

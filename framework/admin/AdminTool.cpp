@@ -275,6 +275,12 @@ Commands:
   property APP.SERVER [--name NAME] [--since DURATION] [--json]
                                         its properties, each policy combined over the
                                         window, from tarsqueryproperty
+  web-password [--user USER] [--file FILE]
+                                        set a web console (tarsweb) password, read from
+                                        stdin (first line; not echoed on a terminal):
+                                        stored salted and hashed as tars.tarsweb's config
+                                        file tarsweb.passwd, or in FILE (tarsweb's
+                                        passwordfile) instead; USER defaults to admin
   help                                  this text
 DURATION: 30s, 10m, 2h, 1d (default 1h). Every --json prints one JSON array of objects.
 events, stat and property find their service by name through the locator; --notify
@@ -362,6 +368,7 @@ int AdminTool::run(const std::vector<std::string>& args) {
         if (name == "events") return events(rest);
         if (name == "stat") return stat(rest);
         if (name == "property") return property(rest);
+        if (name == "web-password") return webPassword(rest);
         throw UsageError("unknown command '" + name + "'");
     } catch (const UsageError& e) {
         _err << "tarsadmin: " << e.what() << "\n(tarsadmin help lists the commands)\n";

@@ -76,6 +76,8 @@ private:
     int events(const std::vector<std::string>& args);
     int stat(const std::vector<std::string>& args);
     int property(const std::vector<std::string>& args);
+    // web-password (AdminWebPassword.cpp): the web console's password of a user, hashed.
+    int webPassword(const std::vector<std::string>& args);
 
     // The communicator, made on first use: the TLS options and the locator.
     Communicator& communicator();

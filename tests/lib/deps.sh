@@ -9,6 +9,11 @@ tars_build_packages=(
   prometheus
 )
 
+# What the tests need beyond the build: the web console's browser test drives Debian's
+# chromium with playwright-core from npm (tests/web/setup.sh, which also installs node and
+# npm when the commands are missing).
+tars_test_packages=(chromium)
+
 # The gRPC peer of the load benchmarks (tests/bench/compare.sh, -DTARS_BENCH_GRPC=ON).
 tars_bench_packages=(libgrpc++-dev protobuf-compiler-grpc)
 

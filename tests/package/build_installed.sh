@@ -35,6 +35,7 @@ for f in include/tars/servant/Application.h include/tars/servant/Communicator.h 
          lib/cmake/Tars/TarsConfig.cmake lib/cmake/Tars/TarsTargets.cmake lib/cmake/Tars/Tars2Cpp.cmake \
          lib/pkgconfig/tars.pc bin/tars2cpp bin/tarsadmin bin/tarsregistry bin/tarsnode bin/tarsconfig \
          bin/tarsstat bin/tarsproperty bin/tarsnotify bin/tarslog bin/tarsquery bin/tarspatch lib/cmake/Tars/TarsPackage.cmake \
+         bin/tarsweb share/tars/web/index.html share/tars/web/console.js \
          share/tars/protocol/RequestF.tars; do
   [ -e "$prefix/$f" ] || fail "the install has no $f"
 done

@@ -437,12 +437,14 @@ std::string helloServerConfig(int port) {
 
 namespace tars::test {
 
-HttpAnswer httpRequest(int port, const std::string& method, const std::string& path, const std::string& headers) {
+HttpAnswer httpRequest(int port, const std::string& method, const std::string& path, const std::string& headers,
+                       const std::string& body) {
     HttpAnswer answer;
     RawClient client;
     if (!client.connect(port)) return answer;
+    const std::string bodyLength = body.empty() ? "" : "Content-Length: " + std::to_string(body.size()) + "\r\n";
     if (!client.sendAll(method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" + headers +
-                        "\r\n")) {
+                        bodyLength + "\r\n" + body)) {
         return answer;
     }
     auto head = client.readUntil("\r\n\r\n");

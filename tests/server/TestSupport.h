@@ -149,12 +149,13 @@ int64_t nowMs();
 
 // One HTTP/1.1 request on a fresh connection to 127.0.0.1:port (Connection: close); status
 // 0 when there is no answer. The body is read by its Content-Length (none for HEAD).
-// headers: more header lines, each ending in \r\n.
+// headers: more header lines, each ending in \r\n; body: sent with its Content-Length.
 struct HttpAnswer {
     int status = 0;
     std::string headers;  // the status line and the headers
     std::string body;
 };
-HttpAnswer httpRequest(int port, const std::string& method, const std::string& path, const std::string& headers = "");
+HttpAnswer httpRequest(int port, const std::string& method, const std::string& path, const std::string& headers = "",
+                       const std::string& body = "");
 
 }  // namespace tars::test

@@ -1,0 +1,124 @@
+// The console in a real browser (framework.web.browser.*): a tarsregistry (own SQLite
+// file) and a tarsnode run HelloServer and tarsweb, both deployed with `tarsadmin deploy`;
+// the admin password is set with `tarsadmin web-password` (kept by the registry). Then
+// tests/web/console.test.js drives Debian's headless Chromium through playwright-core:
+// it logs in, finds TestApp.HelloServer active, restarts it and sees its pid change, sends
+// an admin command, edits the config file hello.conf (seeing the diff), saves it and pushes
+// it (tars.loadconfig through tarsconfig), sees the server's events (tarsnotify), and writes
+// screenshots of the main pages.
+//
+// Without playwright-core in <build>/web (tests/web/setup.sh <build>) or without
+// /usr/bin/chromium the test is skipped and says why. Every wait polls with a deadline.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <thread>
+
+#include "AdminTestSupport.h"
+#include "NodeTestSupport.h"
+#include "util/tc_file.h"
+
+using namespace tars;
+using namespace tars::test;
+
+namespace {
+
+constexpr const char* kChromium = "/usr/bin/chromium";
+constexpr const char* kPassword = "browser-test-pw-1";
+
+bool pollUntil(const std::function<bool()>& pred, int timeoutMs = 30000) {
+    const int64_t deadline = nowMs() + timeoutMs;
+    while (!pred()) {
+        if (nowMs() >= deadline) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return true;
+}
+
+std::string deploySection(const std::string& app, const std::string& server, const std::string& exe,
+                          const std::string& obj, int port, const std::string& protocol, const std::string& profile) {
+    const std::string servant = app + "." + server + "." + obj;
+    return "<deploy>\n  app = " + app + "\n  server = " + server + "\n  node = node1\n  executable = " + exe +
+           "\n  <profile>\n    <tars>\n" + profile + "    </tars>\n  </profile>\n  <adapters>\n    <" + servant +
+           "Adapter>\n      endpoint = tcp -h 127.0.0.1 -p " + std::to_string(port) +
+           " -t 60000\n      servant = " + servant + "\n      protocol = " + protocol + "\n      threads = 2\n    </" +
+           servant + "Adapter>\n  </adapters>\n</deploy>\n";
+}
+
+class WebBrowser : public ::testing::Test {
+protected:
+    void SetUp() override {
+        if (!TC_File::isFileExist(std::string(WEB_TEST_DIR) + "/node_modules/playwright-core/package.json")) {
+            GTEST_SKIP() << "playwright-core is not installed in " << WEB_TEST_DIR
+                         << " (run tests/web/setup.sh with the build directory)";
+        }
+        if (::access(kChromium, X_OK) != 0) GTEST_SKIP() << kChromium << " is missing (apt-get install chromium)";
+        store = db.open();
+        registry = std::make_unique<RegistryProcess>(db);
+        ASSERT_TRUE(registry->start()) << registry->process().output();
+        node = std::make_unique<NodeProcess>(*registry);
+        ASSERT_TRUE(node->start()) << node->process().output();
+        ASSERT_TRUE(pollUntil([&] { return admin({"nodes"}).out.find("node1") != std::string::npos; }));
+    }
+
+    std::string locator() const { return "tars.tarsregistry.QueryObj@" + registry->queryEndpoint(); }
+
+    CommandResult admin(std::vector<std::string> args, int timeoutMs = 60000) {
+        args.insert(args.begin(), "--locator=" + locator());
+        return runCommand(TARSADMIN_PATH, args, db.dir(), timeoutMs);
+    }
+
+    void deploy(const std::string& name, const std::string& sections) {
+        std::string path = db.dir() + "/" + name + ".deploy";
+        TC_File::save2file(path, sections);
+        auto r = admin({"deploy", path, "--wait=30"});
+        ASSERT_EQ(r.status, 0) << r.out << r.err << node->process().log();
+    }
+
+    TestDatabase db{"sqlite"};
+    std::unique_ptr<RegistryStore> store;
+    std::unique_ptr<RegistryProcess> registry;
+    std::unique_ptr<NodeProcess> node;
+    ReservedPort helloPort, webPort, configPort, notifyPort;
+};
+
+TEST_F(WebBrowser, LogInSeeHelloServerActiveRestartItAndSeeItsPidChange) {
+    // tarsconfig serves the registry's store: HelloServer loads its config files from it.
+    deploy("config",
+           deploySection("tars", "tarsconfig", TARS_CONFIG_PATH, "ConfigObj", configPort, "tars", db.configSection()));
+    // tarsnotify keeps the servers' events, which the console lists.
+    deploy("notify", deploySection("tars", "tarsnotify", TARS_NOTIFY_PATH, "NotifyObj", notifyPort, "tars",
+                                   "      <db>\n        dbpath = " + db.dir() + "/tars_notify.sqlite\n      </db>\n"));
+    RegistryClient client(registry->queryPort(), registry->registryPort());
+    for (const char* object : {"tars.tarsconfig.ConfigObj", "tars.tarsnotify.NotifyObj"}) {
+        ASSERT_TRUE(pollUntil([&] { return !client.findObjectById(object).empty(); })) << object;
+    }
+    deploy("hello", deploySection("TestApp", "HelloServer", HELLO_SERVER_PATH, "HelloObj", helloPort, "tars", ""));
+    TC_File::save2file(db.dir() + "/hello.conf", "<hello>\n  greeting = hello\n</hello>\n");
+    auto put = admin({"config", "put", "TestApp.HelloServer", db.dir() + "/hello.conf"});
+    ASSERT_EQ(put.status, 0) << put.out << put.err;
+    deploy("web", deploySection("tars", "tarsweb", TARSWEB_PATH, "WebObj", webPort, "http", ""));
+
+    auto set = runCommand("/bin/sh",
+                          {"-c", std::string("printf '%s\\n' '") + kPassword + "' | '" + TARSADMIN_PATH +
+                                     "' '--locator=" + locator() + "' web-password"},
+                          db.dir());
+    ASSERT_EQ(set.status, 0) << set.out << set.err;
+
+    const std::string screenshots = std::string(WEB_TEST_DIR) + "/screenshots";
+    TC_File::makeDirRecursive(screenshots);
+    const std::string command =
+        "cd '" + std::string(WEB_TEST_DIR) + "' && TARSWEB_URL=http://127.0.0.1:" + std::to_string(webPort.port()) +
+        "/ TARSWEB_USER=admin TARSWEB_PASSWORD='" + kPassword + "' TARSWEB_SCREENSHOTS='" + screenshots +
+        "' CHROMIUM='" + kChromium + "' NODE_PATH='" + WEB_TEST_DIR + "/node_modules' node '" + BROWSER_SCRIPT + "'";
+    auto run = runCommand("/bin/sh", {"-c", command}, db.dir(), 180000);
+    EXPECT_EQ(run.status, 0) << "stdout:\n" << run.out << "stderr:\n" << run.err;
+    EXPECT_NE(run.out.find("pid changed"), std::string::npos) << run.out;
+    EXPECT_NE(run.out.find("refused: "), std::string::npos) << run.out;
+    EXPECT_NE(run.out.find("all steps passed"), std::string::npos) << run.out;
+}
+
+}  // namespace
