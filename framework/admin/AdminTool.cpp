@@ -1,11 +1,14 @@
 #include "AdminTool.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
@@ -211,7 +214,8 @@ std::string logExcerpt(const std::map<std::string, std::string>& state) {
 
 }  // namespace
 
-AdminTool::AdminTool(std::ostream& out, std::ostream& err) : _out(out), _err(err) {}
+AdminTool::AdminTool(std::ostream& out, std::ostream& err)
+    : _out(out), _err(err), _terminal(&err == &std::cerr && ::isatty(STDERR_FILENO) == 1) {}
 
 AdminTool::~AdminTool() {
     _registry.reset();
@@ -351,6 +355,8 @@ int AdminTool::run(const std::vector<std::string>& args) {
         }
         if (name == "deploy") return deploy(rest);
         if (name == "publish") return publish(rest);
+        if (name == "versions") return versions(rest);
+        if (name == "rollback") return rollback(rest);
         if (name == "list") return list(rest);
         if (name == "nodes") return nodes(rest);
         if (name == "status") return status(rest);
