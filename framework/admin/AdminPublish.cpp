@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <fstream>
 #include <iterator>
@@ -359,6 +361,7 @@ int AdminTool::publish(const std::vector<std::string>& args) {
     record.md5 = md5;
     record.size = static_cast<int64_t>(data.size());
     record.comment = comment;
+    if (const char* user = std::getenv("USER"); user && *user && std::strlen(user) <= 64) record.uploadUser = user;
     std::string recorded;
     int ret = registry(kQueryTimeoutMs)->addServerPatch(record, recorded);
     if (ret != 0) {

@@ -455,3 +455,28 @@ TEST_F(VersionsTest, ARollingPublishStopsAtTheFirstNodeThatFailsAndNamesTheRest)
 }
 
 }  // namespace
+
+namespace {
+
+// A deployment without an executable path, before any publish: deploy says that the
+// server waits for its first package (and does not wait for a start), and starting it
+// says the same through the node.
+TEST_F(VersionsTest, ADeploymentWithoutAPathWaitsForItsFirstPackage) {
+    ReservedPort port;
+    std::string file = node->process().dir() + "/unpublished.deploy.conf";
+    std::ofstream(file) << "<deploy>\n  app = TestApp\n  server = Unpublished\n  node = node1\n"
+                           "  <adapters>\n    <TestApp.Unpublished.HelloObjAdapter>\n"
+                           "      endpoint = tcp -h 127.0.0.1 -p "
+                        << port.port()
+                        << " -t 60000\n      servant = TestApp.Unpublished.HelloObj\n"
+                           "    </TestApp.Unpublished.HelloObjAdapter>\n  </adapters>\n</deploy>\n";
+    std::string out, err;
+    ASSERT_EQ(admin({"deploy", file}, out, err), 0) << out << err;
+    EXPECT_NE(out.find("TestApp.Unpublished on node1: no package was published for it yet"), std::string::npos) << out;
+    EXPECT_NE(out.find("tarsadmin publish TestApp.Unpublished FILE.tgz"), std::string::npos) << out;
+
+    EXPECT_EQ(admin({"--no-wait", "start", "TestApp.Unpublished", "node1"}, out, err), 1) << out << err;
+    EXPECT_NE(err.find("no package was published for it yet"), std::string::npos) << err;
+}
+
+}  // namespace
