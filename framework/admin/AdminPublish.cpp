@@ -21,6 +21,7 @@
 #include "AdminSupport.h"
 #include "AdminTool.h"
 #include "Patch.h"
+#include "ProgressLine.h"
 #include "util/tc_common.h"
 #include "util/tc_md5.h"
 #include "util/tc_timeprovider.h"
@@ -62,42 +63,6 @@ std::string byteText(int64_t bytes) {
     }
     return text;
 }
-
-// A progress line: on a terminal, one line rewritten in place; otherwise a plain line
-// each time the text changes. Nothing at all when quiet (--json).
-class ProgressLine {
-public:
-    ProgressLine(std::ostream& out, bool terminal, bool quiet) : _out(out), _terminal(terminal), _quiet(quiet) {}
-    ~ProgressLine() { finish(); }
-    ProgressLine(const ProgressLine&) = delete;
-    ProgressLine& operator=(const ProgressLine&) = delete;
-
-    void update(const std::string& text) {
-        if (_quiet || text == _last) return;
-        if (_terminal) {
-            std::string padded = text;
-            if (padded.size() < _last.size()) padded.append(_last.size() - padded.size(), ' ');
-            _out << "\r" << padded << std::flush;
-            _open = true;
-        } else {
-            _out << text << "\n" << std::flush;
-        }
-        _last = text;
-    }
-    // Ends the line in place (the next output starts on a line of its own).
-    void finish() {
-        if (_open) _out << "\n" << std::flush;
-        _open = false;
-        _last.clear();
-    }
-
-private:
-    std::ostream& _out;
-    bool _terminal;
-    bool _quiet;
-    bool _open = false;
-    std::string _last;
-};
 
 // The outcomes of an install as JSON and as text; the exit status.
 int reportOutcomes(std::ostream& out, std::ostream& err, const std::string& fullName, const std::string& version,
