@@ -480,3 +480,42 @@ TEST_F(VersionsTest, ADeploymentWithoutAPathWaitsForItsFirstPackage) {
 }
 
 }  // namespace
+
+namespace {
+
+// A version that installs but never reports active (a program that sends no heartbeat):
+// the rolling publish waits for node1's instance at most --wait seconds, then stops, names
+// node1 and the cause, and leaves node2 alone.
+TEST_F(VersionsTest, ARollingPublishGivesUpOnANodeWhoseInstanceDoesNotBecomeActive) {
+    std::string out, err;
+    ASSERT_EQ(
+        admin({"publish", "TestApp.HelloServer", HELLO_SERVER_TGZ, "--patch", patch.object(), "--version", "good"}, out,
+              err),
+        0)
+        << out << err;
+    std::string dir = node->process().dir() + "/silent";
+    fs::create_directories(dir + "/HelloServer");
+    {
+        std::ofstream script(dir + "/HelloServer/HelloServer");
+        script << "#!/bin/sh\n# never reports to its node\nwhile :; do sleep 1; done\n";
+    }
+    fs::permissions(dir + "/HelloServer/HelloServer", fs::perms::owner_all, fs::perm_options::add);
+    ASSERT_EQ(std::system(("tar -czf " + dir + "/silent.tgz -C " + dir + " HelloServer").c_str()), 0);
+    EXPECT_EQ(admin({"--wait=3", "publish", "TestApp.HelloServer", dir + "/silent.tgz", "--patch", patch.object(),
+                     "--version", "silent", "--rolling", "--json"},
+                    out, err),
+              1)
+        << out << err;
+    EXPECT_NE(err.find("was not taken by: node1, node2"), std::string::npos) << err;
+    auto result = nlohmann::json::parse(out);
+    ASSERT_EQ(result["nodes"].size(), 2u) << out;
+    EXPECT_EQ(result["nodes"][0]["node"], "node1");
+    EXPECT_NE(result["nodes"][0]["result"].get<std::string>().find("not reported active again within 3 s"),
+              std::string::npos)
+        << out;
+    EXPECT_NE(result["nodes"][1]["result"].get<std::string>().find("not attempted"), std::string::npos) << out;
+    EXPECT_EQ(versionOn("node2"), "good");
+    EXPECT_EQ(binOf(*node2), "versions/good/HelloServer");
+}
+
+}  // namespace
