@@ -3,7 +3,9 @@
 # the embedded store (registry and node; the node runs the config service, the
 # observability services and the package store, deployed like any server: tarsstat,
 # tarsproperty, tarsnotify, tarslog, tarsquerystat, tarsqueryproperty, tarspatch), deploys
-# HelloServer from examples/hello/deploy.conf with tarsadmin, has HelloClient call it by
+# HelloServer from examples/hello/deploy.conf with tarsadmin (no executable path: the node
+# runs what is published) and publishes the package the build made (HelloServer.tgz,
+# uploaded to tarspatch, installed by the node), has HelloClient call it by
 # name through the locator in every call mode, shows `tarsadmin list`, then what the
 # services saw of it (`tarsadmin stat`, `events`, `log`), and leaves it all running. The
 # quickstart reports every 10 s and stores every 10 s (a deployment's defaults: 60 s and
@@ -125,7 +127,7 @@ if [ "${TARS_QUICKSTART_SKIP_BUILD:-0}" != 1 ]; then
   source tests/lib/deps.sh
   tars_install_missing "${tars_build_packages[@]}"
   cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-  cmake --build "$build" -j "${TARS_JOBS:-2}" --target tars2cpp codec_demo HelloServer HelloClient \
+  cmake --build "$build" -j "${TARS_JOBS:-2}" --target tars2cpp codec_demo HelloServer HelloServer-tar HelloClient \
     tarsregistry tarsconfig tarsnode tarsadmin tarsstat tarsproperty tarsnotify tarslog tarsquery tarspatch
 fi
 
@@ -295,9 +297,12 @@ for name in "${framework_servers[@]:1}"; do
 done
 
 echo
-echo "== tarsadmin deploy examples/hello/deploy.conf =="
-"$tarsadmin" --locator="$locator" deploy examples/hello/deploy.conf \
-  --set executable="$build/examples/hello/HelloServer"
+echo "== tarsadmin deploy examples/hello/deploy.conf (no executable path: it runs what is published) =="
+"$tarsadmin" --locator="$locator" deploy examples/hello/deploy.conf
+echo
+echo "== tarsadmin publish TestApp.HelloServer HelloServer.tgz (to tarspatch, then the node installs it) =="
+"$tarsadmin" --locator="$locator" publish TestApp.HelloServer "$build/examples/hello/HelloServer.tgz" \
+  --comment "deploy/quickstart.sh"
 wait_until "HelloServer active (started by the node, first heartbeat in)" 60 active TestApp.HelloServer
 wait_until "HelloServer listening on 20001" 20 port_open 20001
 wait_until "HelloServer's ops endpoint listening on 20003" 20 port_open 20003
@@ -311,6 +316,9 @@ client_status=0
 echo
 echo "== tarsadmin list =="
 "$tarsadmin" --locator="$locator" list
+echo
+echo "== tarsadmin versions TestApp.HelloServer =="
+"$tarsadmin" --locator="$locator" versions TestApp.HelloServer
 
 # What the services saw: HelloServer reports the calls it served every 10 s (its
 # deployment's report-interval), tarsstat stores every 10 s.
@@ -373,7 +381,13 @@ check_binary tars.tarsconfig "$(list_pid tars tarsconfig)" "$build/framework/con
 check_binary tars.tarsstat "$(list_pid tars tarsstat)" "$build/framework/stat/tarsstat"
 check_binary tars.tarsnotify "$(list_pid tars tarsnotify)" "$build/framework/notify/tarsnotify"
 check_binary tars.tarspatch "$(list_pid tars tarspatch)" "$build/framework/patch/tarspatch"
-check_binary TestApp.HelloServer "$(list_pid TestApp HelloServer)" "$build/examples/hello/HelloServer"
+# HelloServer runs the published version (the node's bin link points at it): this build's.
+check_binary TestApp.HelloServer "$(list_pid TestApp HelloServer)" \
+  "$run_dir/node/data/TestApp.HelloServer/bin/HelloServer"
+if ! cmp -s "$build/examples/hello/HelloServer" "$run_dir/node/data/TestApp.HelloServer/bin/HelloServer"; then
+  echo "quickstart: the published HelloServer is not $build/examples/hello/HelloServer" >&2
+  binary_status=1
+fi
 echo "store: $run_dir/framework/data/db_tars.sqlite"
 
 if [ $binary_status -ne 0 ]; then
@@ -406,6 +420,9 @@ Try:
   $tarsadmin status TestApp.HelloServer
   $tarsadmin notify TestApp.HelloServer -- tars.viewstatus
   $tarsadmin restart TestApp.HelloServer
+  $tarsadmin versions TestApp.HelloServer
+  $tarsadmin publish TestApp.HelloServer $build/examples/hello/HelloServer.tgz --comment "my change"
+  $tarsadmin rollback TestApp.HelloServer
   $tarsadmin stat TestApp.HelloServer --since 10m
   $tarsadmin events TestApp.HelloServer
   $tarsadmin log TestApp.HelloServer --follow

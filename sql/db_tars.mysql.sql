@@ -177,3 +177,20 @@ CREATE TABLE IF NOT EXISTS t_server_group_rule (
   PRIMARY KEY (group_id),
   UNIQUE KEY group_name_index (group_name)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+
+-- Published versions of a server (TARS's t_server_patchs, the columns tarsadmin uses):
+-- server is App.Server, tgz the package's file name on tarspatch, update_text the
+-- publish comment; file_size (bytes) is an extension.
+CREATE TABLE IF NOT EXISTS t_server_patchs (
+  id                  INT NOT NULL AUTO_INCREMENT,
+  server              VARCHAR(128) NOT NULL DEFAULT '',
+  version             VARCHAR(128) NOT NULL DEFAULT '',
+  tgz                 TEXT NOT NULL,
+  md5                 VARCHAR(40) NOT NULL DEFAULT '',
+  file_size           BIGINT NOT NULL DEFAULT 0,
+  update_text         VARCHAR(1024) NOT NULL DEFAULT '',
+  upload_time         DATETIME NULL DEFAULT NULL,
+  upload_user         VARCHAR(64) NOT NULL DEFAULT '',
+  PRIMARY KEY (id),
+  UNIQUE KEY server_version (server, version)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;

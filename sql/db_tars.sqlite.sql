@@ -158,3 +158,16 @@ CREATE TABLE IF NOT EXISTS t_server_group_rule (
   group_name_cn       TEXT NOT NULL DEFAULT '',
   UNIQUE (group_name)
 );
+
+CREATE TABLE IF NOT EXISTS t_server_patchs (
+  id                  INTEGER PRIMARY KEY AUTOINCREMENT,
+  server              TEXT NOT NULL DEFAULT '',
+  version             TEXT NOT NULL DEFAULT '',
+  tgz                 TEXT NOT NULL DEFAULT '',
+  md5                 TEXT NOT NULL DEFAULT '',
+  file_size           INTEGER NOT NULL DEFAULT 0,
+  update_text         TEXT NOT NULL DEFAULT '',
+  upload_time         TEXT NULL DEFAULT NULL,
+  upload_user         TEXT NOT NULL DEFAULT '',
+  UNIQUE (server, version)
+);

@@ -1,11 +1,14 @@
 #include "AdminTool.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
@@ -211,7 +214,8 @@ std::string logExcerpt(const std::map<std::string, std::string>& state) {
 
 }  // namespace
 
-AdminTool::AdminTool(std::ostream& out, std::ostream& err) : _out(out), _err(err) {}
+AdminTool::AdminTool(std::ostream& out, std::ostream& err)
+    : _out(out), _err(err), _terminal(&err == &std::cerr && ::isatty(STDERR_FILENO) == 1) {}
 
 AdminTool::~AdminTool() {
     _registry.reset();
@@ -229,14 +233,25 @@ Commands:
                                         a running instance whose executable, profile or
                                         adapters changed is restarted, one node after the
                                         other (--no-restart: only say which need one)
-  publish APP.SERVER FILE.tgz [--node NODE]... [--patch OBJ] [--version ID] [--json]
-                                        upload FILE.tgz (tars_package()) to tarspatch
-                                        (OBJ: tars.tarspatch.PatchObj by name), then each
-                                        node of the server (or each NODE) installs it and
-                                        restarts it; progress on stderr, --json prints the
-                                        final state; 1 names the nodes that did not take it
+  publish APP.SERVER FILE.tgz [--node NODE]... [--rolling] [--comment TEXT] [--patch OBJ]
+          [--version ID] [--json]       upload FILE.tgz (tars_package()) to tarspatch
+                                        (OBJ: tars.tarspatch.PatchObj by name), record the
+                                        version (ID: UTC time and MD5 prefix) with TEXT in
+                                        the registry, then each node of the server (or each
+                                        NODE) installs it and restarts it; --rolling: one
+                                        node at a time, each active again before the next;
+                                        progress on stderr, --json prints the final state;
+                                        1 names the nodes that did not take it
+  versions APP.SERVER [--json]          the recorded versions, newest first, and the nodes
+                                        running each
+  rollback APP.SERVER [--to VERSION] [--node NODE]... [--rolling] [--patch OBJ] [--json]
+                                        install a recorded version again (default: the one
+                                        recorded before the newest version running now),
+                                        as publish does; its package must still be on
+                                        tarspatch
   list [--json]                         every deployed instance: server, node, states, pid,
-                                        restarts, last exit, punishment, stale config
+                                        published version, restarts, last exit,
+                                        punishment, stale config
   nodes                                 the registered nodes
   status APP.SERVER [NODE]              its states, in the registry and on the node
   start APP.SERVER [NODE] [--force]     set it active and start it (--force: also when
@@ -357,6 +372,8 @@ int AdminTool::run(const std::vector<std::string>& args) {
         }
         if (name == "deploy") return deploy(rest);
         if (name == "publish") return publish(rest);
+        if (name == "versions") return versions(rest);
+        if (name == "rollback") return rollback(rest);
         if (name == "list") return list(rest);
         if (name == "nodes") return nodes(rest);
         if (name == "status") return status(rest);
@@ -606,6 +623,19 @@ int AdminTool::deploy(const std::vector<std::string>& args) {
             _out << instanceName(spec.app, spec.server, node) << ": " << result << "\n";
             // Only a node that loaded it starts it now; another one does when it registers.
             if (result.find("; node " + node + " loaded it") == std::string::npos) continue;
+            // A published server (no executable path) runs what tarsadmin publish installed;
+            // before its first version there is nothing to start or wait for.
+            if (spec.executable.empty()) {
+                adminreg::ServerStateDesc state;
+                std::string why;
+                if (queryState(instance, state, why) && state.patchVersion.empty() &&
+                    state.presentStateInNode != "active") {
+                    _out << instanceName(spec.app, spec.server, node)
+                         << ": no package was published for it yet; it starts once one is: tarsadmin publish "
+                         << spec.fullName() << " FILE.tgz\n";
+                    continue;
+                }
+            }
             // A running process keeps its old config or program until restarted: restart it
             // (one node after the other, each confirmed), or say that it needs one.
             adminreg::ServerStateDesc state;
@@ -700,7 +730,8 @@ int AdminTool::list(const std::vector<std::string>& args) {
         return kOk;
     }
 
-    const std::vector<std::string> header = {"SERVER", "NODE", "SETTING", "PRESENT", "PID", "SET", "RESTARTS", "NOTES"};
+    const std::vector<std::string> header = {"SERVER", "NODE",    "SETTING",  "PRESENT", "PID",
+                                             "SET",    "VERSION", "RESTARTS", "NOTES"};
     std::vector<std::vector<std::string>> table = {header};
     for (const auto& e : entries) {
         const auto& node = e.state.nodeState;
@@ -710,6 +741,7 @@ int AdminTool::list(const std::vector<std::string>& args) {
             line[4] = std::to_string(e.state.processId);
         }
         line.push_back(e.row[6].empty() ? "-" : e.row[6]);
+        line.push_back(e.row[5].empty() ? "-" : e.row[5]);  // the published version it runs
         line.push_back(node.empty() ? "-" : field(node, "restarts"));
         std::vector<std::string> notes;
         if (number(node, "restarts") >= 2) notes.push_back("crash loop");

@@ -2,7 +2,7 @@
 //
 //   tarsadmin [--registry=OBJ] [--locator=OBJ] [--timeout=MS] [--wait=S|--no-wait] COMMAND ARGS
 //
-// Commands: deploy, publish, list, nodes, status, start, stop, restart, load, undeploy, notify,
+// Commands: deploy, publish, versions, rollback, list, nodes, status, start, stop, restart, load, undeploy, notify,
 // config put|list|get|delete, help (usage() has the details, framework/admin/README.md
 // the manual). deploy, start and restart wait (--wait) until the started instance's first
 // heartbeat reached the registry, and fail when its process exits first.
@@ -50,6 +50,12 @@ public:
         std::string server;
         std::string node;
     };
+    // How one node took a version.
+    struct NodeOutcome {
+        std::string node;
+        bool ok = false;
+        std::string text;
+    };
 
 private:
     int deploy(const std::vector<std::string>& args);
@@ -64,8 +70,25 @@ private:
     int config(const std::vector<std::string>& args);
     // config list|get|delete (args[0] is the verb).
     int configFile(const std::vector<std::string>& args);
-    // publish APP.SERVER FILE.tgz (AdminPublish.cpp): upload to tarspatch, each node installs it.
+    // Versions (AdminPublish.cpp). publish APP.SERVER FILE.tgz: upload to tarspatch, record
+    // the version in the registry, each node installs it; versions: the recorded versions
+    // and which node runs which; rollback: a recorded version installed again.
     int publish(const std::vector<std::string>& args);
+    int versions(const std::vector<std::string>& args);
+    int rollback(const std::vector<std::string>& args);
+
+    // Has the node of each target install request's version (batchPatch) and follows it
+    // (getPatchPercent) until every node is done or _waitSeconds passed, with a progress
+    // line on _err unless quiet. rolling: one node after the other, each (once installed)
+    // waiting until its instance is active again in the registry before the next; the
+    // first node that fails ends it and the nodes after it are reported as not attempted.
+    std::vector<NodeOutcome> install(const std::vector<Instance>& targets, const adminreg::PatchRequest& request,
+                                     bool rolling, bool quiet);
+    // After a patch: waits (_waitSeconds) until t is active on its node and in the registry
+    // with the same pid; "" or why not.
+    std::string waitActiveAgain(const Instance& t);
+    // APP.SERVER's instances on nodes (every node of it when nodes is empty).
+    std::vector<Instance> targetsOf(const std::string& fullName, const std::vector<std::string>& nodes);
 
     // Observability (AdminObserve.cpp): the log files of an instance through its node,
     // its events from the notify service, call statistics and properties from the query
@@ -108,6 +131,7 @@ private:
     std::map<std::string, std::string> _tls;  // --ca, --cert, --key: client TLS keys
     std::unique_ptr<Communicator> _communicator;
     adminreg::AdminRegPrx _registry;
+    bool _terminal = false;  // _err is a terminal: progress lines are rewritten in place
 };
 
 }  // namespace tars::admin

@@ -528,7 +528,7 @@ const std::vector<DeployFileKey>& deployFileKeys() {
         {"deploy", "template", "tars.default", "Profile template the server's config is built from."},
         {"deploy", "executable", "",
          "The server's program, relative to this file's directory; checked to exist and be executable. Empty: "
-         "the node's default place (<node data>/<app>.<server>/bin/<server>)."},
+         "the node runs <node data>/<app>.<server>/bin/<server>, the version tarsadmin publish installed there."},
         {"deploy", "basepath", "", "The server's base directory on the node; empty: the node's default."},
         {"deploy", "setting", "active", "active: the node runs it; inactive: deployed but not started."},
         {"deploy", "servertype", "tars_cpp", "tars_cpp, tars_java, tars_nodejs, tars_php, tars_go or not_tars."},

@@ -67,7 +67,15 @@ std::vector<std::string> statFields(pid_t pid) {
 pid_t ProcessControl::spawn(const SpawnRequest& request) {
     const std::string& exe = request.exe;
     if (::access(exe.c_str(), X_OK) != 0) {
-        throw Node_Exception("cannot start " + exe, errno);
+        int error = errno;
+        // A program in the server's own bin folder that is not there: a deployment
+        // without an executable path, waiting for its first package.
+        if (error == ENOENT && !request.workDir.empty() && exe.starts_with(request.workDir)) {
+            throw Node_Exception("cannot start " + exe +
+                                 ": no package was published for it yet (its deployment names no executable; "
+                                 "tarsadmin publish APP.SERVER FILE.tgz installs one)");
+        }
+        throw Node_Exception("cannot start " + exe, error);
     }
     int output = ::open(request.outputFile.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (output < 0) throw Node_Exception("cannot open the output file " + request.outputFile, errno);

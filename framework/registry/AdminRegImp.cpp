@@ -1,6 +1,7 @@
 #include "AdminRegImp.h"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 
 #include "DeployRules.h"
@@ -751,6 +752,97 @@ Int32 AdminRegImp::getPatchPercent(const std::string& application, const std::st
         Logged::Question);
     tPatchInfo.sResult = result;
     return code;
+}
+
+}  // namespace tars
+
+// ---------------------------------------------------------------- versions
+
+namespace tars {
+
+namespace {
+
+// The node's rule for a version (it becomes a folder name): letters, digits, '.', '_'
+// and '-', at most 128, not starting with '.'.
+void checkVersion(const std::string& version) {
+    bool ok = !version.empty() && version.size() <= 128 && version.front() != '.' &&
+              std::all_of(version.begin(), version.end(), [](char c) {
+                  return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+              });
+    if (!ok) {
+        refuse(AdminRegCode::Invalid,
+               "version '" + version + "': letters, digits, '.', '_' and '-' (at most 128), not starting with '.'");
+    }
+}
+
+adminreg::ServerPatchDesc describePatch(const ServerPatch& p) {
+    adminreg::ServerPatchDesc d;
+    d.id = p.id;
+    auto dot = p.server.find('.');
+    d.application = p.server.substr(0, dot);
+    d.serverName = dot == std::string::npos ? "" : p.server.substr(dot + 1);
+    d.version = p.version;
+    d.tgz = p.tgz;
+    d.md5 = p.md5;
+    d.size = p.size;
+    d.comment = p.comment;
+    d.uploadTime = p.uploadTime ? formatStoreTime(p.uploadTime) : "";
+    d.uploadUser = p.uploadUser;
+    return d;
+}
+
+}  // namespace
+
+Int32 AdminRegImp::addServerPatch(const adminreg::ServerPatchDesc& patch, std::string& result, CurrentPtr current) {
+    return answer("addServerPatch", patch.application + "." + patch.serverName + " version " + patch.version, result,
+                  [&](std::string& text) {
+                      refuseIf(deploy::checkName("application", patch.application));
+                      refuseIf(deploy::checkName("server name", patch.serverName));
+                      checkVersion(patch.version);
+                      bool hex = patch.md5.size() == 32 && std::all_of(patch.md5.begin(), patch.md5.end(), [](char c) {
+                                     return std::isxdigit(static_cast<unsigned char>(c));
+                                 });
+                      if (!hex) refuse(AdminRegCode::Invalid, "md5 '" + patch.md5 + "': must be 32 hex digits");
+                      if (patch.tgz.empty() || patch.tgz.size() > 1024) {
+                          refuse(AdminRegCode::Invalid, "tgz: the package's file name on tarspatch (1..1024 bytes)");
+                      }
+                      if (patch.size <= 0)
+                          refuse(AdminRegCode::Invalid, "size " + std::to_string(patch.size) + ": must be > 0");
+                      if (patch.comment.size() > 1024) {
+                          refuse(AdminRegCode::Invalid,
+                                 "comment of " + std::to_string(patch.comment.size()) + " bytes: at most 1024");
+                      }
+                      if (patch.uploadUser.size() > 64) refuse(AdminRegCode::Invalid, "uploadUser: at most 64 bytes");
+                      ServerPatch row;
+                      row.server = patch.application + "." + patch.serverName;
+                      row.version = patch.version;
+                      row.tgz = patch.tgz;
+                      row.md5 = TC_Common::lower(patch.md5);
+                      row.size = patch.size;
+                      row.comment = patch.comment;
+                      row.uploadTime = RegistryService::now();
+                      row.uploadUser = patch.uploadUser.empty() ? userOf(current) : patch.uploadUser;
+                      int64_t id = _context.service.store().addPatch(row);
+                      text =
+                          "recorded version " + row.version + " of " + row.server + " (id " + std::to_string(id) + ")";
+                      return AdminRegCode::Ok;
+                  });
+}
+
+Int32 AdminRegImp::listServerPatches(const std::string& application, const std::string& serverName,
+                                     std::vector<adminreg::ServerPatchDesc>& patches, std::string& result, CurrentPtr) {
+    return answer(
+        "listServerPatches", application + "." + serverName, result,
+        [&](std::string& text) {
+            refuseIf(deploy::checkName("application", application));
+            refuseIf(deploy::checkName("server name", serverName));
+            for (const auto& p : _context.service.store().listPatches(application + "." + serverName)) {
+                patches.push_back(describePatch(p));
+            }
+            text = std::to_string(patches.size()) + " versions";
+            return AdminRegCode::Ok;
+        },
+        Logged::Question);
 }
 
 }  // namespace tars

@@ -96,6 +96,10 @@ public:
     Int32 batchPatch(const adminreg::PatchRequest& req, std::string& result, CurrentPtr current) override;
     Int32 getPatchPercent(const std::string& application, const std::string& serverName, const std::string& nodeName,
                           adminreg::PatchInfo& tPatchInfo, CurrentPtr current) override;
+    Int32 addServerPatch(const adminreg::ServerPatchDesc& patch, std::string& result, CurrentPtr current) override;
+    Int32 listServerPatches(const std::string& application, const std::string& serverName,
+                            std::vector<adminreg::ServerPatchDesc>& patches, std::string& result,
+                            CurrentPtr current) override;
 
 private:
     // The instance, which must exist (else a NotFound refusal).

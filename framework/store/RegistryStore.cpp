@@ -10,7 +10,8 @@ RegistryStore::RegistryStore(std::unique_ptr<SqlConnection> connection)
       _templates(_connection),
       _groupRules(_connection),
       _groupPriorities(_connection),
-      _configFiles(_connection) {}
+      _configFiles(_connection),
+      _patches(_connection) {}
 
 RegistryStore::~RegistryStore() = default;
 

@@ -1,6 +1,6 @@
 // RegistryStore: the framework's state in db_tars, as the registry, the nodes' calls,
 // the admin tool and the config service use it. One SqlConnection (SharedSqlConnection)
-// shared by seven aggregate stores, each one class over its tables:
+// shared by eight aggregate stores, each one class over its tables:
 //
 //   ServerStore         t_server_conf + t_adapter_conf: deployment, states nodes report
 //   NodeStore           t_node_info: registration, heartbeats, timeouts
@@ -9,6 +9,7 @@
 //   GroupRuleStore      t_server_group_rule
 //   GroupPriorityStore  t_group_priority
 //   ConfigFileStore     t_config_files + t_config_references
+//   ServerPatchStore    t_server_patchs: the published versions of each server
 //
 // The SQL is written once, in the dialect both backends accept; the few differences
 // (insert-or-update, schema text) come from the connection. Each table's columns are
@@ -38,6 +39,7 @@
 #include "GroupRuleStore.h"
 #include "NodeStore.h"
 #include "RegistryInfoStore.h"
+#include "ServerPatchStore.h"
 #include "ServerStore.h"
 #include "SharedSqlConnection.h"
 #include "SqlConnection.h"
@@ -70,6 +72,7 @@ public:
     GroupRuleStore& groupRules() { return _groupRules; }
     GroupPriorityStore& groupPriorities() { return _groupPriorities; }
     ConfigFileStore& configFiles() { return _configFiles; }
+    ServerPatchStore& patches() { return _patches; }
 
     // ---- deployment and reported states (ServerStore)
     void deployServer(const ServerConf& server, const std::vector<AdapterConf>& adapters, int64_t now) {
@@ -146,6 +149,13 @@ public:
     }
     std::vector<int64_t> listConfigReferences(int64_t configId) { return _configFiles.listConfigReferences(configId); }
 
+    // ---- published versions (ServerPatchStore)
+    int64_t addPatch(const ServerPatch& patch) { return _patches.addPatch(patch); }
+    std::vector<ServerPatch> listPatches(const std::string& server) { return _patches.listPatches(server); }
+    std::optional<ServerPatch> getPatch(const std::string& server, const std::string& version) {
+        return _patches.getPatch(server, version);
+    }
+
     // ---- the registry's view: servers, adapters, nodes, registries, group rules and
     // priorities, in one read-only transaction (one consistent snapshot).
     RegistryData loadRegistryData();
@@ -159,6 +169,7 @@ private:
     GroupRuleStore _groupRules;
     GroupPriorityStore _groupPriorities;
     ConfigFileStore _configFiles;
+    ServerPatchStore _patches;
 };
 
 }  // namespace tars

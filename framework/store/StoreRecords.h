@@ -135,6 +135,21 @@ struct ProfileTemplate {
     bool operator==(const ProfileTemplate&) const = default;
 };
 
+// t_server_patchs: one published version of a server (tarsadmin publish).
+struct ServerPatch {
+    int64_t id = 0;          // 0 on insert: assigned by the database
+    std::string server;      // App.Server
+    std::string version;     // unique per server
+    std::string tgz;         // the package's file name on tarspatch (what nodes download)
+    std::string md5;         // of the whole package, hex
+    int64_t size = 0;        // bytes
+    std::string comment;     // publish --comment
+    int64_t uploadTime = 0;  // seconds, UTC
+    std::string uploadUser;
+
+    bool operator==(const ServerPatch&) const = default;
+};
+
 // t_server_group_rule
 struct GroupRule {
     int groupId = 0;  // 0 on insert: assigned by the database

@@ -19,6 +19,7 @@
 #include "GroupRuleStore.h"
 #include "NodeStore.h"
 #include "RegistryInfoStore.h"
+#include "ServerPatchStore.h"
 #include "ServerStore.h"
 #include "SharedSqlConnection.h"
 #include "TemplateStore.h"
@@ -56,6 +57,7 @@ void PrintTo(const ProfileTemplate& r, std::ostream* os) { printColumns(Template
 void PrintTo(const GroupRule& r, std::ostream* os) { printColumns(GroupRuleStore::columns(), r, os); }
 void PrintTo(const GroupPriority& r, std::ostream* os) { printColumns(GroupPriorityStore::columns(), r, os); }
 void PrintTo(const ConfigFile& r, std::ostream* os) { printColumns(ConfigFileStore::columns(), r, os); }
+void PrintTo(const ServerPatch& r, std::ostream* os) { printColumns(ServerPatchStore::columns(), r, os); }
 
 }  // namespace tars
 
@@ -173,6 +175,7 @@ TEST_P(AggregateStoreTest, EveryTableMapsTheColumnsOfTheSchema) {
     expectColumnsMatchSchema(GroupRuleStore::columns(), {"modify_time"});
     expectColumnsMatchSchema(GroupPriorityStore::columns(), {});
     expectColumnsMatchSchema(ConfigFileStore::columns(), {});
+    expectColumnsMatchSchema(ServerPatchStore::columns(), {});
 }
 
 TEST_P(AggregateStoreTest, ServerStoreRoundTripsEveryColumnOfAnInstanceAndItsAdapters) {
@@ -361,6 +364,47 @@ TEST_P(AggregateStoreTest, ConfigFileStoreRoundTripsEveryColumn) {
     ASSERT_TRUE(read);
     EXPECT_EQ(*read, file);
     EXPECT_EQ(files.listConfigFiles(), std::vector<ConfigFile>{file});
+}
+
+TEST_P(AggregateStoreTest, ServerPatchStoreRoundTripsEveryColumnAndListsNewestFirst) {
+    ServerPatchStore patches(*shared);
+    ServerPatch first{0,
+                      "FullApp.FullServer",
+                      "20231114-221320-0123abcd",
+                      "tars.upload/FullApp.FullServer/v1.tgz",
+                      std::string(32, 'a'),
+                      5'000'000'000,
+                      "first release",
+                      kNow - 60,
+                      "operator"};
+    first.id = patches.addPatch(first);
+    EXPECT_GT(first.id, 0);
+    ServerPatch second = first;
+    second.version = "v2";
+    second.tgz = "tars.upload/FullApp.FullServer/v2.tgz";
+    second.comment = "fixes the crash";
+    second.uploadTime = kNow;
+    second.id = patches.addPatch(second);
+    EXPECT_NE(second.id, first.id);
+    ServerPatch other = first;
+    other.server = "FullApp.OtherServer";
+    other.id = patches.addPatch(other);
+
+    EXPECT_EQ(patches.listPatches("FullApp.FullServer"), (std::vector<ServerPatch>{second, first}));
+    EXPECT_EQ(patches.listPatches("FullApp.OtherServer"), std::vector<ServerPatch>{other});
+    EXPECT_TRUE(patches.listPatches("FullApp.NoServer").empty());
+    auto read = patches.getPatch("FullApp.FullServer", first.version);
+    ASSERT_TRUE(read);
+    EXPECT_EQ(*read, first);
+    EXPECT_FALSE(patches.getPatch("FullApp.FullServer", "v3"));
+
+    // The same version again replaces its row (same id), and is the newest now.
+    ServerPatch again = first;
+    again.comment = "uploaded again";
+    again.uploadTime = kNow + 60;
+    again.id = patches.addPatch(again);
+    EXPECT_EQ(again.id, first.id);
+    EXPECT_EQ(patches.listPatches("FullApp.FullServer"), (std::vector<ServerPatch>{again, second}));
 }
 
 TEST_P(AggregateStoreTest, StoresOnOneConnectionSeeEachOthersWrites) {

@@ -28,7 +28,7 @@ done
 
 programs=(tools/tars2cpp/tars2cpp examples/codec/codec_demo framework/registry/tarsregistry
   framework/registry/tarsregistry.conf framework/node/tarsnode framework/node/tarsnode.conf
-  framework/config/tarsconfig framework/admin/tarsadmin examples/hello/HelloServer
+  framework/config/tarsconfig framework/admin/tarsadmin examples/hello/HelloServer examples/hello/HelloServer.tgz
   examples/hello/HelloClient framework/stat/tarsstat framework/property/tarsproperty
   framework/notify/tarsnotify framework/log/tarslog framework/query/tarsquery framework/patch/tarspatch)
 for b in A B; do
@@ -62,12 +62,13 @@ runs_build() {
   done
   [ "$(readlink -f "/proc/$(pid_of "$work/build$b" tarsregistry)/cwd")" = "$work/build$b/quickstart/framework" ] ||
     fail "the registry does not run in build$b's run directory (its store)"
+  # HelloServer runs the version build$b's quickstart published: its node's bin link.
   for name in "tars tarsconfig framework/config/tarsconfig" "tars tarsstat framework/stat/tarsstat" \
-    "TestApp HelloServer examples/hello/HelloServer"; do
+    "TestApp HelloServer quickstart/node/data/TestApp.HelloServer/bin/HelloServer"; do
     set -- $name
     pid=$(listed_pid "$1" "$2")
     exe=$(readlink -f "/proc/$pid/exe" 2>/dev/null)
-    [ "$exe" = "$work/build$b/$3" ] || fail "$1.$2 (pid '$pid') runs '$exe', not build$b's $3"
+    [ "$exe" = "$(readlink -f "$work/build$b/$3")" ] || fail "$1.$2 (pid '$pid') runs '$exe', not build$b's $3"
     tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "$work/build$b/quickstart/node/" ||
       fail "$1.$2 (pid $pid) does not run with build$b's node config"
   done

@@ -482,6 +482,73 @@ TEST_P(AdminRegOnBackend, AdminRegObjIsFoundThroughTheLocator) {
     }));
 }
 
+// ---------------------------------------------------------------- versions
+
+TEST_P(AdminRegOnBackend, VersionsAreRecordedCheckedAndListedNewestFirst) {
+    adminreg::ServerPatchDesc v1;
+    v1.application = "TestApp";
+    v1.serverName = "HelloServer";
+    v1.version = "v1";
+    v1.tgz = "tars.upload/TestApp.HelloServer/v1.tgz";
+    v1.md5 = std::string(32, 'A');
+    v1.size = 1234;
+    v1.comment = "first";
+    v1.uploadUser = "alice";
+    std::string result;
+    ASSERT_EQ(admin->addServerPatch(v1, result), 0) << result;
+    EXPECT_TRUE(contains(result, "recorded version v1 of TestApp.HelloServer")) << result;
+    adminreg::ServerPatchDesc v2 = v1;
+    v2.version = "v2";
+    v2.tgz = "tars.upload/TestApp.HelloServer/v2.tgz";
+    v2.comment = "";
+    v2.uploadUser = "";
+    ASSERT_EQ(admin->addServerPatch(v2, result), 0) << result;
+
+    std::vector<adminreg::ServerPatchDesc> listed;
+    ASSERT_EQ(admin->listServerPatches("TestApp", "HelloServer", listed, result), 0) << result;
+    ASSERT_EQ(listed.size(), 2u);
+    EXPECT_EQ(listed[0].version, "v2");  // newest first (the same second: the later id)
+    EXPECT_EQ(listed[1].version, "v1");
+    EXPECT_EQ(listed[1].md5, std::string(32, 'a'));
+    EXPECT_EQ(listed[1].size, 1234);
+    EXPECT_EQ(listed[1].comment, "first");
+    EXPECT_EQ(listed[1].uploadUser, "alice");
+    EXPECT_EQ(listed[1].tgz, v1.tgz);
+    EXPECT_EQ(listed[1].uploadTime.size(), 19u) << listed[1].uploadTime;
+    EXPECT_TRUE(contains(listed[0].uploadUser, "adminreg")) << listed[0].uploadUser;
+    EXPECT_EQ(store->listPatches("TestApp.HelloServer").size(), 2u);
+
+    std::vector<adminreg::ServerPatchDesc> none;
+    ASSERT_EQ(admin->listServerPatches("TestApp", "Other", none, result), 0) << result;
+    EXPECT_TRUE(none.empty());
+
+    // Bad fields are refused, naming the field; nothing is stored.
+    auto refused = [&](adminreg::ServerPatchDesc bad, const std::string& text) {
+        std::string why;
+        EXPECT_EQ(admin->addServerPatch(bad, why), -1) << why;
+        EXPECT_TRUE(contains(why, text)) << why;
+    };
+    adminreg::ServerPatchDesc bad = v1;
+    bad.version = "../v3";
+    refused(bad, "version '../v3'");
+    bad = v1;
+    bad.md5 = "xyz";
+    refused(bad, "md5 'xyz'");
+    bad = v1;
+    bad.tgz = "";
+    refused(bad, "tgz");
+    bad = v1;
+    bad.size = 0;
+    refused(bad, "size 0");
+    bad = v1;
+    bad.comment = std::string(1025, 'c');
+    refused(bad, "comment of 1025 bytes");
+    bad = v1;
+    bad.application = "Bad App";
+    refused(bad, "application");
+    EXPECT_EQ(store->listPatches("TestApp.HelloServer").size(), 2u);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, AdminRegOnBackend, ::testing::Values("sqlite", "mysql"),
                          [](const auto& info) { return info.param; });
 

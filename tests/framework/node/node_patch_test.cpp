@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <sstream>
 #include <string>
@@ -295,6 +296,226 @@ TEST_F(NodePatchTest, TarsadminPublishInstallsTheVersionAndNamesTheNodesThatDidN
     ASSERT_TRUE(state);
     EXPECT_EQ(state->processId, pid2);
     EXPECT_EQ(registryVersion(), "p2");
+}
+
+}  // namespace
+
+namespace {
+
+// tarsadmin publish --comment, versions, rollback and --rolling over two nodes (node1 and
+// node2, two tarsnode processes of this test) that run TestApp.HelloServer on ports of
+// their own; the registry records each version (t_server_patchs) before the nodes install it.
+class VersionsTest : public NodePatchTest {
+protected:
+    void SetUp() override {
+        NodePatchTest::SetUp();
+        if (HasFatalFailure()) return;
+        deployServer(*store, "node2", kHello, hello2.port(), "");
+        NodeOptions options;
+        options.nodeName = "node2";
+        options.activatorMaxCount = 100000;
+        node2 = std::make_unique<NodeProcess>(*registry, options);
+        ASSERT_TRUE(node2->start()) << node2->process().output();
+    }
+    void TearDown() override { node2.reset(); }
+
+    int admin(std::vector<std::string> args, std::string& out, std::string& err) {
+        std::ostringstream o, e;
+        admin::AdminTool tool(o, e);
+        args.insert(args.begin(), {"--registry=" + registry->adminRegObj(), "--wait=60"});
+        int ret = tool.run(args);
+        out = o.str();
+        err = e.str();
+        return ret;
+    }
+    std::string versionOn(const std::string& nodeName) {
+        auto s = store->getServer({kApp, kHello, nodeName});
+        return s ? s->patchVersion : "";
+    }
+    std::string binOf(NodeProcess& n) {
+        std::error_code ec;
+        return fs::read_symlink(n.serverDir(kApp, kHello) + "/bin", ec).string();
+    }
+
+    ReservedPort hello2;
+    std::unique_ptr<NodeProcess> node2;
+};
+
+TEST_F(VersionsTest, PublishRecordsVersionsThatVersionsListsAndRollbackInstallsAgain) {
+    const std::string patchArg = patch.object();
+    std::string out, err;
+    // A rolling publish: node1, then node2, each active again before the next; plain
+    // progress lines (no terminal).
+    ASSERT_EQ(admin({"publish", "TestApp.HelloServer", HELLO_SERVER_TGZ, "--patch", patchArg, "--version", "r1",
+                     "--comment", "first release", "--rolling"},
+                    out, err),
+              0)
+        << out << err;
+    auto first = err.find("install r1: node 1/2: node1");
+    auto second = err.find("install r1: node 2/2: node2");
+    EXPECT_NE(first, std::string::npos) << err;
+    EXPECT_NE(second, std::string::npos) << err;
+    EXPECT_LT(first, second) << err;
+    EXPECT_NE(err.find("node1 waiting until active again"), std::string::npos) << err;
+    EXPECT_EQ(err.find('\r'), std::string::npos) << "no in-place rewriting when not on a terminal";
+    EXPECT_NE(out.find("runs on 2 node(s)"), std::string::npos) << out;
+    EXPECT_EQ(versionOn("node1"), "r1");
+    EXPECT_EQ(versionOn("node2"), "r1");
+    EXPECT_EQ(binOf(*node), "versions/r1/HelloServer");
+    EXPECT_EQ(binOf(*node2), "versions/r1/HelloServer");
+
+    ASSERT_EQ(admin({"publish", "TestApp.HelloServer", HELLO_SERVER_TGZ, "--patch", patchArg, "--version", "r2",
+                     "--comment", "second release", "--json"},
+                    out, err),
+              0)
+        << out << err;
+    auto published = nlohmann::json::parse(out);  // --json: only the final state on stdout
+    EXPECT_EQ(published["version"], "r2");
+    EXPECT_EQ(published["comment"], "second release");
+    EXPECT_EQ(published["ok"], true);
+    EXPECT_EQ(published["nodes"].size(), 2u);
+    EXPECT_TRUE(err.empty()) << err;
+    EXPECT_TRUE(eventually([&] { return versionOn("node1") == "r2" && versionOn("node2") == "r2"; }));
+
+    // versions: newest first, with the nodes running each.
+    ASSERT_EQ(admin({"versions", "TestApp.HelloServer", "--json"}, out, err), 0) << out << err;
+    auto listed = nlohmann::json::parse(out);
+    ASSERT_EQ(listed.size(), 2u) << out;
+    EXPECT_EQ(listed[0]["version"], "r2");
+    EXPECT_EQ(listed[0]["comment"], "second release");
+    EXPECT_EQ(listed[0]["md5"], md5Of(package));
+    EXPECT_EQ(listed[0]["size"], package.size());
+    EXPECT_EQ(listed[0]["nodes"], nlohmann::json({"node1", "node2"}));
+    EXPECT_EQ(listed[1]["version"], "r1");
+    EXPECT_EQ(listed[1]["comment"], "first release");
+    EXPECT_TRUE(listed[1]["nodes"].empty()) << out;
+    ASSERT_EQ(admin({"versions", "TestApp.HelloServer"}, out, err), 0) << out << err;
+    EXPECT_NE(out.find("second release"), std::string::npos) << out;
+    EXPECT_NE(out.find("node1, node2"), std::string::npos) << out;
+
+    // rollback without --to: the version before the one running now.
+    ASSERT_EQ(admin({"rollback", "TestApp.HelloServer", "--patch", patchArg, "--rolling"}, out, err), 0) << out << err;
+    EXPECT_NE(out.find("rolled back to version r1 on 2 node(s)"), std::string::npos) << out;
+    EXPECT_EQ(versionOn("node1"), "r1");
+    EXPECT_EQ(versionOn("node2"), "r1");
+    EXPECT_EQ(binOf(*node2), "versions/r1/HelloServer");
+    // and nothing before r1: a clear refusal, nothing changes.
+    EXPECT_EQ(admin({"rollback", "TestApp.HelloServer", "--patch", patchArg}, out, err), 1) << out << err;
+    EXPECT_NE(err.find("no version was recorded before it"), std::string::npos) << err;
+
+    // --to a recorded version, on one node only.
+    ASSERT_EQ(admin({"rollback", "TestApp.HelloServer", "--to", "r2", "--node", "node2", "--patch", patchArg, "--json"},
+                    out, err),
+              0)
+        << out << err;
+    EXPECT_EQ(nlohmann::json::parse(out)["version"], "r2");
+    EXPECT_EQ(versionOn("node2"), "r2");
+    EXPECT_EQ(versionOn("node1"), "r1");
+    EXPECT_EQ(admin({"rollback", "TestApp.HelloServer", "--to", "r9", "--patch", patchArg}, out, err), 1);
+    EXPECT_NE(err.find("version 'r9' was not recorded; recorded (newest first): r2, r1"), std::string::npos) << err;
+}
+
+TEST_F(VersionsTest, ARollingPublishStopsAtTheFirstNodeThatFailsAndNamesTheRest) {
+    std::string out, err;
+    ASSERT_EQ(
+        admin({"publish", "TestApp.HelloServer", HELLO_SERVER_TGZ, "--patch", patch.object(), "--version", "good"}, out,
+              err),
+        0)
+        << out << err;
+    std::string dir = node->process().dir() + "/noexe";
+    fs::create_directories(dir + "/HelloServer");
+    std::ofstream(dir + "/HelloServer/README") << "no executable here\n";
+    ASSERT_EQ(std::system(("tar -czf " + dir + "/noexe.tgz -C " + dir + " HelloServer").c_str()), 0);
+    EXPECT_EQ(admin({"publish", "TestApp.HelloServer", dir + "/noexe.tgz", "--patch", patch.object(), "--version",
+                     "bad", "--rolling", "--json"},
+                    out, err),
+              1)
+        << out << err;
+    EXPECT_NE(err.find("was not taken by: node1, node2"), std::string::npos) << err;
+    auto result = nlohmann::json::parse(out);
+    ASSERT_EQ(result["nodes"].size(), 2u) << out;
+    EXPECT_NE(result["nodes"][0]["result"].get<std::string>().find("no executable"), std::string::npos) << out;
+    EXPECT_NE(result["nodes"][1]["result"].get<std::string>().find("not attempted"), std::string::npos) << out;
+    EXPECT_EQ(versionOn("node1"), "good");
+    EXPECT_EQ(versionOn("node2"), "good");
+    // The failed version is recorded all the same (it was uploaded), and rollback refuses
+    // a version whose package tarspatch no longer has.
+    ASSERT_EQ(admin({"versions", "TestApp.HelloServer", "--json"}, out, err), 0) << out << err;
+    EXPECT_EQ(nlohmann::json::parse(out)[0]["version"], "bad");
+    int removed = 0;
+    for (const auto& e : fs::recursive_directory_iterator(patch.process.dir())) {
+        if (e.path().filename() == "good.tgz" && e.path().parent_path().filename() == "TestApp.HelloServer") {
+            removed += fs::remove(e.path()) ? 1 : 0;
+            break;
+        }
+    }
+    ASSERT_EQ(removed, 1) << "good.tgz in tarspatch's store";
+    EXPECT_EQ(admin({"rollback", "TestApp.HelloServer", "--to", "good", "--patch", patch.object()}, out, err), 1);
+    EXPECT_NE(err.find("is no longer on tarspatch"), std::string::npos) << err;
+}
+
+}  // namespace
+
+namespace {
+
+// A deployment without an executable path, before any publish: deploy says that the
+// server waits for its first package (and does not wait for a start), and starting it
+// says the same through the node.
+TEST_F(VersionsTest, ADeploymentWithoutAPathWaitsForItsFirstPackage) {
+    ReservedPort port;
+    std::string file = node->process().dir() + "/unpublished.deploy.conf";
+    std::ofstream(file) << "<deploy>\n  app = TestApp\n  server = Unpublished\n  node = node1\n"
+                           "  <adapters>\n    <TestApp.Unpublished.HelloObjAdapter>\n"
+                           "      endpoint = tcp -h 127.0.0.1 -p "
+                        << port.port()
+                        << " -t 60000\n      servant = TestApp.Unpublished.HelloObj\n"
+                           "    </TestApp.Unpublished.HelloObjAdapter>\n  </adapters>\n</deploy>\n";
+    std::string out, err;
+    ASSERT_EQ(admin({"deploy", file}, out, err), 0) << out << err;
+    EXPECT_NE(out.find("TestApp.Unpublished on node1: no package was published for it yet"), std::string::npos) << out;
+    EXPECT_NE(out.find("tarsadmin publish TestApp.Unpublished FILE.tgz"), std::string::npos) << out;
+
+    EXPECT_EQ(admin({"--no-wait", "start", "TestApp.Unpublished", "node1"}, out, err), 1) << out << err;
+    EXPECT_NE(err.find("no package was published for it yet"), std::string::npos) << err;
+}
+
+}  // namespace
+
+namespace {
+
+// A version that installs but never reports active (a program that sends no heartbeat):
+// the rolling publish waits for node1's instance at most --wait seconds, then stops, names
+// node1 and the cause, and leaves node2 alone.
+TEST_F(VersionsTest, ARollingPublishGivesUpOnANodeWhoseInstanceDoesNotBecomeActive) {
+    std::string out, err;
+    ASSERT_EQ(
+        admin({"publish", "TestApp.HelloServer", HELLO_SERVER_TGZ, "--patch", patch.object(), "--version", "good"}, out,
+              err),
+        0)
+        << out << err;
+    std::string dir = node->process().dir() + "/silent";
+    fs::create_directories(dir + "/HelloServer");
+    {
+        std::ofstream script(dir + "/HelloServer/HelloServer");
+        script << "#!/bin/sh\n# never reports to its node\nwhile :; do sleep 1; done\n";
+    }
+    fs::permissions(dir + "/HelloServer/HelloServer", fs::perms::owner_all, fs::perm_options::add);
+    ASSERT_EQ(std::system(("tar -czf " + dir + "/silent.tgz -C " + dir + " HelloServer").c_str()), 0);
+    EXPECT_EQ(admin({"--wait=3", "publish", "TestApp.HelloServer", dir + "/silent.tgz", "--patch", patch.object(),
+                     "--version", "silent", "--rolling", "--json"},
+                    out, err),
+              1)
+        << out << err;
+    EXPECT_NE(err.find("was not taken by: node1, node2"), std::string::npos) << err;
+    auto result = nlohmann::json::parse(out);
+    ASSERT_EQ(result["nodes"].size(), 2u) << out;
+    EXPECT_EQ(result["nodes"][0]["node"], "node1");
+    EXPECT_NE(result["nodes"][0]["result"].get<std::string>().find("not reported active again within 3 s"),
+              std::string::npos)
+        << out;
+    EXPECT_NE(result["nodes"][1]["result"].get<std::string>().find("not attempted"), std::string::npos) << out;
+    EXPECT_EQ(versionOn("node2"), "good");
+    EXPECT_EQ(binOf(*node2), "versions/good/HelloServer");
 }
 
 }  // namespace
