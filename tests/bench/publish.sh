@@ -157,10 +157,12 @@ cat >"$work/patch/tarspatch.conf" <<EOF
 EOF
 "$patch_exe" --config="$work/patch/tarspatch.conf" >"$work/patch.out" 2>&1 &
 pids+=("$!")
+patch_pid=$!
 bench_listen_port "$!" "$patch_port" >/dev/null || fail "tarspatch did not start"
 patch_obj="tars.tarspatch.PatchObj@tcp -h 127.0.0.1 -p $patch_port -t 60000"
 
 # ---- three nodes
+node_pids=()
 for n in "${nodes[@]}"; do
   dir=$work/$n
   mkdir -p "$dir"
@@ -210,6 +212,7 @@ for n in "${nodes[@]}"; do
 EOF
   "$node_exe" --config="$dir/tarsnode.conf" >"$work/$n.out" 2>&1 &
   pids+=("$!")
+  node_pids+=("$!")
   bench_listen_port "$!" "$node_port" >/dev/null || fail "$n did not start"
 done
 all_registered() {
@@ -258,14 +261,27 @@ echo "publish.sh: $(nproc) CPU(s) ($(grep -m1 'model name' /proc/cpuinfo | cut -
 echo "package: $package_bytes bytes ($(awk -v b="$package_bytes" 'BEGIN { printf "%.1f", b / 1048576 }') MiB)," \
   "3 nodes, tarspatch chunksize $chunksize"
 
+# cpu_seconds PID...: the CPU time (user + system) the processes used so far.
+cpu_seconds() {
+  local pid ticks=0 fields
+  for pid in "$@"; do
+    read -ra fields < <(sed 's/.*) //' "/proc/$pid/stat")
+    ticks=$((ticks + fields[11] + fields[12]))
+  done
+  awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }'
+}
 all_active() { [ "$(admin list | grep -c '^TestApp.HelloServer .* active  *active ')" = 3 ]; }
 times=()
 for ((run = 1; run <= runs; run++)); do
   version=bench-$run-$$
+  patch_cpu=$(cpu_seconds "$patch_pid"); nodes_cpu=$(cpu_seconds "${node_pids[@]}")
   start=$(date +%s.%N)
-  admin --wait=300 publish TestApp.HelloServer "$work/HelloServer.tgz" --patch "$patch_obj" --version "$version" \
-    --json >"$work/run$run.json" 2>"$work/run$run.err" || fail "run $run: tarsadmin publish failed: $(cat "$work/run$run.json")"
+  status=0
+  TIMEFORMAT='%3U %3S'
+  { time admin --wait=300 publish TestApp.HelloServer "$work/HelloServer.tgz" --patch "$patch_obj" \
+    --version "$version" --json >"$work/run$run.json" 2>"$work/run$run.err" || status=$?; } 2>"$work/run$run.time"
   end=$(date +%s.%N)
+  [ "$status" = 0 ] || fail "run $run: tarsadmin publish exited with $status: $(cat "$work/run$run.json")"
   ok=$(grep -c '"ok": true' "$work/run$run.json" || true)
   [ "$ok" = 3 ] || fail "run $run: $ok of 3 nodes took $version: $(cat "$work/run$run.json")"
   for n in "${nodes[@]}"; do
@@ -285,6 +301,9 @@ for ((run = 1; run <= runs; run++)); do
   done
   echo "run $run: $seconds s (upload done at $(awk -v a="$start" -v b="$uploaded" 'BEGIN { printf "%.2f", b - a }') s;" \
     "bin/ switched at:$switched s)"
+  echo "  CPU seconds: tarsadmin $(awk '{ printf "%.2f", $1 + $2 }' "$work/run$run.time")," \
+    "tarspatch $(awk -v a="$patch_cpu" -v b="$(cpu_seconds "$patch_pid")" 'BEGIN { printf "%.2f", b - a }')," \
+    "3 nodes $(awk -v a="$nodes_cpu" -v b="$(cpu_seconds "${node_pids[@]}")" 'BEGIN { printf "%.2f", b - a }')"
 done
 median=$(printf '%s\n' "${times[@]}" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
 echo "median: $median s from the start of tarsadmin publish to every node reporting the version"
