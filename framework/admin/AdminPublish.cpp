@@ -301,12 +301,21 @@ int AdminTool::publish(const std::vector<std::string>& args) {
             offset += n;
             chunk.lastChunk = offset == data.size();
             std::string result;
-            int ret = patch->uploadChunk(app, server, chunk, result);
+            int ret = -1;
+            try {
+                ret = patch->uploadChunk(app, server, chunk, result);
+            } catch (const std::exception& e) {
+                result = std::string("tarspatch did not answer: ") + e.what();
+            }
             if (ret != 0) {
                 line.finish();
-                return failed("upload of " + file + " to " + patchObj, ret,
-                              result + " (at byte " + std::to_string(offset - n) + " of " +
-                                  std::to_string(data.size()) + "); no node was asked to install it");
+                std::vector<std::string> names;
+                for (const auto& t : targets) names.push_back(t.node);
+                failed("upload of " + file + " to " + patchObj, ret,
+                       result + " (at byte " + std::to_string(offset - n) + " of " + std::to_string(data.size()) +
+                           "); no node was asked to install it");
+                _err << "tarsadmin: version " << version << " of " << fullName << " was not taken by: " << joined(names) << "\n";
+                return kFailed;
             }
             // Plain lines: one per tenth, not one per chunk.
             size_t percent = offset * 100 / data.size();

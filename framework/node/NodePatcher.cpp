@@ -50,12 +50,19 @@ std::string md5OfFile(const std::string& path) {
 }
 
 // Appends data to fd; throws with the system's reason (a full disk: "No space left on device").
+// The file is deleted first: a disk that refused bytes keeps no partial download (only a
+// download cut by the network is kept, to resume).
 void writeAll(int fd, const std::vector<char>& data, const std::string& path) {
     size_t done = 0;
     while (done < data.size()) {
         ssize_t n = ::write(fd, data.data() + done, data.size() - done);
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0) throw PatchFailure{"cannot write " + path + ": " + std::strerror(errno)};
+        if (n < 0) {
+            const int error = errno;
+            std::error_code ec;
+            fs::remove(path, ec);
+            throw PatchFailure{"cannot write " + path + ": " + std::strerror(error)};
+        }
         done += static_cast<size_t>(n);
     }
 }
@@ -241,7 +248,11 @@ void NodePatcher::run(const std::string& key, PatchRequest request, ServerLayout
                          "downloading " + std::to_string(offset) + "/" + std::to_string(size) + " bytes");
                 if (ret == 1 || chunk.empty()) break;
             }
-            if (::fsync(fd) != 0) throw PatchFailure{"cannot write " + part + ": " + std::strerror(errno)};
+            if (::fsync(fd) != 0) {
+                const int error = errno;
+                fs::remove(part, ec);
+                throw PatchFailure{"cannot write " + part + ": " + std::strerror(error)};
+            }
             // 2. verify
             std::string md5 = md5OfFile(part);
             if (md5 != TC_Common::lower(request.md5)) {
@@ -253,6 +264,11 @@ void NodePatcher::run(const std::string& key, PatchRequest request, ServerLayout
             progress(key, 92, "unpacking");
             try {
                 TC_Archive::unpack(part, versionDir);
+            } catch (const TC_Archive_Exception& e) {
+                fs::remove(part, ec);
+                // A system error (a full disk) is this node's; anything else is the package's.
+                throw PatchFailure{std::string(e.getErrCode() != 0 ? "cannot unpack on this node: " : "bad package: ") +
+                                   e.what()};
             } catch (const std::exception& e) {
                 fs::remove(part, ec);
                 throw PatchFailure{std::string("bad package: ") + e.what()};

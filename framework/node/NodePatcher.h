@@ -3,7 +3,8 @@
 //
 //   1. download   the file from tarspatch in chunks (downloadChunk) into
 //                 <server dir>/versions/.<version>.tgz.part; a download cut off resumes from
-//                 the bytes already there at the next patch of the same version
+//                 the bytes already there at the next patch of the same version (a write the
+//                 disk refused, full, deletes the file instead)
 //   2. verify     the MD5 of the whole file against the request's (a mismatch drops the file)
 //   3. unpack     with TC_Archive into <server dir>/versions/<version>/ (all or nothing)
 //   4. check      <version>/<Server>/<executable> is a regular, executable file

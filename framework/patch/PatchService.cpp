@@ -346,6 +346,11 @@ void PatchService::abandon(const std::string& key) {
     _uploads.erase(it);
 }
 
+void PatchService::expireIdleUploads() {
+    std::lock_guard lock(_mutex);
+    dropIdleUploads();
+}
+
 void PatchService::dropIdleUploads() {
     auto now = std::chrono::steady_clock::now();
     for (auto it = _uploads.begin(); it != _uploads.end();) {

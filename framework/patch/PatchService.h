@@ -8,7 +8,8 @@
 // An upload is written to .partial and renamed into tars.upload only after its last chunk,
 // when the MD5 of the bytes received equals the MD5 the uploader announced: a cut-off or
 // corrupt upload never appears as a version. Partial uploads idle for longer than
-// uploadtimeout are dropped at the next upload call, and all of them at start.
+// uploadtimeout are dropped (expireIdleUploads, on tarspatch's timer, and at the next
+// upload call), and all of them at start.
 //
 // Names: application and server names are letters, digits, '_' and '-'; a file name adds
 // '.', does not start with '.', and is at most 128 bytes. A path (listFileInfo, download)
@@ -96,6 +97,11 @@ public:
     int prepare(const std::string& app, const std::string& server, const std::string& patchFile, std::string& why);
     // Deletes tars.upload/<App>.<Server>/<patchFile>.
     int remove(const std::string& app, const std::string& server, const std::string& patchFile, std::string& why);
+
+    // Drops the uploads idle for longer than uploadtimeout and deletes their partial files
+    // (tarspatch calls it on a timer, so a vanished uploader's slot and bytes come back
+    // without another upload call).
+    void expireIdleUploads();
 
     size_t chunkBytes() const { return _settings.chunkBytes; }
     const PatchSettings& settings() const { return _settings; }

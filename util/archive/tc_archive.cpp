@@ -103,6 +103,16 @@ private:
     fs::path _path;
 };
 
+// Throws text + the writer's error; when the system refused (a full disk) the exception
+// carries its errno (getErrCode) and its reason ("Write failed: No space left on device").
+[[noreturn]] void throwWriteError(const std::string& text, struct archive* writer) {
+    const char* error = archive_error_string(writer);
+    const std::string message = text + ": " + (error ? error : "unknown error");
+    const int code = archive_errno(writer);
+    if (code > 0) throw TC_Archive_Exception(message, code);
+    throw TC_Archive_Exception(message);
+}
+
 // Copies the entry's data, adding its bytes to `written`; throws past limits.maxBytes.
 void copyData(const std::string& archive, const char* name, struct archive* reader, struct archive* writer,
               const TC_ArchiveLimits& limits, uint64_t& written) {
@@ -122,9 +132,10 @@ void copyData(const std::string& archive, const char* name, struct archive* read
                                        std::to_string(limits.maxBytes) + " bytes (at entry " + shown(name) +
                                        "): refused");
         }
-        if (archive_write_data_block(writer, block, size, offset) < ARCHIVE_WARN) {
-            throw TC_Archive_Exception("archive " + archive + ": cannot write entry " + shown(name) + ": " +
-                                       archive_error_string(writer));
+        // libarchive answers a failed or short write (a full disk) with ARCHIVE_WARN and a
+        // truncated file: anything but ARCHIVE_OK is a refusal.
+        if (archive_write_data_block(writer, block, size, offset) != ARCHIVE_OK) {
+            throwWriteError("archive " + archive + ": cannot write entry " + shown(name), writer);
         }
     }
 }
@@ -212,23 +223,20 @@ void TC_Archive::unpack(const std::string& archive, const std::string& destDir, 
         archive_entry_set_pathname(entry, target.c_str());
         archive_entry_set_perm(entry, archive_entry_perm(entry) & 07777 & ~(S_ISUID | S_ISGID));
         if (archive_write_header(writer.get(), entry) < ARCHIVE_WARN) {
-            throw TC_Archive_Exception("archive " + archive + ": cannot write entry " + shown(name) + ": " +
-                                       archive_error_string(writer.get()));
+            throwWriteError("archive " + archive + ": cannot write entry " + shown(name), writer.get());
         }
         // Every regular file: a format may give no size in its header (zip's streamed entries).
         if (type == AE_IFREG) copyData(archive, name, reader.get(), writer.get(), limits, written);
         if (archive_write_finish_entry(writer.get()) < ARCHIVE_WARN) {
-            throw TC_Archive_Exception("archive " + archive + ": cannot write entry " + shown(name) + ": " +
-                                       archive_error_string(writer.get()));
+            throwWriteError("archive " + archive + ": cannot write entry " + shown(name), writer.get());
         }
     }
     if (archive_write_close(writer.get()) < ARCHIVE_WARN) {
-        throw TC_Archive_Exception("archive " + archive +
-                                   ": cannot finish writing: " + archive_error_string(writer.get()));
+        throwWriteError("archive " + archive + ": cannot finish writing", writer.get());
     }
     if (entries == 0) throw TC_Archive_Exception("archive " + archive + " holds no entries");
     fs::rename(temporary.path(), dest, ec);
-    if (ec) throw TC_Archive_Exception("cannot unpack " + archive + " into " + destDir + ": " + ec.message());
+    if (ec) throw TC_Archive_Exception("cannot unpack " + archive + " into " + destDir, ec.value());
     temporary.release();
 }
 

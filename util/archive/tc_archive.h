@@ -10,7 +10,10 @@
 // truncated or empty archive; an absolute path; a path with a `..` part; a symbolic link whose
 // target is absolute, leads out of destDir, or has a `..` after a name; an entry written
 // through a symbolic link; hard links, devices, fifos and sockets. Entries keep their permission bits (not their
-// owner) and times. `.` parts and a leading `./` are dropped.
+// owner) and times. `.` parts and a leading `./` are dropped. When the system refuses a
+// write (a full disk, permissions) the exception's getErrCode() is its errno and the
+// message ends with its reason; for a bad archive getErrCode() is 0. A short write is a
+// refusal, never a truncated file.
 //
 // Limits (TC_ArchiveLimits, defaults 4 GiB and 100000 entries): the bytes of file data
 // written and the number of entries are counted while unpacking; an archive that passes

@@ -5,10 +5,17 @@
 // records the version; a kept version comes back without a download (rollback). Bad
 // packages are refused with the cause and the node named, and the running server keeps
 // its pid.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -53,7 +60,7 @@ struct PatchServer {
     PatchPrx proxy;
     bool started = false;
 
-    PatchServer() {
+    explicit PatchServer(const std::string& patchKeys = "    chunksize = 65536\n") {
         process.writeConfig(
             "<tars>\n  <application>\n    <server>\n      app = tars\n      server = tarspatch\n"
             "      localip = 127.0.0.1\n      logpath = @LOG@\n      datapath = @DIR@/data\n"
@@ -64,7 +71,8 @@ struct PatchServer {
             std::to_string(port.port()) +
             " -t 60000\n        servant = tars.tarspatch.PatchObj\n        threads = 2\n"
             "      </tars.tarspatch.PatchObjAdapter>\n    </server>\n  </application>\n"
-            "  <patch>\n    chunksize = 65536\n  </patch>\n</tars>\n");
+            "  <patch>\n" +
+            patchKeys + "  </patch>\n</tars>\n");
         started = process.start({port, admin});
         proxy = communicator.stringToProxy<PatchPrx>(object());
         proxy->tars_set_timeout(10000);
@@ -105,12 +113,17 @@ protected:
         NodeOptions options;
         options.activatorMaxCount = 100000;  // the failed starts before the first patch
         node = std::make_unique<NodeProcess>(*registry, options);
+        beforeNodeStarts();
+        if (IsSkipped() || HasFatalFailure()) return;
         ASSERT_TRUE(node->start()) << node->process().output();
         package = fileBytes(HELLO_SERVER_TGZ);
         ASSERT_FALSE(package.empty()) << HELLO_SERVER_TGZ;
         ASSERT_EQ(patch.upload("v1.tgz", package), "");
         ASSERT_EQ(patch.upload("v2.tgz", package), "");
     }
+
+    // Runs once the node's folders are chosen, before it starts.
+    virtual void beforeNodeStarts() {}
 
     PatchRequest request(const std::string& version, const std::string& file, const std::string& md5) {
         PatchRequest r;
@@ -159,6 +172,42 @@ protected:
         return names;
     }
 
+    // The patch is refused naming the cause and the node; v1 keeps running with the same
+    // pid and bin/ target, and versions/ holds v1 alone (no partial download, no folder
+    // half unpacked).
+    void expectRefused(const PatchRequest& r, const std::string& cause, int pid) {
+        auto result = install(r);
+        EXPECT_FALSE(result.bSucc) << result.sResult;
+        EXPECT_NE(result.sResult.find(cause), std::string::npos) << result.sResult;
+        EXPECT_NE(result.sResult.find("node node1"), std::string::npos) << result.sResult;
+        EXPECT_NE(result.sResult.find("the running version keeps running"), std::string::npos) << result.sResult;
+        auto state = node->state(kApp, kHello);
+        ASSERT_TRUE(state);
+        EXPECT_EQ(state->processId, pid);
+        EXPECT_EQ(binTarget(), "versions/v1/HelloServer");
+        EXPECT_EQ(versionEntries(), std::vector<std::string>{"v1"});
+        EXPECT_EQ(registryVersion(), "v1");
+    }
+
+    // A folder <name>/HelloServer/ holding the HelloServer executable, for packages made
+    // with tar; its path.
+    std::string packageFolder(const std::string& name) {
+        const std::string dir = node->process().dir() + "/" + name;
+        fs::create_directories(dir + "/HelloServer");
+        fs::copy_file(HELLO_SERVER_PATH, dir + "/HelloServer/HelloServer", fs::copy_options::overwrite_existing);
+        return dir;
+    }
+    // Runs tar (GNU tar; -P keeps '..' and absolute names) and uploads the result as <name>.tgz;
+    // its MD5.
+    std::string tarAndUpload(const std::string& name, const std::string& tarArgs) {
+        const std::string file = node->process().dir() + "/" + name + ".tgz";
+        const std::string command = "tar -czf " + file + " " + tarArgs + " 2>/dev/null";
+        EXPECT_EQ(std::system(command.c_str()), 0) << command;
+        auto bytes = fileBytes(file);
+        EXPECT_EQ(patch.upload(name + ".tgz", bytes), "");
+        return md5Of(bytes);
+    }
+
     PatchServer patch;
     TestDatabase db{"sqlite"};
     std::unique_ptr<RegistryStore> store;
@@ -204,19 +253,7 @@ TEST_F(NodePatchTest, BadPackagesAreRefusedNamingTheCauseAndTheNodeAndTheServerK
     int pid = node->waitActive(kApp, kHello);
     ASSERT_GT(pid, 0);
 
-    auto refused = [&](const PatchRequest& r, const std::string& cause) {
-        auto result = install(r);
-        EXPECT_FALSE(result.bSucc) << result.sResult;
-        EXPECT_NE(result.sResult.find(cause), std::string::npos) << result.sResult;
-        EXPECT_NE(result.sResult.find("node node1"), std::string::npos) << result.sResult;
-        EXPECT_NE(result.sResult.find("the running version keeps running"), std::string::npos) << result.sResult;
-        auto state = node->state(kApp, kHello);
-        ASSERT_TRUE(state);
-        EXPECT_EQ(state->processId, pid);
-        EXPECT_EQ(binTarget(), "versions/v1/HelloServer");
-        EXPECT_EQ(versionEntries(), std::vector<std::string>{"v1"});
-        EXPECT_EQ(registryVersion(), "v1");
-    };
+    auto refused = [&](const PatchRequest& r, const std::string& cause) { expectRefused(r, cause, pid); };
 
     // An MD5 other than the file's.
     refused(request("badmd5", "v2.tgz", std::string(32, '0')), "MD5 mismatch");
@@ -239,6 +276,127 @@ TEST_F(NodePatchTest, BadPackagesAreRefusedNamingTheCauseAndTheNodeAndTheServerK
 
     // A file tarspatch does not have.
     refused(request("missing", "missing.tgz", md5), "tarspatch has no file");
+}
+
+// Entries that would land outside the version folder: '..', an absolute path, a symbolic
+// link out (absolute or climbing). Each package also holds a good executable, so the entry
+// alone is the cause; nothing is written outside, nothing is left in versions/.
+TEST_F(NodePatchTest, PackagesWithEntriesLeavingTheVersionFolderAreRefusedAndNothingEscapes) {
+    auto info = install(request("v1", "v1.tgz", md5Of(package)));
+    ASSERT_TRUE(info.bSucc) << info.sResult;
+    int pid = node->waitActive(kApp, kHello);
+    ASSERT_GT(pid, 0);
+    const std::string serverDir = node->serverDir(kApp, kHello);
+
+    std::string dir = packageFolder("dotdot");
+    std::ofstream(dir + "/escape.txt") << "outside\n";
+    std::string md5 = tarAndUpload("dotdot", "-P -C " + dir + " HelloServer -C " + dir + "/HelloServer ../escape.txt");
+    auto names = [&](const std::string& file) {
+        std::string text;
+        std::FILE* pipe = ::popen(("tar -tzf " + node->process().dir() + "/" + file + " 2>/dev/null").c_str(), "r");
+        if (!pipe) return text;
+        char buffer[512];
+        while (std::fgets(buffer, sizeof buffer, pipe)) text += buffer;
+        ::pclose(pipe);
+        return text;
+    };
+    ASSERT_NE(names("dotdot.tgz").find("../"), std::string::npos) << names("dotdot.tgz");
+    expectRefused(request("dotdot", "dotdot.tgz", md5), "has a '..' part", pid);
+    EXPECT_FALSE(fs::exists(serverDir + "/versions/escape.txt"));
+    EXPECT_FALSE(fs::exists(serverDir + "/escape.txt"));
+
+    dir = packageFolder("absolute");
+    const std::string outside = dir + "/written-from-the-package.txt";
+    std::ofstream(outside) << "outside\n";
+    md5 = tarAndUpload("absolute", "-P -C " + dir + " HelloServer " + outside);
+    ASSERT_NE(names("absolute.tgz").find("\n/"), std::string::npos) << names("absolute.tgz");
+    fs::remove(outside);
+    expectRefused(request("absolute", "absolute.tgz", md5), "has an absolute path", pid);
+    EXPECT_FALSE(fs::exists(outside));
+
+    dir = packageFolder("linkout");
+    fs::create_symlink("/etc", dir + "/HelloServer/etc");
+    md5 = tarAndUpload("linkout", "-C " + dir + " HelloServer");
+    expectRefused(request("linkout", "linkout.tgz", md5), "is a symbolic link to '/etc', outside the folder", pid);
+
+    dir = packageFolder("linkup");
+    fs::create_symlink("../../..", dir + "/HelloServer/up");
+    md5 = tarAndUpload("linkup", "-C " + dir + " HelloServer");
+    expectRefused(request("linkup", "linkup.tgz", md5), "is a symbolic link to '../../..', outside the folder", pid);
+}
+
+// The node's data root on a small tmpfs of its own, mounted in a private mount namespace
+// of this test's thread: the node and its servers (spawned from this thread) inherit it,
+// nothing outside this test sees it. Needs root (CAP_SYS_ADMIN); skipped otherwise.
+class NodePatchDiskFullTest : public NodePatchTest {
+protected:
+    void beforeNodeStarts() override {
+        if (::geteuid() != 0) GTEST_SKIP() << "needs root to mount a tmpfs in a private mount namespace";
+        if (::unshare(CLONE_NEWNS) != 0) GTEST_SKIP() << "unshare(CLONE_NEWNS): " << std::strerror(errno);
+        if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) {
+            GTEST_SKIP() << "cannot make the mounts private: " << std::strerror(errno);
+        }
+        _root = node->dataPath();
+        fs::create_directories(_root);
+        if (::mount("tars-node-test", _root.c_str(), "tmpfs", 0, "size=16m,mode=0755") != 0) {
+            GTEST_SKIP() << "cannot mount a tmpfs on the node's data root: " << std::strerror(errno);
+        }
+        _mounted = true;
+    }
+    void TearDown() override {
+        node.reset();  // stops its servers first: their pid files are on the tmpfs
+        if (_mounted) ::umount2(_root.c_str(), MNT_DETACH);
+    }
+    // Fills the data root with a file until about `bytes` are left free; false if it cannot.
+    bool leaveFree(uint64_t bytes) {
+        const std::string filler = _root + "/filler";
+        fs::remove(filler);
+        struct statvfs st {};
+        if (::statvfs(_root.c_str(), &st) != 0) return false;
+        const uint64_t available = static_cast<uint64_t>(st.f_bavail) * st.f_frsize;
+        if (available < bytes) return false;
+        uint64_t left = available - bytes;
+        int fd = ::open(filler.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (fd < 0) return false;
+        std::vector<char> block(65536, 'f');
+        bool ok = true;
+        while (left > 0 && ok) {
+            size_t n = static_cast<size_t>(std::min<uint64_t>(left, block.size()));
+            ssize_t w = ::write(fd, block.data(), n);
+            ok = w > 0;
+            if (ok) left -= static_cast<uint64_t>(w);
+        }
+        ::close(fd);
+        return ok;
+    }
+
+    std::string _root;
+    bool _mounted = false;
+};
+
+TEST_F(NodePatchDiskFullTest, ANodeWhoseDiskIsFullRefusesThePatchAndKeepsNothingOfIt) {
+    const std::string md5 = md5Of(package);
+    auto info = install(request("v1", "v1.tgz", md5));
+    ASSERT_TRUE(info.bSucc) << info.sResult;
+    int pid = node->waitActive(kApp, kHello);
+    ASSERT_GT(pid, 0);
+
+    // Less room than the package: the download is refused, its partial file deleted.
+    ASSERT_TRUE(leaveFree(package.size() / 2));
+    expectRefused(request("v2", "v2.tgz", md5), "No space left on device", pid);
+
+    // Room for the package, not for what it unpacks to: the unpacking is refused, the
+    // download and the half-unpacked folder deleted.
+    ASSERT_TRUE(leaveFree(package.size() + 256 * 1024));
+    expectRefused(request("v2", "v2.tgz", md5), "cannot unpack on this node", pid);
+    expectRefused(request("v2", "v2.tgz", md5), "Write failed: No space left on device", pid);
+
+    // Room again: the same version installs.
+    fs::remove(_root + "/filler");
+    info = install(request("v2", "v2.tgz", md5));
+    ASSERT_TRUE(info.bSucc) << info.sResult;
+    EXPECT_GT(node->waitActive(kApp, kHello, pid), 0);
+    EXPECT_EQ(binTarget(), "versions/v2/HelloServer");
 }
 
 TEST_F(NodePatchTest, RequestsForUnknownServersOrWithBadFieldsAreRefusedAtOnce) {
@@ -293,6 +451,33 @@ TEST_F(NodePatchTest, TarsadminPublishInstallsTheVersionAndNamesTheNodesThatDidN
     EXPECT_NE(err.find("was not taken by: node1"), std::string::npos) << err;
     EXPECT_NE(out.find("no executable HelloServer/HelloServer"), std::string::npos) << out;
     auto state = node->state(kApp, kHello);
+    ASSERT_TRUE(state);
+    EXPECT_EQ(state->processId, pid2);
+    EXPECT_EQ(registryVersion(), "p2");
+
+    // An upload tarspatch cuts in the middle (past its maxuploadsize at the second chunk):
+    // exit 1 naming the node, nothing of it stored, p2 keeps running.
+    PatchServer small("    maxuploadsize = 1500000\n");
+    ASSERT_TRUE(small.started) << small.process.output();
+    std::vector<char> big(3 * 1048576);
+    std::mt19937 random(11);
+    for (auto& c : big) c = static_cast<char>(random());
+    const std::string bigFile = node->process().dir() + "/big.tgz";
+    std::ofstream(bigFile, std::ios::binary).write(big.data(), static_cast<std::streamsize>(big.size()));
+    std::ostringstream o, e;
+    admin::AdminTool tool(o, e);
+    EXPECT_EQ(tool.run({"--registry=" + registry->adminRegObj(), "--wait=60", "publish", "TestApp.HelloServer", bigFile,
+                        "--patch", small.object(), "--version", "p4", "--json"}),
+              1)
+        << o.str() << e.str();
+    EXPECT_NE(e.str().find("maxuploadsize"), std::string::npos) << e.str();
+    EXPECT_NE(e.str().find("at byte 1048576"), std::string::npos) << e.str();
+    EXPECT_NE(e.str().find("was not taken by: node1"), std::string::npos) << e.str();
+    std::vector<FileInfo> files;
+    small.proxy->listFileInfo("tars.upload/TestApp.HelloServer", files);  // -1: no such folder yet
+    EXPECT_TRUE(files.empty());
+    EXPECT_TRUE(fs::is_empty(small.process.dir() + "/data/patchs/.partial/TestApp.HelloServer"));
+    state = node->state(kApp, kHello);
     ASSERT_TRUE(state);
     EXPECT_EQ(state->processId, pid2);
     EXPECT_EQ(registryVersion(), "p2");

@@ -5,9 +5,11 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "Patch.h"
@@ -255,6 +257,62 @@ TEST(Patch, AnUploadCutOffBeforeItsLastChunkIsNeverAVersion) {
     EXPECT_FALSE(std::filesystem::exists(patch.root() + "/.partial/TestApp.HelloServer/cut.tgz"));
     ASSERT_EQ(0, upload(patch.proxy, "cut.tgz", data, md5Of(data), 300000, result)) << result;
     EXPECT_EQ(1u, listing(patch.proxy, kVersions).size());
+}
+
+// An uploader that sends some chunks and vanishes (its communicator gone, no last chunk):
+// its upload is never a version, holds the only slot (maxuploads = 1) until uploadtimeout,
+// then the sweep deletes the partial file and frees the slot without any further upload
+// call, and the next upload is taken.
+TEST(Patch, AVanishedUploaderNeverLeavesAVersionAndItsSlotAndPartialFileAreFreed) {
+    Patch patch("    maxuploads = 1\n    uploadtimeout = 1\n");
+    ASSERT_TRUE(patch.started) << patch.process.output();
+    const auto data = randomBytes(1048576, 9);
+    const std::string partial = patch.root() + "/.partial/TestApp.HelloServer/vanished.tgz";
+    {
+        Communicator gone;
+        auto proxy = gone.stringToProxy<PatchPrx>(patch.object());
+        proxy->tars_set_timeout(10000);
+        std::string result;
+        std::vector<char> half(data.begin(), data.begin() + static_cast<long>(data.size() / 2));
+        ASSERT_EQ(0, upload(proxy, "vanished.tgz", half, md5Of(data), 100000, result, false)) << result;
+        ASSERT_TRUE(std::filesystem::exists(partial));
+    }
+    // The slot is taken: another upload is refused, naming maxuploads.
+    std::string result;
+    const auto other = randomBytes(1000, 10);
+    int ret = upload(patch.proxy, "other.tgz", other, md5Of(other), 1000, result);
+    // It may already have expired if this host is very slow; then the upload was taken.
+    if (ret != 0) {
+        EXPECT_EQ(-8, ret) << result;
+        EXPECT_NE(std::string::npos, result.find("maxuploads")) << result;
+    }
+    for (const auto& f : listing(patch.proxy, kVersions)) EXPECT_EQ("other.tgz", f.path);
+
+    // No call to tarspatch from here: the sweep alone drops it.
+    bool expired = false;
+    for (int i = 0; i < 400 && !expired; ++i) {  // 20 s at most
+        expired = !std::filesystem::exists(partial);
+        if (!expired) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    EXPECT_TRUE(expired) << "the partial file of the vanished upload is still there";
+    EXPECT_NE(std::string::npos, test::adminNotify(patch.admin, "patch.status").find("uploads_in_progress=0"));
+    // Its rest is refused (the upload is gone), and a whole new upload is taken.
+    FileContent rest;
+    rest.md5 = md5Of(data);
+    rest.name = "vanished.tgz";
+    rest.lastChunk = true;
+    rest.content.assign(data.begin() + static_cast<long>(data.size() / 2), data.end());
+    EXPECT_EQ(-4, patch.proxy->uploadChunk("TestApp", "HelloServer", rest, result));
+    EXPECT_NE(std::string::npos, result.find("dropped after 1 s idle")) << result;
+    ASSERT_EQ(0, upload(patch.proxy, "whole.tgz", data, md5Of(data), 300000, result)) << result;
+    bool found = false;
+    for (const auto& f : listing(patch.proxy, kVersions)) {
+        EXPECT_NE("vanished.tgz", f.path);
+        found = found || f.path == "whole.tgz";
+    }
+    EXPECT_TRUE(found);
+    // Nothing left in .partial.
+    EXPECT_TRUE(std::filesystem::is_empty(patch.root() + "/.partial/TestApp.HelloServer"));
 }
 
 TEST(Patch, NamesAndPathsOutsideTheStoreAreRefused) {

@@ -8,9 +8,12 @@
 #include <stdlib.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -235,6 +238,49 @@ TEST_F(ArchiveTest, RefusesAnArchiveUnpackingToMoreThanTheByteLimitLeavingNothin
     limits.maxBytes = 3 * 1048576;  // exactly its size: taken
     TC_Archive::unpack(archive, dest(), limits);
     EXPECT_EQ(2u * 1048576, fs::file_size(fs::path(dest()) / "b"));
+}
+
+// A write the system refuses part-way (here RLIMIT_FSIZE: EFBIG) is a refusal carrying the
+// errno, and nothing is left. (A full disk's short write, which libarchive reports as a
+// mere warning, is covered by the node's disk-full test on a small tmpfs.)
+TEST_F(ArchiveTest, RefusesWhenTheSystemRefusesAWriteLeavingNothing) {
+    std::string content(1048576, '\0');
+    for (size_t i = 0; i < content.size(); ++i) content[i] = static_cast<char>((i * 7919) >> 3);
+    auto archive = make({folder("S"), file("S/S", content, 0755)});
+    struct rlimit old {};
+    ASSERT_EQ(0, ::getrlimit(RLIMIT_FSIZE, &old));
+    struct sigaction ignore {
+    }, previous{};
+    ignore.sa_handler = SIG_IGN;
+    ASSERT_EQ(0, ::sigaction(SIGXFSZ, &ignore, &previous));
+    struct rlimit small = old;
+    small.rlim_cur = 256 * 1024;
+    ASSERT_EQ(0, ::setrlimit(RLIMIT_FSIZE, &small));
+    int code = 0;
+    std::string message;
+    try {
+        TC_Archive::unpack(archive, dest());
+    } catch (const TC_Archive_Exception& e) {
+        code = e.getErrCode();
+        message = e.what();
+    }
+    ::setrlimit(RLIMIT_FSIZE, &old);
+    ::sigaction(SIGXFSZ, &previous, nullptr);
+    EXPECT_EQ(EFBIG, code) << message;
+    EXPECT_NE(std::string::npos, message.find("cannot write entry 'S/S'")) << message;
+    EXPECT_NE(std::string::npos, message.find(std::strerror(EFBIG))) << message;
+    EXPECT_FALSE(fs::exists(fs::symlink_status(dest())));
+    size_t count = 0;
+    for ([[maybe_unused]] const auto& e : fs::directory_iterator(_dir)) ++count;
+    EXPECT_EQ(1u, count);  // only p.tgz
+    // A bad archive's refusal carries no errno.
+    std::ofstream(_dir / "junk.tgz") << "not an archive";
+    try {
+        TC_Archive::unpack((_dir / "junk.tgz").string(), dest());
+        ADD_FAILURE() << "unpacked junk";
+    } catch (const TC_Archive_Exception& e) {
+        EXPECT_EQ(0, e.getErrCode()) << e.what();
+    }
 }
 
 TEST_F(ArchiveTest, RefusesAnArchiveWithMoreEntriesThanTheLimit) {
