@@ -29,7 +29,7 @@
 // Threads: every method may be called from any thread; one mutex serialises them and
 // none of them waits on the network with it held (AdminF calls are asynchronous or made
 // outside the lock). stop() and waitStopped() poll until the process is gone, bounded by
-// the deactivating timeout. Lifetime: owned by the ServerManager (shared with callers
+// the drain and the deactivating timeout. Lifetime: owned by the ServerManager (shared with callers
 // that are running a command on it); the builder and the communicator must outlive it.
 // Errors: load() throws Node_Exception naming the server and the problem; commands
 // answer a TARS-style int (0 success) with a result text.
