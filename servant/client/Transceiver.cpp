@@ -215,7 +215,9 @@ void Transceiver::onTcpConnected() {
             return;
         }
         _state = AUTHENTICATING;  // calls keep waiting in the AdapterProxy until AUTH_SUCC
-        _sendBuffer.addBuffer(makeAuthRequest(object->name(), keys, static_cast<int64_t>(TNOW)));
+        std::string auth = makeAuthRequest(object->name(), keys, static_cast<int64_t>(TNOW));
+        _queuedBytes += auth.size();  // part of the stream: the calls' offsets come after it
+        _sendBuffer.addBuffer(std::move(auth));
         _epoll->markDirty(this);
         return;
     }
