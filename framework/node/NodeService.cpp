@@ -40,6 +40,7 @@ ServerObject::Options objectOptions(const NodeSettings& s) {
     o.activatorMaxCount = s.activatorMaxCount;
     o.activatorWindowMs = static_cast<int64_t>(s.activatorTimeIntervalSeconds) * 1000;
     o.activatorPunishMs = static_cast<int64_t>(s.activatorPunishIntervalSeconds) * 1000;
+    o.drainWaitMs = s.drainWaitMs;
     return o;
 }
 

@@ -61,6 +61,11 @@ const std::vector<NodeConfigKey>& nodeConfigKeys() {
         {kNode, "keepVersions", "5",
          "Published versions kept in each server's versions/ folder (the running one included), 1..100; older "
          "ones are deleted after a successful patch."},
+        {kNode, "drainWait", "6000",
+         "Milliseconds an active server is drained before the node stops it (stop, restart, patch): the registry "
+         "stops returning its endpoints at once and the node waits this long before AdminF.shutdown, so that "
+         "clients refresh their endpoint lists first. Set it to at least the clients' refresh-endpoint-interval "
+         "(TARS's default is 60000; the minimum 5000). 0: no drain; 0..60000."},
         {kKeepAlive, "heartTimeout", "45",
          "Seconds without a heartbeat after which an active server is killed and restarted, unless its own "
          "config sets hearttimeout."},
@@ -101,6 +106,7 @@ NodeSettings NodeSettings::fromConfig(const TC_Config& config, const std::string
         throw NodeSettings_Exception("config file '" + configFile + "': " + kNode + "<patchObj> is empty");
     }
     s.keepVersions = read.number(kNode, "keepVersions", 1, 100, "versions");
+    s.drainWaitMs = read.number(kNode, "drainWait", 0, 60000, "milliseconds");
     s.heartTimeoutSeconds = read.number(kKeepAlive, "heartTimeout", 1, kMaxSeconds, "seconds");
     s.monitorIntervalSeconds = read.number(kKeepAlive, "monitorInterval", 1, 10, "seconds");
     s.reportAliveIntervalSeconds = read.number(kKeepAlive, "reportAliveInterval", 1, kMaxSeconds, "seconds");

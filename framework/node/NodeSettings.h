@@ -1,7 +1,7 @@
 // NodeSettings: what tarsnode reads from its config file besides the server section,
 // under TARS's section and key names so a TARS node config works:
 //
-//   /tars/node                 registryObj, nodename, patchObj, keepVersions
+//   /tars/node                 registryObj, nodename, patchObj, keepVersions, drainWait
 //   /tars/node/keepalive       heartTimeout, monitorInterval, reportAliveInterval,
 //                              synStatInterval, serverKeepAliveInterval
 //   /tars/app_conf/default     ActivatorMaxCount, ActivatorTimeInterval, ActivatorPunishInterval
@@ -37,6 +37,7 @@ struct NodeSettings {
     int activatorPunishIntervalSeconds = 600;
     std::string patchObj = "tars.tarspatch.PatchObj";  // where patchPro downloads from by default
     int keepVersions = 5;                              // published versions kept per server
+    int drainWaitMs = 6000;                            // drain before stopping an active server
 
     // configFile names the file in error messages; nodeIdArgument is --nodeid ("" if
     // not given); localIp is the server's localip, the last choice of node name.

@@ -364,7 +364,8 @@ int ServerObject::waitStopped(std::string& result, const std::function<bool()>& 
     pid_t pid;
     {
         std::lock_guard lock(_mutex);
-        deadline = nowMs() + _deactivatingTimeoutMs + kStopWaitMarginMs;
+        int64_t now = nowMs();
+        deadline = std::max(now, _drainUntilMs) + _deactivatingTimeoutMs + kStopWaitMarginMs;
         pid = _pid;
     }
     while (true) {
@@ -404,28 +405,52 @@ int ServerObject::stop(std::string& result, const std::function<bool()>& cancell
 
 void ServerObject::beginStopLocked(int64_t now, const std::string& why) {
     if (_state == ServerState::Inactive || _state == ServerState::Deactivating) return;
-    TLOGINFO("[node] " << _layout.id << ": stopping pid " << _pid << " (" << why << "), SIGKILL after "
-                       << _deactivatingTimeoutMs << " ms" << std::endl);
+    const bool drain = _state == ServerState::Active && _options.drainWaitMs > 0;
+    TLOGINFO("[node] " << _layout.id << ": stopping pid " << _pid << " (" << why << ")"
+                       << (drain ? ", after a drain of " + std::to_string(_options.drainWaitMs) + " ms" : "")
+                       << ", SIGKILL after " << _deactivatingTimeoutMs << " ms" << std::endl);
     _stopCause = why;
-    _stopBeganMs = now;
-    _stopDeadlineMs = now + _deactivatingTimeoutMs;
     _termSent = false;
     _killSent = false;
-    _shutdownCall = std::make_shared<std::atomic<int>>(kShutdownPending);
-    if (_adminObj.empty()) {
-        _shutdownCall->store(kShutdownFailed);
+    _shutdownCall.reset();
+    if (drain) {
+        // Deactivating is reported now: the registry drops the endpoints, clients refresh.
+        _drainUntilMs = now + _options.drainWaitMs;
+        _stopBeganMs = _drainUntilMs;
+        _stopDeadlineMs = _drainUntilMs + _deactivatingTimeoutMs;
     } else {
-        try {
-            adminProxy(*_communicator, _adminObj)->async_shutdown(std::make_shared<ShutdownCallback>(_shutdownCall));
-        } catch (const std::exception& e) {
-            TLOGWARN("[node] " << _layout.id << ": AdminF.shutdown not sent: " << e.what() << std::endl);
-            _shutdownCall->store(kShutdownFailed);
-        }
+        _drainUntilMs = 0;
+        _stopBeganMs = now;
+        _stopDeadlineMs = now + _deactivatingTimeoutMs;
+        sendShutdownLocked();
     }
     setStateLocked(ServerState::Deactivating);
 }
 
+void ServerObject::sendShutdownLocked() {
+    _shutdownCall = std::make_shared<std::atomic<int>>(kShutdownPending);
+    if (_adminObj.empty()) {
+        _shutdownCall->store(kShutdownFailed);
+        return;
+    }
+    try {
+        adminProxy(*_communicator, _adminObj)->async_shutdown(std::make_shared<ShutdownCallback>(_shutdownCall));
+    } catch (const std::exception& e) {
+        TLOGWARN("[node] " << _layout.id << ": AdminF.shutdown not sent: " << e.what() << std::endl);
+        _shutdownCall->store(kShutdownFailed);
+    }
+}
+
 void ServerObject::progressStopLocked(int64_t now) {
+    if (_drainUntilMs > 0) {
+        if (now < _drainUntilMs) return;
+        TLOGINFO("[node] " << _layout.id << ": drained for " << _options.drainWaitMs << " ms: AdminF.shutdown to pid "
+                           << _pid << std::endl);
+        _drainUntilMs = 0;
+        _stopBeganMs = now;
+        _stopDeadlineMs = now + _deactivatingTimeoutMs;
+        sendShutdownLocked();
+    }
     if (!_termSent && _shutdownCall && _shutdownCall->load() == kShutdownFailed &&
         now >= _stopBeganMs + _deactivatingTimeoutMs / 2) {
         TLOGWARN("[node] " << _layout.id << ": AdminF.shutdown failed: SIGTERM to pid " << _pid << std::endl);
@@ -490,6 +515,7 @@ void ServerObject::markInactiveLocked(const std::string& why) {
     _runningConfig.clear();
     _adapterBeats.clear();
     _shutdownCall.reset();
+    _drainUntilMs = 0;
     setStateLocked(ServerState::Inactive);
 }
 
@@ -536,6 +562,7 @@ void ServerObject::refreshLocked(int64_t now) {
                     _stopCause = problem + " (hearttimeout " + std::to_string(_heartTimeoutSeconds) + " s): SIGKILL";
                     _stopBeganMs = now;
                     _stopDeadlineMs = now;
+                    _drainUntilMs = 0;
                     _termSent = true;
                     _killSent = true;
                     setStateLocked(ServerState::Deactivating);

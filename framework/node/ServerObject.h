@@ -14,16 +14,22 @@
 // heartbeats (overall, or of any adapter that sent one) stopped for hearttimeout
 // seconds (a SIGSTOPped process included), so that it is started again.
 //
-// Stop: AdminF.shutdown() on AdminObj@<local> (asynchronous); SIGTERM if that call
-// failed and half of deactivating-timeout passed; SIGKILL when deactivating-timeout
-// (2..60 s) passed. Processes the node started are its children and are reaped here;
+// Stop: an Active server is drained first: its state becomes Deactivating at once (the
+// registry, told through the StateListener, stops returning its endpoints to QueryF) and
+// the node waits drainWaitMs (the node's drainWait key) so that clients refresh their
+// endpoint lists and stop sending it calls. Then AdminF.shutdown() on AdminObj@<local>
+// (asynchronous; the server finishes the calls it has read before it exits); SIGTERM if
+// that call failed and half of deactivating-timeout passed; SIGKILL when
+// deactivating-timeout (2..60 s) after the drain passed. No drain for a server that is
+// not Active (it has no endpoints in the registry) nor for one killed for missing
+// heartbeats. Processes the node started are its children and are reaped here;
 // a process adopted after a node restart (its pid file names a live process whose
 // command line holds this server's config path) is watched through /proc.
 //
 // Threads: every method may be called from any thread; one mutex serialises them and
 // none of them waits on the network with it held (AdminF calls are asynchronous or made
 // outside the lock). stop() and waitStopped() poll until the process is gone, bounded by
-// the deactivating timeout. Lifetime: owned by the ServerManager (shared with callers
+// the drain and the deactivating timeout. Lifetime: owned by the ServerManager (shared with callers
 // that are running a command on it); the builder and the communicator must outlive it.
 // Errors: load() throws Node_Exception naming the server and the problem; commands
 // answer a TARS-style int (0 success) with a result text.
@@ -59,6 +65,7 @@ public:
         int activatorMaxCount = 10;
         int64_t activatorWindowMs = 60000;
         int64_t activatorPunishMs = 600000;
+        int64_t drainWaitMs = 0;  // before stopping an Active server (see above); 0: no drain
     };
 
     ServerObject(std::string application, std::string serverName, const ServerConfigBuilder& builder,
@@ -112,6 +119,7 @@ private:
     void reapLauncherLocked();
     void beginStopLocked(int64_t nowMs, const std::string& why);
     void progressStopLocked(int64_t nowMs);
+    void sendShutdownLocked();
     void markInactiveLocked(const std::string& why);
     void setStateLocked(ServerState state);
     bool acceptPidLocked(int pid, int64_t nowMs);
@@ -164,7 +172,8 @@ private:
     int64_t _startedWallTime = 0;     // wall clock of the running process's start
     bool _configStale = false;        // the config or executable changed after the start
 
-    int64_t _stopBeganMs = 0;
+    int64_t _stopBeganMs = 0;   // when AdminF.shutdown was sent (the drain ended)
+    int64_t _drainUntilMs = 0;  // draining until then (0: not draining)
     int64_t _stopDeadlineMs = 0;
     bool _termSent = false;
     bool _killSent = false;

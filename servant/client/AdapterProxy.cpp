@@ -112,7 +112,8 @@ void AdapterProxy::sendNow(ReqMessage* msg) {
         return;
     }
     _lastIoMs = _epoll->nowMs();
-    _trans->send(std::move(msg->encoded));
+    msg->streamLength = msg->encoded.size();
+    msg->streamOffset = _trans->send(std::move(msg->encoded));
     msg->sent = true;
     if (msg->eType == ReqMessage::ONE_WAY) {
         _epoll->complete(msg);  // nothing comes back: it ends once its bytes are queued
@@ -155,11 +156,32 @@ void AdapterProxy::onClose(int code, const std::string& why) {
     _pingId = 0;
     _nextConnectAt = now;  // reconnect on the next call; a failed reconnect starts the back-off
     _epoll->endpointStateChanged();
-    bool hadCalls = !_sent.empty();
-    if (hadCalls) TLOGWARN("[client] " << why << "; " << _sent.size() << " calls fail" << std::endl);
-    while (ReqMessage* msg = _sent.front()) _epoll->fail(msg, code, why);
-    if (hadCalls) recordFailure(now, false);
-    while (ReqMessage* msg = _waiting.pop_front()) {
+    // A call written (even in part) may have run: it fails. A call whose bytes never left
+    // this side goes out again, like the calls still waiting for the connection.
+    ReqMessageList again;
+    size_t failed = 0;
+    while (ReqMessage* msg = _sent.front()) {
+        std::string bytes;
+        if (_trans->takeUnwritten(msg->streamOffset, msg->streamLength, bytes)) {
+            _sent.erase(msg);
+            msg->encoded = std::move(bytes);
+            msg->sent = false;
+            again.push_back(msg);
+        } else {
+            _epoll->fail(msg, code, why);
+            ++failed;
+        }
+    }
+    _trans->dropUnsent();
+    if (failed > 0) {
+        TLOGWARN("[client] " << why << "; " << failed << " calls fail" << std::endl);
+        recordFailure(now, false);
+    }
+    while (ReqMessage* msg = _waiting.pop_front()) again.push_back(msg);
+    if (!again.empty()) {
+        TLOGDEBUG("[client] " << why << "; " << again.size() << " calls never written go out again" << std::endl);
+    }
+    while (ReqMessage* msg = again.pop_front()) {
         msg->adapter = nullptr;
         _objectProxy->redispatch(msg, code, why);
     }

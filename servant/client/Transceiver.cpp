@@ -28,6 +28,10 @@ Transceiver::~Transceiver() { close(); }
 
 std::string Transceiver::connect(int connectTimeoutMs) {
     close();
+    _queuedBytes = 0;
+    _writtenBytes = 0;
+    _unsent.clear();
+    _unsentFrom = 0;
     auto failed = [this](int err) { return "connect to " + _endpoint.toString() + " failed: " + errnoText(err); };
     if (_endpoint.isSSL()) {
         std::string why;
@@ -108,13 +112,23 @@ void Transceiver::close() {
     _datagrams.clear();
 }
 
-void Transceiver::send(std::string&& bytes) {
+uint64_t Transceiver::send(std::string&& bytes) {
+    uint64_t offset = 0;
     if (_endpoint.isUdp()) {
         _datagrams.push_back(std::move(bytes));
     } else {
+        offset = _queuedBytes;
+        _queuedBytes += bytes.size();
         _sendBuffer.addBuffer(std::move(bytes));
     }
     if (_state == CONNECTED) _epoll->markDirty(this);
+    return offset;
+}
+
+bool Transceiver::takeUnwritten(uint64_t offset, size_t length, std::string& out) const {
+    if (_endpoint.isUdp() || offset < _unsentFrom || offset - _unsentFrom + length > _unsent.size()) return false;
+    out.assign(_unsent, static_cast<size_t>(offset - _unsentFrom), length);
+    return true;
 }
 
 void Transceiver::flush() {
@@ -130,6 +144,7 @@ void Transceiver::flush() {
             _tls ? _tls->writev(iov, static_cast<int>(count)) : _socket.sendv(iov, static_cast<int>(count));
         if (written > 0) {
             _sendBuffer.moveHeader(static_cast<size_t>(written));
+            _writtenBytes += static_cast<uint64_t>(written);
             continue;
         }
         if (written < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;  // EPOLLOUT resumes
@@ -200,7 +215,9 @@ void Transceiver::onTcpConnected() {
             return;
         }
         _state = AUTHENTICATING;  // calls keep waiting in the AdapterProxy until AUTH_SUCC
-        _sendBuffer.addBuffer(makeAuthRequest(object->name(), keys, static_cast<int64_t>(TNOW)));
+        std::string auth = makeAuthRequest(object->name(), keys, static_cast<int64_t>(TNOW));
+        _queuedBytes += auth.size();  // part of the stream: the calls' offsets come after it
+        _sendBuffer.addBuffer(std::move(auth));
         _epoll->markDirty(this);
         return;
     }
@@ -383,6 +400,9 @@ void Transceiver::doReadDatagrams() {
 
 void Transceiver::fail(int code, const std::string& why) {
     bool wasConnecting = _state == CONNECTING || _state == AUTHENTICATING;
+    // What was never written may be sent again elsewhere (a copy, on this rare path only).
+    _unsent = _sendBuffer.empty() ? std::string() : _sendBuffer.getBuffersString();
+    _unsentFrom = _writtenBytes;
     close();
     if (wasConnecting)
         _adapter->onConnectFailed(code, why);

@@ -22,9 +22,12 @@
 // flight on it (calls in flight keep it; they end by their own deadlines).
 //
 // Every call handed to invoke() ends exactly once: with its response, or (through the
-// CommunicatorEpoll) with -7 at its deadline, -8 when the connection is lost or cannot be
-// made, -12 when the reply is malformed. Calls that were never written may be re-routed
-// to another endpoint instead (ObjectProxy::redispatch).
+// CommunicatorEpoll) with -7 at its deadline, -8 when the connection is lost after the
+// call was written (even in part: it may have run) or cannot be made, -12 when the reply
+// is malformed. Calls whose bytes were never written to the socket when the connection
+// closed or failed to connect (waiting for it, or still in the Transceiver's send
+// buffer) are re-routed (ObjectProxy::redispatch) to another endpoint, or to a new
+// connection, within their own deadline.
 // Ownership: the EndpointManager owns it; network thread only.
 #pragma once
 

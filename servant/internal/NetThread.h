@@ -111,8 +111,9 @@ public:
     bool inLoopThread() const { return _threadId.load(std::memory_order_acquire) == std::this_thread::get_id(); }
     size_t getConnectionCount() const { return _connectionCount.load(std::memory_order_relaxed); }
 
-    // Shutdown, in this order: stop accepting and reading (requests already read are still
-    // answered); then exit once every reply is written or at deadline (steady ms); join.
+    // Shutdown, in this order: stop accepting, read what each connection's socket holds
+    // once more, stop reading (requests read are still answered); then exit once every
+    // reply is written or at deadline (steady ms); join.
     void stopAccepting();
     void stopWhenFlushed(int64_t deadlineMs);
     void join();

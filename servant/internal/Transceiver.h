@@ -59,8 +59,15 @@ public:
     // Closes the socket and drops unsent bytes (no report to the owner).
     void close();
 
-    // Queues bytes for the next flush (CONNECTED: marks the connection dirty).
-    void send(std::string&& bytes);
+    // Queues bytes for the next flush (CONNECTED: marks the connection dirty). Returns
+    // where they start in this connection's outgoing stream (0 for udp).
+    uint64_t send(std::string&& bytes);
+    // After a failure was reported: the bytes at [offset, offset + length) of the closed
+    // connection's stream when not one of them was written to the socket (moved into
+    // out, true); false when some were written (or the range is unknown). The tail of
+    // unwritten bytes is kept from the failure until the next connect() or dropUnsent().
+    bool takeUnwritten(uint64_t offset, size_t length, std::string& out) const;
+    void dropUnsent() { _unsent.clear(); }
     // Writes what it can now; on a write error closes and reports.
     void flush();
     bool hasPendingWrite() const { return !_sendBuffer.empty() || !_datagrams.empty(); }
@@ -101,6 +108,10 @@ private:
     uint64_t _key = 0;
     uint64_t _attempt = 0;
     TC_NetWorkBuffer _sendBuffer;
+    uint64_t _queuedBytes = 0;   // stream bytes queued on this connection (since connect)
+    uint64_t _writtenBytes = 0;  // of which written to the socket
+    std::string _unsent;         // after a failure: the bytes never written ...
+    uint64_t _unsentFrom = 0;    // ... starting at this stream offset
     TC_NetWorkBuffer _recvBuffer;
     std::deque<std::string> _datagrams;  // udp: packets not yet sent, one datagram each
     std::vector<char> _datagramBuffer;   // udp: the datagram being read

@@ -226,12 +226,18 @@ void NetThread::stopAccepting() {
     auto done = std::make_shared<std::promise<void>>();
     std::future<void> finished = done->get_future();
     bool queued = runInLoop([this, done] {
-        _reading = false;
         for (const auto& adapter : _listeners) {
             _epoller.del(adapter->listenSocket().getfd());
             // udp: the socket also carries the replies still to come; it closes after the loop.
             if (!adapter->isDatagram()) adapter->closeListen();
         }
+        // What the clients sent before this moment (in the kernel's buffers) is read once
+        // more and answered like every request already read; nothing after it.
+        std::vector<uint64_t> open;
+        open.reserve(_connections.size());
+        for (const auto& entry : _connections) open.push_back(entry.first);
+        for (uint64_t uid : open) readConnection(uid, true);
+        _reading = false;
         _readAgain.clear();
         done->set_value();
     });

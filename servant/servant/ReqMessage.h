@@ -75,6 +75,10 @@ struct ReqMessage {
     ReqMessage* next = nullptr;
     void* list = nullptr;
     bool sent = false;
+    // Where its bytes lie in the connection's outgoing stream (TCP, TLS, unix): a call whose
+    // bytes were never written when the connection closed is re-sent (AdapterProxy::onClose).
+    uint64_t streamOffset = 0;
+    size_t streamLength = 0;
 
     // ---- sync waiting, no mutex (the caller and the network thread never block on each
     // other): a TC_WaitState the network thread ends. A caller thread with a bit on its

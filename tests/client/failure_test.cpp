@@ -1,6 +1,11 @@
-// Failures: timeouts, refused and lost connections, a killed server under load, bad
+// Failures: timeouts, refused and lost connections (calls never written go out again), a killed server under load, bad
 // replies, isolation and recovery of a failing endpoint, reconnects, shutdown.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <memory>
@@ -273,4 +278,56 @@ TEST(FailureTest, ObjectWithoutEndpointsNeedsALocator) {
     Communicator comm;
     EXPECT_THROW(comm.stringToProxy<HelloPrx>("A.B.Obj"), Communicator_Exception);
     EXPECT_THROW(comm.stringToProxy<HelloPrx>("A.B.Obj@tcp -h 127.0.0.1 -p nope"), Communicator_Exception);
+}
+
+// A connection that closes while calls queued on it were never written: those go out again
+// on another endpoint; the one that was written (in part) fails, and is never sent twice.
+TEST(FailureTest, CallsNeverWrittenWhenTheConnectionClosesGoToAnotherEndpoint) {
+    // A peer that accepts and never reads, with a small receive buffer: the client's
+    // writes stall after a few megabytes and the rest stays queued on the client side.
+    int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    ASSERT_GE(listener, 0);
+    int small = 8192;
+    ASSERT_EQ(::setsockopt(listener, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small)), 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+    socklen_t len = sizeof(addr);
+    ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+    ASSERT_EQ(::listen(listener, 4), 0);
+    const int silentPort = ntohs(addr.sin_port);
+
+    TestServer server(2);
+    server.start();
+    Communicator comm;
+    comm.setProperty("async-invoke-timeout", "30000");
+    // Round robin over the two: half of the calls go to the silent peer.
+    auto prx = comm.stringToProxy<HelloPrx>("A.B.Obj@tcp -h 127.0.0.1 -p " + std::to_string(silentPort) +
+                                            " -t 60000:" + server.endpoint());
+    const std::string big(4 << 20, 'x');
+    constexpr int kCalls = 8;
+    auto cb = std::make_shared<RecordingCallback>();
+    for (int i = 0; i < kCalls; ++i) prx->async_testHello(cb, big);
+
+    pollfd pfd{listener, POLLIN, 0};
+    ASSERT_EQ(::poll(&pfd, 1, 10000), 1) << "the client never connected to the silent peer";
+    int accepted = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
+    ASSERT_GE(accepted, 0);
+    // The calls of the other endpoint end; the silent peer holds the rest.
+    ASSERT_TRUE(waitUntil([&] { return server.requests() >= kCalls / 2; }, 20000)) << server.requests();
+    // It goes away: refused from now on, and its connection reset (it read nothing).
+    ::close(listener);
+    linger reset{1, 0};
+    ::setsockopt(accepted, SOL_SOCKET, SO_LINGER, &reset, sizeof(reset));
+    ::close(accepted);
+
+    ASSERT_TRUE(cb->wait(kCalls, 25000)) << cb->successes << " succeeded, " << cb->failures << " failed";
+    // At most 4 MiB + a little fits in the kernel's buffers: of the four 4 MiB calls of the
+    // silent peer, at least two were never written.
+    EXPECT_GE(cb->successes, kCalls / 2 + 2);
+    EXPECT_GE(cb->failures, 1) << "the call written to the silent peer must fail, not go out twice";
+    EXPECT_EQ(cb->lastError, TARSPROXYCONNECTERR);
+    // Every call the other endpoint received succeeded: nothing written was sent again.
+    EXPECT_EQ(server.requests(), static_cast<uint64_t>(cb->successes));
 }

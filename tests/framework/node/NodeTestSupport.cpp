@@ -123,6 +123,7 @@ std::string NodeProcess::configText() const {
        << (_options.registryByName ? std::string()
                                    : "@tcp -h 127.0.0.1 -p " + std::to_string(_registry.registryPort()) + " -t 60000")
        << "\n    nodename = " << _options.nodeName << "\n"
+       << "    drainWait = " << _options.drainWaitMs << "\n"
        << "    <keepalive>\n"
        << "      heartTimeout = " << _options.heartTimeoutSeconds << "\n"
        << "      monitorInterval = " << _options.monitorIntervalSeconds << "\n"

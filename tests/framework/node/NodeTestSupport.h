@@ -32,6 +32,7 @@ struct NodeOptions {
     int activatorMaxCount = 10;
     int activatorTimeIntervalSeconds = 60;
     int activatorPunishIntervalSeconds = 600;
+    int drainWaitMs = 0;      // /tars/node<drainWait>: off unless a test is about the drain
     std::string extraNode;    // more lines of /tars/node/keepalive
     std::string extraServer;  // more lines of the node's own /tars/application/server
 };

@@ -33,11 +33,12 @@ TEST(NodeSettings, EmptyConfigGivesTheDeclaredDefaults) {
     EXPECT_EQ(s.activatorMaxCount, 10);
     EXPECT_EQ(s.activatorTimeIntervalSeconds, 60);
     EXPECT_EQ(s.activatorPunishIntervalSeconds, 600);
+    EXPECT_EQ(s.drainWaitMs, 6000);
 }
 
 TEST(NodeSettings, TarsNodeConfigSectionsAreRead) {
     auto s = parse(
-        "<tars>\n<node>\nregistryObj = tars.tarsregistry.RegistryObj@tcp -h 10.0.0.9 -p 17891\n"
+        "<tars>\n<node>\nregistryObj = tars.tarsregistry.RegistryObj@tcp -h 10.0.0.9 -p 17891\ndrainWait = 0\n"
         "<keepalive>\nheartTimeout = 30\nmonitorInterval = 5\nreportAliveInterval = 20\nsynStatInterval = 120\n"
         "serverKeepAliveInterval = 2000\n</keepalive>\n</node>\n"
         "<app_conf>\n<default>\nActivatorMaxCount = 4\nActivatorTimeInterval = 30\n"
@@ -51,6 +52,7 @@ TEST(NodeSettings, TarsNodeConfigSectionsAreRead) {
     EXPECT_EQ(s.activatorMaxCount, 4);
     EXPECT_EQ(s.activatorTimeIntervalSeconds, 30);
     EXPECT_EQ(s.activatorPunishIntervalSeconds, 90);
+    EXPECT_EQ(s.drainWaitMs, 0);
 }
 
 TEST(NodeSettings, NodeNameComesFromNodeIdThenTheConfigThenLocalIp) {
@@ -76,6 +78,8 @@ TEST(NodeSettings, BadValuesNameTheFileTheKeyAndTheRange) {
     EXPECT_NE(message(keepalive("monitorInterval = 11")).find("monitorInterval"), std::string::npos);
     EXPECT_NE(message(keepalive("heartTimeout = soon")).find("<heartTimeout>='soon'"), std::string::npos);
     EXPECT_NE(message(keepalive("serverKeepAliveInterval = 100")).find("500"), std::string::npos);
+    EXPECT_NE(message("<tars>\n<node>\ndrainWait = -1\n</node>\n</tars>\n").find("/tars/node<drainWait>='-1'"),
+              std::string::npos);
     EXPECT_NE(message("<tars>\n<app_conf>\n<default>\nActivatorMaxCount = 0\n</default>\n</app_conf>\n</tars>\n")
                   .find("/tars/app_conf/default<ActivatorMaxCount>"),
               std::string::npos);

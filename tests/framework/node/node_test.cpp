@@ -309,6 +309,51 @@ TEST_F(NodeTest, StopServerShutsItDownThroughAdminFAndKeepsItStopped) {
     EXPECT_GT(n.waitActive(kApp, kHello, pid), 0);
 }
 
+TEST_F(NodeTest, StopDrainsTheServerOutOfTheRegistryBeforeShuttingItDown) {
+    ReservedPort hello;
+    deployServer(*store, "node1", kHello, hello.port(), HELLO_SERVER_PATH);
+    NodeOptions options;
+    options.drainWaitMs = 3000;
+    auto& n = startNode(options);
+    int pid = n.waitActive(kApp, kHello);
+    ASSERT_GT(pid, 0);
+    const std::vector<std::string> serving{"127.0.0.1:" + std::to_string(hello.port())};
+    ASSERT_TRUE(eventually([&] { return addresses(registryClient->findObjectById(kHelloObj)) == serving; }));
+
+    std::string result;
+    int ret = -1;
+    int64_t begin = nowMs();
+    std::thread stopper([&] { ret = n.node()->stopServer(kApp, kHello, result); });
+    // The registry stops naming the endpoint while the process still runs and answers.
+    bool dropped = eventually([&] { return registryClient->findObjectById(kHelloObj).empty(); }, 2500);
+    bool aliveAfterDrop = processAlive(pid);
+    std::string rsp;
+    int direct = -1;
+    if (dropped && aliveAfterDrop) {
+        auto client = std::make_shared<Communicator>();
+        auto prx = client->stringToProxy<TestApp::HelloPrx>(kHelloObj + "@tcp -h 127.0.0.1 -p " +
+                                                            std::to_string(hello.port()));
+        try {
+            direct = prx->testHello("while draining", rsp);
+        } catch (const std::exception& e) {
+            rsp = e.what();
+        }
+    }
+    stopper.join();
+    int64_t took = nowMs() - begin;
+
+    EXPECT_TRUE(dropped) << "the registry still returns the endpoint of a server being stopped";
+    EXPECT_TRUE(aliveAfterDrop) << "the server was stopped before the registry dropped its endpoint";
+    EXPECT_EQ(direct, 0) << "a draining server must still answer: " << rsp;
+    EXPECT_EQ(ret, 0) << result;
+    EXPECT_GE(took, 2900) << "stopped before drainWait passed";
+    EXPECT_FALSE(processAlive(pid));
+    EXPECT_EQ(result.find("SIGKILL"), std::string::npos) << result;
+    EXPECT_NE(readFile(n.serverLog(kApp, kHello)).find("shutdown requested"), std::string::npos)
+        << "the server did not exit through AdminF.shutdown";
+    EXPECT_TRUE(eventually([&] { return registryState(kHello) == std::make_pair(std::string("inactive"), 0); }));
+}
+
 TEST_F(NodeTest, ServerThatDoesNotAnswerShutdownIsKilledAfterTheDeactivatingTimeout) {
     ReservedPort hello;
     deployServer(*store, "node1", kHello, hello.port(), HELLO_SERVER_PATH,
