@@ -314,7 +314,8 @@ int AdminTool::publish(const std::vector<std::string>& args) {
                 failed("upload of " + file + " to " + patchObj, ret,
                        result + " (at byte " + std::to_string(offset - n) + " of " + std::to_string(data.size()) +
                            "); no node was asked to install it");
-                _err << "tarsadmin: version " << version << " of " << fullName << " was not taken by: " << joined(names) << "\n";
+                _err << "tarsadmin: version " << version << " of " << fullName << " was not taken by: " << joined(names)
+                     << "\n";
                 return kFailed;
             }
             // Plain lines: one per tenth, not one per chunk.

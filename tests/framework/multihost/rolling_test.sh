@@ -5,8 +5,9 @@
 # tree is named on the nodes) and published with `tarsadmin publish` of the package the
 # build makes. A client in the registry's namespace calls TestApp.HelloServer.HelloObj by
 # name without pause while a second version (the same package with one more file, so
-# another MD5) is published to one node at a time, each waited for until it is active
-# again, and then the first version the same way. Not one call may fail: every stop is
+# another MD5) is published with `--rolling` (one node at a time, each waited for until it
+# is active again), and then `tarsadmin rollback --rolling` brings the first version back.
+# Not one call may fail: every stop is
 # drained (the node has the registry drop the instance and waits drainWait before it
 # stops it) and calls never written to a connection that closed are re-sent. At the end
 # every node runs the first version again.
@@ -348,28 +349,34 @@ calls() { grep -E '^[0-9]+ -?[0-9]+$' "$work/caller.out"; }
 calls_ok() { [ "$(calls | awk '$2 == 0' | wc -l)" -ge "$1" ]; }
 wait_for "first 100 answers" 30 calls_ok 100
 
-rolling() {  # package version
-  local pkg=$1 version=$2 h before
+# check_rollout VERSION STARTED_CALLS: every node runs VERSION, active and answering, and
+# calls went on while the nodes were replaced.
+check_rollout() {
+  local version=$1 before=$2 h
   for h in "${nodes[@]}"; do
-    before=$(calls | wc -l)
-    log "publishing $version to $h"
-    publish "$pkg" "$version" --node "${addr[$h]}"
-    wait_for "HelloServer active again on $h" 60 instance_active "$h"
+    wait_for "HelloServer active on $h" 60 instance_active "$h"
     wait_for "HelloServer answering on $h" 20 port_open reg "${addr[$h]}" 20001
-    runs_version "$h" "$version" || fail "$h runs '$(running_version "$h")' after publishing $version"
-    # Calls went on while it was stopped and started.
-    [ "$(calls | wc -l)" -gt "$before" ] || fail "no call ended while $h was published"
-    log "$h runs $version; $(calls | awk '$2 != 0' | wc -l) failed calls so far"
+    runs_version "$h" "$version" || fail "$h runs '$(running_version "$h")', not $version"
   done
+  [ "$(calls | wc -l)" -gt "$before" ] || fail "no call ended during the rollout of $version"
+  log "version $version runs on the three nodes; $(calls | awk '$2 != 0' | wc -l) failed calls so far"
 }
-rolling "$v2_pkg" "$v2"
-for h in "${nodes[@]}"; do runs_version "$h" "$v2" || fail "$h runs '$(running_version "$h")', not $v2"; done
-log "version $v2 runs on the three nodes"
 
-rolling "$v1_pkg" "$v1"
-for h in "${nodes[@]}"; do runs_version "$h" "$v1" || fail "$h runs '$(running_version "$h")', not $v1"; done
+# A rolling publish: tarsadmin installs one node at a time, each waited for until active.
+before=$(calls | wc -l)
+log "rolling publish of $v2"
+publish "$v2_pkg" "$v2" --rolling --comment "second package"
+check_rollout "$v2" "$before"
+
+# A rollback (to the version recorded before the one running), rolling too.
+before=$(calls | wc -l)
+log "rollback"
+out=$work/rollback.txt
+admin --wait=60 rollback TestApp.HelloServer --rolling --patch "$patchobj" >"$out" 2>&1 ||
+  fail "tarsadmin rollback: $(cat "$out")"
+check_rollout "$v1" "$before"
+admin versions TestApp.HelloServer
 admin list
-log "version $v1 runs on the three nodes again"
 
 touch "$work/stop-caller"
 caller_done() { grep -q '^calls ' "$work/caller.out"; }
