@@ -119,7 +119,14 @@ int AdminTool::webPassword(const std::vector<std::string>& args) {
     std::string text;
     std::string result;
     auto& prx = registry(kQueryTimeoutMs);
-    if (prx->getConfigFile("tars.tarsweb", web::kPasswordFileName, "", 2, text, result) != 0) text.clear();
+    // AdminReg's "not found" (-2): no user yet. Any other failure leaves the file alone:
+    // writing only this user over it would delete the other users' passwords.
+    constexpr int kNotFound = -2;
+    if (int got = prx->getConfigFile("tars.tarsweb", web::kPasswordFileName, "", 2, text, result); got == kNotFound) {
+        text.clear();
+    } else if (got != 0) {
+        return failed("web-password (reading tars.tarsweb's tarsweb.passwd)", got, result + "; nothing was changed");
+    }
     int ret = prx->insertConfigFile("tars.tarsweb", web::kPasswordFileName, web::setPasswordLine(text, user, hash), "",
                                     2, true);
     if (ret != 0) return failed("web-password (storing tars.tarsweb's tarsweb.passwd)", ret, "the registry refused it");

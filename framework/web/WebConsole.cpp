@@ -3,6 +3,7 @@
 #include <openssl/crypto.h>
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -138,7 +139,15 @@ struct ConfigPlace {
     std::string host;
     int level = 2;
     std::string error;  // why the request does not name one
+    int status = 400;   // the answer's status when error is set
 };
+
+// tars.tarsweb's tarsweb.passwd holds the console's password hashes: readable and writable
+// only through `tarsadmin web-password`, never through the console itself (a session
+// would otherwise read every hash, or add an account of its own).
+bool isPasswordFile(const std::string& owner, const std::string& name) {
+    return owner == "tars.tarsweb" && name == kPasswordFileName;
+}
 
 ConfigPlace configPlace(const std::string& app, const std::string& server, const std::string& name,
                         const std::string& levelText, const std::string& host) {
@@ -154,6 +163,10 @@ ConfigPlace configPlace(const std::string& app, const std::string& server, const
     if (place.level == 3 && !validName(place.host)) place.error = "a host-level file needs its host (node)";
     if (name.empty() || name.size() > 128 || name.find('/') != std::string::npos || name[0] == '.') {
         place.error = "a config file is named by a plain file name";
+    } else if (isPasswordFile(app + "." + server, name)) {
+        place.error = std::string(kPasswordFileName) + " holds the console's password hashes; it is set with " +
+                      "tarsadmin web-password, not through the console";
+        place.status = 403;
     }
     return place;
 }
@@ -265,8 +278,13 @@ HttpResponse WebConsole::login(const WebRequest& request) {
     if (!ok) return jsonError(400, "the login needs a JSON object {\"user\": ..., \"password\": ...}");
     const std::string user = stringField(body, "user");
     const std::string password = stringField(body, "password");
-    if (user.empty() || user.size() > kMaxUserLength || password.size() > kMaxPasswordLength) {
-        return jsonError(400, "user (1 to 64 characters) and password are required");
+    // The names tarsadmin web-password accepts; anything else (a line break that would
+    // forge a log line, say) is refused before it is logged or looked up.
+    const bool userChars = std::all_of(user.begin(), user.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.' || c == '@';
+    });
+    if (user.empty() || user.size() > kMaxUserLength || !userChars || password.size() > kMaxPasswordLength) {
+        return jsonError(400, "user (1 to 64 letters, digits, _ - . @) and password are required");
     }
     const int64_t now = nowMs();
     if (int64_t wait = _throttle.waitMs(request.clientIp, user, now); wait > 0) {
@@ -281,7 +299,9 @@ HttpResponse WebConsole::login(const WebRequest& request) {
     const std::string stored = storedHash(user, error);
     if (!error.empty()) {
         TLOGERROR("web: login of " << user << " from " << request.clientIp << ": " << error << std::endl);
-        return jsonError(503, "the login cannot be checked now: " + error);
+        // The reason (a path, the registry's address) stays in the log: the peer is not
+        // logged in yet.
+        return jsonError(503, "the login cannot be checked now; the reason is in tarsweb's log");
     }
     // An unknown user costs the same hash as a known one.
     static const std::string dummy = hashPassword("tarsweb unknown user");
@@ -467,6 +487,7 @@ HttpResponse WebConsole::listConfigs(const std::string& app, const std::string& 
             return jsonError(502, callFailure(_settings.adminRegObj, e));
         }
         for (const auto& f : found) {
+            if (isPasswordFile(owner, f.fileName)) continue;
             files.push_back({{"name", f.fileName},
                              {"level", f.level},
                              {"host", f.host},
@@ -482,7 +503,7 @@ HttpResponse WebConsole::readConfig(const std::string& app, const std::string& s
     auto values = parseQuery(query);
     ConfigPlace place =
         configPlace(app, server, values["name"], values.count("level") ? values["level"] : "2", values["host"]);
-    if (!place.error.empty()) return jsonError(400, place.error);
+    if (!place.error.empty()) return jsonError(place.status, place.error);
     std::string content;
     std::string result;
     try {
@@ -508,7 +529,7 @@ HttpResponse WebConsole::storeConfig(const std::string& app, const std::string& 
                                 ? std::to_string(body["level"].get<int>())
                                 : stringField(body, "level");
     ConfigPlace place = configPlace(app, server, stringField(body, "name"), levelText, stringField(body, "host"));
-    if (!place.error.empty()) return jsonError(400, place.error);
+    if (!place.error.empty()) return jsonError(place.status, place.error);
     const std::string content = body["content"].get<std::string>();
     int ret = 0;
     try {

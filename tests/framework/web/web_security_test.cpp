@@ -197,6 +197,27 @@ TEST_F(WebSecurity, StateChangingCallsNeedSessionAndCsrfToken) {
     EXPECT_NE(errorOf(list).find("AdminRegObj"), std::string::npos) << list.body;
 }
 
+TEST_F(WebSecurity, ThePasswordFileIsNeitherReadNorWrittenThroughTheConsole) {
+    // Refused before the registry is asked (it is absent here: asking it would give 502).
+    Login session = login();
+    const std::string headers = "Cookie: " + session.cookie + "\r\nX-CSRF-Token: " + session.csrf + "\r\n";
+    HttpAnswer read = httpRequest(port, "GET", "/api/servers/tars.tarsweb/configfile?name=tarsweb.passwd&level=2",
+                                  "Cookie: " + session.cookie + "\r\n");
+    EXPECT_EQ(read.status, 403) << read.body;
+    EXPECT_NE(errorOf(read).find("web-password"), std::string::npos) << read.body;
+    HttpAnswer write = post("/api/servers/tars.tarsweb/configfile",
+                            R"({"name":"tarsweb.passwd","level":2,"content":"eve:x"})", headers);
+    EXPECT_EQ(write.status, 403) << write.body;
+    HttpAnswer host = post("/api/servers/tars.tarsweb/configfile",
+                           R"({"name":"tarsweb.passwd","level":3,"host":"node1","content":"eve:x"})", headers);
+    EXPECT_EQ(host.status, 403) << host.body;
+}
+
+TEST_F(WebSecurity, AUserNameOutsideTheAllowedCharactersIsRefusedBeforeItIsLogged) {
+    HttpAnswer a = loginAs("admin\nweb: admin logged in", kPassword);
+    EXPECT_EQ(a.status, 400) << a.body;
+}
+
 TEST_F(WebSecurity, LogoutEndsTheSession) {
     Login session = login();
     const std::string cookie = "Cookie: " + session.cookie + "\r\n";
