@@ -233,6 +233,27 @@ std::vector<AdminTool::NodeOutcome> AdminTool::install(const std::vector<Instanc
     return outcomes;
 }
 
+std::map<std::string, std::vector<std::string>> AdminTool::nodesByVersion(const std::string& fullName) {
+    std::map<std::string, std::vector<std::string>> nodesOf;
+    std::string result;
+    for (const auto& row : registry(kQueryTimeoutMs)->getAllServerIds(result)) {
+        if (row.size() < 2 || row[0] != fullName) continue;
+        nodesOf[row.size() > 5 ? row[5] : ""].push_back(row[1]);
+    }
+    return nodesOf;
+}
+
+PatchPrx AdminTool::patchProxy(const std::string& patchObj, int timeoutMs) {
+    PatchPrx patch;
+    try {
+        patch = communicator().stringToProxy<PatchPrx>(patchObj);
+    } catch (const std::exception& e) {
+        throw UsageError("bad --patch '" + patchObj + "': " + e.what());
+    }
+    patch->tars_set_timeout(_timeoutMs > 0 ? _timeoutMs : timeoutMs);
+    return patch;
+}
+
 int AdminTool::publish(const std::vector<std::string>& args) {
     const std::string usageText =
         "usage: publish APP.SERVER FILE.tgz [--node NODE]... [--rolling] [--comment TEXT] [--patch OBJ] "
@@ -280,13 +301,7 @@ int AdminTool::publish(const std::vector<std::string>& args) {
     if (targets.empty()) return failed("publish", -1, fullName + " has no instance to publish to");
 
     // 1. upload
-    PatchPrx patch;
-    try {
-        patch = communicator().stringToProxy<PatchPrx>(patchObj);
-    } catch (const std::exception& e) {
-        throw UsageError("bad --patch '" + patchObj + "': " + e.what());
-    }
-    patch->tars_set_timeout(_timeoutMs > 0 ? _timeoutMs : kQueryTimeoutMs * 3);
+    PatchPrx patch = patchProxy(patchObj, kQueryTimeoutMs * 3);
     const std::string name = version + ".tgz";
     {
         ProgressLine line(_err, _terminal, json);
@@ -387,12 +402,7 @@ int AdminTool::versions(const std::vector<std::string>& args) {
     std::string result;
     int ret = registry(kQueryTimeoutMs)->listServerPatches(app, server, recorded, result);
     if (ret != 0) return failed("listServerPatches " + fullName, ret, result);
-    std::map<std::string, std::vector<std::string>> nodesOf;  // version -> nodes running it
-    for (const auto& row : registry(kQueryTimeoutMs)->getAllServerIds(result)) {
-        if (row.size() < 2 || row[0] != fullName) continue;
-        std::string version = row.size() > 5 ? row[5] : "";
-        nodesOf[version].push_back(row[1]);
-    }
+    std::map<std::string, std::vector<std::string>> nodesOf = nodesByVersion(fullName);
     std::set<std::string> known;
     for (const auto& v : recorded) known.insert(v.version);
 
@@ -499,19 +509,17 @@ int AdminTool::rollback(const std::vector<std::string>& args) {
                           "version '" + to + "' was not recorded; recorded (newest first): " + joined(names));
         }
     } else {
-        std::set<std::string> runningNow;
-        for (const auto& row : registry(kQueryTimeoutMs)->getAllServerIds(result)) {
-            if (row.size() > 5 && row[0] == fullName) runningNow.insert(row[5]);
-        }
+        const auto runningNow = nodesByVersion(fullName);
         size_t current = recorded.size();
         for (size_t i = 0; i < recorded.size() && current == recorded.size(); ++i) {
             if (runningNow.count(recorded[i].version)) current = i;
         }
         if (current == recorded.size()) {
-            return failed("rollback of " + fullName, -1,
-                          "no instance runs a recorded version (running: " +
-                              joined(std::vector<std::string>(runningNow.begin(), runningNow.end())) +
-                              "); name one with --to VERSION");
+            std::vector<std::string> running;
+            for (const auto& [version, nodes] : runningNow) running.push_back(version);
+            return failed(
+                "rollback of " + fullName, -1,
+                "no instance runs a recorded version (running: " + joined(running) + "); name one with --to VERSION");
         }
         if (current + 1 == recorded.size()) {
             return failed("rollback of " + fullName, -1,
@@ -523,13 +531,7 @@ int AdminTool::rollback(const std::vector<std::string>& args) {
 
     // The package must still be on tarspatch (a node that kept the version would not
     // need it, but every node might).
-    PatchPrx patch;
-    try {
-        patch = communicator().stringToProxy<PatchPrx>(patchObj);
-    } catch (const std::exception& e) {
-        throw UsageError("bad --patch '" + patchObj + "': " + e.what());
-    }
-    patch->tars_set_timeout(_timeoutMs > 0 ? _timeoutMs : kQueryTimeoutMs);
+    PatchPrx patch = patchProxy(patchObj, kQueryTimeoutMs);
     std::vector<FileInfo> files;
     int listed = -1;
     std::string why;

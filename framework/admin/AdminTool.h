@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "AdminReg.h"
+#include "Patch.h"
 #include "servant/Communicator.h"
 
 namespace tars::admin {
@@ -89,6 +90,12 @@ private:
     std::string waitActiveAgain(const Instance& t);
     // APP.SERVER's instances on nodes (every node of it when nodes is empty).
     std::vector<Instance> targetsOf(const std::string& fullName, const std::vector<std::string>& nodes);
+    // The nodes of APP.SERVER by the version each runs (as the nodes reported it; "" for
+    // none), from the registry's instance list.
+    std::map<std::string, std::vector<std::string>> nodesByVersion(const std::string& fullName);
+    // The tarspatch proxy of --patch, with timeoutMs unless --timeout was given; a bad
+    // object name is a UsageError naming it.
+    tars::PatchPrx patchProxy(const std::string& patchObj, int timeoutMs);
 
     // Observability (AdminObserve.cpp): the log files of an instance through its node,
     // its events from the notify service, call statistics and properties from the query

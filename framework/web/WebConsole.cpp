@@ -400,7 +400,7 @@ HttpResponse WebConsole::listServers() {
         return jsonError(502, callFailure(_settings.adminRegObj, e));
     }
     json servers = json::array();
-    for (auto row : rows) {
+    for (auto& row : rows) {
         row.resize(7);
         size_t dot = row[0].find('.');
         servers.push_back({{"app", row[0].substr(0, dot)},
@@ -423,10 +423,11 @@ HttpResponse WebConsole::serverInstances(const std::string& app, const std::stri
     } catch (const std::exception& e) {
         return jsonError(502, callFailure(_settings.adminRegObj, e));
     }
+    const std::string fullName = app + "." + server;
     json instances = json::array();
-    for (auto row : rows) {
+    for (auto& row : rows) {
         row.resize(7);
-        if (row[0] != app + "." + server) continue;
+        if (row[0] != fullName) continue;
         const std::string& node = row[1];
         json instance = {{"node", node},
                          {"setting", row[2]},
