@@ -260,34 +260,40 @@ std::string Transceiver::ioError(int err) const {
 }
 
 void Transceiver::onEvent(uint32_t events) {
+    // A step below may fail the connection, and the failure may send the calls never written
+    // again at once, over a new connection of this same object (one endpoint): the rest of
+    // these events belong to the old connection and must not touch the new one. Each
+    // connection has its own handle key.
+    const uint64_t key = _key;
+    auto current = [&] { return _key == key && isOpen(); };
     if (_state == CONNECTING && _tls) {
         continueHandshake();  // any event may move it on; errors show as a failed handshake
-        if (!isOpen()) return;
+        if (!current()) return;
     }
     if (isOpen() && _tls && _tls->wantsWrite() && (events & EPOLLOUT)) doRead();
+    if (_key != key) return;
     if (_state == CONNECTING) {
         if (events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) {
             int err = _socket.getSockError();
             if (err == 0 && (events & (EPOLLERR | EPOLLHUP))) err = ECONNREFUSED;
             onConnectResult(err);
         }
-        if (!isOpen()) return;
     }
-    if (!isOpen()) return;
+    if (!current()) return;
     if (_endpoint.isUdp()) {
         // EPOLLERR: an ICMP error (nothing listens there); the read reports it.
         if (events & (EPOLLIN | EPOLLERR)) doReadDatagrams();
-        if (isOpen() && (events & EPOLLOUT)) flush();
+        if (current() && (events & EPOLLOUT)) flush();
         return;
     }
     if (events & EPOLLIN) {
         doRead();
-        if (!isOpen()) return;
+        if (!current()) return;
     }
     if (events & (EPOLLERR | EPOLLHUP | EPOLLRDHUP)) {
         // Read what is left first (a reply may precede the close), then report.
         doRead();
-        if (isOpen()) fail(TARSPROXYCONNECTERR, "connection to " + _endpoint.toString() + " closed");
+        if (current()) fail(TARSPROXYCONNECTERR, "connection to " + _endpoint.toString() + " closed");
         return;
     }
     if (events & EPOLLOUT) flush();

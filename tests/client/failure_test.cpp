@@ -4,11 +4,14 @@
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <memory>
+#include <thread>
 #include <vector>
 
 #include "ClientTestUtil.h"
@@ -42,6 +45,58 @@ private:
     std::vector<int>* _codes;
     size_t _index;
     std::atomic<int>* _total;
+};
+
+// Copies bytes both ways between an accepted connection and a TCP port on 127.0.0.1, on
+// its own thread, until either side closes, stop(), or a minute passes.
+class ByteRelay {
+public:
+    ByteRelay(int accepted, int port) : _a(accepted) {
+        _b = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        addr.sin_port = htons(static_cast<uint16_t>(port));
+        _connected = _b >= 0 && ::connect(_b, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
+        if (_connected) _thread = std::thread([this] { run(); });
+    }
+    ~ByteRelay() {
+        _stop = true;
+        if (_thread.joinable()) _thread.join();
+        if (_b >= 0) ::close(_b);
+        ::close(_a);
+    }
+    bool connected() const { return _connected; }
+
+private:
+    void run() {
+        const auto end = std::chrono::steady_clock::now() + std::chrono::minutes(1);
+        std::vector<char> buffer(64 * 1024);
+        while (!_stop && std::chrono::steady_clock::now() < end) {
+            pollfd fds[2] = {{_a, POLLIN, 0}, {_b, POLLIN, 0}};
+            if (::poll(fds, 2, 100) < 0) return;
+            for (int i = 0; i < 2; ++i) {
+                if ((fds[i].revents & (POLLIN | POLLHUP | POLLERR)) == 0) continue;
+                ssize_t got = ::recv(fds[i].fd, buffer.data(), buffer.size(), 0);
+                if (got <= 0) return;
+                if (!sendAll(fds[1 - i].fd, buffer.data(), static_cast<size_t>(got))) return;
+            }
+        }
+    }
+    static bool sendAll(int fd, const char* data, size_t size) {
+        while (size > 0) {
+            ssize_t put = ::send(fd, data, size, MSG_NOSIGNAL);
+            if (put <= 0) return false;
+            data += put;
+            size -= static_cast<size_t>(put);
+        }
+        return true;
+    }
+    int _a;
+    int _b = -1;
+    bool _connected = false;
+    std::atomic<bool> _stop{false};
+    std::thread _thread;
 };
 
 }  // namespace
@@ -189,9 +244,11 @@ TEST(FailureTest, FailingEndpointIsIsolatedThenProbedAndRecovers) {
     CheckTimeoutInfo info;
     info.frequenceFailInvoke = 3;
     info.minTimeoutInvoke = 1000;  // only the consecutive-failure rule here
-    info.tryTimeInterval = 300;
+    // Wide enough that a loaded machine (good's replies late, the loop slow) does not add
+    // timeouts or a probe of its own to the counts below.
+    info.tryTimeInterval = 2000;
     prx->tars_set_check_timeout(info);
-    prx->tars_set_timeout(50);
+    prx->tars_set_timeout(250);
 
     std::string rsp;
     int timeouts = 0;
@@ -210,7 +267,7 @@ TEST(FailureTest, FailingEndpointIsIsolatedThenProbedAndRecovers) {
 
     // It recovers; after tryTimeInterval it is probed and takes calls again.
     bad.setMode("");
-    ASSERT_TRUE(waitUntil([&] { return prx->testHello("x", rsp) == 2; }, 5000));
+    ASSERT_TRUE(waitUntil([&] { return prx->testHello("x", rsp) == 2; }, 10000));
     int fromBad = 0;
     for (int i = 0; i < 20; ++i) fromBad += prx->testHello("x", rsp) == 2;
     EXPECT_EQ(fromBad, 10);
@@ -329,5 +386,62 @@ TEST(FailureTest, CallsNeverWrittenWhenTheConnectionClosesGoToAnotherEndpoint) {
     EXPECT_GE(cb->failures, 1) << "the call written to the silent peer must fail, not go out twice";
     EXPECT_EQ(cb->lastError, TARSPROXYCONNECTERR);
     // Every call the other endpoint received succeeded: nothing written was sent again.
+    EXPECT_EQ(server.requests(), static_cast<uint64_t>(cb->successes));
+}
+
+// The same with a single endpoint: the calls never written go out again over a new
+// connection to that endpoint, made at once while the old one's close is still being
+// handled (the close must not take the new connection down with it).
+TEST(FailureTest, CallsNeverWrittenWhenTheOnlyConnectionClosesGoOutOnTheNextOne) {
+    int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    ASSERT_GE(listener, 0);
+    int small = 8192;
+    ASSERT_EQ(::setsockopt(listener, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small)), 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+    socklen_t len = sizeof(addr);
+    ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+    ASSERT_EQ(::listen(listener, 4), 0);
+    const int port = ntohs(addr.sin_port);
+
+    TestServer server(2);
+    server.start();
+    Communicator comm;
+    comm.setProperty("async-invoke-timeout", "30000");
+    auto prx = comm.stringToProxy<HelloPrx>("A.B.Obj@tcp -h 127.0.0.1 -p " + std::to_string(port) + " -t 60000");
+    const std::string big(4 << 20, 'x');
+    constexpr int kCalls = 6;
+    auto cb = std::make_shared<RecordingCallback>();
+    for (int i = 0; i < kCalls; ++i) prx->async_testHello(cb, big);
+
+    pollfd pfd{listener, POLLIN, 0};
+    ASSERT_EQ(::poll(&pfd, 1, 10000), 1) << "the client never connected";
+    int first = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
+    ASSERT_GE(first, 0);
+    // Let the client's writes stall: its first connection takes what fits, no more.
+    ASSERT_TRUE(waitUntil(
+        [&] {
+            int queued = 0;
+            return ::ioctl(first, FIONREAD, &queued) == 0 && queued >= small;
+        },
+        10000));
+    // The first connection is reset; the listener stays, so the client's new connection
+    // is accepted by the kernel at once. That one is relayed to a real server.
+    linger reset{1, 0};
+    ::setsockopt(first, SOL_SOCKET, SO_LINGER, &reset, sizeof(reset));
+    ::close(first);
+    ASSERT_EQ(::poll(&pfd, 1, 10000), 1) << "the client did not connect again";
+    int second = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
+    ASSERT_GE(second, 0);
+    ByteRelay relay(second, server.port());
+    ASSERT_TRUE(relay.connected());
+
+    ASSERT_TRUE(cb->wait(kCalls, 25000)) << cb->successes << " succeeded, " << cb->failures << " failed";
+    ::close(listener);
+    // Of 24 MiB, a few MiB at most sat in the kernel's buffers of the first connection.
+    EXPECT_GE(cb->successes, kCalls - 2) << cb->failures << " failed, last error " << cb->lastError;
+    EXPECT_GE(cb->failures, 1) << "the call written to the first connection must fail, not go out twice";
     EXPECT_EQ(server.requests(), static_cast<uint64_t>(cb->successes));
 }
