@@ -180,11 +180,12 @@ CREATE TABLE IF NOT EXISTS t_server_group_rule (
 
 -- Published versions of a server (TARS's t_server_patchs, the columns tarsadmin uses):
 -- server is App.Server, tgz the package's file name on tarspatch, update_text the
--- publish comment; file_size (bytes) is an extension.
+-- publish comment; file_size (bytes) is an extension. version compares byte for byte, as
+-- on SQLite and as the nodes' version folders do: v1 and V1 are two versions.
 CREATE TABLE IF NOT EXISTS t_server_patchs (
   id                  INT NOT NULL AUTO_INCREMENT,
   server              VARCHAR(128) NOT NULL DEFAULT '',
-  version             VARCHAR(128) NOT NULL DEFAULT '',
+  version             VARCHAR(128) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL DEFAULT '',
   tgz                 TEXT NOT NULL,
   md5                 VARCHAR(40) NOT NULL DEFAULT '',
   file_size           BIGINT NOT NULL DEFAULT 0,

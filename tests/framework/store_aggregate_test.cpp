@@ -407,6 +407,24 @@ TEST_P(AggregateStoreTest, ServerPatchStoreRoundTripsEveryColumnAndListsNewestFi
     EXPECT_EQ(patches.listPatches("FullApp.FullServer"), (std::vector<ServerPatch>{again, second}));
 }
 
+// Versions compare byte for byte on both databases (MariaDB's default collation would
+// make v1 and V1 one row), as the nodes' version folders and tarspatch's files do.
+TEST_P(AggregateStoreTest, ServerPatchVersionsDifferingOnlyInCaseAreTwoVersions) {
+    ServerPatchStore patches(*shared);
+    ServerPatch lower{0, "CaseApp.CaseServer", "v1", "lower.tgz", std::string(32, 'a'), 10, "", kNow, "op"};
+    ServerPatch upper = lower;
+    upper.version = "V1";
+    upper.tgz = "upper.tgz";
+    upper.uploadTime = kNow + 1;
+    lower.id = patches.addPatch(lower);
+    upper.id = patches.addPatch(upper);
+    EXPECT_NE(lower.id, upper.id);
+    EXPECT_EQ(patches.listPatches("CaseApp.CaseServer"), (std::vector<ServerPatch>{upper, lower}));
+    auto read = patches.getPatch("CaseApp.CaseServer", "v1");
+    ASSERT_TRUE(read);
+    EXPECT_EQ(read->tgz, "lower.tgz");
+}
+
 TEST_P(AggregateStoreTest, StoresOnOneConnectionSeeEachOthersWrites) {
     ServerStore servers(*shared);
     ServerStore sameTables(*shared);
