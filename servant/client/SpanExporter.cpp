@@ -85,6 +85,14 @@ void appendJsonText(std::string& out, std::string_view text) {
     }
 }
 
+// A decimal integer, without the heap string std::to_string makes for 19-digit times.
+void appendInt(std::string& out, int64_t value) {
+    char digits[24];
+    auto [end, error] = std::to_chars(digits, digits + sizeof(digits), value);
+    (void)error;  // 24 characters hold every int64_t
+    out.append(digits, end);
+}
+
 void appendJsonString(std::string& out, std::string_view text) {
     out += '"';
     appendJsonText(out, text);
@@ -375,28 +383,30 @@ void SpanExporter::appendOtlpJson(std::string& out, const std::string& serviceNa
         out += '/';
         appendJsonText(out, s.method);
         out += R"(","kind":)";
-        out += std::to_string(static_cast<int>(s.kind));
+        appendInt(out, static_cast<int>(s.kind));
         out += R"(,"startTimeUnixNano":")";
-        out += std::to_string(s.startUnixNs);
+        appendInt(out, s.startUnixNs);
         out += R"(","endTimeUnixNano":")";
-        out += std::to_string(s.endUnixNs);
-        out += R"(","attributes":[)";
-        stringAttribute(out, "rpc.system", "tars");
-        out += ',';
-        stringAttribute(out, "rpc.service", s.servant);
-        out += ',';
-        stringAttribute(out, "rpc.method", s.method);
-        out += ',';
-        stringAttribute(out, "net.peer.name", s.peer);
+        appendInt(out, s.endUnixNs);
+        // The keys (and rpc.system's value) are constants: written as they are, only the
+        // values from the span go through escaping.
+        out += R"(","attributes":[{"key":"rpc.system","value":{"stringValue":"tars"}},)"
+               R"({"key":"rpc.service","value":{"stringValue":")";
+        appendJsonText(out, s.servant);
+        out += R"("}},{"key":"rpc.method","value":{"stringValue":")";
+        appendJsonText(out, s.method);
+        out += R"("}},{"key":"net.peer.name","value":{"stringValue":")";
+        appendJsonText(out, s.peer);
+        out += R"("}})";
         // OTLP/JSON carries 64-bit integers as strings.
         out += R"(,{"key":"tars.return_code","value":{"intValue":")";
-        out += std::to_string(s.code);
+        appendInt(out, s.code);
         // OTLP status codes: 1 OK, 2 ERROR.
         if (s.code == 0) {
             out += R"("}}],"status":{"code":1}})";
         } else {
             out += R"("}}],"status":{"code":2,"message":"TARS return code )";
-            out += std::to_string(s.code);
+            appendInt(out, s.code);
             out += R"("}})";
         }
     }
