@@ -322,8 +322,9 @@ int AdminTool::rollback(const std::vector<std::string>& args) {
     int ret = registry(kQueryTimeoutMs)->listServerPatches(app, server, recorded, result);
     if (ret != 0) return failed("listServerPatches " + fullName, ret, result);
     std::vector<Instance> targets = targetsOf(fullName, nodes);
-    if (!recorded.empty() && targets.empty())
+    if (!recorded.empty() && targets.empty()) {
         return failed("rollback of " + fullName, -1, fullName + " has no instance");
+    }
     std::string why;
     const adminreg::ServerPatchDesc* chosen =
         chooseRollback(recorded, nodesByVersion(registry(kQueryTimeoutMs), fullName), to, why);
