@@ -119,8 +119,14 @@ WebPublish::WebPublish(const WebSettings& settings, CommunicatorPtr communicator
     _query->tars_set_timeout(_settings.queryTimeoutMs);
     _command = _communicator->stringToProxy<adminreg::AdminRegPrx>(_settings.adminRegObj);
     _command->tars_set_timeout(_settings.commandTimeoutMs);
-    _patch = _communicator->stringToProxy<PatchPrx>(_settings.patchObj);
-    _patch->tars_set_timeout(_settings.queryTimeoutMs * 3);  // tarsadmin publish's upload timeout
+}
+
+PatchPrx WebPublish::patchProxy() {
+    // Made per call: tarspatch is needed by publish and rollback only, and a name without a
+    // locator to resolve it must not stop the console from starting.
+    PatchPrx patch = _communicator->stringToProxy<PatchPrx>(_settings.patchObj);
+    patch->tars_set_timeout(_settings.queryTimeoutMs * 3);  // tarsadmin publish's upload timeout
+    return patch;
 }
 
 bool WebPublish::isPackageUpload(const std::string& method, const std::string& path) {
@@ -249,7 +255,13 @@ HttpResponse WebPublish::publish(const std::string& app, const std::string& serv
     const std::string md5 = TC_MD5::hex(std::string_view(data));
     const std::string version = admin::packageVersionId(md5);
     const std::string name = version + ".tgz";
-    PatchPrx patch = _patch;
+    PatchPrx patch;
+    try {
+        patch = patchProxy();
+    } catch (const std::exception& e) {
+        return jsonError(502,
+                         "tarspatch " + _settings.patchObj + ": " + e.what() + "; no node was asked to install it");
+    }
     std::string why = admin::uploadPackage(patch, app, server, name, data, md5);
     if (!why.empty()) {
         TLOGERROR("web: " << user << ": publish " << fullName << ": upload failed: " << why << std::endl);
@@ -360,7 +372,12 @@ HttpResponse WebPublish::rollback(const std::string& app, const std::string& ser
         return jsonError(502, "calling " + _settings.adminRegObj + " failed: " + e.what());
     }
     if (!chosen) return jsonError(409, "rollback of " + fullName + ": " + why);
-    PatchPrx patch = _patch;
+    PatchPrx patch;
+    try {
+        patch = patchProxy();
+    } catch (const std::exception& e) {
+        return jsonError(502, "tarspatch " + _settings.patchObj + ": " + e.what());
+    }
     why = admin::packageStillStored(patch, _settings.patchObj, *chosen);
     if (!why.empty()) return jsonError(409, "rollback of " + fullName + " to " + chosen->version + ": " + why);
 

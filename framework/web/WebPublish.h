@@ -44,11 +44,12 @@ private:
     HttpResponse rollback(const std::string& app, const std::string& server, const std::string& body,
                           const std::string& user);
 
+    PatchPrx patchProxy();  // throws when the name cannot be resolved
+
     const WebSettings& _settings;
     CommunicatorPtr _communicator;
     adminreg::AdminRegPrx _query;
     adminreg::AdminRegPrx _command;
-    PatchPrx _patch;
 };
 
 }  // namespace tars::web

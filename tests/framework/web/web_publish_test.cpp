@@ -45,6 +45,8 @@ protected:
             " -t 60000\n        servant = tars.tarsweb.WebObj\n        protocol = http\n        threads = 2\n"
             "      </tars.tarsweb.WebObjAdapter>\n    </server>\n  </application>\n  <web>\n    passwordfile = " +
             passwordFile + "\n    adminregobj = tars.tarsregistry.AdminRegObj@tcp -h 127.0.0.1 -p " +
+            std::to_string(noRegistry.port()) +
+            "\n    registryobj = tars.tarsregistry.RegistryObj@tcp -h 127.0.0.1 -p " +
             std::to_string(noRegistry.port()) + "\n    patchobj = tars.tarspatch.PatchObj@tcp -h 127.0.0.1 -p " +
             std::to_string(noRegistry.port()) + "\n    querytimeout = 1000\n    commandtimeout = 1000\n" +
             "    maxupload = " + std::to_string(kMaxUpload) + "\n  </web>\n</tars>\n");
