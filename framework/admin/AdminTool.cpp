@@ -17,6 +17,7 @@
 #include "AdminSupport.h"
 #include "DeployFile.h"
 #include "DeployRules.h"
+#include "PackageOps.h"
 #include "util/tc_common.h"
 #include "util/tc_endpoint.h"
 #include "util/tc_timeprovider.h"
@@ -65,43 +66,6 @@ std::string levelName(ConfigFileSpec::Level level) {
         case ConfigFileSpec::Level::Host: return "host";
     }
     return "?";
-}
-
-adminreg::ServerConf serverConf(const ServerSpec& spec, const std::string& node) {
-    adminreg::ServerConf conf;
-    conf.application = spec.app;
-    conf.serverName = spec.server;
-    conf.nodeName = node;
-    conf.basePath = spec.basepath;
-    conf.exePath = spec.executable;
-    conf.settingState = spec.setting;
-    conf.profile = spec.profile;
-    conf.serverType = spec.serverType;
-    conf.asyncThreadNum = spec.asyncThreads;
-    conf.templateName = spec.templateName;
-    conf.enableSet = spec.setName.empty() ? "N" : "Y";
-    conf.setName = spec.setName;
-    conf.setArea = spec.setArea;
-    conf.setGroup = spec.setGroup;
-    return conf;
-}
-
-std::vector<adminreg::AdapterConf> adapterConfs(const ServerSpec& spec) {
-    std::vector<adminreg::AdapterConf> adapters;
-    for (const auto& a : spec.adapters) {
-        adminreg::AdapterConf conf;
-        conf.adapterName = a.name;
-        conf.threadNum = a.threads;
-        conf.endpoint = a.endpoint;
-        conf.maxConnections = a.maxconns;
-        conf.allowIp = a.allow;
-        conf.servant = a.servant;
-        conf.queuecap = a.queuecap;
-        conf.queuetimeout = a.queuetimeout;
-        conf.protocol = a.protocol;
-        adapters.push_back(std::move(conf));
-    }
-    return adapters;
 }
 
 std::string responseResult(const std::map<std::string, std::string>& context) {

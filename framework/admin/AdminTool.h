@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "AdminReg.h"
+#include "PackageOps.h"
 #include "Patch.h"
 #include "servant/Communicator.h"
 
@@ -46,17 +47,8 @@ public:
 
     static std::string usage();
 
-    struct Instance {
-        std::string application;
-        std::string server;
-        std::string node;
-    };
-    // How one node took a version.
-    struct NodeOutcome {
-        std::string node;
-        bool ok = false;
-        std::string text;
-    };
+    using Instance = admin::Instance;
+    using NodeOutcome = admin::NodeOutcome;
 
 private:
     int deploy(const std::vector<std::string>& args);
@@ -78,21 +70,12 @@ private:
     int versions(const std::vector<std::string>& args);
     int rollback(const std::vector<std::string>& args);
 
-    // Has the node of each target install request's version (batchPatch) and follows it
-    // (getPatchPercent) until every node is done or _waitSeconds passed, with a progress
-    // line on _err unless quiet. rolling: one node after the other, each (once installed)
-    // waiting until its instance is active again in the registry before the next; the
-    // first node that fails ends it and the nodes after it are reported as not attempted.
+    // PackageInstaller::install (PackageOps.h) with _waitSeconds and a progress line on
+    // _err unless quiet.
     std::vector<NodeOutcome> install(const std::vector<Instance>& targets, const adminreg::PatchRequest& request,
                                      bool rolling, bool quiet);
-    // After a patch: waits (_waitSeconds) until t is active on its node and in the registry
-    // with the same pid; "" or why not.
-    std::string waitActiveAgain(const Instance& t);
     // APP.SERVER's instances on nodes (every node of it when nodes is empty).
     std::vector<Instance> targetsOf(const std::string& fullName, const std::vector<std::string>& nodes);
-    // The nodes of APP.SERVER by the version each runs (as the nodes reported it; "" for
-    // none), from the registry's instance list.
-    std::map<std::string, std::vector<std::string>> nodesByVersion(const std::string& fullName);
     // The tarspatch proxy of --patch, with timeoutMs unless --timeout was given; a bad
     // object name is a UsageError naming it.
     tars::PatchPrx patchProxy(const std::string& patchObj, int timeoutMs);

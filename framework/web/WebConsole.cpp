@@ -205,6 +205,7 @@ WebConsole::WebConsole(WebSettings settings, CommunicatorPtr communicator)
     _command->tars_set_timeout(_settings.commandTimeoutMs);
     _registry = _communicator->stringToProxy<RegistryPrx>(_settings.registryObj);
     _registry->tars_set_timeout(_settings.queryTimeoutMs);
+    _publish = std::make_unique<WebPublish>(_settings, _communicator);
 }
 
 HttpResponse WebConsole::handle(const WebRequest& request) {
@@ -336,7 +337,9 @@ HttpResponse WebConsole::api(const WebRequest& request, const std::string& path)
                              << std::endl);
             return jsonError(403, "missing or wrong X-CSRF-Token");
         }
-        if (!isJsonBody(request.http)) return jsonError(415, "a JSON body (application/json) is required");
+        if (!isJsonBody(request.http) && !WebPublish::isPackageUpload(method, path)) {
+            return jsonError(415, "a JSON body (application/json) is required");
+        }
     }
     if (path == "/api/session") {
         if (changes) return jsonError(405, "GET /api/session");
@@ -349,6 +352,10 @@ HttpResponse WebConsole::api(const WebRequest& request, const std::string& path)
         reply.setHeader("Set-Cookie", std::string(kCookieName) + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0" +
                                           (request.tls ? "; Secure" : ""));
         return reply;
+    }
+    if (path == "/api/deploy") {
+        if (method != "POST") return jsonError(405, "POST /api/deploy");
+        return _publish->deploy(request.http.getContent(), session->user);
     }
     if (path == "/api/servers") {
         if (changes) return jsonError(405, "GET /api/servers");
@@ -384,6 +391,9 @@ HttpResponse WebConsole::api(const WebRequest& request, const std::string& path)
         if (verb == "configfile") {
             return changes ? storeConfig(app, server, request.http.getContent(), session->user)
                            : readConfig(app, server, request.http.getQuery());
+        }
+        if (verb == "publish" || verb == "versions" || verb == "rollback") {
+            return _publish->serverApi(app, server, verb, request.http, session->user);
         }
         if (!changes) return jsonError(405, "POST /api/servers/APP.SERVER/" + verb);
         return serverCommand(app, server, verb, request.http.getContent(), session->user);

@@ -23,6 +23,7 @@
 
 #include "AdminReg.h"
 #include "Registry.h"
+#include "WebPublish.h"
 #include "WebSessions.h"
 #include "WebSettings.h"
 #include "servant/Communicator.h"
@@ -71,6 +72,8 @@ private:
     RegistryPrx _registry;           // adapters of an instance
     SessionTable _sessions;
     LoginThrottle _throttle;
+    // Deploy form, publish, versions, rollback (WebPublish.h).
+    std::unique_ptr<WebPublish> _publish;
 };
 
 // JSON helpers shared with the tests: an error reply {"error": message} with status.

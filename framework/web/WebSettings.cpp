@@ -1,5 +1,6 @@
 #include "WebSettings.h"
 
+#include "servant/HttpProtocol.h"
 #include "util/tc_config_keys.h"
 #include "util/tc_ex.h"
 #include "util/tc_file.h"
@@ -36,6 +37,12 @@ const std::vector<WebSettingsKey>& webSettingsKeys() {
          "Milliseconds of a start, stop, restart or undeploy (the node may wait for the server)."},
         {"/tars/web", "plainhttp", "0",
          "1: allow a plain http endpoint beyond loopback (behind a TLS proxy); 0: such an endpoint stops the start."},
+        {"/tars/web", "maxupload", "8388608",
+         "Bytes of the largest package the console's publish accepts (413 above); at most 16777216, the HTTP "
+         "servant's body limit."},
+        {"/tars/web", "patchobj", "tars.tarspatch.PatchObj", "tarspatch, where published packages are uploaded."},
+        {"/tars/web", "publishwait", "60",
+         "Seconds the nodes may take to install a published or rolled back version (rolling: per node)."},
     };
     return keys;
 }
@@ -59,6 +66,10 @@ WebSettings WebSettings::fromConfig(const TC_Config& config, const std::string& 
     s.queryTimeoutMs = static_cast<int>(number(config, "querytimeout", 100, 600000));
     s.commandTimeoutMs = static_cast<int>(number(config, "commandtimeout", 100, 3600000));
     s.plainHttp = number(config, "plainhttp", 0, 1) == 1;
+    s.maxUpload =
+        static_cast<size_t>(number(config, "maxupload", 1024, static_cast<long long>(HttpProtocol::kMaxBodySize)));
+    s.patchObj = value(config, "patchobj");
+    s.publishWaitSeconds = static_cast<int>(number(config, "publishwait", 1, 3600));
     return s;
 }
 

@@ -31,6 +31,10 @@ struct WebSettings {
     int queryTimeoutMs = 10000;
     int commandTimeoutMs = 150000;
     bool plainHttp = false;  // plain http beyond loopback allowed (behind a TLS proxy)
+    // Publish (WebPublish.h): the package upload's cap, tarspatch, how long nodes may take.
+    size_t maxUpload = 8 * 1024 * 1024;
+    std::string patchObj = "tars.tarspatch.PatchObj";
+    int publishWaitSeconds = 60;
 
     // exeDir: the folder of the running program (the default assets are looked for
     // beside it: ../share/tars/web, then ./assets).

@@ -122,3 +122,47 @@ TEST_F(WebBrowser, LogInSeeHelloServerActiveRestartItAndSeeItsPidChange) {
 }
 
 }  // namespace
+
+// The deploy form, publish and rollback (tests/web/publish.test.js): a tarspatch beside the
+// registry and node; tarsweb uploads to it. The browser deploys TestApp.WebHello from the
+// form (first refused with tarsadmin's message, then taken), publishes HelloServer.tgz twice
+// with the progress bar and sees the version column follow, and rolls back to the first.
+TEST_F(WebBrowser, DeployFromTheFormPublishWithProgressAndRollBack) {
+    ReservedPort patchPort, patchAdmin, deployedPort;
+    ServerProcess patch{TARSPATCH_PATH};
+    patch.writeConfig(
+        "<tars>\n  <application>\n    <server>\n      app = tars\n      server = tarspatch\n"
+        "      localip = 127.0.0.1\n      logpath = @LOG@\n      datapath = @DIR@/data\n      local = tcp -h 127.0.0.1 "
+        "-p " +
+        std::to_string(patchAdmin.port()) +
+        " -t 60000\n      <tars.tarspatch.PatchObjAdapter>\n        endpoint = tcp -h 127.0.0.1 -p " +
+        std::to_string(patchPort.port()) +
+        " -t 60000\n        servant = tars.tarspatch.PatchObj\n        threads = 2\n"
+        "      </tars.tarspatch.PatchObjAdapter>\n    </server>\n  </application>\n</tars>\n");
+    ASSERT_TRUE(patch.start({patchPort, patchAdmin})) << patch.output();
+    const std::string patchObj = "tars.tarspatch.PatchObj@tcp -h 127.0.0.1 -p " + std::to_string(patchPort.port());
+    deploy("web", deploySection("tars", "tarsweb", TARSWEB_PATH, "WebObj", webPort, "http",
+                                "      <web>\n        patchobj = " + patchObj + "\n      </web>\n"));
+    auto set = runCommand("/bin/sh",
+                          {"-c", std::string("printf '%s\\n' '") + kPassword + "' | '" + TARSADMIN_PATH +
+                                     "' '--locator=" + locator() + "' web-password"},
+                          db.dir());
+    ASSERT_EQ(set.status, 0) << set.out << set.err;
+
+    const std::string screenshots = std::string(WEB_TEST_DIR) + "/screenshots";
+    TC_File::makeDirRecursive(screenshots);
+    const std::string command = "cd '" + std::string(WEB_TEST_DIR) +
+                                "' && TARSWEB_URL=http://127.0.0.1:" + std::to_string(webPort.port()) +
+                                "/ TARSWEB_USER=admin TARSWEB_PASSWORD='" + kPassword + "' TARSWEB_SCREENSHOTS='" +
+                                screenshots + "' CHROMIUM='" + kChromium + "' PACKAGE='" + HELLO_SERVER_TGZ +
+                                "' DEPLOY_PORT=" + std::to_string(deployedPort.port()) + " NODE_PATH='" + WEB_TEST_DIR +
+                                "/node_modules' node '" + PUBLISH_SCRIPT + "'";
+    auto run = runCommand("/bin/sh", {"-c", command}, db.dir(), 240000);
+    EXPECT_EQ(run.status, 0) << "stdout:\n"
+                             << run.out << "stderr:\n"
+                             << run.err << "node log:\n"
+                             << node->process().log();
+    EXPECT_NE(run.out.find("refused: "), std::string::npos) << run.out;
+    EXPECT_NE(run.out.find("rolled back to "), std::string::npos) << run.out;
+    EXPECT_NE(run.out.find("all publish steps passed"), std::string::npos) << run.out;
+}
