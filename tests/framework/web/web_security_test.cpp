@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <string>
@@ -118,6 +119,38 @@ TEST_F(WebSecurity, WebPasswordRefusesShortPasswordsAndArguments) {
     auto extra = runCommand(TARSADMIN_PATH, {"web-password", "hunter22hunter22"}, web.dir());
     EXPECT_EQ(extra.status, 2);
     EXPECT_NE(extra.err.find("the password comes from stdin"), std::string::npos) << extra.err;
+}
+
+TEST_F(WebSecurity, WebPasswordFileRefusesASymlinkAndFollowsNoPlantedTemporaryFile) {
+    const std::string target = web.dir() + "/elsewhere";
+    TC_File::save2file(target, "untouched\n");
+    auto setPassword = [&](const std::string& file) {
+        return runCommand("/bin/sh",
+                          {"-c", std::string("printf '%s\\n' '") + kPassword + "' | '" + TARSADMIN_PATH +
+                                     "' web-password --file '" + file + "'"},
+                          web.dir());
+    };
+    const std::string link = web.dir() + "/linked.passwd";
+    ASSERT_EQ(::symlink(target.c_str(), link.c_str()), 0);
+    auto refused = setPassword(link);
+    EXPECT_EQ(refused.status, 1) << refused.out << refused.err;
+    EXPECT_NE(refused.err.find("is a symbolic link"), std::string::npos) << refused.err;
+    EXPECT_EQ(TC_File::load2str(target), "untouched\n");
+
+    // A link planted at the old fixed temporary name is neither followed nor reused.
+    const std::string file = web.dir() + "/fresh.passwd";
+    ASSERT_EQ(::symlink(target.c_str(), (file + ".tmp").c_str()), 0);
+    auto written = setPassword(file);
+    ASSERT_EQ(written.status, 0) << written.out << written.err;
+    EXPECT_EQ(TC_File::load2str(target), "untouched\n");
+    struct stat st {};
+    ASSERT_EQ(::lstat(file.c_str(), &st), 0);
+    EXPECT_TRUE(S_ISREG(st.st_mode));
+    EXPECT_EQ(st.st_mode & 0777, 0600);
+    EXPECT_NE(TC_File::load2str(file).find("admin:pbkdf2-sha256$"), std::string::npos);
+    for (const auto& entry : std::filesystem::directory_iterator(web.dir())) {
+        EXPECT_EQ(entry.path().filename().string().find(".tmp."), std::string::npos) << "left behind: " << entry.path();
+    }
 }
 
 TEST_F(WebSecurity, PageIsServedWithoutLoginButNotFilesOutsideIt) {
