@@ -1,6 +1,7 @@
 #include "WebConsole.h"
 
 #include <openssl/crypto.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cctype>
@@ -230,7 +231,9 @@ HttpResponse WebConsole::staticFile(const std::string& path) {
         return std::isalnum(c) || c == '.' || c == '_' || c == '-';
     });
     const std::string file = _settings.assets + "/" + name;
-    if (!plain || !TC_File::isFileExist(file)) {
+    // Regular files only: reading a folder or a device would fail or block.
+    struct stat st {};
+    if (!plain || ::stat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
         HttpResponse reply;
         reply.setStatus(404);
         reply.setHeader("Content-Type", "text/plain; charset=utf-8");

@@ -164,6 +164,26 @@ TEST_F(WebSecurity, PageIsServedWithoutLoginButNotFilesOutsideIt) {
     EXPECT_EQ(httpRequest(port, "GET", "/.hidden").status, 404);
 }
 
+TEST_F(WebSecurity, AFolderInThePagesFolderIsNotFoundAndNoPathReachesThePeer) {
+    // Reading a folder as a file fails: such a failure must not show the peer a path.
+    ReservedPort otherPort;
+    ServerProcess other{TARSWEB_PATH};
+    const std::string assets = other.dir() + "/assets";
+    TC_File::makeDirRecursive(assets + "/sub");
+    TC_File::save2file(assets + "/index.html", "<html>Log in</html>\n");
+    std::string text = config();
+    const std::string endpoint = "-p " + std::to_string(port.port()) + " ";
+    ASSERT_NE(text.find(endpoint), std::string::npos);
+    text.replace(text.find(endpoint), endpoint.size(), "-p " + std::to_string(otherPort.port()) + " ");
+    text.replace(text.find("  <web>\n"), 8, "  <web>\n    assets = " + assets + "\n");
+    other.writeConfig(text);
+    ASSERT_TRUE(other.start({otherPort.port()})) << other.output();
+    EXPECT_EQ(httpRequest(otherPort, "GET", "/").status, 200);
+    HttpAnswer folder = httpRequest(otherPort, "GET", "/sub");
+    EXPECT_EQ(folder.status, 404) << folder.body;
+    EXPECT_EQ(folder.body.find(other.dir()), std::string::npos) << folder.body;
+}
+
 TEST_F(WebSecurity, EveryApiCallNeedsASession) {
     for (const char* path : {"/api/session", "/api/servers", "/api/servers/TestApp.HelloServer"}) {
         HttpAnswer a = httpRequest(port, "GET", path);
