@@ -41,7 +41,8 @@ ServerPatchStore::Added ServerPatchStore::addPatch(const ServerPatch& patch) {
     static const auto updated = table.namesExcept({"id", "server", "version"});
     auto connection = _connection.lock();
     SqlTransaction transaction(*connection, op);
-    // In the transaction: two uploads of one version cannot both pass the check.
+    // Checked under the connection's lease, in the transaction that writes: one registry
+    // never lets two uploads of one version both pass.
     auto existing = selectPatches(*connection, patch.server, patch.version, op);
     if (!existing.empty() && !sameMd5(existing.front().md5, patch.md5)) {
         return Added{0, existing.front()};
