@@ -353,7 +353,7 @@ console_login() {
   status=$( (exec 5<>/dev/tcp/127.0.0.1/18893 &&
     printf 'POST /api/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s' \
       ${#body} "$body" >&5 && timeout 10 head -n 1 <&5) 2>/dev/null)
-  [[ $status == "HTTP/1.1 200"* ]]
+  [[ $status =~ ^HTTP/1\.[01]\ 200 ]]
 }
 console_status=0
 console_login || console_status=1
