@@ -213,9 +213,9 @@ void NodePatcher::run(const std::string& key, PatchRequest request, ServerLayout
 
         // A kept folder of this version is reused only when it holds this very package: a
         // version published again with other content must not leave the old one running.
-        const bool kept = fs::is_directory(versionDir, ec);
-        const std::string keptMd5 = kept ? recordedMd5(versionDir) : "";
-        if (kept && keptMd5 != wantedMd5) {
+        const bool keptHere = fs::is_directory(versionDir, ec);
+        const std::string keptMd5 = keptHere ? recordedMd5(versionDir) : "";
+        if (keptHere && keptMd5 != wantedMd5) {
             movedAside = versions + "." + request.version + ".replaced";
             fs::remove_all(movedAside, ec);
             fs::rename(versionDir, movedAside, ec);
