@@ -2,7 +2,9 @@
 # The main job: installs what is missing, builds, starts the framework on 127.0.0.1 with
 # the embedded store (registry and node; the node runs the config service, the
 # observability services and the package store, deployed like any server: tarsstat,
-# tarsproperty, tarsnotify, tarslog, tarsquerystat, tarsqueryproperty, tarspatch), deploys
+# tarsproperty, tarsnotify, tarslog, tarsquerystat, tarsqueryproperty, tarspatch) and the
+# web console (tarsweb, its admin password generated and kept in
+# <build>/quickstart/console.txt, mode 0600: url=, user=, password= lines), deploys
 # HelloServer from examples/hello/deploy.conf with tarsadmin (no executable path: the node
 # runs what is published) and publishes the package the build made (HelloServer.tgz,
 # uploaded to tarspatch, installed by the node), has HelloClient call it by
@@ -21,7 +23,7 @@
 # build's program (and the store is this build's). Ports
 # (127.0.0.1): registry 17890 (QueryObj), 17891 (RegistryObj), 12000 (AdminRegObj);
 # config 18193; stat 18293, querystat 18393, property 18493, notify 18593, queryproperty
-# 18693, log 18993, patch 18793 (TARS's ports); node 19385 (NodeObj), 19386 (ServerObj); admin ports
+# 18693, log 18993, patch 18793 (TARS's ports); web console 18893 (http); node 19385 (NodeObj), 19386 (ServerObj); admin ports
 # 17897, 18197, 19387; HelloServer 20001; ops endpoints (HTTP, for Prometheus): registry
 # 17899 (its /prometheus/targets lists every server with one), HelloServer 20003.
 set -euo pipefail
@@ -34,7 +36,7 @@ pid_dir="$run_dir/pids"
 services=(tarsregistry tarsnode)  # started in this order, stopped in reverse
 # The framework's servers the node runs (deployed by this script, stopped before the node).
 framework_servers=(tars.tarsconfig tars.tarsstat tars.tarsproperty tars.tarsnotify tars.tarslog tars.tarsquerystat
-  tars.tarsqueryproperty tars.tarspatch)
+  tars.tarsqueryproperty tars.tarspatch tars.tarsweb)
 locator="tars.tarsregistry.QueryObj@tcp -h 127.0.0.1 -p 17890"
 tarsadmin="$build/framework/admin/tarsadmin"
 
@@ -128,7 +130,7 @@ if [ "${TARS_QUICKSTART_SKIP_BUILD:-0}" != 1 ]; then
   tars_install_missing "${tars_build_packages[@]}"
   cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
   cmake --build "$build" -j "${TARS_JOBS:-2}" --target tars2cpp codec_demo HelloServer HelloServer-tar HelloClient \
-    tarsregistry tarsconfig tarsnode tarsadmin tarsstat tarsproperty tarsnotify tarslog tarsquery tarspatch
+    tarsregistry tarsconfig tarsnode tarsadmin tarsstat tarsproperty tarsnotify tarslog tarsquery tarspatch tarsweb
 fi
 
 echo
@@ -142,7 +144,7 @@ echo
 echo "== the framework: registry and node on 127.0.0.1, one SQLite file =="
 replace_other_run
 stop_all
-for port in 17890 17891 12000 18193 18293 18393 18493 18593 18693 18793 18993 19385 19386 17897 17899 18197 19387 20001 20003; do
+for port in 17890 17891 12000 18193 18293 18393 18493 18593 18693 18793 18893 18993 19385 19386 17897 17899 18197 19387 20001 20003; do
   if port_open "$port"; then
     echo "quickstart: 127.0.0.1:$port is already in use by another program; stop it and run again" >&2
     exit 1
@@ -250,6 +252,25 @@ EOF
         maxuploadsize = 1073741824
       </patch>"
 } >"$run_dir/patch.deploy.conf"
+# The web console: plain http on 127.0.0.1 (tarsweb refuses plain http beyond loopback).
+cat >"$run_dir/web.deploy.conf" <<EOF
+# the web console on this machine (written by quickstart.sh)
+<deploy>
+  app = tars
+  server = tarsweb
+  node = 127.0.0.1
+  executable = $build/framework/web/tarsweb
+  setting = active
+  <adapters>
+    <tars.tarsweb.WebObjAdapter>
+      endpoint = tcp -h localip -p 18893 -t 60000
+      servant = tars.tarsweb.WebObj
+      protocol = http
+      threads = 2
+    </tars.tarsweb.WebObjAdapter>
+  </adapters>
+</deploy>
+EOF
 
 # Starts NAME in DIR in a session of its own (it outlives this script), pid to pid_dir.
 start_service() {
@@ -292,9 +313,51 @@ echo "== tarsadmin deploy observability.deploy.conf (stat, property, notify, log
 echo
 echo "== tarsadmin deploy patch.deploy.conf (tarspatch, the package store) =="
 "$tarsadmin" --locator="$locator" deploy "$run_dir/patch.deploy.conf"
-for name in "${framework_servers[@]:1}"; do
+for name in tars.tarsstat tars.tarsproperty tars.tarsnotify tars.tarslog tars.tarsquerystat tars.tarsqueryproperty \
+  tars.tarspatch; do
   wait_until "$name active" 60 active "$name"
 done
+
+echo
+echo "== tarsadmin deploy web.deploy.conf (tarsweb, the web console) and web-password for admin =="
+# The login lives in console.txt (mode 0600). A password a previous run wrote there is
+# used again, so a browser's saved login keeps working; otherwise one is generated. It
+# reaches tarsadmin on stdin (printf is a shell builtin: no command line shows it) and is
+# never printed.
+console_file=$run_dir/console.txt
+console_url=http://127.0.0.1:18893/
+console_password=
+if [ -f "$console_file" ] && [ ! -L "$console_file" ] && [ -O "$console_file" ]; then
+  console_password=$(sed -n 's/^password=\([A-Za-z0-9]\{20,128\}\)$/\1/p' "$console_file" | head -n 1)
+fi
+if [ -z "$console_password" ]; then
+  console_password=$(head -c 48 /dev/urandom | base64 -w 0 | tr -dc 'A-Za-z0-9')
+  console_password=${console_password:0:24}
+  if [ ${#console_password} -lt 20 ]; then
+    echo "quickstart: could not generate a console password from /dev/urandom" >&2
+    exit 1
+  fi
+fi
+printf '%s\n' "$console_password" | "$tarsadmin" --locator="$locator" web-password --user admin
+# mktemp creates the file 0600 (O_EXCL); rename puts it in place: never readable by others.
+console_tmp=$(mktemp "$run_dir/.console.txt.XXXXXX")
+printf 'url=%s\nuser=admin\npassword=%s\n' "$console_url" "$console_password" >"$console_tmp"
+mv -f "$console_tmp" "$console_file"
+"$tarsadmin" --locator="$locator" deploy "$run_dir/web.deploy.conf"
+wait_until "tarsweb active" 60 active tars.tarsweb
+wait_until "tarsweb listening on 18893" 20 port_open 18893
+# console.txt's login works: POST /api/login answers 200 (the body goes through printf, a
+# builtin, straight to the socket).
+console_login() {
+  local body="{\"user\":\"admin\",\"password\":\"$console_password\"}" status
+  status=$( (exec 5<>/dev/tcp/127.0.0.1/18893 &&
+    printf 'POST /api/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s' \
+      ${#body} "$body" >&5 && timeout 10 head -n 1 <&5) 2>/dev/null)
+  [[ $status =~ ^HTTP/1\.[01]\ 200 ]]
+}
+console_status=0
+console_login || console_status=1
+[ $console_status -eq 0 ] && echo "the console takes the login in $console_file"
 
 echo
 echo "== tarsadmin deploy examples/hello/deploy.conf (no executable path: it runs what is published) =="
@@ -381,6 +444,7 @@ check_binary tars.tarsconfig "$(list_pid tars tarsconfig)" "$build/framework/con
 check_binary tars.tarsstat "$(list_pid tars tarsstat)" "$build/framework/stat/tarsstat"
 check_binary tars.tarsnotify "$(list_pid tars tarsnotify)" "$build/framework/notify/tarsnotify"
 check_binary tars.tarspatch "$(list_pid tars tarspatch)" "$build/framework/patch/tarspatch"
+check_binary tars.tarsweb "$(list_pid tars tarsweb)" "$build/framework/web/tarsweb"
 # HelloServer runs the published version (the node's bin link points at it): this build's.
 check_binary TestApp.HelloServer "$(list_pid TestApp HelloServer)" \
   "$run_dir/node/data/TestApp.HelloServer/bin/HelloServer"
@@ -405,6 +469,11 @@ if [ $targets_status -ne 0 ]; then
        "still up: $stop_command)" >&2
   exit 1
 fi
+if [ $console_status -ne 0 ]; then
+  echo "quickstart: FAILED: the web console refused the login in $console_file (the framework is still up:" \
+       "$stop_command)" >&2
+  exit 1
+fi
 if [ $client_status -ne 0 ]; then
   echo "quickstart: FAILED: HelloClient exited with $client_status (the framework is still up:" \
        "$stop_command)" >&2
@@ -415,6 +484,7 @@ cat <<EOF
 quickstart: done. Everything is still running:
   registry: $run_dir/framework   (store: data/db_tars.sqlite, log: log/tars/tarsregistry/)
   node:     $run_dir/node        (its servers: data/<App>.<Server>/, log/<App>/<Server>/)
+  console:  $console_url   (log in with the user and password in $console_file)
 Try:
   $tarsadmin list
   $tarsadmin status TestApp.HelloServer

@@ -149,6 +149,23 @@ int AdminTool::publish(const std::vector<std::string>& args) {
     std::vector<Instance> targets = targetsOf(fullName, nodes);
     if (targets.empty()) return failed("publish", -1, fullName + " has no instance to publish to");
 
+    // 0. A version is one package: another one under a recorded version would replace its
+    // file on tarspatch while the nodes keep what they unpacked under that name. The
+    // registry refuses it too (step 2); asked here, nothing is uploaded.
+    {
+        std::vector<adminreg::ServerPatchDesc> recorded;
+        std::string result;
+        if (registry(kQueryTimeoutMs)->listServerPatches(app, server, recorded, result) == 0) {
+            for (const auto& v : recorded) {
+                if (v.version != version || TC_Common::lower(v.md5) == TC_Common::lower(md5)) continue;
+                return failed("publish " + fullName, -3,
+                              "version " + version + " is recorded already with MD5 " + v.md5 + " (uploaded " +
+                                  v.uploadTime + " UTC); " + file + " has MD5 " + md5 +
+                                  ": publish it under another --version (nothing was uploaded)");
+            }
+        }
+    }
+
     // 1. upload
     PatchPrx patch = patchProxy(patchObj, kQueryTimeoutMs * 3);
     const std::string name = version + ".tgz";

@@ -54,27 +54,46 @@ bool validUser(const std::string& user) {
     return true;
 }
 
-// Writes text to path with mode 0600 (through a temporary file renamed over it).
+// PATH itself a symbolic link: writing through it would put the hashes wherever it points.
+void refuseSymlink(const std::string& path) {
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
+        throw std::runtime_error(path + " is a symbolic link: refusing to write the password file through it");
+    }
+}
+
+// Writes text to path with mode 0600: a new temporary file beside it (a unique name,
+// created exclusively, never through a link another user planted), synced, then renamed
+// over path. On failure the temporary file is removed and path is unchanged.
 void writePrivateFile(const std::string& path, const std::string& text) {
-    const std::string temporary = path + ".tmp";
-    int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0) throw std::runtime_error("cannot write " + temporary + ": " + std::strerror(errno));
-    ::fchmod(fd, 0600);
+    refuseSymlink(path);
+    std::string temporary;
+    int fd = -1;
+    for (int attempt = 0; attempt < 100 && fd < 0; ++attempt) {
+        temporary = path + ".tmp." + web::randomToken(6);
+        fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd < 0 && errno != EEXIST) break;
+    }
+    if (fd < 0) throw std::runtime_error("cannot create a temporary file beside " + path + ": " + std::strerror(errno));
+    auto fail = [&](const std::string& what, int error) {
+        if (fd >= 0) ::close(fd);
+        ::unlink(temporary.c_str());
+        throw std::runtime_error(what + ": " + std::strerror(error));
+    };
+    if (::fchmod(fd, 0600) != 0) fail("cannot set the mode of " + temporary, errno);
     size_t done = 0;
     while (done < text.size()) {
         ssize_t n = ::write(fd, text.data() + done, text.size() - done);
         if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) {
-            int error = errno;
-            ::close(fd);
-            throw std::runtime_error("cannot write " + temporary + ": " + std::strerror(error));
-        }
+        if (n <= 0) fail("cannot write " + temporary, n < 0 ? errno : EIO);
         done += static_cast<size_t>(n);
     }
-    if (::fsync(fd) != 0 || ::close(fd) != 0) throw std::runtime_error("cannot write " + temporary);
-    if (::rename(temporary.c_str(), path.c_str()) != 0) {
-        throw std::runtime_error("cannot rename " + temporary + " to " + path + ": " + std::strerror(errno));
-    }
+    if (::fsync(fd) != 0) fail("cannot write " + temporary, errno);
+    const int closed = ::close(fd);
+    fd = -1;
+    if (closed != 0) fail("cannot write " + temporary, errno);
+    // rename replaces a link planted at path meanwhile; it never writes through one.
+    if (::rename(temporary.c_str(), path.c_str()) != 0) fail("cannot rename " + temporary + " to " + path, errno);
 }
 
 }  // namespace
@@ -111,6 +130,7 @@ int AdminTool::webPassword(const std::vector<std::string>& args) {
     const std::string hash = web::hashPassword(password);
 
     if (!file.empty()) {
+        refuseSymlink(file);
         std::string text = TC_File::isFileExist(file) ? TC_File::load2str(file) : "";
         writePrivateFile(file, web::setPasswordLine(text, user, hash));
         _out << "web-password: set the password of " << user << " in " << file << "\n";

@@ -14,6 +14,7 @@
 #include "Patch.h"
 #include "tc_archive.h"
 #include "util/tc_common.h"
+#include "util/tc_file.h"
 #include "util/tc_logger.h"
 #include "util/tc_timeprovider.h"
 #include "util/tc_md5.h"
@@ -65,6 +66,17 @@ void writeAll(int fd, const std::vector<char>& data, const std::string& path) {
         }
         done += static_cast<size_t>(n);
     }
+}
+
+// Inside each version folder, beside <Server>/: the MD5 of the package it was unpacked from.
+constexpr const char* kMd5Record = ".tars-package-md5";
+
+// The MD5 recorded in versionDir ("" when none).
+std::string recordedMd5(const std::string& versionDir) {
+    std::error_code ec;
+    const std::string file = versionDir + "/" + kMd5Record;
+    if (!fs::is_regular_file(file, ec)) return "";
+    return TC_Common::lower(TC_Common::trim(TC_File::load2str(file)));
 }
 
 bool isExecutableFile(const std::string& path) {
@@ -185,14 +197,39 @@ void NodePatcher::run(const std::string& key, PatchRequest request, ServerLayout
     const std::string relativeExe = layout.exe.substr(layout.binDir.size());
     const std::string newExe = versionDir + "/" + request.servername + "/" + relativeExe;
     const std::string linkTarget = "versions/" + request.version + "/" + request.servername;
+    const std::string wantedMd5 = TC_Common::lower(request.md5);
     bool unpackedHere = false;
+    std::string movedAside;  // a kept folder of another package under this version, until the new one runs
+    // Puts the kept folder back when the new one did not make it.
+    auto restoreKept = [&] {
+        if (movedAside.empty()) return;
+        std::error_code ec;
+        if (!fs::exists(versionDir, ec)) fs::rename(movedAside, versionDir, ec);
+    };
     try {
         std::error_code ec;
         fs::create_directories(versions, ec);
         if (ec) throw PatchFailure{"cannot create " + versions + ": " + ec.message()};
 
+        // A kept folder of this version is reused only when it holds this very package: a
+        // version published again with other content must not leave the old one running.
+        const bool keptHere = fs::is_directory(versionDir, ec);
+        const std::string keptMd5 = keptHere ? recordedMd5(versionDir) : "";
+        if (keptHere && keptMd5 != wantedMd5) {
+            movedAside = versions + "." + request.version + ".replaced";
+            fs::remove_all(movedAside, ec);
+            fs::rename(versionDir, movedAside, ec);
+            if (ec) {
+                movedAside.clear();
+                throw PatchFailure{"cannot move aside the kept " + versionDir + ": " + ec.message()};
+            }
+            TLOGINFO("[node] " << who << ": the kept folder holds "
+                               << (keptMd5.empty() ? std::string("a package of unknown MD5") : "MD5 " + keptMd5)
+                               << ", the request says " << wantedMd5 << ": downloading it again" << std::endl);
+        }
         // Already installed here (a rollback): the folder was checked when it was unpacked.
-        if (fs::is_symlink(serverDir + "bin") && fs::read_symlink(serverDir + "bin", ec).string() == linkTarget) {
+        if (movedAside.empty() && fs::is_symlink(serverDir + "bin") &&
+            fs::read_symlink(serverDir + "bin", ec).string() == linkTarget) {
             finish(key, true, who + ": already the running version");
             return;
         }
@@ -279,6 +316,11 @@ void NodePatcher::run(const std::string& key, PatchRequest request, ServerLayout
             if (!isExecutableFile(newExe)) {
                 throw PatchFailure{"the package has no executable " + request.servername + "/" + relativeExe};
             }
+            try {
+                TC_File::save2file(versionDir + "/" + kMd5Record, wantedMd5 + "\n");
+            } catch (const std::exception& e) {
+                throw PatchFailure{"cannot record the MD5 in " + versionDir + ": " + e.what()};
+            }
         } else if (!isExecutableFile(newExe)) {
             throw PatchFailure{"the kept version has no executable " + request.servername + "/" + relativeExe};
         }
@@ -312,6 +354,8 @@ void NodePatcher::run(const std::string& key, PatchRequest request, ServerLayout
             throw PatchFailure{"cannot switch " + bin + " to " + linkTarget + ": " + ec.message()};
         }
         unpackedHere = false;  // the running version now
+        if (!movedAside.empty()) fs::remove_all(movedAside, ec);
+        movedAside.clear();
         // 7. start, report, keep
         progress(key, 98, "starting the new version");
         std::string started;
@@ -345,12 +389,14 @@ void NodePatcher::run(const std::string& key, PatchRequest request, ServerLayout
             std::error_code ec;
             fs::remove_all(versionDir, ec);
         }
+        restoreKept();
         finish(key, false, who + ": not installed: " + f.cause + "; the running version keeps running");
     } catch (const std::exception& e) {
         if (unpackedHere) {
             std::error_code ec;
             fs::remove_all(versionDir, ec);
         }
+        restoreKept();
         finish(key, false, who + ": not installed: " + e.what() + "; the running version keeps running");
     }
 }

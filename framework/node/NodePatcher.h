@@ -14,7 +14,10 @@
 //   7. start      the server, report the version to the registry (updatePatchResult), and
 //                 delete the oldest versions beyond keepVersions (never the running one)
 //
-// A version already unpacked (a rollback) skips 1-3. Any failure before the switch leaves
+// Step 3 also records the package's MD5 in <version>/.tars-package-md5. A version already
+// unpacked (a rollback) skips 1-3 when that record matches the request's MD5; a kept
+// folder of another package under that name (or without a record) is moved aside and
+// the version downloaded again, and put back if that fails. Any failure before the switch leaves
 // the running version running and nothing half-unpacked; the result names the node, the
 // server, the version and the cause. Only servers whose executable lives in their bin
 // folder (a deployment without an absolute executable path) can be patched.

@@ -794,39 +794,44 @@ adminreg::ServerPatchDesc describePatch(const ServerPatch& p) {
 }  // namespace
 
 Int32 AdminRegImp::addServerPatch(const adminreg::ServerPatchDesc& patch, std::string& result, CurrentPtr current) {
-    return answer("addServerPatch", patch.application + "." + patch.serverName + " version " + patch.version, result,
-                  [&](std::string& text) {
-                      refuseIf(deploy::checkName("application", patch.application));
-                      refuseIf(deploy::checkName("server name", patch.serverName));
-                      checkVersion(patch.version);
-                      bool hex = patch.md5.size() == 32 && std::all_of(patch.md5.begin(), patch.md5.end(), [](char c) {
-                                     return std::isxdigit(static_cast<unsigned char>(c));
-                                 });
-                      if (!hex) refuse(AdminRegCode::Invalid, "md5 '" + patch.md5 + "': must be 32 hex digits");
-                      if (patch.tgz.empty() || patch.tgz.size() > 1024) {
-                          refuse(AdminRegCode::Invalid, "tgz: the package's file name on tarspatch (1..1024 bytes)");
-                      }
-                      if (patch.size <= 0)
-                          refuse(AdminRegCode::Invalid, "size " + std::to_string(patch.size) + ": must be > 0");
-                      if (patch.comment.size() > 1024) {
-                          refuse(AdminRegCode::Invalid,
-                                 "comment of " + std::to_string(patch.comment.size()) + " bytes: at most 1024");
-                      }
-                      if (patch.uploadUser.size() > 64) refuse(AdminRegCode::Invalid, "uploadUser: at most 64 bytes");
-                      ServerPatch row;
-                      row.server = patch.application + "." + patch.serverName;
-                      row.version = patch.version;
-                      row.tgz = patch.tgz;
-                      row.md5 = TC_Common::lower(patch.md5);
-                      row.size = patch.size;
-                      row.comment = patch.comment;
-                      row.uploadTime = RegistryService::now();
-                      row.uploadUser = patch.uploadUser.empty() ? userOf(current) : patch.uploadUser;
-                      int64_t id = _context.service.store().addPatch(row);
-                      text =
-                          "recorded version " + row.version + " of " + row.server + " (id " + std::to_string(id) + ")";
-                      return AdminRegCode::Ok;
-                  });
+    return answer(
+        "addServerPatch", patch.application + "." + patch.serverName + " version " + patch.version, result,
+        [&](std::string& text) {
+            refuseIf(deploy::checkName("application", patch.application));
+            refuseIf(deploy::checkName("server name", patch.serverName));
+            checkVersion(patch.version);
+            bool hex = patch.md5.size() == 32 && std::all_of(patch.md5.begin(), patch.md5.end(), [](char c) {
+                           return std::isxdigit(static_cast<unsigned char>(c));
+                       });
+            if (!hex) refuse(AdminRegCode::Invalid, "md5 '" + patch.md5 + "': must be 32 hex digits");
+            if (patch.tgz.empty() || patch.tgz.size() > 1024) {
+                refuse(AdminRegCode::Invalid, "tgz: the package's file name on tarspatch (1..1024 bytes)");
+            }
+            if (patch.size <= 0) refuse(AdminRegCode::Invalid, "size " + std::to_string(patch.size) + ": must be > 0");
+            if (patch.comment.size() > 1024) {
+                refuse(AdminRegCode::Invalid,
+                       "comment of " + std::to_string(patch.comment.size()) + " bytes: at most 1024");
+            }
+            if (patch.uploadUser.size() > 64) refuse(AdminRegCode::Invalid, "uploadUser: at most 64 bytes");
+            ServerPatch row;
+            row.server = patch.application + "." + patch.serverName;
+            row.version = patch.version;
+            row.tgz = patch.tgz;
+            row.md5 = TC_Common::lower(patch.md5);
+            row.size = patch.size;
+            row.comment = patch.comment;
+            row.uploadTime = RegistryService::now();
+            row.uploadUser = patch.uploadUser.empty() ? userOf(current) : patch.uploadUser;
+            auto added = _context.service.store().addPatch(row);
+            if (added.conflicting) {
+                refuse(AdminRegCode::Exists,
+                       "version " + row.version + " of " + row.server + " is recorded already with MD5 " +
+                           added.conflicting->md5 + " (uploaded " + formatStoreTime(added.conflicting->uploadTime) +
+                           "); this package's MD5 is " + row.md5 + ": publish it under another version");
+            }
+            text = "recorded version " + row.version + " of " + row.server + " (id " + std::to_string(added.id) + ")";
+            return AdminRegCode::Ok;
+        });
 }
 
 Int32 AdminRegImp::listServerPatches(const std::string& application, const std::string& serverName,

@@ -150,7 +150,7 @@ public:
     std::vector<int64_t> listConfigReferences(int64_t configId) { return _configFiles.listConfigReferences(configId); }
 
     // ---- published versions (ServerPatchStore)
-    int64_t addPatch(const ServerPatch& patch) { return _patches.addPatch(patch); }
+    ServerPatchStore::Added addPatch(const ServerPatch& patch) { return _patches.addPatch(patch); }
     std::vector<ServerPatch> listPatches(const std::string& server) { return _patches.listPatches(server); }
     std::optional<ServerPatch> getPatch(const std::string& server, const std::string& version) {
         return _patches.getPatch(server, version);

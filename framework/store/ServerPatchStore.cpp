@@ -1,5 +1,8 @@
 #include "ServerPatchStore.h"
 
+#include <algorithm>
+#include <cctype>
+
 #include "SqlWhere.h"
 
 namespace tars {
@@ -21,13 +24,29 @@ const RecordColumns<ServerPatch>& ServerPatchStore::columns() {
     return columns;
 }
 
-int64_t ServerPatchStore::addPatch(const ServerPatch& patch) {
+namespace {
+
+bool sameMd5(const std::string& a, const std::string& b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](unsigned char x, unsigned char y) {
+               return std::tolower(x) == std::tolower(y);
+           });
+}
+
+}  // namespace
+
+ServerPatchStore::Added ServerPatchStore::addPatch(const ServerPatch& patch) {
     static constexpr std::string_view op = "addPatch";
     const auto& table = columns();
     static const auto written = table.namesExcept({"id"});
     static const auto updated = table.namesExcept({"id", "server", "version"});
     auto connection = _connection.lock();
     SqlTransaction transaction(*connection, op);
+    // Checked under the connection's lease, in the transaction that writes: one registry
+    // never lets two uploads of one version both pass.
+    auto existing = selectPatches(*connection, patch.server, patch.version, op);
+    if (!existing.empty() && !sameMd5(existing.front().md5, patch.md5)) {
+        return Added{0, existing.front()};
+    }
     connection->execute(op, connection->upsertSql(table.table(), written, {"server", "version"}, updated),
                         table.values(patch, written));
     auto rows = connection->query(op, "SELECT id FROM t_server_patchs WHERE server = ? AND version = ?",
@@ -36,7 +55,7 @@ int64_t ServerPatchStore::addPatch(const ServerPatch& patch) {
     if (rows.empty()) {
         throw StoreError(_connection.backend(), op, "version '" + patch.version + "' missing after insert");
     }
-    return rows.front().integer(0);
+    return Added{rows.front().integer(0), std::nullopt};
 }
 
 std::vector<ServerPatch> ServerPatchStore::selectPatches(SqlConnection& connection, const std::string& server,

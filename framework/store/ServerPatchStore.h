@@ -24,9 +24,17 @@ class ServerPatchStore {
 public:
     explicit ServerPatchStore(SharedSqlConnection& connection) : _connection(connection) {}
 
-    // Inserts the version, or replaces the row of the same server and version (a package
-    // uploaded again under its id); the row's id.
-    int64_t addPatch(const ServerPatch& patch);
+    // What addPatch did: the row's id, or (id 0) the row already holding that server and
+    // version with another MD5, left unchanged.
+    struct Added {
+        int64_t id = 0;
+        std::optional<ServerPatch> conflicting;
+    };
+    // Inserts the version, or replaces the row of the same server and version when it has
+    // the same MD5 (the same package uploaded again). A different package under a
+    // recorded version is refused: nodes keep unpacked versions by name and would go on
+    // running the old one.
+    Added addPatch(const ServerPatch& patch);
     // The versions of server, newest first (upload time, then id).
     std::vector<ServerPatch> listPatches(const std::string& server);
     std::optional<ServerPatch> getPatch(const std::string& server, const std::string& version);

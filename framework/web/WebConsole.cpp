@@ -1,6 +1,7 @@
 #include "WebConsole.h"
 
 #include <openssl/crypto.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cctype>
@@ -218,7 +219,8 @@ HttpResponse WebConsole::handle(const WebRequest& request) {
     } catch (const std::exception& e) {
         TLOGERROR("web: " << request.http.getMethod() << " " << request.http.getPath() << ": " << e.what()
                           << std::endl);
-        return jsonError(500, std::string("internal error: ") + e.what());
+        // The detail stays in the log: the peer may not be logged in.
+        return jsonError(500, "internal error; the detail is in tarsweb's log");
     }
 }
 
@@ -230,7 +232,9 @@ HttpResponse WebConsole::staticFile(const std::string& path) {
         return std::isalnum(c) || c == '.' || c == '_' || c == '-';
     });
     const std::string file = _settings.assets + "/" + name;
-    if (!plain || !TC_File::isFileExist(file)) {
+    // Regular files only: reading a folder or a device would fail or block.
+    struct stat st {};
+    if (!plain || ::stat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
         HttpResponse reply;
         reply.setStatus(404);
         reply.setHeader("Content-Type", "text/plain; charset=utf-8");
@@ -401,17 +405,23 @@ HttpResponse WebConsole::api(const WebRequest& request, const std::string& path)
     return jsonError(404, "no API " + path);
 }
 
-HttpResponse WebConsole::listServers() {
+WebConsole::ServerIds WebConsole::allServerIds() {
+    ServerIds ids;
     std::string result;
-    std::vector<std::vector<std::string>> rows;
     try {
-        rows = _query->getAllServerIds(result);
+        ids.rows = _query->getAllServerIds(result);
     } catch (const std::exception& e) {
-        return jsonError(502, callFailure(_settings.adminRegObj, e));
+        ids.failure = jsonError(502, callFailure(_settings.adminRegObj, e));
     }
+    for (auto& row : ids.rows) row.resize(7);
+    return ids;
+}
+
+HttpResponse WebConsole::listServers() {
+    ServerIds ids = allServerIds();
+    if (ids.failure) return *ids.failure;
     json servers = json::array();
-    for (auto& row : rows) {
-        row.resize(7);
+    for (const auto& row : ids.rows) {
         size_t dot = row[0].find('.');
         servers.push_back({{"app", row[0].substr(0, dot)},
                            {"server", dot == std::string::npos ? "" : row[0].substr(dot + 1)},
@@ -426,17 +436,11 @@ HttpResponse WebConsole::listServers() {
 }
 
 HttpResponse WebConsole::serverInstances(const std::string& app, const std::string& server) {
-    std::string result;
-    std::vector<std::vector<std::string>> rows;
-    try {
-        rows = _query->getAllServerIds(result);
-    } catch (const std::exception& e) {
-        return jsonError(502, callFailure(_settings.adminRegObj, e));
-    }
+    ServerIds ids = allServerIds();
+    if (ids.failure) return *ids.failure;
     const std::string fullName = app + "." + server;
     json instances = json::array();
-    for (auto& row : rows) {
-        row.resize(7);
+    for (const auto& row : ids.rows) {
         if (row[0] != fullName) continue;
         const std::string& node = row[1];
         json instance = {{"node", node},

@@ -18,6 +18,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,12 @@ private:
     // The stored hash of user ("" when none); error set when the password file cannot be read.
     std::string storedHash(const std::string& user, std::string& error);
 
+    // getAllServerIds' rows (each of its 7 columns), or the answer when the registry failed.
+    struct ServerIds {
+        std::vector<std::vector<std::string>> rows;
+        std::optional<HttpResponse> failure;
+    };
+    ServerIds allServerIds();
     HttpResponse listServers();
     HttpResponse serverInstances(const std::string& app, const std::string& server);
     // Config files of APP.SERVER (its own, its hosts', its application's): list, read, store.

@@ -52,39 +52,77 @@ size_t SessionTable::size() const {
     return _sessions.size();
 }
 
-int64_t LoginThrottle::waitOf(const std::string& key, int64_t nowMs) {
-    auto it = _failures.find(key);
-    if (it == _failures.end() || it->second.count < kFreeFailures) return 0;
-    const int shift = std::min(it->second.count - kFreeFailures, 6);
-    const int64_t delay = std::min<int64_t>(int64_t{1000} << shift, kMaxDelayMs);
-    return std::max<int64_t>(0, it->second.lastMs + delay - nowMs);
+namespace {
+
+std::string pairKey(const std::string& address, const std::string& user) {
+    // Login names never hold '\n' (the console refuses them before throttling).
+    return user + "\n" + address;
 }
 
-void LoginThrottle::prune(int64_t nowMs) {
-    for (auto it = _failures.begin(); it != _failures.end();) {
-        it = nowMs - it->second.lastMs >= kForgetMs ? _failures.erase(it) : std::next(it);
+}  // namespace
+
+int64_t LoginThrottle::Table::waitMs(const std::string& key, int freeFailures, int64_t nowMs) {
+    auto it = _index.find(key);
+    if (it == _index.end() || it->second->count < freeFailures) return 0;
+    const Failures& f = *it->second;
+    if (nowMs - f.lastMs >= kForgetMs) return 0;
+    const int shift = std::min(f.count - freeFailures, 6);
+    const int64_t delay = std::min<int64_t>(int64_t{1000} << shift, kMaxDelayMs);
+    return std::max<int64_t>(0, f.lastMs + delay - nowMs);
+}
+
+void LoginThrottle::Table::forget(int64_t nowMs) {
+    while (!_byRecency.empty() && (nowMs - _byRecency.back().lastMs >= kForgetMs || _byRecency.size() > _maxEntries)) {
+        _index.erase(_byRecency.back().key);
+        _byRecency.pop_back();
     }
 }
 
+void LoginThrottle::Table::failed(const std::string& key, int64_t nowMs) {
+    auto it = _index.find(key);
+    if (it == _index.end()) {
+        _byRecency.push_front(Failures{key, 0, nowMs});
+        it = _index.emplace(key, _byRecency.begin()).first;
+    } else {
+        _byRecency.splice(_byRecency.begin(), _byRecency, it->second);
+    }
+    Failures& f = *it->second;
+    if (nowMs - f.lastMs >= kForgetMs) f.count = 0;
+    ++f.count;
+    f.lastMs = std::max(f.lastMs, nowMs);
+    forget(nowMs);
+}
+
+void LoginThrottle::Table::erase(const std::string& key) {
+    auto it = _index.find(key);
+    if (it == _index.end()) return;
+    _byRecency.erase(it->second);
+    _index.erase(it);
+}
+
+LoginThrottle::LoginThrottle(size_t maxEntries)
+    : _pairs(std::max<size_t>(1, maxEntries)), _addresses(std::max<size_t>(1, maxEntries)) {}
+
 int64_t LoginThrottle::waitMs(const std::string& address, const std::string& user, int64_t nowMs) {
     std::lock_guard<std::mutex> lock(_mutex);
-    return std::max(waitOf("address " + address, nowMs), waitOf("user " + user, nowMs));
+    return std::max(_pairs.waitMs(pairKey(address, user), kFreeFailures, nowMs),
+                    _addresses.waitMs(address, kAddressFreeFailures, nowMs));
 }
 
 void LoginThrottle::failed(const std::string& address, const std::string& user, int64_t nowMs) {
     std::lock_guard<std::mutex> lock(_mutex);
-    if (_failures.size() > 100000) prune(nowMs);
-    for (const auto& key : {"address " + address, "user " + user}) {
-        auto& f = _failures[key];
-        ++f.count;
-        f.lastMs = nowMs;
-    }
+    _pairs.failed(pairKey(address, user), nowMs);
+    _addresses.failed(address, nowMs);
 }
 
 void LoginThrottle::succeeded(const std::string& address, const std::string& user) {
     std::lock_guard<std::mutex> lock(_mutex);
-    _failures.erase("address " + address);
-    _failures.erase("user " + user);
+    _pairs.erase(pairKey(address, user));
+}
+
+size_t LoginThrottle::size() const {
+    std::lock_guard<std::mutex> lock(_mutex);
+    return _pairs.size() + _addresses.size();
 }
 
 }  // namespace tars::web

@@ -97,7 +97,8 @@ private:
             reply = HttpResponse();
             reply.setStatus(500);
             reply.setHeader("Content-Type", "text/plain; charset=utf-8");
-            setBody(reply, head, std::string("internal error: ") + e.what() + "\n");
+            // The detail stays in the log: the endpoint answers anyone who reaches it.
+            setBody(reply, head, "internal error; the detail is in the server's log\n");
         }
     }
 

@@ -377,18 +377,18 @@ TEST_P(AggregateStoreTest, ServerPatchStoreRoundTripsEveryColumnAndListsNewestFi
                       "first release",
                       kNow - 60,
                       "operator"};
-    first.id = patches.addPatch(first);
+    first.id = patches.addPatch(first).id;
     EXPECT_GT(first.id, 0);
     ServerPatch second = first;
     second.version = "v2";
     second.tgz = "tars.upload/FullApp.FullServer/v2.tgz";
     second.comment = "fixes the crash";
     second.uploadTime = kNow;
-    second.id = patches.addPatch(second);
+    second.id = patches.addPatch(second).id;
     EXPECT_NE(second.id, first.id);
     ServerPatch other = first;
     other.server = "FullApp.OtherServer";
-    other.id = patches.addPatch(other);
+    other.id = patches.addPatch(other).id;
 
     EXPECT_EQ(patches.listPatches("FullApp.FullServer"), (std::vector<ServerPatch>{second, first}));
     EXPECT_EQ(patches.listPatches("FullApp.OtherServer"), std::vector<ServerPatch>{other});
@@ -402,9 +402,35 @@ TEST_P(AggregateStoreTest, ServerPatchStoreRoundTripsEveryColumnAndListsNewestFi
     ServerPatch again = first;
     again.comment = "uploaded again";
     again.uploadTime = kNow + 60;
-    again.id = patches.addPatch(again);
+    again.id = patches.addPatch(again).id;
     EXPECT_EQ(again.id, first.id);
     EXPECT_EQ(patches.listPatches("FullApp.FullServer"), (std::vector<ServerPatch>{again, second}));
+    // The same MD5 in other letter case is the same package.
+    ServerPatch upper = again;
+    upper.md5 = std::string(32, 'A');
+    auto sameAgain = patches.addPatch(upper);
+    EXPECT_EQ(sameAgain.id, first.id);
+    EXPECT_FALSE(sameAgain.conflicting);
+}
+
+TEST_P(AggregateStoreTest, ServerPatchStoreRefusesAnotherPackageUnderARecordedVersion) {
+    ServerPatchStore patches(*shared);
+    ServerPatch first{0,       "App.Server", "v1",      "tars.upload/App.Server/v1.tgz", std::string(32, 'a'), 100,
+                      "first", kNow,         "operator"};
+    first.id = patches.addPatch(first).id;
+    ASSERT_GT(first.id, 0);
+    ServerPatch different = first;
+    different.id = 0;
+    different.md5 = std::string(32, 'b');
+    different.size = 200;
+    different.comment = "another package";
+    different.uploadTime = kNow + 60;
+    auto refused = patches.addPatch(different);
+    EXPECT_EQ(refused.id, 0);
+    ASSERT_TRUE(refused.conflicting);
+    EXPECT_EQ(*refused.conflicting, first);
+    // The recorded row is unchanged.
+    EXPECT_EQ(patches.listPatches("App.Server"), std::vector<ServerPatch>{first});
 }
 
 // Versions compare byte for byte on both databases (MariaDB's default collation would

@@ -518,6 +518,18 @@ TEST_P(AdminRegOnBackend, VersionsAreRecordedCheckedAndListedNewestFirst) {
     EXPECT_TRUE(contains(listed[0].uploadUser, "adminreg")) << listed[0].uploadUser;
     EXPECT_EQ(store->listPatches("TestApp.HelloServer").size(), 2u);
 
+    // The same package under its version again is fine; another package under it is refused.
+    EXPECT_EQ(admin->addServerPatch(v1, result), 0) << result;
+    adminreg::ServerPatchDesc other = v1;
+    other.md5 = std::string(32, 'b');
+    other.comment = "another build";
+    EXPECT_EQ(admin->addServerPatch(other, result), -3) << result;
+    EXPECT_TRUE(
+        contains(result, "version v1 of TestApp.HelloServer is recorded already with MD5 " + std::string(32, 'a')))
+        << result;
+    EXPECT_TRUE(contains(result, "publish it under another version")) << result;
+    EXPECT_EQ(store->getPatch("TestApp.HelloServer", "v1")->comment, "first");
+
     std::vector<adminreg::ServerPatchDesc> none;
     ASSERT_EQ(admin->listServerPatches("TestApp", "Other", none, result), 0) << result;
     EXPECT_TRUE(none.empty());

@@ -30,6 +30,7 @@
 #include "NodeTestSupport.h"
 #include "Patch.h"
 #include "util/tc_common.h"
+#include "util/tc_file.h"
 #include "util/tc_md5.h"
 
 #ifndef HELLO_SERVER_TGZ
@@ -246,6 +247,46 @@ TEST_F(NodePatchTest, PublishedVersionsReplaceTheRunningOneAndAKeptOneComesBack)
     EXPECT_EQ(versionEntries(), (std::vector<std::string>{"v1", "v2"}));
 }
 
+TEST_F(NodePatchTest, AKeptVersionOfAnotherPackageIsDownloadedAgain) {
+    auto info = install(request("v1", "v1.tgz", md5Of(package)));
+    ASSERT_TRUE(info.bSucc) << info.sResult;
+    int pid1 = node->waitActive(kApp, kHello);
+    ASSERT_GT(pid1, 0);
+    const std::string serverDir = node->serverDir(kApp, kHello);
+    EXPECT_EQ(TC_Common::trim(TC_File::load2str(serverDir + "/versions/v1/.tars-package-md5")), md5Of(package));
+
+    // Another package under the name v1 (its MD5 differs): the kept v1 is not reused, even
+    // while it runs.
+    std::string dir = packageFolder("other");
+    std::ofstream(dir + "/HelloServer/marker.txt") << "the other package\n";
+    const std::string otherMd5 = tarAndUpload("other", "-C " + dir + " HelloServer");
+    ASSERT_NE(otherMd5, md5Of(package));
+    info = install(request("v1", "other.tgz", otherMd5));
+    ASSERT_TRUE(info.bSucc) << info.sResult;
+    EXPECT_EQ(info.sResult.find("already the running version"), std::string::npos) << info.sResult;
+    int pid2 = node->waitActive(kApp, kHello, pid1);
+    ASSERT_GT(pid2, 0);
+    EXPECT_NE(pid2, pid1);
+    EXPECT_TRUE(fs::exists(serverDir + "/versions/v1/HelloServer/marker.txt"));
+    EXPECT_EQ(TC_Common::trim(TC_File::load2str(serverDir + "/versions/v1/.tars-package-md5")), otherMd5);
+    EXPECT_EQ(versionEntries(), std::vector<std::string>{"v1"});
+
+    // The same package again is the running version: nothing is downloaded.
+    info = install(request("v1", "gone.tgz", otherMd5));
+    ASSERT_TRUE(info.bSucc) << info.sResult;
+    EXPECT_NE(info.sResult.find("already the running version"), std::string::npos) << info.sResult;
+
+    // A third MD5 that tarspatch does not have: refused, and the kept v1 stays as it was.
+    info = install(request("v1", "gone.tgz", std::string(32, 'c')));
+    EXPECT_FALSE(info.bSucc) << info.sResult;
+    EXPECT_TRUE(fs::exists(serverDir + "/versions/v1/HelloServer/marker.txt"));
+    EXPECT_EQ(TC_Common::trim(TC_File::load2str(serverDir + "/versions/v1/.tars-package-md5")), otherMd5);
+    EXPECT_EQ(versionEntries(), std::vector<std::string>{"v1"});
+    auto state = node->state(kApp, kHello);
+    ASSERT_TRUE(state);
+    EXPECT_EQ(state->processId, pid2);
+}
+
 TEST_F(NodePatchTest, BadPackagesAreRefusedNamingTheCauseAndTheNodeAndTheServerKeepsRunning) {
     std::string md5 = md5Of(package);
     auto info = install(request("v1", "v1.tgz", md5));
@@ -418,6 +459,39 @@ TEST_F(NodePatchTest, RequestsForUnknownServersOrWithBadFieldsAreRefusedAtOnce) 
 namespace {
 
 // tarsadmin publish (in-process AdminTool) against the same registry, node and tarspatch.
+TEST_F(NodePatchTest, TarsadminPublishRefusesAnotherPackageUnderARecordedVersionBeforeUploading) {
+    auto publish = [&](const std::string& file, std::string& out, std::string& err) {
+        std::ostringstream o, e;
+        admin::AdminTool tool(o, e);
+        int ret = tool.run({"--registry=" + registry->adminRegObj(), "--wait=60", "publish", "TestApp.HelloServer",
+                            file, "--patch", patch.object(), "--version", "same"});
+        out = o.str();
+        err = e.str();
+        return ret;
+    };
+    std::string out, err;
+    ASSERT_EQ(publish(HELLO_SERVER_TGZ, out, err), 0) << out << err;
+    // The same package under its version again: fine.
+    ASSERT_EQ(publish(HELLO_SERVER_TGZ, out, err), 0) << out << err;
+
+    std::string dir = packageFolder("changed");
+    std::ofstream(dir + "/HelloServer/marker.txt") << "another build\n";
+    const std::string changed = node->process().dir() + "/changed.tgz";
+    ASSERT_EQ(std::system(("tar -czf " + changed + " -C " + dir + " HelloServer").c_str()), 0);
+    const std::string changedMd5 = md5Of(fileBytes(changed));
+    EXPECT_EQ(publish(changed, out, err), 1) << out << err;
+    EXPECT_NE(err.find("version same is recorded already with MD5 " + md5Of(package)), std::string::npos) << err;
+    EXPECT_NE(err.find("has MD5 " + changedMd5), std::string::npos) << err;
+    EXPECT_NE(err.find("nothing was uploaded"), std::string::npos) << err;
+    // tarspatch still holds the first package under that name; the node runs it.
+    std::vector<FileInfo> files;
+    patch.proxy->listFileInfo("tars.upload/TestApp.HelloServer/same.tgz", files);
+    ASSERT_EQ(files.size(), 1u);
+    EXPECT_EQ(files[0].size, static_cast<int>(package.size()));
+    EXPECT_FALSE(fs::exists(node->serverDir(kApp, kHello) + "/versions/same/HelloServer/marker.txt"));
+    EXPECT_EQ(binTarget(), "versions/same/HelloServer");
+}
+
 TEST_F(NodePatchTest, TarsadminPublishInstallsTheVersionAndNamesTheNodesThatDidNotTakeIt) {
     auto publish = [&](const std::string& file, const std::string& version, std::string& out, std::string& err) {
         std::ostringstream o, e;

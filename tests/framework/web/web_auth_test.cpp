@@ -67,22 +67,63 @@ TEST(WebSessionTable, RemovedSessionIsGone) {
     EXPECT_FALSE(table.find(s.token, 1));
 }
 
-TEST(WebLoginThrottle, WaitGrowsAfterFreeFailuresAndSuccessClears) {
+TEST(WebLoginThrottle, WaitGrowsAfterFreeFailuresOfAPairAndSuccessClearsIt) {
     LoginThrottle throttle;
     for (int i = 0; i < LoginThrottle::kFreeFailures; ++i) {
         EXPECT_EQ(throttle.waitMs("10.0.0.1", "admin", 0), 0);
         throttle.failed("10.0.0.1", "admin", 0);
     }
-    EXPECT_EQ(throttle.waitMs("10.0.0.1", "admin", 0), 1000);
-    EXPECT_EQ(throttle.waitMs("10.0.0.2", "admin", 0), 1000);  // the same user from elsewhere
-    EXPECT_EQ(throttle.waitMs("10.0.0.1", "ops", 0), 1000);    // another user from there
-    EXPECT_EQ(throttle.waitMs("10.0.0.2", "ops", 0), 0);
+    EXPECT_EQ(throttle.waitMs("10.0.0.1", "admin", 0), 1000);  // the same address is slowed
+    EXPECT_EQ(throttle.waitMs("10.0.0.1", "admin", 999), 1);
     throttle.failed("10.0.0.1", "admin", 1000);
     EXPECT_EQ(throttle.waitMs("10.0.0.1", "admin", 1000), 2000);
-    for (int i = 0; i < 20; ++i) throttle.failed("10.0.0.1", "admin", 2000);
+    for (int i = 0; i < 10; ++i) throttle.failed("10.0.0.1", "admin", 2000);
     EXPECT_EQ(throttle.waitMs("10.0.0.1", "admin", 2000), LoginThrottle::kMaxDelayMs);
     throttle.succeeded("10.0.0.1", "admin");
     EXPECT_EQ(throttle.waitMs("10.0.0.1", "admin", 2000), 0);
+    // Forgotten after kForgetMs without a failure.
+    for (int i = 0; i < LoginThrottle::kFreeFailures + 2; ++i) throttle.failed("10.0.0.3", "ops", 5000);
+    EXPECT_GT(throttle.waitMs("10.0.0.3", "ops", 5000), 0);
+    EXPECT_EQ(throttle.waitMs("10.0.0.3", "ops", 5000 + LoginThrottle::kForgetMs), 0);
+}
+
+TEST(WebLoginThrottle, AnAttackersFailuresDoNotLockTheUserOutFromAnotherAddress) {
+    LoginThrottle throttle;
+    for (int i = 0; i < 50; ++i) throttle.failed("203.0.113.9", "admin", 1000);
+    EXPECT_EQ(throttle.waitMs("203.0.113.9", "admin", 1000), LoginThrottle::kMaxDelayMs);
+    EXPECT_EQ(throttle.waitMs("10.0.0.2", "admin", 1000), 0);  // admin from its own address
+}
+
+TEST(WebLoginThrottle, OneAddressTryingManyUsersHitsTheAddressCap) {
+    LoginThrottle throttle;
+    // Below the pair's limit for each user, but many users from one address.
+    for (int i = 0; i < LoginThrottle::kAddressFreeFailures; ++i) {
+        const std::string user = "user" + std::to_string(i);
+        EXPECT_EQ(throttle.waitMs("203.0.113.9", user, 0), 0) << i;
+        throttle.failed("203.0.113.9", user, 0);
+    }
+    EXPECT_EQ(throttle.waitMs("203.0.113.9", "someone-else", 0), 1000);
+    EXPECT_EQ(throttle.waitMs("10.0.0.2", "someone-else", 0), 0);
+    // A success of one pair does not reset the address's count.
+    throttle.succeeded("203.0.113.9", "user0");
+    EXPECT_EQ(throttle.waitMs("203.0.113.9", "someone-else", 0), 1000);
+}
+
+TEST(WebLoginThrottle, StaysBoundedUnderManyAddresses) {
+    constexpr size_t kMax = 1000;
+    LoginThrottle throttle(kMax);
+    for (int i = 0; i < 3; ++i) throttle.failed("10.9.9.9", "admin", 0);
+    for (int i = 0; i < 100000; ++i) {
+        throttle.failed(
+            "10." + std::to_string(i / 65536) + "." + std::to_string(i / 256 % 256) + "." + std::to_string(i % 256),
+            "admin", 1 + i / 1000);
+        ASSERT_LE(throttle.size(), 2 * kMax);
+    }
+    EXPECT_EQ(throttle.size(), 2 * kMax);
+    // The newest failures are kept, the oldest went.
+    EXPECT_EQ(throttle.waitMs("10.9.9.9", "admin", 100), 0);
+    for (int i = 0; i < 2; ++i) throttle.failed("10.1.134.159", "admin", 100);  // the last address, 3 failures now
+    EXPECT_GT(throttle.waitMs("10.1.134.159", "admin", 100), 0);
 }
 
 }  // namespace

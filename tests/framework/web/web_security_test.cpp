@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <string>
@@ -120,6 +121,38 @@ TEST_F(WebSecurity, WebPasswordRefusesShortPasswordsAndArguments) {
     EXPECT_NE(extra.err.find("the password comes from stdin"), std::string::npos) << extra.err;
 }
 
+TEST_F(WebSecurity, WebPasswordFileRefusesASymlinkAndFollowsNoPlantedTemporaryFile) {
+    const std::string target = web.dir() + "/elsewhere";
+    TC_File::save2file(target, "untouched\n");
+    auto setPassword = [&](const std::string& file) {
+        return runCommand("/bin/sh",
+                          {"-c", std::string("printf '%s\\n' '") + kPassword + "' | '" + TARSADMIN_PATH +
+                                     "' web-password --file '" + file + "'"},
+                          web.dir());
+    };
+    const std::string link = web.dir() + "/linked.passwd";
+    ASSERT_EQ(::symlink(target.c_str(), link.c_str()), 0);
+    auto refused = setPassword(link);
+    EXPECT_EQ(refused.status, 1) << refused.out << refused.err;
+    EXPECT_NE(refused.err.find("is a symbolic link"), std::string::npos) << refused.err;
+    EXPECT_EQ(TC_File::load2str(target), "untouched\n");
+
+    // A link planted at the old fixed temporary name is neither followed nor reused.
+    const std::string file = web.dir() + "/fresh.passwd";
+    ASSERT_EQ(::symlink(target.c_str(), (file + ".tmp").c_str()), 0);
+    auto written = setPassword(file);
+    ASSERT_EQ(written.status, 0) << written.out << written.err;
+    EXPECT_EQ(TC_File::load2str(target), "untouched\n");
+    struct stat st {};
+    ASSERT_EQ(::lstat(file.c_str(), &st), 0);
+    EXPECT_TRUE(S_ISREG(st.st_mode));
+    EXPECT_EQ(st.st_mode & 0777, 0600);
+    EXPECT_NE(TC_File::load2str(file).find("admin:pbkdf2-sha256$"), std::string::npos);
+    for (const auto& entry : std::filesystem::directory_iterator(web.dir())) {
+        EXPECT_EQ(entry.path().filename().string().find(".tmp."), std::string::npos) << "left behind: " << entry.path();
+    }
+}
+
 TEST_F(WebSecurity, PageIsServedWithoutLoginButNotFilesOutsideIt) {
     HttpAnswer page = httpRequest(port, "GET", "/");
     EXPECT_EQ(page.status, 200);
@@ -129,6 +162,26 @@ TEST_F(WebSecurity, PageIsServedWithoutLoginButNotFilesOutsideIt) {
     EXPECT_EQ(httpRequest(port, "GET", "/../tarsweb.passwd").status, 404);
     EXPECT_EQ(httpRequest(port, "GET", "/assets/%2e%2e/index.html").status, 404);
     EXPECT_EQ(httpRequest(port, "GET", "/.hidden").status, 404);
+}
+
+TEST_F(WebSecurity, AFolderInThePagesFolderIsNotFoundAndNoPathReachesThePeer) {
+    // Reading a folder as a file fails: such a failure must not show the peer a path.
+    ReservedPort otherPort;
+    ServerProcess other{TARSWEB_PATH};
+    const std::string assets = other.dir() + "/assets";
+    TC_File::makeDirRecursive(assets + "/sub");
+    TC_File::save2file(assets + "/index.html", "<html>Log in</html>\n");
+    std::string text = config();
+    const std::string endpoint = "-p " + std::to_string(port.port()) + " ";
+    ASSERT_NE(text.find(endpoint), std::string::npos);
+    text.replace(text.find(endpoint), endpoint.size(), "-p " + std::to_string(otherPort.port()) + " ");
+    text.replace(text.find("  <web>\n"), 8, "  <web>\n    assets = " + assets + "\n");
+    other.writeConfig(text);
+    ASSERT_TRUE(other.start({otherPort.port()})) << other.output();
+    EXPECT_EQ(httpRequest(otherPort, "GET", "/").status, 200);
+    HttpAnswer folder = httpRequest(otherPort, "GET", "/sub");
+    EXPECT_EQ(folder.status, 404) << folder.body;
+    EXPECT_EQ(folder.body.find(other.dir()), std::string::npos) << folder.body;
 }
 
 TEST_F(WebSecurity, EveryApiCallNeedsASession) {
