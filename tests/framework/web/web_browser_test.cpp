@@ -131,20 +131,20 @@ TEST_F(WebBrowser, LogInSeeHelloServerActiveRestartItAndSeeItsPidChange) {
 TEST_F(WebBrowser, StatChartDrawsPointsAfterCallsLogTailShowsLinesAndNodesPageShowsNode1) {
     const std::string monitor = db.dir() + "/monitor";
     TC_File::makeDirRecursive(monitor);
-    auto store = [&](const std::string& file, bool interval) {
+    auto storeProfile = [&](const std::string& file, bool interval) {
         std::string text = "      <db>\n        dbpath = " + monitor + "/" + file + "\n      </db>\n";
         if (interval) text += "      <hashmap>\n        insertIntervalSeconds = 1\n      </hashmap>\n";
         return text;
     };
     ReservedPort statPort, queryStatPort, propertyPort, queryPropertyPort;
     deploy("observability", deploySection("tars", "tarsstat", TARS_STAT_PATH, "StatObj", statPort, "tars",
-                                          store("tars_stat.sqlite", true)) +
+                                          storeProfile("tars_stat.sqlite", true)) +
                                 deploySection("tars", "tarsquerystat", TARS_QUERY_PATH, "QueryObj", queryStatPort,
-                                              "tars", store("tars_stat.sqlite", false)) +
+                                              "tars", storeProfile("tars_stat.sqlite", false)) +
                                 deploySection("tars", "tarsproperty", TARS_PROPERTY_PATH, "PropertyObj", propertyPort,
-                                              "tars", store("tars_property.sqlite", true)) +
+                                              "tars", storeProfile("tars_property.sqlite", true)) +
                                 deploySection("tars", "tarsqueryproperty", TARS_QUERY_PATH, "QueryObj",
-                                              queryPropertyPort, "tars", store("tars_property.sqlite", false)));
+                                              queryPropertyPort, "tars", storeProfile("tars_property.sqlite", false)));
     RegistryClient client(registry->queryPort(), registry->registryPort());
     for (const char* object : {"tars.tarsstat.StatObj", "tars.tarsquerystat.QueryObj", "tars.tarsproperty.PropertyObj",
                                "tars.tarsqueryproperty.QueryObj"}) {
