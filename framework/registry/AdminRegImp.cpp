@@ -850,4 +850,33 @@ Int32 AdminRegImp::listServerPatches(const std::string& application, const std::
         Logged::Question);
 }
 
+Int32 AdminRegImp::listNodes(std::vector<adminreg::NodeDesc>& nodes, std::string& result, CurrentPtr) {
+    return answer(
+        "listNodes", "", result,
+        [&](std::string& text) {
+            const int64_t now = RegistryService::now();
+            for (const auto& n : _context.service.store().listNodes()) {
+                adminreg::NodeDesc d;
+                d.nodeName = n.nodeName;
+                d.nodeObj = n.nodeObj;
+                d.endpointIp = n.endpointIp;
+                d.endpointPort = n.endpointPort;
+                d.settingState = n.settingState;
+                d.presentState = n.presentState;
+                d.lastHeartbeat = n.lastHeartbeat;
+                d.lastRegTime = n.lastRegTime;
+                d.loadAvg1 = n.loadAvg1;
+                d.loadAvg5 = n.loadAvg5;
+                d.loadAvg15 = n.loadAvg15;
+                d.tarsVersion = n.tarsVersion;
+                d.templateName = n.templateName;
+                d.now = now;
+                nodes.push_back(std::move(d));
+            }
+            text = std::to_string(nodes.size()) + " nodes";
+            return AdminRegCode::Ok;
+        },
+        Logged::Question);
+}
+
 }  // namespace tars

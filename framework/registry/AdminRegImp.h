@@ -100,6 +100,7 @@ public:
     Int32 listServerPatches(const std::string& application, const std::string& serverName,
                             std::vector<adminreg::ServerPatchDesc>& patches, std::string& result,
                             CurrentPtr current) override;
+    Int32 listNodes(std::vector<adminreg::NodeDesc>& nodes, std::string& result, CurrentPtr current) override;
 
 private:
     // The instance, which must exist (else a NotFound refusal).

@@ -365,6 +365,10 @@ HttpResponse WebConsole::api(const WebRequest& request, const std::string& path)
         if (changes) return jsonError(405, "GET /api/servers");
         return listServers();
     }
+    if (path == "/api/nodes") {
+        if (changes) return jsonError(405, "GET /api/nodes");
+        return listNodes();
+    }
     // /api/servers/APP.SERVER[/VERB]
     const std::string prefix = "/api/servers/";
     if (path.starts_with(prefix)) {
@@ -391,6 +395,10 @@ HttpResponse WebConsole::api(const WebRequest& request, const std::string& path)
         if (verb == "events") {
             if (changes) return jsonError(405, "GET /api/servers/APP.SERVER/events");
             return serverEvents(app, server);
+        }
+        if (verb == "stat" || verb == "properties" || verb == "logs" || verb == "log") {
+            if (changes) return jsonError(405, "GET /api/servers/APP.SERVER/" + verb);
+            return observe(app, server, verb, request.http.getQuery());
         }
         if (verb == "configfile") {
             return changes ? storeConfig(app, server, request.http.getContent(), session->user)

@@ -17,6 +17,7 @@
 // message; nothing here throws out of handle().
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -71,6 +72,18 @@ private:
     HttpResponse serverEvents(const std::string& app, const std::string& server);
     HttpResponse serverCommand(const std::string& app, const std::string& server, const std::string& verb,
                                const std::string& body, const std::string& user);
+
+    // ---- observation (WebObserve.cpp): read-only, GET
+    // verb stat | properties (?hours=1|6|24), logs (?node=), log (?node=&file=&lines=|&from=).
+    HttpResponse observe(const std::string& app, const std::string& server, const std::string& verb,
+                         const std::string& query);
+    HttpResponse serverStat(const std::string& app, const std::string& server, int hours);
+    HttpResponse serverProperties(const std::string& app, const std::string& server, int hours);
+    HttpResponse logFiles(const std::string& app, const std::string& server, const std::string& node);
+    // The last lines of file (from unset), or what was appended since byte offset from.
+    HttpResponse logTail(const std::string& app, const std::string& server, const std::string& node,
+                         const std::string& file, int lines, std::optional<int64_t> from);
+    HttpResponse listNodes();
 
     WebSettings _settings;
     CommunicatorPtr _communicator;

@@ -442,8 +442,8 @@ TEST_P(AggregateStoreTest, ServerPatchVersionsDifferingOnlyInCaseAreTwoVersions)
     upper.version = "V1";
     upper.tgz = "upper.tgz";
     upper.uploadTime = kNow + 1;
-    lower.id = patches.addPatch(lower);
-    upper.id = patches.addPatch(upper);
+    lower.id = patches.addPatch(lower).id;
+    upper.id = patches.addPatch(upper).id;
     EXPECT_NE(lower.id, upper.id);
     EXPECT_EQ(patches.listPatches("CaseApp.CaseServer"), (std::vector<ServerPatch>{upper, lower}));
     auto read = patches.getPatch("CaseApp.CaseServer", "v1");

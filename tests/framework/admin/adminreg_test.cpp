@@ -279,6 +279,48 @@ TEST_P(AdminRegOnBackend, ListsEveryInstanceAndNode) {
     EXPECT_EQ(admin->getAllNodeNames(result), std::vector<std::string>{node.name()});
 }
 
+TEST_P(AdminRegOnBackend, ListNodesGivesStateHeartbeatLoadAndVersion) {
+    auto& node = startNode("127.0.0.1");
+    const int64_t before = static_cast<int64_t>(::time(nullptr));
+    ASSERT_TRUE(store->nodeHeartbeat(node.name(), before, 0.5, 0.25, 0.125));
+    NodeRecord idle;
+    idle.nodeName = "node-idle";
+    idle.nodeObj = "tars.tarsnode.NodeObj@tcp -h 127.0.0.2 -p 19385";
+    idle.endpointIp = "127.0.0.2";
+    idle.endpointPort = 19385;
+    idle.tarsVersion = "1.2.3";
+    idle.lastHeartbeat = before - 3600;
+    store->upsertNode(idle);
+
+    std::vector<adminreg::NodeDesc> nodes;
+    std::string result;
+    ASSERT_EQ(admin->listNodes(nodes, result), 0) << result;
+    EXPECT_EQ(result, "2 nodes");
+    ASSERT_EQ(nodes.size(), 2u);
+    auto byName = [&](const std::string& name) {
+        auto it = std::find_if(nodes.begin(), nodes.end(), [&](const auto& n) { return n.nodeName == name; });
+        return it == nodes.end() ? adminreg::NodeDesc{} : *it;
+    };
+    auto live = byName(node.name());
+    EXPECT_EQ(live.presentState, "active");
+    EXPECT_EQ(live.lastHeartbeat, before);
+    EXPECT_DOUBLE_EQ(live.loadAvg1, 0.5);
+    EXPECT_DOUBLE_EQ(live.loadAvg5, 0.25);
+    EXPECT_DOUBLE_EQ(live.loadAvg15, 0.125);
+    EXPECT_EQ(live.endpointIp, "127.0.0.1");
+    EXPECT_EQ(live.nodeObj, node.nodeObj());
+    EXPECT_GE(live.now, before);
+    auto other = byName("node-idle");
+    EXPECT_EQ(other.presentState, "inactive");
+    EXPECT_EQ(other.tarsVersion, "1.2.3");
+    EXPECT_EQ(other.endpointPort, 19385);
+    EXPECT_EQ(other.lastHeartbeat, before - 3600);
+    // The TARS-compatible listing is unchanged.
+    auto names = admin->getAllNodeNames(result);
+    std::sort(names.begin(), names.end());
+    EXPECT_EQ(names, (std::vector<std::string>{node.name(), "node-idle"}));
+}
+
 TEST_P(AdminRegOnBackend, ServerStateCombinesTheStoreAndTheNode) {
     startNode("127.0.0.1");
     ReservedPort a, b;

@@ -18,7 +18,9 @@
 #include <thread>
 
 #include "AdminTestSupport.h"
+#include "Hello.h"
 #include "NodeTestSupport.h"
+#include "servant/Communicator.h"
 #include "util/tc_file.h"
 
 using namespace tars;
@@ -118,6 +120,67 @@ TEST_F(WebBrowser, LogInSeeHelloServerActiveRestartItAndSeeItsPidChange) {
     EXPECT_EQ(run.status, 0) << "stdout:\n" << run.out << "stderr:\n" << run.err;
     EXPECT_NE(run.out.find("pid changed"), std::string::npos) << run.out;
     EXPECT_NE(run.out.find("refused: "), std::string::npos) << run.out;
+    EXPECT_NE(run.out.find("all steps passed"), std::string::npos) << run.out;
+}
+
+// The observation views (tests/web/observe.test.js): tarsstat, tarsproperty and their query
+// services (one SQLite file each, stored every second), HelloServer reporting every second
+// and tarsweb, all deployed with tarsadmin. After calls to HelloServer the page's stat chart
+// of testHello draws points, its log tail shows lines, and the nodes page shows node1 with a
+// recent heartbeat.
+TEST_F(WebBrowser, StatChartDrawsPointsAfterCallsLogTailShowsLinesAndNodesPageShowsNode1) {
+    const std::string monitor = db.dir() + "/monitor";
+    TC_File::makeDirRecursive(monitor);
+    auto storeProfile = [&](const std::string& file, bool interval) {
+        std::string text = "      <db>\n        dbpath = " + monitor + "/" + file + "\n      </db>\n";
+        if (interval) text += "      <hashmap>\n        insertIntervalSeconds = 1\n      </hashmap>\n";
+        return text;
+    };
+    ReservedPort statPort, queryStatPort, propertyPort, queryPropertyPort;
+    deploy("observability", deploySection("tars", "tarsstat", TARS_STAT_PATH, "StatObj", statPort, "tars",
+                                          storeProfile("tars_stat.sqlite", true)) +
+                                deploySection("tars", "tarsquerystat", TARS_QUERY_PATH, "QueryObj", queryStatPort,
+                                              "tars", storeProfile("tars_stat.sqlite", false)) +
+                                deploySection("tars", "tarsproperty", TARS_PROPERTY_PATH, "PropertyObj", propertyPort,
+                                              "tars", storeProfile("tars_property.sqlite", true)) +
+                                deploySection("tars", "tarsqueryproperty", TARS_QUERY_PATH, "QueryObj",
+                                              queryPropertyPort, "tars", storeProfile("tars_property.sqlite", false)));
+    RegistryClient client(registry->queryPort(), registry->registryPort());
+    for (const char* object : {"tars.tarsstat.StatObj", "tars.tarsquerystat.QueryObj", "tars.tarsproperty.PropertyObj",
+                               "tars.tarsqueryproperty.QueryObj"}) {
+        ASSERT_TRUE(pollUntil([&] { return !client.findObjectById(object).empty(); })) << object;
+    }
+    // HelloServer reports its served calls every second (the default template names tarsstat).
+    deploy("hello", deploySection("TestApp", "HelloServer", HELLO_SERVER_PATH, "HelloObj", helloPort, "tars",
+                                  "      <application>\n        <client>\n          report-interval = 1000\n"
+                                  "        </client>\n      </application>\n"));
+    deploy("web", deploySection("tars", "tarsweb", TARSWEB_PATH, "WebObj", webPort, "http", ""));
+    auto set = runCommand("/bin/sh",
+                          {"-c", std::string("printf '%s\\n' '") + kPassword + "' | '" + TARSADMIN_PATH +
+                                     "' '--locator=" + locator() + "' web-password"},
+                          db.dir());
+    ASSERT_EQ(set.status, 0) << set.out << set.err;
+
+    {
+        Communicator caller;
+        caller.setProperty("locator", locator());
+        auto hello = caller.stringToProxy<TestApp::HelloPrx>("TestApp.HelloServer.HelloObj");
+        for (int i = 0; i < 10; ++i) {
+            std::string rsp;
+            ASSERT_EQ(hello->testHello("charted call " + std::to_string(i), rsp), 0);
+        }
+        caller.terminate();
+    }
+
+    const std::string screenshots = std::string(WEB_TEST_DIR) + "/screenshots";
+    TC_File::makeDirRecursive(screenshots);
+    const std::string command =
+        "cd '" + std::string(WEB_TEST_DIR) + "' && TARSWEB_URL=http://127.0.0.1:" + std::to_string(webPort.port()) +
+        "/ TARSWEB_USER=admin TARSWEB_PASSWORD='" + kPassword + "' TARSWEB_SCREENSHOTS='" + screenshots +
+        "' CHROMIUM='" + kChromium + "' NODE_PATH='" + WEB_TEST_DIR + "/node_modules' node '" + OBSERVE_SCRIPT + "'";
+    auto run = runCommand("/bin/sh", {"-c", command}, db.dir(), 180000);
+    EXPECT_EQ(run.status, 0) << "stdout:\n" << run.out << "stderr:\n" << run.err;
+    EXPECT_NE(run.out.find("stat chart points: "), std::string::npos) << run.out;
     EXPECT_NE(run.out.find("all steps passed"), std::string::npos) << run.out;
 }
 
