@@ -16,7 +16,7 @@ const shots = process.env.TARSWEB_SCREENSHOTS;
 const pkg = process.env.PACKAGE;
 const port = process.env.DEPLOY_PORT;
 const app = 'TestApp';
-const server = 'WebHello';
+const server = 'HelloServer';  // the package's top folder and executable carry this name
 const name = `${app}.${server}`;
 const node = 'node1';
 

@@ -187,7 +187,7 @@ TEST_F(WebBrowser, StatChartDrawsPointsAfterCallsLogTailShowsLinesAndNodesPageSh
 }  // namespace
 
 // The deploy form, publish and rollback (tests/web/publish.test.js): a tarspatch beside the
-// registry and node; tarsweb uploads to it. The browser deploys TestApp.WebHello from the
+// registry and node; tarsweb uploads to it. The browser deploys TestApp.HelloServer from the
 // form (first refused with tarsadmin's message, then taken), publishes HelloServer.tgz twice
 // with the progress bar and sees the version column follow, and rolls back to the first.
 TEST_F(WebBrowser, DeployFromTheFormPublishWithProgressAndRollBack) {
