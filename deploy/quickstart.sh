@@ -263,7 +263,7 @@ cat >"$run_dir/web.deploy.conf" <<EOF
   setting = active
   <adapters>
     <tars.tarsweb.WebObjAdapter>
-      endpoint = tcp -h localip -p 18893 -t 60000
+      endpoint = tcp -h localip -p 18893 -t 900000
       servant = tars.tarsweb.WebObj
       protocol = http
       threads = 2

@@ -213,9 +213,14 @@ void NodePatcher::run(const std::string& key, PatchRequest request, ServerLayout
 
         // A kept folder of this version is reused only when it holds this very package: a
         // version published again with other content must not leave the old one running.
+        // A folder unpacked before MD5s were recorded has none; when it is the running one
+        // it stays (it was checked when it was unpacked), so a rollback to it, or the same
+        // version sent again, neither moves the live folder aside nor restarts the server.
         const bool keptHere = fs::is_directory(versionDir, ec);
         const std::string keptMd5 = keptHere ? recordedMd5(versionDir) : "";
-        if (keptHere && keptMd5 != wantedMd5) {
+        const bool running =
+            fs::is_symlink(serverDir + "bin", ec) && fs::read_symlink(serverDir + "bin", ec).string() == linkTarget;
+        if (keptHere && keptMd5 != wantedMd5 && !(keptMd5.empty() && running)) {
             movedAside = versions + "." + request.version + ".replaced";
             fs::remove_all(movedAside, ec);
             fs::rename(versionDir, movedAside, ec);
@@ -228,8 +233,7 @@ void NodePatcher::run(const std::string& key, PatchRequest request, ServerLayout
                                << ", the request says " << wantedMd5 << ": downloading it again" << std::endl);
         }
         // Already installed here (a rollback): the folder was checked when it was unpacked.
-        if (movedAside.empty() && fs::is_symlink(serverDir + "bin") &&
-            fs::read_symlink(serverDir + "bin", ec).string() == linkTarget) {
+        if (movedAside.empty() && running) {
             finish(key, true, who + ": already the running version");
             return;
         }

@@ -67,9 +67,34 @@ bool plainName(const std::string& text, size_t maxLength) {
                        [](unsigned char c) { return std::isalnum(c) || c == '_' || c == '-' || c == '.'; });
 }
 
-// A log file is named by its plain file name as the node lists it: no directory, no "..",
-// no hidden file. The node checks too; the console does not rely on it.
-bool validLogFile(const std::string& name) { return plainName(name, 255) && name.find("..") == std::string::npos; }
+// A log file is named as the node lists it: a path relative to the log folder (a log
+// service's tree has folders) whose every part is a plain name: no "..", nothing hidden,
+// no empty part, no leading '/'. The node checks too; the console does not rely on it.
+bool validLogFile(const std::string& name) {
+    if (name.empty() || name.size() > 1024) return false;
+    size_t start = 0;
+    for (;;) {
+        const size_t slash = name.find('/', start);
+        const std::string part = name.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
+        if (!plainName(part, 255) || part.find("..") != std::string::npos) return false;
+        if (slash == std::string::npos) return true;
+        start = slash + 1;
+    }
+}
+
+// How much of data ends on a whole UTF-8 character: a character the file holds only in
+// part so far (its first bytes at the end) waits for the next read, so that a log in
+// Chinese does not turn into replacement characters at each chunk's edge.
+size_t wholeUtf8Length(const std::string& data) {
+    const size_t size = data.size();
+    for (size_t back = 1; back <= 4 && back <= size; ++back) {
+        const auto c = static_cast<unsigned char>(data[size - back]);
+        if ((c & 0xC0) == 0x80) continue;  // a continuation byte: look further back
+        const size_t needed = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+        return back < needed ? size - back : size;
+    }
+    return size;  // no lead byte near the end: not UTF-8 there, sent as it is
+}
 
 // One MonitorQuery window: a date and its first and last HHMM slice.
 struct Window {
@@ -143,7 +168,9 @@ HttpResponse WebConsole::observe(const std::string& app, const std::string& serv
     if (verb == "logs") return logFiles(app, server, node);
     const std::string file = values["file"];
     if (!validLogFile(file)) {
-        return jsonError(400, "\"file\" must be a plain log file name (letters, digits, '.', '_', '-'; no path)");
+        return jsonError(400,
+                         "\"file\" must be a log file as the node lists it (parts of letters, digits, '.', "
+                         "'_', '-' joined by '/'; no '..', nothing hidden)");
     }
     std::optional<int64_t> from;
     if (values.count("from")) {
@@ -323,6 +350,7 @@ HttpResponse WebConsole::logTail(const std::string& app, const std::string& serv
                 return jsonReply(200, dumped(json{{"file", file}, {"data", ""}, {"offset", 0}, {"rolled", true}}));
             }
             if (ret != 0) return refused(ret);
+            data.resize(wholeUtf8Length(data));
             bool cut = data.size() > kMaxChunkBytes;
             int64_t offset = *from + static_cast<int64_t>(data.size());
             if (cut) data = admin::lastLines(data.substr(data.size() - kMaxChunkBytes), kMaxTailLines, true);
@@ -334,6 +362,7 @@ HttpResponse WebConsole::logTail(const std::string& app, const std::string& serv
         const int64_t start = std::max<int64_t>(0, size - kTailBacklogBytes);
         ret = _query->getLogData(app, server, node, file, "from " + std::to_string(start), data, result);
         if (ret < 0) return refused(ret);
+        data.resize(wholeUtf8Length(data));
         const int64_t offset = start + static_cast<int64_t>(data.size());
         return jsonReply(200, dumped(json{{"file", file},
                                           {"data", admin::lastLines(data, static_cast<size_t>(lines), start > 0)},

@@ -80,11 +80,20 @@ bool plainValue(const std::string& text) {
            });
 }
 
-std::string scalarText(const json& value) {
-    if (value.is_string()) return value.get<std::string>();
-    if (value.is_number_integer()) return std::to_string(value.get<long long>());
-    if (value.is_boolean()) return value.get<bool>() ? "1" : "0";
-    return "";
+// A form value as text; false for what a deployment file cannot hold (a fraction, null,
+// a list, an object): refused by name rather than left out.
+bool scalarText(const json& value, std::string& text) {
+    if (value.is_string()) {
+        text = value.get<std::string>();
+    } else if (value.is_number_integer()) {
+        text = value.is_number_unsigned() ? std::to_string(value.get<unsigned long long>())
+                                          : std::to_string(value.get<long long>());
+    } else if (value.is_boolean()) {
+        text = value.get<bool>() ? "1" : "0";
+    } else {
+        return false;
+    }
+    return true;
 }
 
 json outcomesJson(const std::vector<NodeOutcome>& outcomes, bool& allOk) {
@@ -155,7 +164,11 @@ HttpResponse WebPublish::deploy(const std::string& bodyText, const std::string& 
     // code (DeployFile::parse), so that a refusal says what tarsadmin says.
     std::string text = "<deploy>\n";
     for (const auto& [key, value] : body["deploy"].items()) {
-        std::string v = scalarText(value);
+        std::string v;
+        if (!scalarText(value, v)) {
+            return jsonError(400,
+                             "deploy<" + key + ">: a string, a whole number or true/false, got " + value.type_name());
+        }
         if (!plainValue(key) || !plainValue(v)) return jsonError(400, "deploy<" + key + ">: one line without < or >");
         // An empty field is a key left out (its default, or DeployFile's "missing" message).
         if (v.empty()) continue;
@@ -165,14 +178,19 @@ HttpResponse WebPublish::deploy(const std::string& bodyText, const std::string& 
         text += "  <adapters>\n";
         for (const auto& adapter : body["adapters"]) {
             if (!adapter.is_object()) return jsonError(400, "each adapter is an object {\"name\": ..., KEY: VALUE}");
-            std::string name = adapter.contains("name") ? scalarText(adapter["name"]) : "";
+            std::string name;
+            if (adapter.contains("name") && !scalarText(adapter["name"], name)) name.clear();
             if (!plainValue(name) || name.find_first_of(" \t/") != std::string::npos) {
                 return jsonError(400, "adapter name '" + name + "': one word without < > / or spaces");
             }
             text += "    <" + name + ">\n";
             for (const auto& [key, value] : adapter.items()) {
                 if (key == "name") continue;
-                std::string v = scalarText(value);
+                std::string v;
+                if (!scalarText(value, v)) {
+                    return jsonError(400, "adapter " + name + " <" + key +
+                                              ">: a string, a whole number or true/false, got " + value.type_name());
+                }
                 if (!plainValue(key) || !plainValue(v)) {
                     return jsonError(400, "adapter " + name + " <" + key + ">: one line without < or >");
                 }
@@ -221,7 +239,15 @@ HttpResponse WebPublish::deploy(const std::string& bodyText, const std::string& 
                                                    std::to_string(ret) + "): " + result}});
         }
     }
-    return reply(allOk ? 200 : 409, {{"ok", allOk}, {"results", results}, {"deployFile", text}});
+    if (allOk) return reply(200, {{"ok", true}, {"results", results}, {"deployFile", text}});
+    // The page shows "error": every node's failure, not just the status.
+    std::string failures;
+    for (const auto& r : results) {
+        if (r["ok"].get<bool>()) continue;
+        if (!failures.empty()) failures += "\n";
+        failures += r["result"].get<std::string>();
+    }
+    return reply(409, {{"ok", false}, {"error", failures}, {"results", results}, {"deployFile", text}});
 }
 
 HttpResponse WebPublish::publish(const std::string& app, const std::string& server, const HttpRequest& request,

@@ -1,6 +1,10 @@
 #include "WebSessions.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <algorithm>
+#include <cstring>
 
 #include "PasswordHash.h"
 
@@ -54,9 +58,26 @@ size_t SessionTable::size() const {
 
 namespace {
 
+// Whom a failure counts against: an IPv4 address, or an IPv6 address's /64 (one host
+// owns a whole /64 and could otherwise pick a fresh address per try). An IPv4 address
+// mapped into IPv6 counts as itself.
+std::string addressKey(const std::string& address) {
+    in6_addr v6{};
+    if (address.find(':') == std::string::npos || ::inet_pton(AF_INET6, address.c_str(), &v6) != 1) return address;
+    if (IN6_IS_ADDR_V4MAPPED(&v6)) {
+        char v4[INET_ADDRSTRLEN] = {};
+        if (::inet_ntop(AF_INET, &v6.s6_addr[12], v4, sizeof(v4)) != nullptr) return v4;
+        return address;
+    }
+    std::memset(&v6.s6_addr[8], 0, 8);
+    char text[INET6_ADDRSTRLEN] = {};
+    if (::inet_ntop(AF_INET6, &v6, text, sizeof(text)) == nullptr) return address;
+    return std::string(text) + "/64";
+}
+
 std::string pairKey(const std::string& address, const std::string& user) {
     // Login names never hold '\n' (the console refuses them before throttling).
-    return user + "\n" + address;
+    return user + "\n" + addressKey(address);
 }
 
 }  // namespace
@@ -106,13 +127,13 @@ LoginThrottle::LoginThrottle(size_t maxEntries)
 int64_t LoginThrottle::waitMs(const std::string& address, const std::string& user, int64_t nowMs) {
     std::lock_guard<std::mutex> lock(_mutex);
     return std::max(_pairs.waitMs(pairKey(address, user), kFreeFailures, nowMs),
-                    _addresses.waitMs(address, kAddressFreeFailures, nowMs));
+                    _addresses.waitMs(addressKey(address), kAddressFreeFailures, nowMs));
 }
 
 void LoginThrottle::failed(const std::string& address, const std::string& user, int64_t nowMs) {
     std::lock_guard<std::mutex> lock(_mutex);
     _pairs.failed(pairKey(address, user), nowMs);
-    _addresses.failed(address, nowMs);
+    _addresses.failed(addressKey(address), nowMs);
 }
 
 void LoginThrottle::succeeded(const std::string& address, const std::string& user) {

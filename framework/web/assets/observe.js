@@ -252,7 +252,9 @@ function scheduleFollow() {
 
 async function followOnce() {
   const log = observe.log;
-  if (!log || log.server !== observe.server || !$('log-follow').checked || $('server-detail').hidden) return;
+  // Logged out (the console is hidden) or the session ended: following stops for good.
+  if (!log || log.server !== observe.server || !$('log-follow').checked || $('server-detail').hidden
+      || $('console-view').hidden) return;
   try {
     const answer = await api('GET', `/api/servers/${encodeURIComponent(log.server)}/log?node=${encodeURIComponent(log.node)}`
       + `&file=${encodeURIComponent(log.file)}&from=${log.offset}`);
@@ -264,6 +266,11 @@ async function followOnce() {
     $('log-status').textContent = `${log.file}: following (every ${kFollowPollMs / 1000} s).`;
   } catch (e) {
     if (observe.log !== log) return;
+    if (e.status === 401) {
+      $('log-follow').checked = false;
+      observe.log = null;
+      return;
+    }
     $('log-status').textContent = `Following ${log.file} failed: ${e.message} (trying again)`;
   }
   if (observe.log === log) scheduleFollow();

@@ -285,6 +285,18 @@ TEST_F(NodePatchTest, AKeptVersionOfAnotherPackageIsDownloadedAgain) {
     auto state = node->state(kApp, kHello);
     ASSERT_TRUE(state);
     EXPECT_EQ(state->processId, pid2);
+
+    // A running folder from before MD5s were recorded (no record): the same version sent
+    // again leaves it in place and running, not moved aside while a download runs.
+    fs::remove(serverDir + "/versions/v1/.tars-package-md5");
+    info = install(request("v1", "gone.tgz", md5Of(package)));
+    ASSERT_TRUE(info.bSucc) << info.sResult;
+    EXPECT_NE(info.sResult.find("already the running version"), std::string::npos) << info.sResult;
+    EXPECT_TRUE(fs::exists(serverDir + "/versions/v1/HelloServer/marker.txt"));
+    EXPECT_EQ(versionEntries(), std::vector<std::string>{"v1"});
+    state = node->state(kApp, kHello);
+    ASSERT_TRUE(state);
+    EXPECT_EQ(state->processId, pid2);
 }
 
 TEST_F(NodePatchTest, BadPackagesAreRefusedNamingTheCauseAndTheNodeAndTheServerKeepsRunning) {

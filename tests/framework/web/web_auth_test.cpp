@@ -109,6 +109,19 @@ TEST(WebLoginThrottle, OneAddressTryingManyUsersHitsTheAddressCap) {
     EXPECT_EQ(throttle.waitMs("203.0.113.9", "someone-else", 0), 1000);
 }
 
+// One host owns a whole IPv6 /64: a fresh address of it per try is the same attacker.
+TEST(WebLoginThrottle, AnIpv6SlashSixtyFourCountsAsOneAddress) {
+    LoginThrottle throttle;
+    for (int i = 0; i < LoginThrottle::kFreeFailures; ++i) {
+        throttle.failed("2001:db8:1:2::" + std::to_string(i + 1), "admin", 0);
+    }
+    EXPECT_EQ(throttle.waitMs("2001:db8:1:2:ffff::9", "admin", 0), 1000);
+    EXPECT_EQ(throttle.waitMs("2001:db8:1:3::1", "admin", 0), 0);  // another /64
+    // An IPv4 address mapped into IPv6 is that IPv4 address.
+    for (int i = 0; i < LoginThrottle::kFreeFailures; ++i) throttle.failed("::ffff:198.51.100.7", "ops", 0);
+    EXPECT_EQ(throttle.waitMs("198.51.100.7", "ops", 0), 1000);
+}
+
 TEST(WebLoginThrottle, StaysBoundedUnderManyAddresses) {
     constexpr size_t kMax = 1000;
     LoginThrottle throttle(kMax);
