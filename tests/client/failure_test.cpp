@@ -47,6 +47,27 @@ private:
     std::atomic<int>* _total;
 };
 
+// A listening socket on 127.0.0.1 whose connections have a small receive buffer (what they
+// accept is never read by the tests); -1 when it cannot be made. port: where it listens.
+constexpr int kSilentReceiveBuffer = 8192;
+int silentListener(int& port) {
+    int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (listener < 0) return -1;
+    int small = kSilentReceiveBuffer;
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof(addr);
+    if (::setsockopt(listener, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small)) != 0 ||
+        ::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
+        ::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len) != 0 || ::listen(listener, 4) != 0) {
+        ::close(listener);
+        return -1;
+    }
+    port = ntohs(addr.sin_port);
+    return listener;
+}
+
 // Copies bytes both ways between an accepted connection and a TCP port on 127.0.0.1, on
 // its own thread, until either side closes, stop(), or a minute passes.
 class ByteRelay {
@@ -340,20 +361,11 @@ TEST(FailureTest, ObjectWithoutEndpointsNeedsALocator) {
 // A connection that closes while calls queued on it were never written: those go out again
 // on another endpoint; the one that was written (in part) fails, and is never sent twice.
 TEST(FailureTest, CallsNeverWrittenWhenTheConnectionClosesGoToAnotherEndpoint) {
-    // A peer that accepts and never reads, with a small receive buffer: the client's
-    // writes stall after a few megabytes and the rest stays queued on the client side.
-    int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    // A peer that accepts and never reads: the client's writes stall after a few megabytes
+    // and the rest stays queued on the client side.
+    int silentPort = 0;
+    const int listener = silentListener(silentPort);
     ASSERT_GE(listener, 0);
-    int small = 8192;
-    ASSERT_EQ(::setsockopt(listener, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small)), 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
-    socklen_t len = sizeof(addr);
-    ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len), 0);
-    ASSERT_EQ(::listen(listener, 4), 0);
-    const int silentPort = ntohs(addr.sin_port);
 
     TestServer server(2);
     server.start();
@@ -393,18 +405,9 @@ TEST(FailureTest, CallsNeverWrittenWhenTheConnectionClosesGoToAnotherEndpoint) {
 // connection to that endpoint, made at once while the old one's close is still being
 // handled (the close must not take the new connection down with it).
 TEST(FailureTest, CallsNeverWrittenWhenTheOnlyConnectionClosesGoOutOnTheNextOne) {
-    int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int port = 0;
+    const int listener = silentListener(port);
     ASSERT_GE(listener, 0);
-    int small = 8192;
-    ASSERT_EQ(::setsockopt(listener, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small)), 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
-    socklen_t len = sizeof(addr);
-    ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len), 0);
-    ASSERT_EQ(::listen(listener, 4), 0);
-    const int port = ntohs(addr.sin_port);
 
     TestServer server(2);
     server.start();
@@ -424,7 +427,7 @@ TEST(FailureTest, CallsNeverWrittenWhenTheOnlyConnectionClosesGoOutOnTheNextOne)
     ASSERT_TRUE(waitUntil(
         [&] {
             int queued = 0;
-            return ::ioctl(first, FIONREAD, &queued) == 0 && queued >= small;
+            return ::ioctl(first, FIONREAD, &queued) == 0 && queued >= kSilentReceiveBuffer;
         },
         10000));
     // The first connection is reset; the listener stays, so the client's new connection
