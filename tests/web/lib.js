@@ -36,4 +36,26 @@ async function pollUntil(page, probe, what, ms = timeoutMs, tries = 300) {
   throw new Error(`${what}: not within ${ms / 1000} s`);
 }
 
-module.exports = { launch, login, pollUntil, step, timeoutMs };
+// Throws unless the page fits its viewport's width: nothing makes the whole page scroll
+// sideways (a wide table scrolls inside its own box). Names the widest offenders.
+async function fitsWidth(page, what) {
+  const wide = await page.evaluate(() => {
+    const limit = document.documentElement.clientWidth;
+    if (document.documentElement.scrollWidth <= limit + 1) return [];
+    // Inside a box that scrolls or clips sideways, a wide element is that box's business.
+    const clipped = (e) => {
+      for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+        if (['auto', 'scroll', 'hidden', 'clip'].includes(getComputedStyle(a).overflowX)) return true;
+      }
+      return false;
+    };
+    const name = (e) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}${e.className && typeof e.className === 'string' ? '.' + e.className.split(' ').join('.') : ''}`;
+    return [...document.querySelectorAll('body *')]
+      .filter((e) => e.getBoundingClientRect().right > limit + 1 && e.offsetParent !== null && !clipped(e))
+      .slice(0, 6)
+      .map((e) => `${name(e)} (${Math.round(e.getBoundingClientRect().right)} px${e.parentElement ? ' in ' + name(e.parentElement) : ''})`);
+  });
+  if (wide.length) throw new Error(`${what} is wider than the screen: ${wide.join(', ')}`);
+}
+
+module.exports = { fitsWidth, launch, login, pollUntil, step, timeoutMs };

@@ -10,6 +10,7 @@
 
 const { chromium } = require('playwright-core');
 const path = require('path');
+const { fitsWidth } = require('./lib.js');
 
 const url = process.env.TARSWEB_URL;
 const user = process.env.TARSWEB_USER || 'admin';
@@ -119,6 +120,15 @@ async function main() {
     await page.getByRole('button', { name: server, exact: true }).click();
     await page.getByRole('heading', { name: server }).waitFor();
     if (await page.getByRole('heading', { name: 'Nodes', exact: true }).isVisible()) throw new Error('nodes page stayed');
+
+    step("phone width: the charts, the log and the nodes page fit the screen");
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole('img', { name: /^Calls of testHello: \d+ points?$/ }).scrollIntoViewIfNeeded();
+    await fitsWidth(page, 'the server page with charts and log at 390 px');
+    await page.screenshot({ path: path.join(shots, 'phone-charts.png') });
+    await page.getByRole('button', { name: 'Nodes', exact: true }).click();
+    await page.getByRole('heading', { name: 'Nodes', exact: true }).waitFor();
+    await fitsWidth(page, 'the nodes page at 390 px');
 
     console.log('all steps passed');
   } finally {

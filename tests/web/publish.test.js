@@ -9,7 +9,7 @@
 'use strict';
 
 const path = require('path');
-const { launch, login, pollUntil, step, timeoutMs } = require('./lib.js');
+const { fitsWidth, launch, login, pollUntil, step, timeoutMs } = require('./lib.js');
 
 const url = process.env.TARSWEB_URL;
 const shots = process.env.TARSWEB_SCREENSHOTS;
@@ -103,6 +103,16 @@ async function main() {
     console.log(`rolled back to ${first}`);
     await page.getByRole('heading', { name: 'Versions' }).scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(shots, 'versions.png') });
+
+    step('phone width: publish, versions and the deploy form fit the screen');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole('heading', { name: 'Publish a package' }).scrollIntoViewIfNeeded();
+    await fitsWidth(page, 'the server page with publish and versions at 390 px');
+    await page.getByRole('button', { name: 'Deploy a server' }).click();
+    await page.getByRole('dialog', { name: 'Deploy a server' }).waitFor();
+    await fitsWidth(page, 'the deploy form at 390 px');
+    await page.screenshot({ path: path.join(shots, 'phone-deploy.png') });
+    await page.getByRole('dialog', { name: 'Deploy a server' }).getByRole('button', { name: 'Close' }).click();
     console.log('all publish steps passed');
   } finally {
     await browser.close();
