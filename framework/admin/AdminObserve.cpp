@@ -120,47 +120,6 @@ void printTable(std::ostream& out, const std::vector<std::vector<std::string>>& 
     }
 }
 
-// The MonitorQuery calls of a time window: one per day it touches (a query covers one date).
-struct QueryWindow {
-    std::string date;    // YYYYMMDD
-    std::string tflag1;  // HHMM
-    std::string tflag2;
-};
-
-std::vector<QueryWindow> queryWindows(int64_t fromSeconds, int64_t toSeconds) {
-    std::vector<QueryWindow> windows;
-    auto local = [](int64_t seconds) {
-        std::time_t t = static_cast<std::time_t>(seconds);
-        std::tm tm{};
-        localtime_r(&t, &tm);
-        return tm;
-    };
-    auto text = [](const std::tm& tm, const char* format) {
-        char buffer[16];
-        std::strftime(buffer, sizeof buffer, format, &tm);
-        return std::string(buffer);
-    };
-    std::tm to = local(toSeconds);
-    for (int64_t day = fromSeconds;; day += 86400) {
-        std::tm tm = local(std::min(day, toSeconds));
-        QueryWindow w;
-        w.date = text(tm, "%Y%m%d");
-        if (!windows.empty() && windows.back().date == w.date) break;
-        w.tflag1 = windows.empty() ? text(tm, "%H%M") : "0000";
-        w.tflag2 = w.date == text(to, "%Y%m%d") ? text(to, "%H%M") : "2359";
-        windows.push_back(w);
-        if (w.date == text(to, "%Y%m%d")) break;
-        // the next day starts at its midnight
-        std::tm next = tm;
-        next.tm_hour = 0;
-        next.tm_min = 0;
-        next.tm_sec = 0;
-        next.tm_mday += 1;
-        day = static_cast<int64_t>(std::mktime(&next)) - 86400;
-    }
-    return windows;
-}
-
 Condition condition(const std::string& field, OP op, const std::string& value) {
     Condition c;
     c.field = field;

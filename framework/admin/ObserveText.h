@@ -74,4 +74,14 @@ struct PropertyFigures {
     void add(const std::string& policy, double sliceValue);
 };
 
+// The MonitorQuery calls of a time window: one per day it touches (a query covers one date).
+struct QueryWindow {
+    std::string date;    // YYYYMMDD
+    std::string tflag1;  // HHMM
+    std::string tflag2;
+};
+
+// Local time, as the monitor services store their slices; fromSeconds <= toSeconds.
+std::vector<QueryWindow> queryWindows(int64_t fromSeconds, int64_t toSeconds);
+
 }  // namespace tars::admin

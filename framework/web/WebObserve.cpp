@@ -96,37 +96,6 @@ size_t wholeUtf8Length(const std::string& data) {
     return size;  // no lead byte near the end: not UTF-8 there, sent as it is
 }
 
-// One MonitorQuery window: a date and its first and last HHMM slice.
-struct Window {
-    std::string date;
-    std::string from;
-    std::string to;
-};
-
-std::tm localTime(int64_t seconds) {
-    std::time_t t = static_cast<std::time_t>(seconds);
-    std::tm tm{};
-    localtime_r(&t, &tm);
-    return tm;
-}
-
-std::string formatted(const std::tm& tm, const char* format) {
-    char buffer[32];
-    std::strftime(buffer, sizeof buffer, format, &tm);
-    return buffer;
-}
-
-// A query covers one date: a window crossing midnight is two (at most 2 for 24 h).
-std::vector<Window> windowsOf(int64_t from, int64_t to) {
-    std::tm a = localTime(from);
-    std::tm b = localTime(to);
-    if (formatted(a, "%Y%m%d") == formatted(b, "%Y%m%d")) {
-        return {{formatted(a, "%Y%m%d"), formatted(a, "%H%M"), formatted(b, "%H%M")}};
-    }
-    return {{formatted(a, "%Y%m%d"), formatted(a, "%H%M"), "2359"},
-            {formatted(b, "%Y%m%d"), "0000", formatted(b, "%H%M")}};
-}
-
 // Unix seconds of a slice: date YYYYMMDD, slice HHMM (local time, as the services store it).
 int64_t sliceTime(const std::string& date, const std::string& hhmm) {
     if (date.size() != 8 || hhmm.size() < 4) return 0;
@@ -203,13 +172,13 @@ HttpResponse WebConsole::serverStat(const std::string& app, const std::string& s
         for (bool fromClient : {false, true}) {
             if (fromClient && !series.empty()) break;
             side = fromClient ? "client" : "server";
-            for (const auto& w : windowsOf(start, now)) {
+            for (const auto& w : admin::queryWindows(start, now)) {
                 MonitorQueryReq req;
                 req.uid = "tarsweb";
                 req.dataid = "tars_stat";
                 req.date = w.date;
-                req.tflag1 = w.from;
-                req.tflag2 = w.to;
+                req.tflag1 = w.tflag1;
+                req.tflag2 = w.tflag2;
                 req.conditions = {condition("slave_name", callee), condition("from_client", fromClient ? "1" : "0")};
                 req.indexs = admin::statIndexes();
                 req.groupby = {"interface_name", "f_tflag"};
@@ -266,13 +235,13 @@ HttpResponse WebConsole::serverProperties(const std::string& app, const std::str
     try {
         auto query = _communicator->stringToProxy<MonitorQueryPrx>(kQueryPropertyObj);
         query->tars_set_timeout(_settings.queryTimeoutMs);
-        for (const auto& w : windowsOf(start, now)) {
+        for (const auto& w : admin::queryWindows(start, now)) {
             MonitorQueryReq req;
             req.uid = "tarsweb";
             req.dataid = "tars_property";
             req.date = w.date;
-            req.tflag1 = w.from;
-            req.tflag2 = w.to;
+            req.tflag1 = w.tflag1;
+            req.tflag2 = w.tflag2;
             req.conditions = {condition("master_name", module)};
             req.indexs = {"value"};
             req.groupby = {"property_name", "policy", "f_tflag"};
