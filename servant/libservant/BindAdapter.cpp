@@ -370,6 +370,12 @@ void BindAdapter::bind() {
         sock.setReuseAddr(true);
         sock.bind(addr);
         if (!isDatagram()) sock.listen(1024);
+        // UDP has no flow control: a burst larger than the socket's buffer is dropped by the
+        // kernel before the network thread can read it. The default (about 208 KiB, some
+        // hundred small requests) is raised; the kernel caps it at net.core.rmem_max.
+        if (isDatagram() && sock.getRecvBufferSize() < kDatagramRecvBuffer) {
+            sock.setRecvBufferSize(kDatagramRecvBuffer);
+        }
         _boundPort = sock.getSockName().port();
         _listen = std::move(sock);
     } catch (const BindAdapter_Exception&) {

@@ -166,8 +166,10 @@ public:
     // udp: binds a datagram socket (requests and replies both go through it). unix: the
     // socket file is created with mode 0660; a file left by a dead server (nothing accepts
     // on it) is replaced, one a live server listens on is never taken over (throws naming
-    // the path), and anything but a socket is never removed.
+    // the path), and anything but a socket is never removed. A udp socket's receive buffer
+    // is raised to kDatagramRecvBuffer (capped by net.core.rmem_max).
     void bind();
+    static constexpr int kDatagramRecvBuffer = 4 * 1024 * 1024;
     TC_Socket& listenSocket() { return _listen; }
     // The port really bound (the endpoint's, or the kernel's choice for -p 0).
     int getBoundPort() const { return _boundPort; }

@@ -222,6 +222,15 @@ TEST_F(UdpTest, SyncCallsGoOneDatagramEachWay) {
     EXPECT_EQ(server.adapter().getConnectionCount(), 0u);
 }
 
+TEST_F(UdpTest, TheSocketTakesABurstLargerThanTheDefaultBuffer) {
+    // The kernel reports twice what was set; it caps what may be set at net.core.rmem_max.
+    int rmemMax = 0;
+    std::ifstream("/proc/sys/net/core/rmem_max") >> rmemMax;
+    ASSERT_GT(rmemMax, 0);
+    int have = server.adapter().listenSocket().getRecvBufferSize();
+    EXPECT_GE(have, 2 * std::min(BindAdapter::kDatagramRecvBuffer, rmemMax));
+}
+
 TEST_F(UdpTest, CallbackPromiseAndOneWayCallsWork) {
     auto cb = std::make_shared<Callback>();
     prx->async_testHello(cb, "async");

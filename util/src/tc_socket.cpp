@@ -159,6 +159,15 @@ void TC_Socket::setKeepAlive(bool on) { setIntOption(SOL_SOCKET, SO_KEEPALIVE, o
 void TC_Socket::setRecvBufferSize(int bytes) { setIntOption(SOL_SOCKET, SO_RCVBUF, bytes, "SO_RCVBUF"); }
 void TC_Socket::setSendBufferSize(int bytes) { setIntOption(SOL_SOCKET, SO_SNDBUF, bytes, "SO_SNDBUF"); }
 
+int TC_Socket::getRecvBufferSize() const {
+    int value = 0;
+    socklen_t len = sizeof(value);
+    if (::getsockopt(_fd, SOL_SOCKET, SO_RCVBUF, &value, &len) != 0) {
+        throw TC_Socket_Exception("getsockopt SO_RCVBUF fd " + std::to_string(_fd), errno);
+    }
+    return value;
+}
+
 void TC_Socket::setCloseOnExec(bool on) {
     int flags = ::fcntl(_fd, F_GETFD);
     if (flags < 0 || ::fcntl(_fd, F_SETFD, on ? (flags | FD_CLOEXEC) : (flags & ~FD_CLOEXEC)) != 0) {

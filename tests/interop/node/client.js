@@ -151,9 +151,12 @@ for (const code of cases.failCodes) {
     });
 }
 
+// UDP has no flow control: a burst beyond a socket's receive buffer (the node client's
+// own too, about 208 KiB of small datagrams by default) is dropped by the kernel, as UDP
+// allows. Over UDP the burst stays well inside it.
 check('calls in flight together all end right', async () => {
     const calls = [];
-    for (let k = 0; k < 200; k++) calls.push(prx.add(k, k));
+    for (let k = 0; k < (udp ? 50 : 200); k++) calls.push(prx.add(k, k));
     (await Promise.all(calls)).forEach((r, k) => assert.strictEqual(r.ret, 2 * k));
 });
 

@@ -77,6 +77,8 @@ public:
     void setLinger(bool on, int seconds);
     void setRecvBufferSize(int bytes);
     void setSendBufferSize(int bytes);
+    // SO_RCVBUF as the kernel reports it (twice what was set, for its bookkeeping).
+    int getRecvBufferSize() const;
     // how: SHUT_RD, SHUT_WR, SHUT_RDWR. Returns 0 or the errno value.
     int shutdown(int how);
 
