@@ -354,7 +354,8 @@ void CommunicatorEpoll::endSpan(ReqMessage* msg) {
     TraceSpanPtr span = std::move(msg->traceSpan);
     if (msg->adapter != nullptr) {
         const TC_Endpoint& endpoint = msg->adapter->endpoint();
-        span->record.peer = endpoint.getHost() + ":" + std::to_string(endpoint.getPort());
+        span->record.peerHost = endpoint.getHost();
+        span->record.peerPort = endpoint.getPort();
     }
     span->finish(msg->response.iRet);
 }

@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <array>
 #include <cctype>
 #include <cerrno>
 #include <charconv>
@@ -14,21 +15,13 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "internal/Hex.h"
 #include "util/tc_logger.h"
 #include "util/tc_timeprovider.h"
 
 namespace tars {
 
 namespace {
-
-template <size_t N>
-void appendHex(std::string& out, const std::array<uint8_t, N>& bytes) {
-    static constexpr char kDigits[] = "0123456789abcdef";
-    for (uint8_t b : bytes) {
-        out += kDigits[b >> 4];
-        out += kDigits[b & 0x0f];
-    }
-}
 
 // The length of the well-formed UTF-8 sequence at text[i] (RFC 3629: no overlong forms,
 // no surrogates, at most U+10FFFF), or 0 when the bytes there are not one.
@@ -49,6 +42,13 @@ size_t utf8Sequence(std::string_view text, size_t i) {
     return 0;
 }
 
+// The bytes a JSON string holds as they are: printable ASCII but the quote and backslash.
+constexpr std::array<bool, 256> kPlainJson = [] {
+    std::array<bool, 256> plain{};
+    for (int c = 0x20; c < 0x7f; ++c) plain[static_cast<size_t>(c)] = c != '"' && c != '\\';
+    return plain;
+}();
+
 // text as the inside of a JSON string: quotes, backslashes and control characters
 // escaped; a byte that does not start well-formed UTF-8 (names come from peers) becomes
 // U+FFFD, so the collector always gets valid JSON.
@@ -57,9 +57,7 @@ void appendJsonText(std::string& out, std::string_view text) {
     for (size_t i = 0; i < text.size();) {
         // A run of printable ASCII that needs no escape goes in at once (names are that).
         size_t run = i;
-        while (run < text.size() && text[run] >= 0x20 && text[run] < 0x7f && text[run] != '"' && text[run] != '\\') {
-            ++run;
-        }
+        while (run < text.size() && kPlainJson[static_cast<unsigned char>(text[run])]) ++run;
         if (run != i) {
             out.append(text.data() + i, run - i);
             i = run;
@@ -365,13 +363,13 @@ void SpanExporter::appendOtlpJson(std::string& out, const std::string& serviceNa
         const SpanRecord& s = spans[i];
         if (i != 0) out += ',';
         out += R"({"traceId":")";
-        appendHex(out, s.context.traceId);
+        appendLowerHex(out, s.context.traceId);
         out += R"(","spanId":")";
-        appendHex(out, s.context.spanId);
+        appendLowerHex(out, s.context.spanId);
         out += '"';
         if (s.hasParent) {
             out += R"(,"parentSpanId":")";
-            appendHex(out, s.parentSpanId);
+            appendLowerHex(out, s.parentSpanId);
             out += '"';
         }
         if (!s.context.traceState.empty()) {
@@ -396,7 +394,9 @@ void SpanExporter::appendOtlpJson(std::string& out, const std::string& serviceNa
         out += R"("}},{"key":"rpc.method","value":{"stringValue":")";
         appendJsonText(out, s.method);
         out += R"("}},{"key":"net.peer.name","value":{"stringValue":")";
-        appendJsonText(out, s.peer);
+        appendJsonText(out, s.peerHost);
+        out += ':';
+        appendInt(out, s.peerPort);
         out += R"("}})";
         // OTLP/JSON carries 64-bit integers as strings.
         out += R"(,{"key":"tars.return_code","value":{"intValue":")";

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <random>
 
+#include "internal/Hex.h"
 #include "util/tc_common.h"
 
 namespace tars {
@@ -48,12 +49,8 @@ bool readHex(std::string_view text, std::array<uint8_t, N>& out) {
 
 template <size_t N>
 std::string toHex(const std::array<uint8_t, N>& bytes) {
-    static constexpr char kDigits[] = "0123456789abcdef";
     std::string out(2 * N, '0');
-    for (size_t i = 0; i < N; ++i) {
-        out[2 * i] = kDigits[bytes[i] >> 4];
-        out[2 * i + 1] = kDigits[bytes[i] & 0x0f];
-    }
+    writeLowerHex(out.data(), bytes);
     return out;
 }
 
@@ -119,8 +116,13 @@ std::optional<TraceContext> TraceContext::parseTraceparent(std::string_view h) {
 }
 
 std::string TraceContext::traceparent() const {
-    std::array<uint8_t, 1> f{flags};
-    return "00-" + toHex(traceId) + "-" + toHex(spanId) + "-" + toHex(f);
+    // "00-" 32 "-" 16 "-" 2, written in place: this runs for every sampled call.
+    std::string out(55, '-');
+    out[0] = out[1] = '0';
+    char* p = writeLowerHex(out.data() + 3, traceId) + 1;
+    p = writeLowerHex(p, spanId) + 1;
+    writeLowerHex(p, std::array<uint8_t, 1>{flags});
+    return out;
 }
 
 std::string TraceContext::traceIdHex() const { return toHex(traceId); }
@@ -144,8 +146,23 @@ std::optional<TraceContext> TraceContext::parseTarsTraceKey(std::string_view val
     return c;
 }
 
+std::string TraceContext::tarsTraceKey(const std::array<uint8_t, 8>& parentSpanId) const {
+    // "0-" 32 "|" 16 "|" 16, written in place.
+    std::string out(2 + 32 + 1 + 16 + 1 + 16, '|');
+    out[0] = '0';
+    out[1] = '-';
+    char* p = writeLowerHex(out.data() + 2, traceId) + 1;
+    p = writeLowerHex(p, spanId) + 1;
+    writeLowerHex(p, parentSpanId);
+    return out;
+}
+
 std::string TraceContext::tarsTraceKey(const std::string& parentSpanHex) const {
-    return "0-" + toHex(traceId) + "|" + toHex(spanId) + "|" + (parentSpanHex.empty() ? toHex(spanId) : parentSpanHex);
+    if (parentSpanHex.empty()) return tarsTraceKey(spanId);
+    std::string out = tarsTraceKey(spanId);
+    out.resize(2 + 32 + 1 + 16 + 1);
+    out += parentSpanHex;
+    return out;
 }
 
 }  // namespace tars

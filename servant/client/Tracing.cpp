@@ -97,7 +97,7 @@ TraceSpanPtr Tracing::startTracedClientCall(const Tracing* tracing, const CallCo
     if (!span.traceState.empty()) request.status[kTracestate] = span.traceState;
     if (!span.sampled()) return nullptr;  // passed on as not sampled, never recorded
     request.iMessageType |= TARSMESSAGETYPETRACE;
-    request.status[kTarsTraceKey] = span.tarsTraceKey(hasParent ? context->trace.spanIdHex() : span.spanIdHex());
+    request.status[kTarsTraceKey] = span.tarsTraceKey(hasParent ? context->trace.spanId : span.spanId);
     const std::shared_ptr<SpanExporter>* exporter = tracing != nullptr ? &tracing->exporter() : nullptr;
     if (exporter == nullptr || !*exporter) return nullptr;
     TraceSpanPtr traced = TraceSpan::make();

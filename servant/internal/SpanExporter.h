@@ -42,7 +42,8 @@ struct SpanRecord {
     int code = 0;         // the TARS return code; not 0 makes the span's status an error
     std::string servant;  // the span's name is servant/method
     std::string method;
-    std::string peer;  // "ip:port" of the other side
+    std::string peerHost;  // the other side, exported as "host:port"
+    int peerPort = 0;
 };
 
 class SpanExporter {

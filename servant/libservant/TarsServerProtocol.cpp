@@ -54,7 +54,8 @@ void beginTrace(const Tracing* tracing, Current& current, CallContext& context, 
     record.servant = req.sServantName;
     record.method = req.sFuncName;
     const ConnectionState& conn = *current.connection();
-    record.peer = conn.ip + ":" + std::to_string(conn.port);
+    record.peerHost = conn.ip;
+    record.peerPort = conn.port;
     record.startUnixNs = Tracing::nowUnixNs();
     span->exporter = tracing->exporter();
     current.setTraceSpan(std::move(span));

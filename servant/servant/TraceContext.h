@@ -48,6 +48,8 @@ struct TraceContext {
     // call whose span is this context and whose parent span is parentSpanHex (the span's
     // own id when it has no parent, as TarsCpp writes a root).
     std::string tarsTraceKey(const std::string& parentSpanHex) const;
+    // The same with the parent span's id as bytes (the span's own spanId for a root).
+    std::string tarsTraceKey(const std::array<uint8_t, 8>& parentSpanId) const;
 };
 
 }  // namespace tars

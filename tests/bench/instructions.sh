@@ -43,6 +43,7 @@ if [ "${TARS_BENCH_NO_BUILD:-0}" != 1 ]; then
   cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
   targets=(tars-bench HelloServer)
   if [ "${STAT:-0}" = 1 ]; then targets+=(ObservabilitySink); fi
+  if [ "${TRACE:-0}" = 1 ]; then targets+=(otlp_sink); fi
   cmake --build "$build" -j "${TARS_JOBS:-2}" --target "${targets[@]}"
 fi
 if ! command -v valgrind >/dev/null || ! command -v callgrind_annotate >/dev/null; then

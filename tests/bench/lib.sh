@@ -99,24 +99,18 @@ bench_hello_conf() {
 EOF
 }
 
-# bench_start_collector: an OpenTelemetry collector stand-in (answers 200 to every POST,
-# keeps nothing, keeps connections open as HTTP/1.1 allows, as the real collector does) on
-# an ephemeral loopback port; its pid goes to pids, its traces URL to collector_url.
+# bench_start_collector: an OpenTelemetry collector stand-in, tests/bench/otlp_sink of
+# $build (answers 200 to every POST, keeps nothing, keeps connections open as HTTP/1.1
+# allows, as the real collector does), on an ephemeral loopback port; its pid goes to pids,
+# its traces URL to collector_url. A compiled one, so that its own CPU (on the same cores)
+# stays out of the figures.
 bench_start_collector() {
-  cat >"$work/collector.py" <<'PY'
-import http.server
-class H(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    def do_POST(self):
-        self.rfile.read(int(self.headers.get("Content-Length", "0")))
-        self.send_response(200); self.send_header("Content-Length", "0"); self.end_headers()
-    def log_message(self, *a): pass
-http.server.ThreadingHTTPServer(("127.0.0.1", 0), H).serve_forever()
-PY
-  python3 "$work/collector.py" >"$work/collector.out" 2>&1 &
-  local pid=$!
+  local sink=$build/tests/bench/otlp_sink pid
+  [ -x "$sink" ] || { echo "$bench_name: $sink is missing (target otlp_sink)" >&2; exit 1; }
+  "$sink" >"$work/collector.out" 2>&1 &
+  pid=$!
   pids+=("$pid")
-  collector_url="http://127.0.0.1:$(bench_listen_tries=400 bench_listen_port "$pid")/v1/traces"
+  collector_url="http://127.0.0.1:$(bench_listen_port "$pid")/v1/traces"
 }
 
 # bench_free_port: a loopback TCP port free at the moment of asking.

@@ -19,8 +19,13 @@
 #   tests/bench/stat_overhead.sh [BUILD_DIR]
 #
 # BUILD_DIR (or TARS_BENCH_BUILD_DIR; default build): built (tars-bench, HelloServer,
-# ObservabilitySink only) unless TARS_BENCH_NO_BUILD=1. Settings (environment):
+# ObservabilitySink, otlp_sink only) unless TARS_BENCH_NO_BUILD=1. Settings (environment):
 #   ROUNDS=5  SECONDS_PER_RUN=5  WARMUP=1  PAYLOAD=100  CONNECTIONS=16  OUTSTANDING=32
+#   PIN=1     the servers run on CPU 0 and tars-bench on CPU 1 (taskset; default when the
+#             machine has 2 CPUs or more; PIN=0 lets the scheduler place them). Unpinned,
+#             where the two processes' threads land on two cores changes a run's QPS by
+#             up to a quarter from one run to the next, more than the costs measured here
+#             (docs/PERFORMANCE.md). The sinks and the scraper are not pinned.
 #   TARS_BENCH_KEEP_LOGS=DIR  copies every run's output there
 # Every process it starts is stopped by pid when it exits (trap EXIT).
 # shellcheck source-path=SCRIPTDIR
@@ -36,7 +41,7 @@ connections=${CONNECTIONS:-16}
 outstanding=${OUTSTANDING:-32}
 
 if [ "${TARS_BENCH_NO_BUILD:-0}" != 1 ]; then
-  cmake --build "$build" -j "${TARS_JOBS:-2}" --target tars-bench HelloServer ObservabilitySink
+  cmake --build "$build" -j "${TARS_JOBS:-2}" --target tars-bench HelloServer ObservabilitySink otlp_sink
 fi
 bench=$build/tools/tars-bench/tars-bench
 hello=$build/examples/hello/HelloServer
@@ -49,6 +54,12 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/tars-stat-overhead.XXXXXX")
 bench_name=stat_overhead.sh
 # shellcheck source=lib.sh
 source "$root/tests/bench/lib.sh"
+
+server_pin=(); client_pin=()
+if [ "${PIN:-$([ "$(nproc)" -ge 2 ] && echo 1 || echo 0)}" = 1 ]; then
+  server_pin=(taskset -c 0)
+  client_pin=(taskset -c 1)
+fi
 
 # The stat sink: StatObj on an ephemeral port.
 mkdir -p "$work/sink/log"
@@ -86,7 +97,7 @@ start_hello() {
     sed -i "s#^  <application>#  <application>\n    <client>\n      stat = $client\n      report-interval = 1000\n    </client>#" \
       "$work/$name/HelloServer.conf"
   fi
-  "$hello" --config="$work/$name/HelloServer.conf" >"$work/$name.out" 2>&1 &
+  "${server_pin[@]}" "$hello" --config="$work/$name/HelloServer.conf" >"$work/$name.out" 2>&1 &
   pid=$!; pids+=("$pid")
   hello_port=$(bench_listen_port "$pid")
 }
@@ -101,7 +112,7 @@ if [ "$mode" = ops ]; then
   if [ "${TRACING:-1}" = 0 ]; then tracing_keys=""; fi
   sed -i "s#^      logLevel = ERROR#      logLevel = ERROR\n      ops = tcp -h 127.0.0.1 -p $ops_port -t 600000$tracing_keys#" \
     "$work/on/HelloServer.conf"
-  "$hello" --config="$work/on/HelloServer.conf" >"$work/on.out" 2>&1 &
+  "${server_pin[@]}" "$hello" --config="$work/on/HelloServer.conf" >"$work/on.out" 2>&1 &
   on_pid=$!; pids+=("$on_pid")
   bench_listen_port "$on_pid" "$ops_port" >/dev/null
   port_on=$(ss -Hltnp 2>/dev/null | grep "pid=$on_pid," | awk '{print $4}' | sed 's/.*://' | grep -vx "$ops_port" | head -1)
@@ -130,7 +141,7 @@ run() {  # run NAME ROUND ARGS...: prints the run's QPS
   local out="$work/$name.$round.txt"
   local prefix=()
   if [ "$name" = on ]; then prefix=("${on_env[@]}"); fi
-  "${prefix[@]}" "$bench" "$@" "${load[@]}" >"$out" 2>&1 || { echo "stat_overhead.sh: $name failed:" >&2; tail -5 "$out" >&2; exit 1; }
+  "${prefix[@]}" "${client_pin[@]}" "$bench" "$@" "${load[@]}" >"$out" 2>&1 || { echo "stat_overhead.sh: $name failed:" >&2; tail -5 "$out" >&2; exit 1; }
   grep -q "^RESULT .* failed=0 " "$out" || { echo "stat_overhead.sh: $name had failed calls" >&2; tail -3 "$out" >&2; exit 1; }
   sed -n 's/^RESULT qps=\([0-9.]*\) .*/\1/p' "$out"
 }
@@ -138,6 +149,7 @@ run() {  # run NAME ROUND ARGS...: prints the run's QPS
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 echo "$mode overhead: pipelined async -c $connections -k $outstanding, ${payload} B, ${seconds} s per run, $rounds rounds"
+if [ ${#server_pin[@]} -gt 0 ]; then echo "pinned: HelloServer on CPU 0, tars-bench on CPU 1"; else echo "not pinned"; fi
 echo "machine: $(nproc) cpus, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), load $(cut -d' ' -f1-3 /proc/loadavg)"
 : >"$work/off.qps"; : >"$work/on.qps"; : >"$work/ratio.txt"
 for round in $(seq "$rounds"); do

@@ -199,6 +199,11 @@ TEST(TraceContext, TarsCppTraceKeysRoundTripAndForeignIdsHashStably) {
     TraceContext c = *TraceContext::parseTraceparent(kValid);
     std::string key = c.tarsTraceKey("1111111111111111");
     EXPECT_EQ(key, "0-4bf92f3577b34da6a3ce929d0e0e4736|00f067aa0ba902b7|1111111111111111");
+    // The parent as bytes, and a root (its own span id as parent, as TarsCpp writes one).
+    EXPECT_EQ(c.tarsTraceKey(std::array<uint8_t, 8>{0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11}), key);
+    EXPECT_EQ(c.tarsTraceKey(c.spanId), "0-4bf92f3577b34da6a3ce929d0e0e4736|00f067aa0ba902b7|00f067aa0ba902b7");
+    EXPECT_EQ(c.tarsTraceKey(std::string()), c.tarsTraceKey(c.spanId));
+    EXPECT_EQ(c.traceparent(), kValid);
     auto back = TraceContext::parseTarsTraceKey(key);
     ASSERT_TRUE(back);
     EXPECT_EQ(back->traceId, c.traceId);
@@ -237,7 +242,8 @@ SpanRecord span(const std::string& method, int code) {
     s.code = code;
     s.servant = "App.Server.Obj";
     s.method = method;
-    s.peer = "127.0.0.1:1";
+    s.peerHost = "127.0.0.1";
+    s.peerPort = 1;
     return s;
 }
 
