@@ -84,6 +84,14 @@ bool isExecutableFile(const std::string& path) {
     return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(path.c_str(), X_OK) == 0;
 }
 
+// A failed patch leaves nothing of its own: the version folder it unpacked (when it was
+// not switched to) and its staging folder.
+void discard(const std::string& unpacked, const std::string& staging) {
+    std::error_code ec;
+    if (!unpacked.empty()) fs::remove_all(unpacked, ec);
+    fs::remove_all(staging, ec);
+}
+
 }  // namespace
 
 NodePatcher::NodePatcher(std::string nodeName, std::string defaultPatchObj, int keepVersions,
@@ -189,25 +197,71 @@ void NodePatcher::finish(const std::string& key, bool ok, const std::string& tex
     }
 }
 
+std::vector<std::string> NodePatcher::recoverVersions(const std::string& serverDir) {
+    std::vector<std::string> done;
+    const fs::path versions = fs::path(serverDir) / "versions";
+    std::error_code ec;
+    std::vector<fs::path> leftovers;
+    for (const auto& entry : fs::directory_iterator(versions, ec)) {
+        const std::string name = entry.path().filename().string();
+        if (name.size() > 1 && name.front() == '.' && (name.ends_with(kReplacedSuffix) || name.ends_with(kNewSuffix))) {
+            leftovers.push_back(entry.path());
+        }
+    }
+    for (const fs::path& path : leftovers) {
+        const std::string name = path.filename().string();
+        if (name.ends_with(kNewSuffix)) {  // a staging folder: unpacked (maybe in part), never switched to
+            fs::remove_all(path, ec);
+            done.push_back("removed the unfinished " + path.string());
+            continue;
+        }
+        const fs::path version = versions / name.substr(1, name.size() - 1 - std::strlen(kReplacedSuffix));
+        if (!fs::exists(version, ec)) {  // the swap stopped halfway: the old folder comes back
+            fs::rename(path, version, ec);
+            done.push_back(ec ? "cannot put back " + path.string() + ": " + ec.message()
+                              : "put back " + version.string() + " (a replacement was cut off)");
+        } else {  // the swap was done, only the old folder was left
+            fs::remove_all(path, ec);
+            done.push_back("removed the replaced " + path.string());
+        }
+    }
+    return done;
+}
+
 void NodePatcher::run(const std::string& key, PatchRequest request, ServerLayout layout) {
     const std::string who = "node " + _nodeName + ": " + key + " version '" + request.version + "'";
     const std::string serverDir = layout.dir + "/";
     const std::string versions = serverDir + "versions/";
     const std::string versionDir = versions + request.version;
+    // A new package is unpacked here first, beside the running version, and renamed to
+    // versionDir once it is whole and checked (for a kept folder it replaces: once the
+    // server stopped when that folder is the running one).
+    const std::string staging = versions + "." + request.version + kNewSuffix;
+    const std::string replaced = versions + "." + request.version + kReplacedSuffix;
     const std::string relativeExe = layout.exe.substr(layout.binDir.size());
     const std::string newExe = versionDir + "/" + request.servername + "/" + relativeExe;
     const std::string linkTarget = "versions/" + request.version + "/" + request.servername;
     const std::string wantedMd5 = TC_Common::lower(request.md5);
-    bool unpackedHere = false;
-    std::string movedAside;  // a kept folder of another package under this version, until the new one runs
-    // Puts the kept folder back when the new one did not make it.
-    auto restoreKept = [&] {
-        if (movedAside.empty()) return;
+    bool unpackedHere = false;   // versionDir is this patch's own, not yet the running version
+    bool swapAfterStop = false;  // staging replaces the running versionDir once the server stopped
+    // Swaps staging in for the kept versionDir. A node that dies in between is put right by
+    // recoverVersions when it starts again.
+    auto swapIn = [&] {
         std::error_code ec;
-        if (!fs::exists(versionDir, ec)) fs::rename(movedAside, versionDir, ec);
+        fs::rename(versionDir, replaced, ec);
+        if (ec) throw PatchFailure{"cannot move aside the kept " + versionDir + ": " + ec.message()};
+        fs::rename(staging, versionDir, ec);
+        if (ec) {
+            std::error_code undo;
+            fs::rename(replaced, versionDir, undo);
+            throw PatchFailure{"cannot rename " + staging + " to " + versionDir + ": " + ec.message()};
+        }
+        fs::remove_all(replaced, ec);
     };
     try {
         std::error_code ec;
+        for (const std::string& line : recoverVersions(serverDir))
+            TLOGWARN("[node] " << key << ": " << line << std::endl);
         fs::create_directories(versions, ec);
         if (ec) throw PatchFailure{"cannot create " + versions + ": " + ec.message()};
 
@@ -215,29 +269,23 @@ void NodePatcher::run(const std::string& key, PatchRequest request, ServerLayout
         // version published again with other content must not leave the old one running.
         // A folder unpacked before MD5s were recorded has none; when it is the running one
         // it stays (it was checked when it was unpacked), so a rollback to it, or the same
-        // version sent again, neither moves the live folder aside nor restarts the server.
+        // version sent again, neither replaces the live folder nor restarts the server.
         const bool keptHere = fs::is_directory(versionDir, ec);
         const std::string keptMd5 = keptHere ? recordedMd5(versionDir) : "";
         const bool running =
             fs::is_symlink(serverDir + "bin", ec) && fs::read_symlink(serverDir + "bin", ec).string() == linkTarget;
-        if (keptHere && keptMd5 != wantedMd5 && !(keptMd5.empty() && running)) {
-            movedAside = versions + "." + request.version + ".replaced";
-            fs::remove_all(movedAside, ec);
-            fs::rename(versionDir, movedAside, ec);
-            if (ec) {
-                movedAside.clear();
-                throw PatchFailure{"cannot move aside the kept " + versionDir + ": " + ec.message()};
-            }
+        const bool replacing = keptHere && keptMd5 != wantedMd5 && !(keptMd5.empty() && running);
+        if (replacing) {
             TLOGINFO("[node] " << who << ": the kept folder holds "
                                << (keptMd5.empty() ? std::string("a package of unknown MD5") : "MD5 " + keptMd5)
                                << ", the request says " << wantedMd5 << ": downloading it again" << std::endl);
         }
         // Already installed here (a rollback): the folder was checked when it was unpacked.
-        if (movedAside.empty() && running) {
+        if (keptHere && !replacing && running) {
             finish(key, true, who + ": already the running version");
             return;
         }
-        if (!fs::is_directory(versionDir)) {
+        if (!keptHere || replacing) {
             // 1. download (resumable)
             std::string file = request.filepath.empty() ? "/TARSBatchPatching/" + request.appname + "/" +
                                                               request.servername + "/" + key + ".tgz"
@@ -301,10 +349,11 @@ void NodePatcher::run(const std::string& key, PatchRequest request, ServerLayout
                 throw PatchFailure{"MD5 mismatch: the " + std::to_string(offset) + " bytes downloaded have MD5 " + md5 +
                                    ", the request says " + request.md5};
             }
-            // 3. unpack (all or nothing)
+            // 3. unpack (all or nothing), into the staging folder
             progress(key, 92, "unpacking");
+            fs::remove_all(staging, ec);
             try {
-                TC_Archive::unpack(part, versionDir);
+                TC_Archive::unpack(part, staging);
             } catch (const TC_Archive_Exception& e) {
                 fs::remove(part, ec);
                 // A system error (a full disk) is this node's; anything else is the package's.
@@ -314,16 +363,24 @@ void NodePatcher::run(const std::string& key, PatchRequest request, ServerLayout
                 fs::remove(part, ec);
                 throw PatchFailure{std::string("bad package: ") + e.what()};
             }
-            unpackedHere = true;
             fs::remove(part, ec);
             // 4. check
-            if (!isExecutableFile(newExe)) {
+            if (!isExecutableFile(staging + "/" + request.servername + "/" + relativeExe)) {
                 throw PatchFailure{"the package has no executable " + request.servername + "/" + relativeExe};
             }
             try {
-                TC_File::save2file(versionDir + "/" + kMd5Record, wantedMd5 + "\n");
+                TC_File::save2file(staging + "/" + kMd5Record, wantedMd5 + "\n");
             } catch (const std::exception& e) {
-                throw PatchFailure{"cannot record the MD5 in " + versionDir + ": " + e.what()};
+                throw PatchFailure{"cannot record the MD5 in " + staging + ": " + e.what()};
+            }
+            if (!keptHere) {
+                fs::rename(staging, versionDir, ec);
+                if (ec) throw PatchFailure{"cannot rename " + staging + " to " + versionDir + ": " + ec.message()};
+                unpackedHere = true;
+            } else if (!running) {
+                swapIn();
+            } else {
+                swapAfterStop = true;
             }
         } else if (!isExecutableFile(newExe)) {
             throw PatchFailure{"the kept version has no executable " + request.servername + "/" + relativeExe};
@@ -335,6 +392,16 @@ void NodePatcher::run(const std::string& key, PatchRequest request, ServerLayout
         std::string stopped;
         if (_hooks.stop(request.appname, request.servername, stopped) != 0) {
             throw PatchFailure{"the running version did not stop: " + stopped};
+        }
+        if (swapAfterStop) {
+            try {
+                swapIn();
+            } catch (const PatchFailure&) {
+                std::string started;
+                _hooks.start(request.appname, request.servername, started);
+                throw;
+            }
+            swapAfterStop = false;
         }
         // 6. switch
         const std::string bin = serverDir + "bin";
@@ -358,8 +425,6 @@ void NodePatcher::run(const std::string& key, PatchRequest request, ServerLayout
             throw PatchFailure{"cannot switch " + bin + " to " + linkTarget + ": " + ec.message()};
         }
         unpackedHere = false;  // the running version now
-        if (!movedAside.empty()) fs::remove_all(movedAside, ec);
-        movedAside.clear();
         // 7. start, report, keep
         progress(key, 98, "starting the new version");
         std::string started;
@@ -389,18 +454,10 @@ void NodePatcher::run(const std::string& key, PatchRequest request, ServerLayout
         finish(key, true,
                who + ": installed and started" + (reported ? "" : " (the registry was not told yet: unreachable)"));
     } catch (const PatchFailure& f) {
-        if (unpackedHere) {
-            std::error_code ec;
-            fs::remove_all(versionDir, ec);
-        }
-        restoreKept();
+        discard(unpackedHere ? versionDir : "", staging);
         finish(key, false, who + ": not installed: " + f.cause + "; the running version keeps running");
     } catch (const std::exception& e) {
-        if (unpackedHere) {
-            std::error_code ec;
-            fs::remove_all(versionDir, ec);
-        }
-        restoreKept();
+        discard(unpackedHere ? versionDir : "", staging);
         finish(key, false, who + ": not installed: " + e.what() + "; the running version keeps running");
     }
 }

@@ -6,7 +6,8 @@
 //                 the bytes already there at the next patch of the same version (a write the
 //                 disk refused, full, deletes the file instead)
 //   2. verify     the MD5 of the whole file against the request's (a mismatch drops the file)
-//   3. unpack     with TC_Archive into <server dir>/versions/<version>/ (all or nothing)
+//   3. unpack     with TC_Archive into <server dir>/versions/.<version>.new/ (all or
+//                 nothing), renamed to versions/<version>/ once step 4 passed
 //   4. check      <version>/<Server>/<executable> is a regular, executable file
 //   5. stop       the server (its normal stop path)
 //   6. switch     <server dir>/bin becomes a symbolic link to versions/<version>/<Server>
@@ -16,8 +17,12 @@
 //
 // Step 3 also records the package's MD5 in <version>/.tars-package-md5. A version already
 // unpacked (a rollback) skips 1-3 when that record matches the request's MD5; a kept
-// folder of another package under that name (or without a record) is moved aside and
-// the version downloaded again, and put back if that fails. Any failure before the switch leaves
+// folder of another package under that name (or without a record) stays in place while
+// the version is downloaded again, and the new folder replaces it only when whole (after
+// step 5 when it is the running one). A node that dies during a patch leaves at most a
+// .<version>.new or .<version>.replaced folder: recoverVersions, run when the node loads
+// the server and before each patch, deletes the first and puts the second back when its
+// version folder is missing (else deletes it). Any failure before the switch leaves
 // the running version running and nothing half-unpacked; the result names the node, the
 // server, the version and the cause. Only servers whose executable lives in their bin
 // folder (a deployment without an absolute executable path) can be patched.
@@ -33,6 +38,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "NodeDescriptor.h"
 #include "Registry.h"
@@ -64,6 +70,12 @@ public:
     // 0 with the state of the server's last patch; -1 when it was never patched here.
     int percent(const std::string& app, const std::string& server, PatchInfo& info) const;
     void stop();
+
+    // Puts right what a patch interrupted by the node's death left in <serverDir>/versions
+    // (see above); one line per folder it dealt with, for the log.
+    static std::vector<std::string> recoverVersions(const std::string& serverDir);
+    static constexpr const char* kNewSuffix = ".new";
+    static constexpr const char* kReplacedSuffix = ".replaced";
 
 private:
     struct Job {

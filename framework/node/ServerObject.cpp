@@ -8,11 +8,13 @@
 #include <chrono>
 #include <climits>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <thread>
 
 #include "AdminF.h"
 #include "NodeException.h"
+#include "NodePatcher.h"
 #include "ProcessControl.h"
 #include "servant/RemoteNotify.h"
 #include "util/tc_common.h"
@@ -155,6 +157,12 @@ ServerObject::~ServerObject() {
 void ServerObject::load(const ServerDescriptor& descriptor) {
     ServerLayout layout = _builder.layout(descriptor);
     std::lock_guard lock(_mutex);  // one load at a time: each reads the file the previous one wrote
+    if (!_loaded) {
+        // A patch that the node's death cut off must not keep the server from starting.
+        for (const std::string& line : NodePatcher::recoverVersions(layout.dir)) {
+            TLOGWARN("[node] " << layout.id << ": " << line << std::endl);
+        }
+    }
 
     std::string existing;
     if (TC_File::isFileExist(layout.configFile)) {
@@ -200,7 +208,11 @@ void ServerObject::load(const ServerDescriptor& descriptor) {
         TC_File::makeDirRecursive(TC_File::extractFilePath(layout.configFile));
         TC_File::makeDirRecursive(layout.dataDir);
         TC_File::makeDirRecursive(layout.logDir);
-        TC_File::makeDirRecursive(layout.binDir);
+        // A published server's bin is a link to its version folder, made by the patch.
+        std::error_code ec;
+        std::string bin = layout.binDir;
+        while (bin.size() > 1 && bin.back() == '/') bin.pop_back();
+        if (!std::filesystem::is_symlink(bin, ec)) TC_File::makeDirRecursive(layout.binDir);
         // The first line is a header with the time of writing: a load that changes nothing
         // else keeps the file and its .bak (the previous real config).
         if (afterHeaderOf(existing) != afterHeaderOf(text)) {

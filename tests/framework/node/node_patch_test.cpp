@@ -299,6 +299,38 @@ TEST_F(NodePatchTest, AKeptVersionOfAnotherPackageIsDownloadedAgain) {
     EXPECT_EQ(state->processId, pid2);
 }
 
+TEST_F(NodePatchTest, ANodeKilledInTheMiddleOfAReplacementPutsTheOldFolderBackWhenItStarts) {
+    auto info = install(request("v1", "v1.tgz", md5Of(package)));
+    ASSERT_TRUE(info.bSucc) << info.sResult;
+    int pid1 = node->waitActive(kApp, kHello);
+    ASSERT_GT(pid1, 0);
+    const std::string versions = node->serverDir(kApp, kHello) + "/versions/";
+
+    // What a node killed between the swap's two renames leaves behind: the server stopped,
+    // the running version moved aside and its replacement still in its staging folder.
+    ASSERT_EQ(node->process().stop(SIGKILL), 128 + SIGKILL);
+    ASSERT_EQ(::kill(pid1, SIGKILL), 0);
+    ASSERT_TRUE(eventually([&] { return !processAlive(pid1); }));
+    fs::rename(versions + "v1", versions + ".v1.replaced");
+    fs::create_directories(versions + ".v1.new/HelloServer");
+    std::ofstream(versions + ".v1.new/HelloServer/partial") << "cut off\n";
+
+    // The node starts again: v1 is back where bin/ points, the server runs, no leftovers.
+    ASSERT_TRUE(node->start()) << node->process().output();
+    int pid2 = node->waitActive(kApp, kHello, pid1);
+    ASSERT_GT(pid2, 0) << node->process().output();
+    EXPECT_EQ(binTarget(), "versions/v1/HelloServer");
+    EXPECT_EQ(versionEntries(), std::vector<std::string>{"v1"});
+    EXPECT_EQ(TC_Common::trim(TC_File::load2str(versions + "v1/.tars-package-md5")), md5Of(package));
+
+    // A swap that was done but for removing the old folder: the old one goes, v1 stays.
+    fs::create_directories(versions + ".v1.replaced/HelloServer");
+    info = install(request("v1", "gone.tgz", md5Of(package)));
+    ASSERT_TRUE(info.bSucc) << info.sResult;
+    EXPECT_NE(info.sResult.find("already the running version"), std::string::npos) << info.sResult;
+    EXPECT_EQ(versionEntries(), std::vector<std::string>{"v1"});
+}
+
 TEST_F(NodePatchTest, BadPackagesAreRefusedNamingTheCauseAndTheNodeAndTheServerKeepsRunning) {
     std::string md5 = md5Of(package);
     auto info = install(request("v1", "v1.tgz", md5));
