@@ -200,22 +200,26 @@ void NodePatcher::finish(const std::string& key, bool ok, const std::string& tex
 std::vector<std::string> NodePatcher::recoverVersions(const std::string& serverDir) {
     std::vector<std::string> done;
     const fs::path versions = fs::path(serverDir) / "versions";
+    const size_t replacedSuffix = std::strlen(kReplacedSuffix);
     std::error_code ec;
     std::vector<fs::path> leftovers;
-    for (const auto& entry : fs::directory_iterator(versions, ec)) {
-        const std::string name = entry.path().filename().string();
-        if (name.size() > 1 && name.front() == '.' && (name.ends_with(kReplacedSuffix) || name.ends_with(kNewSuffix))) {
-            leftovers.push_back(entry.path());
+    fs::directory_iterator it(versions, ec), end;
+    for (; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (name.size() < 2 || name.front() != '.') continue;
+        if (name.ends_with(kNewSuffix) || name.find(".unpacking.") != std::string::npos ||
+            (name.ends_with(kReplacedSuffix) && name.size() > replacedSuffix + 1)) {
+            leftovers.push_back(it->path());
         }
     }
     for (const fs::path& path : leftovers) {
         const std::string name = path.filename().string();
-        if (name.ends_with(kNewSuffix)) {  // a staging folder: unpacked (maybe in part), never switched to
+        if (!name.ends_with(kReplacedSuffix)) {  // a staging folder, never switched to
             fs::remove_all(path, ec);
             done.push_back("removed the unfinished " + path.string());
             continue;
         }
-        const fs::path version = versions / name.substr(1, name.size() - 1 - std::strlen(kReplacedSuffix));
+        const fs::path version = versions / name.substr(1, name.size() - 1 - replacedSuffix);
         if (!fs::exists(version, ec)) {  // the swap stopped halfway: the old folder comes back
             fs::rename(path, version, ec);
             done.push_back(ec ? "cannot put back " + path.string() + ": " + ec.message()
@@ -244,24 +248,35 @@ void NodePatcher::run(const std::string& key, PatchRequest request, ServerLayout
     const std::string wantedMd5 = TC_Common::lower(request.md5);
     bool unpackedHere = false;   // versionDir is this patch's own, not yet the running version
     bool swapAfterStop = false;  // staging replaces the running versionDir once the server stopped
-    // Swaps staging in for the kept versionDir. A node that dies in between is put right by
-    // recoverVersions when it starts again.
+    bool swapped = false;        // versionDir holds the new package, the kept one is in `replaced`
+    // Swaps staging in for the kept versionDir; the kept one stays in `replaced` until the
+    // switch succeeded. A node that dies in between is put right by recoverVersions when
+    // it starts again.
     auto swapIn = [&] {
         std::error_code ec;
+        fs::remove_all(replaced, ec);
         fs::rename(versionDir, replaced, ec);
         if (ec) throw PatchFailure{"cannot move aside the kept " + versionDir + ": " + ec.message()};
         fs::rename(staging, versionDir, ec);
         if (ec) {
-            std::error_code undo;
-            fs::rename(replaced, versionDir, undo);
+            recoverVersions(serverDir);  // puts the kept folder back
             throw PatchFailure{"cannot rename " + staging + " to " + versionDir + ": " + ec.message()};
         }
-        fs::remove_all(replaced, ec);
+        swapped = true;
+    };
+    // A failed patch after swapIn: the kept folder comes back.
+    auto swapBack = [&] {
+        if (!swapped) return;
+        std::error_code ec;
+        fs::remove_all(versionDir, ec);
+        recoverVersions(serverDir);
+        swapped = false;
     };
     try {
         std::error_code ec;
-        for (const std::string& line : recoverVersions(serverDir))
+        for (const std::string& line : recoverVersions(serverDir)) {
             TLOGWARN("[node] " << key << ": " << line << std::endl);
+        }
         fs::create_directories(versions, ec);
         if (ec) throw PatchFailure{"cannot create " + versions + ": " + ec.message()};
 
@@ -407,6 +422,7 @@ void NodePatcher::run(const std::string& key, PatchRequest request, ServerLayout
         const std::string bin = serverDir + "bin";
         if (!fs::is_symlink(bin) && fs::is_directory(bin)) {
             if (!fs::is_empty(bin)) {
+                swapBack();
                 std::string started;
                 _hooks.start(request.appname, request.servername, started);
                 throw PatchFailure{bin +
@@ -420,11 +436,14 @@ void NodePatcher::run(const std::string& key, PatchRequest request, ServerLayout
         fs::create_symlink(linkTarget, next, ec);
         if (!ec) fs::rename(next, bin, ec);
         if (ec) {
+            swapBack();
             std::string started;
             _hooks.start(request.appname, request.servername, started);
             throw PatchFailure{"cannot switch " + bin + " to " + linkTarget + ": " + ec.message()};
         }
         unpackedHere = false;  // the running version now
+        if (swapped) fs::remove_all(replaced, ec);
+        swapped = false;
         // 7. start, report, keep
         progress(key, 98, "starting the new version");
         std::string started;
@@ -454,9 +473,11 @@ void NodePatcher::run(const std::string& key, PatchRequest request, ServerLayout
         finish(key, true,
                who + ": installed and started" + (reported ? "" : " (the registry was not told yet: unreachable)"));
     } catch (const PatchFailure& f) {
+        swapBack();
         discard(unpackedHere ? versionDir : "", staging);
         finish(key, false, who + ": not installed: " + f.cause + "; the running version keeps running");
     } catch (const std::exception& e) {
+        swapBack();
         discard(unpackedHere ? versionDir : "", staging);
         finish(key, false, who + ": not installed: " + e.what() + "; the running version keeps running");
     }

@@ -19,10 +19,12 @@
 // unpacked (a rollback) skips 1-3 when that record matches the request's MD5; a kept
 // folder of another package under that name (or without a record) stays in place while
 // the version is downloaded again, and the new folder replaces it only when whole (after
-// step 5 when it is the running one). A node that dies during a patch leaves at most a
-// .<version>.new or .<version>.replaced folder: recoverVersions, run when the node loads
-// the server and before each patch, deletes the first and puts the second back when its
-// version folder is missing (else deletes it). Any failure before the switch leaves
+// step 5 when it is the running one; the kept folder waits in .<version>.replaced until
+// the switch succeeded, and comes back if anything fails). A node that dies during a patch
+// can leave .<version>.new, TC_Archive's .<name>.unpacking.* or .<version>.replaced
+// folders: recoverVersions, run when the node starts and before each patch, deletes the
+// first two and puts the third back when its version folder is missing (else deletes it).
+// Any failure before the switch leaves
 // the running version running and nothing half-unpacked; the result names the node, the
 // server, the version and the cause. Only servers whose executable lives in their bin
 // folder (a deployment without an absolute executable path) can be patched.

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <filesystem>
 
 #include "util/tc_common.h"
 #include "util/tc_endpoint.h"
@@ -81,6 +82,17 @@ NodePatcher::Hooks NodeService::patchHooks() {
 NodeService::~NodeService() { stop(); }
 
 void NodeService::start() {
+    // A patch that the node's death cut off must not keep a server from starting. No patch
+    // runs yet: one needs its server loaded, which the registry thread does.
+    std::error_code ec;
+    std::filesystem::directory_iterator it(context().dataPath, ec), end;
+    for (; !ec && it != end; it.increment(ec)) {
+        std::error_code check;
+        if (!it->is_directory(check) || !std::filesystem::is_directory(it->path() / "versions", check)) continue;
+        for (const std::string& line : NodePatcher::recoverVersions(it->path().string())) {
+            TLOGWARN("[node] " << it->path().filename().string() << ": " << line << std::endl);
+        }
+    }
     _registryThread = std::thread([this] { registryLoop(); });
     _monitorThread = std::thread([this] { monitorLoop(); });
     TLOGINFO("[node] " << context().nodeName << ": " << context().nodeObj << ", servers' node " << context().serverObj

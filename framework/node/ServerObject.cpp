@@ -14,7 +14,6 @@
 
 #include "AdminF.h"
 #include "NodeException.h"
-#include "NodePatcher.h"
 #include "ProcessControl.h"
 #include "servant/RemoteNotify.h"
 #include "util/tc_common.h"
@@ -157,12 +156,6 @@ ServerObject::~ServerObject() {
 void ServerObject::load(const ServerDescriptor& descriptor) {
     ServerLayout layout = _builder.layout(descriptor);
     std::lock_guard lock(_mutex);  // one load at a time: each reads the file the previous one wrote
-    if (!_loaded) {
-        // A patch that the node's death cut off must not keep the server from starting.
-        for (const std::string& line : NodePatcher::recoverVersions(layout.dir)) {
-            TLOGWARN("[node] " << layout.id << ": " << line << std::endl);
-        }
-    }
 
     std::string existing;
     if (TC_File::isFileExist(layout.configFile)) {

@@ -394,9 +394,14 @@ void SpanExporter::appendOtlpJson(std::string& out, const std::string& serviceNa
         out += R"("}},{"key":"rpc.method","value":{"stringValue":")";
         appendJsonText(out, s.method);
         out += R"("}},{"key":"net.peer.name","value":{"stringValue":")";
-        appendJsonText(out, s.peerHost);
-        out += ':';
-        appendInt(out, s.peerPort);
+        // host:port, an IPv6 address in brackets; nothing for a call that reached no peer.
+        if (!s.peerHost.empty()) {
+            const bool v6 = s.peerHost.find(':') != std::string::npos;
+            if (v6) out += '[';
+            appendJsonText(out, s.peerHost);
+            out += v6 ? "]:" : ":";
+            appendInt(out, s.peerPort);
+        }
         out += R"("}})";
         // OTLP/JSON carries 64-bit integers as strings.
         out += R"(,{"key":"tars.return_code","value":{"intValue":")";

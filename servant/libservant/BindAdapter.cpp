@@ -373,7 +373,8 @@ void BindAdapter::bind() {
         // UDP has no flow control: a burst larger than the socket's buffer is dropped by the
         // kernel before the network thread can read it. The default (about 208 KiB, some
         // hundred small requests) is raised; the kernel caps it at net.core.rmem_max.
-        if (isDatagram() && sock.getRecvBufferSize() < kDatagramRecvBuffer) {
+        // The kernel reports a value that was set doubled (the default as it is).
+        if (isDatagram() && sock.getRecvBufferSize() < 2 * kDatagramRecvBuffer) {
             sock.setRecvBufferSize(kDatagramRecvBuffer);
         }
         _boundPort = sock.getSockName().port();

@@ -102,8 +102,8 @@ EOF
 # bench_start_collector: an OpenTelemetry collector stand-in, tests/bench/otlp_sink of
 # $build (answers 200 to every POST, keeps nothing, keeps connections open as HTTP/1.1
 # allows, as the real collector does), on an ephemeral loopback port; its pid goes to pids,
-# its traces URL to collector_url. A compiled one, so that its own CPU (on the same cores)
-# stays out of the figures.
+# its traces URL to collector_url. A compiled one: it runs on the same cores as the
+# benchmark, and costs it far less CPU than a Python stand-in did.
 bench_start_collector() {
   local sink=$build/tests/bench/otlp_sink pid
   [ -x "$sink" ] || { echo "$bench_name: $sink is missing (target otlp_sink)" >&2; exit 1; }

@@ -12,9 +12,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <csignal>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <string_view>
@@ -31,7 +31,11 @@ struct Connection {
     std::string in;
 };
 
-// The Content-Length of the head in[0, headEnd), or 0 when it has none.
+// Bodies above this are refused (the connection is closed): the exporters send a few MiB.
+constexpr size_t kTooLarge = 64 * 1024 * 1024;
+
+// The Content-Length of the head in[0, headEnd), 0 when it has none, kTooLarge when it is
+// not a number.
 size_t contentLength(std::string_view head) {
     static constexpr std::string_view kName = "content-length:";
     for (size_t line = 0; line < head.size();) {
@@ -45,7 +49,14 @@ size_t contentLength(std::string_view head) {
                 if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
                 match = c == kName[i];
             }
-            if (match) return std::strtoull(std::string(text.substr(kName.size())).c_str(), nullptr, 10);
+            if (match) {
+                std::string_view digits = text.substr(kName.size());
+                while (!digits.empty() && (digits.front() == ' ' || digits.front() == '\t')) digits.remove_prefix(1);
+                size_t value = 0;
+                auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+                (void)end;
+                return error == std::errc() ? value : kTooLarge;
+            }
         }
         line = end + 2;
     }
@@ -58,7 +69,9 @@ bool answer(int fd, Connection& c) {
     while (true) {
         size_t head = c.in.find("\r\n\r\n");
         if (head == std::string::npos) return c.in.size() < 65536;
-        size_t total = head + 4 + contentLength(std::string_view(c.in).substr(0, head));
+        size_t length = contentLength(std::string_view(c.in).substr(0, head));
+        if (length >= kTooLarge) return false;
+        size_t total = head + 4 + length;
         if (c.in.size() < total) return true;
         c.in.erase(0, total);
         if (::send(fd, kOk.data(), kOk.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(kOk.size())) return false;
@@ -92,12 +105,16 @@ int main() {
         for (int i = 0; i < n; ++i) {
             int fd = events[i].data.fd;
             if (fd == listener) {
-                int c = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
+                // Non-blocking: a client that stops reading is dropped, never waited for.
+                int c = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
                 if (c < 0) continue;
                 epoll_event add{};
                 add.events = EPOLLIN;
                 add.data.fd = c;
-                ::epoll_ctl(ep, EPOLL_CTL_ADD, c, &add);
+                if (::epoll_ctl(ep, EPOLL_CTL_ADD, c, &add) != 0) {
+                    ::close(c);
+                    continue;
+                }
                 connections[c];
                 continue;
             }

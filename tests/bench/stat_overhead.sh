@@ -21,8 +21,9 @@
 # BUILD_DIR (or TARS_BENCH_BUILD_DIR; default build): built (tars-bench, HelloServer,
 # ObservabilitySink, otlp_sink only) unless TARS_BENCH_NO_BUILD=1. Settings (environment):
 #   ROUNDS=5  SECONDS_PER_RUN=5  WARMUP=1  PAYLOAD=100  CONNECTIONS=16  OUTSTANDING=32
-#   PIN=1     the servers run on CPU 0 and tars-bench on CPU 1 (taskset; default when the
-#             machine has 2 CPUs or more; PIN=0 lets the scheduler place them). Unpinned,
+#   PIN=1     the servers run on one CPU and tars-bench on another, the first two this
+#             script may use (taskset; the default when there are two; PIN=0 lets the
+#             scheduler place them). Each process then has a core of its own. Unpinned,
 #             where the two processes' threads land on two cores changes a run's QPS by
 #             up to a quarter from one run to the next, more than the costs measured here
 #             (docs/PERFORMANCE.md). The sinks and the scraper are not pinned.
@@ -56,9 +57,11 @@ bench_name=stat_overhead.sh
 source "$root/tests/bench/lib.sh"
 
 server_pin=(); client_pin=()
-if [ "${PIN:-$([ "$(nproc)" -ge 2 ] && echo 1 || echo 0)}" = 1 ]; then
-  server_pin=(taskset -c 0)
-  client_pin=(taskset -c 1)
+# The first two CPUs this script may run on (its affinity, not always 0 and 1).
+read -r -a cpus <<<"$(python3 -c 'import os; print(*sorted(os.sched_getaffinity(0))[:2])')"
+if [ "${PIN:-$([ "${#cpus[@]}" -ge 2 ] && echo 1 || echo 0)}" = 1 ]; then
+  server_pin=(taskset -c "${cpus[0]}")
+  client_pin=(taskset -c "${cpus[1]}")
 fi
 
 # The stat sink: StatObj on an ephemeral port.
@@ -121,10 +124,13 @@ if [ "$mode" = ops ]; then
   on_args=()
   on_env=(env OTEL_EXPORTER_OTLP_TRACES_ENDPOINT="$collector_url" OTEL_TRACES_SAMPLER_ARG="${TRACE_RATIO:-0.01}")
   if [ "${TRACING:-1}" = 0 ]; then on_env=(); fi
-  # A scraper, once a second, as Prometheus would.
+  # A scraper, once a second, as Prometheus would; only while an "on" run is going, so that
+  # it takes nothing from an "off" run on the same CPU.
   (while kill -0 "$on_pid" 2>/dev/null; do
-     { exec 3<>"/dev/tcp/127.0.0.1/$ops_port" && printf 'GET /metrics HTTP/1.0\r\n\r\n' >&3 && cat <&3 >/dev/null; } 2>/dev/null || true
-     exec 3<&- 2>/dev/null || true
+     if [ -e "$work/scrape" ]; then
+       { exec 3<>"/dev/tcp/127.0.0.1/$ops_port" && printf 'GET /metrics HTTP/1.0\r\n\r\n' >&3 && cat <&3 >/dev/null; } 2>/dev/null || true
+       exec 3<&- 2>/dev/null || true
+     fi
      sleep 1
    done) &
   pids+=("$!")
@@ -140,8 +146,9 @@ run() {  # run NAME ROUND ARGS...: prints the run's QPS
   local name=$1 round=$2; shift 2
   local out="$work/$name.$round.txt"
   local prefix=()
-  if [ "$name" = on ]; then prefix=("${on_env[@]}"); fi
+  if [ "$name" = on ]; then prefix=("${on_env[@]}"); : >"$work/scrape"; fi
   "${prefix[@]}" "${client_pin[@]}" "$bench" "$@" "${load[@]}" >"$out" 2>&1 || { echo "stat_overhead.sh: $name failed:" >&2; tail -5 "$out" >&2; exit 1; }
+  rm -f "$work/scrape"
   grep -q "^RESULT .* failed=0 " "$out" || { echo "stat_overhead.sh: $name had failed calls" >&2; tail -3 "$out" >&2; exit 1; }
   sed -n 's/^RESULT qps=\([0-9.]*\) .*/\1/p' "$out"
 }
@@ -149,7 +156,7 @@ run() {  # run NAME ROUND ARGS...: prints the run's QPS
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 echo "$mode overhead: pipelined async -c $connections -k $outstanding, ${payload} B, ${seconds} s per run, $rounds rounds"
-if [ ${#server_pin[@]} -gt 0 ]; then echo "pinned: HelloServer on CPU 0, tars-bench on CPU 1"; else echo "not pinned"; fi
+if [ ${#server_pin[@]} -gt 0 ]; then echo "pinned: HelloServer on CPU ${cpus[0]}, tars-bench on CPU ${cpus[1]}"; else echo "not pinned"; fi
 echo "machine: $(nproc) cpus, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), load $(cut -d' ' -f1-3 /proc/loadavg)"
 : >"$work/off.qps"; : >"$work/on.qps"; : >"$work/ratio.txt"
 for round in $(seq "$rounds"); do

@@ -247,6 +247,28 @@ SpanRecord span(const std::string& method, int code) {
     return s;
 }
 
+TEST(SpanExporter, ThePeerIsHostColonPortIPv6InBracketsAndEmptyWhenNoneWasReached) {
+    SpanRecord v4 = span("a", 0);
+    SpanRecord v6 = span("b", 0);
+    v6.peerHost = "::1";
+    v6.peerPort = 20001;
+    SpanRecord none = span("c", -10000);
+    none.peerHost.clear();
+    none.peerPort = 0;
+    auto json = nlohmann::json::parse(SpanExporter::toOtlpJson("App.Server", {v4, v6, none}));
+    const auto& spans = json["resourceSpans"][0]["scopeSpans"][0]["spans"];
+    ASSERT_EQ(spans.size(), 3u);
+    auto peer = [](const nlohmann::json& s) {
+        for (const auto& a : s["attributes"]) {
+            if (a["key"] == "net.peer.name") return a["value"]["stringValue"].get<std::string>();
+        }
+        return std::string("(none)");
+    };
+    EXPECT_EQ(peer(spans[0]), "127.0.0.1:1");
+    EXPECT_EQ(peer(spans[1]), "[::1]:20001");
+    EXPECT_EQ(peer(spans[2]), "");
+}
+
 TEST(SpanExporter, OtlpJsonHasTheIdsTimesKindStatusAndAttributes) {
     SpanRecord ok = span("ping", 0);
     SpanRecord failed = span("pong", -7);

@@ -222,11 +222,11 @@ TEST_F(UdpTest, SyncCallsGoOneDatagramEachWay) {
     EXPECT_EQ(server.adapter().getConnectionCount(), 0u);
 }
 
-TEST_F(UdpTest, TheSocketTakesABurstLargerThanTheDefaultBuffer) {
+TEST_F(UdpTest, TheSocketAsksForAReceiveBufferLargerThanTheDefault) {
     // The kernel reports twice what was set; it caps what may be set at net.core.rmem_max.
     int rmemMax = 0;
     std::ifstream("/proc/sys/net/core/rmem_max") >> rmemMax;
-    ASSERT_GT(rmemMax, 0);
+    if (rmemMax <= 0) GTEST_SKIP() << "net.core.rmem_max is not readable here";
     int have = server.adapter().listenSocket().getRecvBufferSize();
     EXPECT_GE(have, 2 * std::min(BindAdapter::kDatagramRecvBuffer, rmemMax));
 }

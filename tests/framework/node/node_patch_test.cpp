@@ -314,6 +314,7 @@ TEST_F(NodePatchTest, ANodeKilledInTheMiddleOfAReplacementPutsTheOldFolderBackWh
     fs::rename(versions + "v1", versions + ".v1.replaced");
     fs::create_directories(versions + ".v1.new/HelloServer");
     std::ofstream(versions + ".v1.new/HelloServer/partial") << "cut off\n";
+    fs::create_directories(versions + "..v1.new.unpacking.Ab12Cd/HelloServer");  // TC_Archive's own staging
 
     // The node starts again: v1 is back where bin/ points, the server runs, no leftovers.
     ASSERT_TRUE(node->start()) << node->process().output();
