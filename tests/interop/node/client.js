@@ -160,12 +160,25 @@ check('calls in flight together all end right', async () => {
     (await Promise.all(calls)).forEach((r, k) => assert.strictEqual(r.ret, 2 * k));
 });
 
+// A check whose call timed out over UDP is run once more: a datagram can be dropped when
+// a socket's buffer is full (the machine under load), and UDP makes no second attempt. A
+// server that never answers fails the second run too.
+async function runCheck(name, fn) {
+    try {
+        await fn();
+    } catch (e) {
+        if (!udp || !e || !e.error || e.error.code !== -13001) throw e;
+        console.log('     ' + name + ': timed out over UDP, trying once more');
+        await fn();
+    }
+}
+
 async function main() {
     let passed = 0;
     let failed = 0;
     for (const { name, fn } of checks) {
         try {
-            await fn();
+            await runCheck(name, fn);
             passed++;
             console.log('ok   ' + name);
         } catch (e) {
