@@ -246,9 +246,8 @@ void NodePatcher::run(const std::string& key, PatchRequest request, ServerLayout
     const std::string newExe = versionDir + "/" + request.servername + "/" + relativeExe;
     const std::string linkTarget = "versions/" + request.version + "/" + request.servername;
     const std::string wantedMd5 = TC_Common::lower(request.md5);
-    bool unpackedHere = false;   // versionDir is this patch's own, not yet the running version
-    bool swapAfterStop = false;  // staging replaces the running versionDir once the server stopped
-    bool swapped = false;        // versionDir holds the new package, the kept one is in `replaced`
+    bool unpackedHere = false;  // versionDir is this patch's own, not yet the running version
+    bool swapped = false;       // versionDir holds the new package, the kept one is in `replaced`
     // Swaps staging in for the kept versionDir; the kept one stays in `replaced` until the
     // switch succeeded. A node that dies in between is put right by recoverVersions when
     // it starts again.
@@ -394,9 +393,7 @@ void NodePatcher::run(const std::string& key, PatchRequest request, ServerLayout
                 unpackedHere = true;
             } else if (!running) {
                 swapIn();
-            } else {
-                swapAfterStop = true;
-            }
+            }  // else: the running folder is replaced once the server stopped (below)
         } else if (!isExecutableFile(newExe)) {
             throw PatchFailure{"the kept version has no executable " + request.servername + "/" + relativeExe};
         }
@@ -408,7 +405,7 @@ void NodePatcher::run(const std::string& key, PatchRequest request, ServerLayout
         if (_hooks.stop(request.appname, request.servername, stopped) != 0) {
             throw PatchFailure{"the running version did not stop: " + stopped};
         }
-        if (swapAfterStop) {
+        if (replacing && running) {
             try {
                 swapIn();
             } catch (const PatchFailure&) {
@@ -416,7 +413,6 @@ void NodePatcher::run(const std::string& key, PatchRequest request, ServerLayout
                 _hooks.start(request.appname, request.servername, started);
                 throw;
             }
-            swapAfterStop = false;
         }
         // 6. switch
         const std::string bin = serverDir + "bin";

@@ -49,9 +49,7 @@ bool readHex(std::string_view text, std::array<uint8_t, N>& out) {
 
 template <size_t N>
 std::string toHex(const std::array<uint8_t, N>& bytes) {
-    std::string out(2 * N, '0');
-    writeLowerHex(out.data(), bytes);
-    return out;
+    return TC_Common::bin2str(std::string_view(reinterpret_cast<const char*>(bytes.data()), N));
 }
 
 template <size_t N>
